@@ -1,0 +1,73 @@
+"""Who may do what: the roles of DOMAIN.md as pure rules over a principal and a township.
+
+The services call these before every read and write; a township a principal may not see is
+reported exactly as a township that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import Forbidden
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    HEAD = "head"
+    COUNTY_OFFICER = "county_officer"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    # The command line run by whoever operates the installation's database.
+    OPERATOR = "operator"
+
+    @property
+    def scope(self) -> str:
+        return {
+            Role.CLERK: "township",
+            Role.HEAD: "township",
+            Role.COUNTY_OFFICER: "county",
+            Role.AUDITOR: "county",
+        }.get(self, "installation")
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: Role
+    county: str | None = None
+    township: str | None = None
+
+    @classmethod
+    def operator(cls, name: str = "operator") -> Principal:
+        return cls(username=name, role=Role.OPERATOR)
+
+    def sees(self, *, township: str, county: str) -> bool:
+        """May this principal see the township's records at all?"""
+        if self.role is Role.OPERATOR:
+            return True
+        if self.role.scope == "township":
+            return self.township == township
+        if self.role.scope == "county":
+            return self.county == county
+        return False
+
+    def sees_county(self, county: str) -> bool:
+        return self.role is Role.OPERATOR or (self.role.scope == "county" and self.county == county)
+
+    def check_records(self, type_: str, *, head_types: frozenset, county_types: frozenset) -> None:
+        """May this principal record an event of this type (in a township it sees)?"""
+        if self.role is Role.OPERATOR:
+            return
+        if type_ in county_types:
+            if self.role is not Role.COUNTY_OFFICER:
+                raise Forbidden(f"only the county office records {type_}", field="type")
+            return
+        if self.role not in (Role.CLERK, Role.HEAD):
+            raise Forbidden(f"a {self.role} records nothing for a township", field="type")
+        if type_ in head_types and self.role is not Role.HEAD:
+            raise Forbidden(f"only the township head records {type_}", field="type")
+
+    def check_administers(self) -> None:
+        if self.role not in (Role.ADMIN, Role.OPERATOR):
+            raise Forbidden("only an administrator creates counties, townships and users")

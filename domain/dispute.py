@@ -1,0 +1,50 @@
+"""Disputes identified (排查矛盾纠纷) and their mediation (调解)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from domain import values
+from domain.entry import Entry, Field, choice_of
+from domain.errors import RuleBroken
+
+DISPUTE_SOURCES = ("screening", "hotline_12345", "petition", "volunteer", "other")
+OUTCOMES = ("resolved", "failed")
+MEDIATORS = ("mediation_committee", "legal_advisor", "volunteer", "other")
+
+
+class Dispute(Entry):
+    class Registered(Entry.Recorded):
+        TYPE = "dispute_registered"
+        FIELDS = {
+            "source": Field(choice_of(*DISPUTE_SOURCES)),
+            "category": Field(values.text),
+        }
+        source: str
+        category: str
+
+        def apply_to(self, aggregate: Dispute) -> None:
+            aggregate.resolved_on = None
+
+    class Mediated(Entry.Event):
+        TYPE = "dispute_mediated"
+        FIELDS = {
+            "outcome": Field(choice_of(*OUTCOMES)),
+            "mediator": Field(choice_of(*MEDIATORS)),
+        }
+        outcome: str
+        mediator: str
+
+        def apply_to(self, aggregate: Dispute) -> None:
+            if self.outcome == "resolved":
+                aggregate.resolved_on = self.occurred_on
+
+    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
+        if self.resolved_on is not None:
+            raise RuleBroken(
+                f"dispute {self.entry_id} was already resolved on {self.resolved_on}; "
+                "a resolved dispute is not mediated again",
+                field="id",
+            )

@@ -1,0 +1,190 @@
+"""The base of every township entry: one aggregate per client-supplied entry id.
+
+An entry is created by its first event (``session_held``, ``dispute_registered`` …), may take
+follow-up events (``dispute_mediated`` …) and may be retracted. Nothing is edited or deleted.
+
+Each event class names its interchange ``TYPE`` and declares its payload as dataclass fields;
+the line of the interchange format is derived from the event and back, in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any, ClassVar, Self
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain import values
+from domain.errors import InvalidField, RuleBroken
+
+ENTRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/entries")
+
+Check = Callable[[str, Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    check: Check
+    optional: bool = False
+
+
+def choice_of(*allowed: str) -> Check:
+    return lambda field, value: values.choice(field, value, allowed)
+
+
+def choices_of(*allowed: str) -> Check:
+    return lambda field, value: values.choices(field, value, allowed)
+
+
+def entry_uuid(township: str, entry_id: str) -> UUID:
+    return uuid5(ENTRY_NAMESPACE, f"{township}\x1f{entry_id}")
+
+
+def line_key(type_: str, occurred_on: date, payload: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two lines the same line (stored lists come back from JSON as lists)."""
+    frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in payload.items()}
+    return (type_, occurred_on, tuple(sorted(frozen.items())))
+
+
+def check_fields(spec: Mapping[str, Field], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``given`` against ``spec``: unknown, missing and bad values name their field."""
+    values.no_unknown(given, spec)
+    clean: dict[str, Any] = {}
+    for name, field in spec.items():
+        if given.get(name) is None:
+            if not field.optional:
+                raise InvalidField(name, "is required")
+            clean[name] = None
+        else:
+            clean[name] = field.check(name, given[name])
+    return clean
+
+
+class Entry(Aggregate):
+    """State shared by every entry. Subclasses add their events and rules."""
+
+    class Event(Aggregate.Event):
+        TYPE: ClassVar[str]
+        FIELDS: ClassVar[Mapping[str, Field]] = {}
+        occurred_on: date
+        actor: str
+
+        def payload(self) -> dict[str, Any]:
+            return {name: getattr(self, name) for name in self.FIELDS}
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.lines.append(self.line_key())
+            aggregate.modified_on = self.occurred_on
+            self.apply_to(aggregate)
+
+        def apply_to(self, aggregate: Any) -> None:
+            """Assign state only: this runs again on every replay."""
+
+        def line_key(self) -> tuple[Any, ...]:
+            return line_key(self.TYPE, self.occurred_on, self.payload())
+
+    class Recorded(Event, Aggregate.Created):
+        township: str
+        entry_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.township = self.township
+            aggregate.entry_id = self.entry_id
+            aggregate.occurred_on = self.occurred_on
+            aggregate.recorded_by = self.actor
+            aggregate.retracted = None
+            aggregate.lines = []
+            super().apply(aggregate)
+
+    class Retracted(Event):
+        TYPE = "entry_retracted"
+        FIELDS = {"reason": Field(values.text)}
+        reason: str
+
+        def apply_to(self, aggregate: Any) -> None:
+            aggregate.retracted = self
+
+    @classmethod
+    def event_classes(cls) -> dict[str, type[Entry.Event]]:
+        """The interchange types of the events this entry takes, and their classes.
+
+        Found on the class, where the library redefines each nested event class (the
+        inherited retraction included) as a subclass of the aggregate's own base event.
+        """
+        found = cls.__dict__.get("_event_classes")
+        if found is None:
+            found = {
+                value.TYPE: value
+                for value in vars(cls).values()
+                if isinstance(value, type)
+                and issubclass(value, Entry.Event)
+                and getattr(value, "TYPE", None)
+            }
+            cls._event_classes = found
+        return found
+
+    @classmethod
+    def creation(cls) -> type[Entry.Recorded]:
+        (recorded,) = (c for c in cls.event_classes().values() if issubclass(c, Entry.Recorded))
+        return recorded
+
+    @classmethod
+    def follow_up_types(cls) -> tuple[str, ...]:
+        return tuple(t for t in cls.event_classes() if t != cls.creation().TYPE)
+
+    @classmethod
+    def record(
+        cls, *, township: str, entry_id: str, occurred_on: date, actor: str, fields: Mapping
+    ) -> Self:
+        clean = check_fields(cls.creation().FIELDS, fields)
+        cls.check_new(occurred_on, clean)
+        return cls._create(
+            cls.creation(),
+            id=entry_uuid(township, entry_id),
+            township=township,
+            entry_id=entry_id,
+            occurred_on=occurred_on,
+            actor=actor,
+            **clean,
+        )
+
+    @classmethod
+    def check_new(cls, occurred_on: date, fields: Mapping[str, Any]) -> None:
+        """Rules across the fields of a new entry; subclasses extend."""
+
+    @classmethod
+    def candidate_key(cls, type_: str, occurred_on: date, fields: Mapping) -> tuple[Any, ...]:
+        """The key a line would have once recorded, to recognise a repeat."""
+        clean = check_fields(cls.event_classes()[type_].FIELDS, fields)
+        return line_key(type_, occurred_on, clean)
+
+    def is_repeat(self, key: tuple[Any, ...]) -> bool:
+        return key in self.lines
+
+    def follow_up(self, type_: str, *, occurred_on: date, actor: str, fields: Mapping) -> None:
+        """Append a follow-up (or a retraction) after checking every rule."""
+        event_class = self.event_classes()[type_]
+        clean = check_fields(event_class.FIELDS, fields)
+        if self.retracted is not None:
+            raise RuleBroken(
+                f"entry {self.entry_id} was retracted on {self.retracted.occurred_on}; "
+                "it takes no further events",
+                field="id",
+            )
+        if type_ != Entry.Retracted.TYPE:
+            if occurred_on < self.occurred_on:
+                raise RuleBroken(
+                    f"is before the entry it follows ({self.occurred_on})", field="occurred_on"
+                )
+            self.check_follow_up(type_, occurred_on, clean)
+        self.trigger_event(event_class, occurred_on=occurred_on, actor=actor, **clean)
+
+    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
+        """Rules of a follow-up against the entry's state; subclasses extend."""
+
+    @property
+    def type(self) -> str:
+        return self.creation().TYPE

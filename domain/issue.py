@@ -1,0 +1,51 @@
+"""Problems found (usually by an inspection) and their rectification (发现问题 / 督促整改)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from domain import values
+from domain.entry import Entry, Field
+from domain.errors import RuleBroken
+
+
+class Issue(Entry):
+    class Found(Entry.Recorded):
+        TYPE = "issue_found"
+        FIELDS = {
+            "category": Field(values.text),
+            "description": Field(values.text),
+            "deadline": Field(values.day),
+            "inspection": Field(values.entry_id, optional=True),
+        }
+        category: str
+        description: str
+        deadline: date
+        inspection: str | None
+
+        def apply_to(self, aggregate: Issue) -> None:
+            aggregate.deadline = self.deadline
+            aggregate.inspection_id = self.inspection
+            aggregate.rectified_on = None
+
+    class Rectified(Entry.Event):
+        TYPE = "issue_rectified"
+
+        def apply_to(self, aggregate: Issue) -> None:
+            aggregate.rectified_on = self.occurred_on
+
+    @classmethod
+    def check_new(cls, occurred_on: date, fields: Mapping[str, Any]) -> None:
+        if fields["deadline"] < occurred_on:
+            raise RuleBroken(
+                f"must not be before the day the issue was found ({occurred_on})",
+                field="deadline",
+            )
+
+    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
+        if self.rectified_on is not None:
+            raise RuleBroken(
+                f"issue {self.entry_id} was already rectified on {self.rectified_on}", field="id"
+            )

@@ -1,0 +1,127 @@
+"""Counties, townships and users: who exists, and who belongs where.
+
+Codes are unique across the installation; each record's id is derived from its code, so that
+"does it exist?" is one lookup and a second ``add`` of the same code is refused.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import values
+from domain.access import Role
+from domain.errors import InvalidField, RuleBroken
+
+TENANCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/tenancy")
+
+
+def county_uuid(code: str) -> UUID:
+    return uuid5(TENANCY_NAMESPACE, f"county\x1f{code}")
+
+
+def township_uuid(code: str) -> UUID:
+    return uuid5(TENANCY_NAMESPACE, f"township\x1f{code}")
+
+
+def user_uuid(username: str) -> UUID:
+    return uuid5(TENANCY_NAMESPACE, f"user\x1f{username}")
+
+
+class County(Aggregate):
+    @classmethod
+    def add(cls, *, code: str, name: str) -> County:
+        return cls(code=values.code("code", code), name=values.text("name", name))
+
+    @event("Added")
+    def __init__(self, code: str, name: str) -> None:
+        self.code = code
+        self.name = name
+        self.townships: list[str] = []
+
+    @staticmethod
+    def create_id(code: str, **_: object) -> UUID:
+        return county_uuid(code)
+
+    def include(self, township: str) -> None:
+        if township in self.townships:
+            raise RuleBroken(f"{township} is already a township of {self.code}", field="code")
+        self._include(township)
+
+    @event("TownshipIncluded")
+    def _include(self, township: str) -> None:
+        self.townships.append(township)
+
+
+class Township(Aggregate):
+    @classmethod
+    def add(cls, *, county: str, code: str, name: str) -> Township:
+        return cls(county=county, code=values.code("code", code), name=values.text("name", name))
+
+    @event("Added")
+    def __init__(self, county: str, code: str, name: str) -> None:
+        self.county = county
+        self.code = code
+        self.name = name
+
+    @staticmethod
+    def create_id(code: str, **_: object) -> UUID:
+        return township_uuid(code)
+
+
+class User(Aggregate):
+    """A person who signs in. The password hash is computed outside the domain (Argon2id)."""
+
+    @classmethod
+    def add(
+        cls,
+        *,
+        username: str,
+        role: str,
+        password_hash: str,
+        county: str | None,
+        township: str | None,
+    ) -> User:
+        username = values.code("username", username)
+        role = values.choice("role", role, [r.value for r in Role])
+        needs = Role(role).scope
+        if needs == "township" and (not township or county):
+            raise InvalidField("township", f"a {role} belongs to one township (give --township)")
+        if needs == "county" and (not county or township):
+            raise InvalidField("county", f"a {role} belongs to one county (give --county)")
+        if needs == "installation" and (county or township):
+            raise InvalidField("role", f"an {role} belongs to no county or township")
+        return cls(
+            username=username,
+            role=role,
+            password_hash=password_hash,
+            county=county,
+            township=township,
+        )
+
+    @event("Added")
+    def __init__(
+        self,
+        username: str,
+        role: str,
+        password_hash: str,
+        county: str | None,
+        township: str | None,
+    ) -> None:
+        self.username = username
+        self.role = role
+        self.password_hash = password_hash
+        self.county = county
+        self.township = township
+
+    @staticmethod
+    def create_id(username: str, **_: object) -> UUID:
+        return user_uuid(username)
+
+    def change_password_hash(self, password_hash: str) -> None:
+        self._change_password_hash(password_hash=password_hash)
+
+    @event("PasswordChanged")
+    def _change_password_hash(self, password_hash: str) -> None:
+        self.password_hash = password_hash

@@ -1,0 +1,202 @@
+"""The ``township-ledger`` command line: the public contract of DOMAIN.md.
+
+Exit codes: 0 success, 1 the ledger refused (bad input, not found, rule broken), 2 usage.
+Errors go to stderr, one readable line each.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from domain.access import Principal
+from domain.errors import LedgerError
+from infra.settings import Settings, SettingsError
+from services import Services, open_services
+from services.interchange import ImportRejected, dumps
+
+
+class Context:
+    def __init__(self, database: str | None, as_user: str | None) -> None:
+        self.settings = Settings.from_env(database_url=database)
+        self.as_user = as_user
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = open_services({**self.settings.event_store_env(), "CREATE_TABLE": "y"})
+        return self._services
+
+    @property
+    def principal(self) -> Principal:
+        if self.as_user:
+            return self.services.tenancy.principal(username=self.as_user)
+        return Principal.operator()
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn the ledger's refusals into one stderr line each and exit status 1."""
+    try:
+        yield
+    except ImportRejected as rejected:
+        for error in rejected.errors:
+            click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {rejected.message}", err=True)
+        sys.exit(1)
+    except (LedgerError, SettingsError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+@click.option("--database", metavar="URL", help="Overrides LEDGER_DATABASE_URL.")
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USERNAME",
+    help="Act as this user, with their rights (default: the operator).",
+)
+@click.pass_context
+def main(ctx: click.Context, database: str | None, as_user: str | None) -> None:
+    """Township ledger: record, report and audit townships' rule-of-law work."""
+    context = Context(database, as_user)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+
+
+@main.command()
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Create what the database needs (idempotent)."""
+    with refusals():
+        obj.services  # noqa: B018 - opening the application creates the tables
+    click.echo(f"ready: {obj.settings.database_url}")
+
+
+@main.group()
+def county() -> None:
+    """Counties."""
+
+
+@county.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.pass_obj
+def county_add(obj: Context, code: str, name: str) -> None:
+    """Add a county."""
+    with refusals():
+        view = obj.services.tenancy.add_county(obj.principal, code=code, name=name)
+    click.echo(f"county {view.code} {view.name}")
+
+
+@main.group()
+def township() -> None:
+    """Townships."""
+
+
+@township.command("add")
+@click.option("--county", "county_code", required=True, metavar="CODE")
+@click.argument("code")
+@click.argument("name")
+@click.pass_obj
+def township_add(obj: Context, county_code: str, code: str, name: str) -> None:
+    """Add a township to a county."""
+    with refusals():
+        view = obj.services.tenancy.add_township(
+            obj.principal, county=county_code, code=code, name=name
+        )
+    click.echo(f"township {view.code} {view.name} in {view.county}")
+
+
+@main.group()
+def user() -> None:
+    """Users."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["clerk", "head", "county_officer", "auditor", "admin"]),
+)
+@click.option("--township", "township_code", metavar="CODE")
+@click.option("--county", "county_code", metavar="CODE")
+@click.pass_obj
+def user_add(
+    obj: Context, username: str, role: str, township_code: str | None, county_code: str | None
+) -> None:
+    """Add a user; the password is read from stdin."""
+    password = read_password()
+    with refusals():
+        view = obj.services.tenancy.add_user(
+            obj.principal,
+            username=username,
+            password=password,
+            role=role,
+            county=county_code,
+            township=township_code,
+        )
+    where = view.township or view.county or "the installation"
+    click.echo(f"user {view.username} ({view.role}, {where})")
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@main.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_obj
+def import_(obj: Context, file: Any) -> None:
+    """Import a JSON Lines file: all lines or none."""
+    with refusals():
+        if sys.stderr.isatty():
+            with click.progressbar(length=0, label="recording", file=sys.stderr) as bar:
+
+                def progress(n: int) -> None:
+                    bar.length = bar.length or len(lines_seen)
+                    bar.update(n)
+
+                lines_seen = list(file)
+                bar.length = len(lines_seen)
+                result = obj.services.interchange.import_lines(
+                    obj.principal, lines_seen, progress=bar.update
+                )
+        else:
+            result = obj.services.interchange.import_lines(obj.principal, file)
+    click.echo(f"{result.recorded} recorded, {result.repeats} already recorded")
+
+
+@main.command()
+@click.option("--township", "township_code", required=True, metavar="CODE")
+@click.pass_obj
+def export(obj: Context, township_code: str) -> None:
+    """Write a township's events to stdout in the interchange format."""
+    with refusals():
+        for line in obj.services.interchange.export(obj.principal, township=township_code):
+            click.echo(dumps(line))
+
+
+@main.command()
+@click.pass_obj
+def demo(obj: Context) -> None:
+    """Load the demo county (idempotent) and print what it holds."""
+    from infra.demo_setup import load_demo
+
+    with refusals():
+        summary = load_demo(obj.services, obj.principal)
+    for line in summary:
+        click.echo(line)

@@ -1,0 +1,61 @@
+"""Load the demo county into a ledger: its townships, a user per role, and a year of entries."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from contextlib import suppress
+
+from domain.access import Principal
+from domain.errors import AlreadyExists
+from infra.demo import DEMO_COUNTY, DEMO_TOWNSHIPS, demo_lines
+from services import Services
+
+DEMO_YEAR = 2024
+# Demo users, all with the password DEMO_PASSWORD: a sample installation, never production.
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = (
+    ("clerk", "clerk", {"township": "gongliu"}),
+    ("head", "head", {"township": "gongliu"}),
+    ("officer", "county_officer", {"county": DEMO_COUNTY[0]}),
+    ("auditor", "auditor", {"county": DEMO_COUNTY[0]}),
+    ("admin", "admin", {}),
+)
+
+
+def load_demo(services: Services, principal: Principal) -> list[str]:
+    """Create the demo county (again: what exists is kept) and return a summary, a line each."""
+    tenancy = services.tenancy
+    _ignore_existing(tenancy.add_county, principal, code=DEMO_COUNTY[0], name=DEMO_COUNTY[1])
+    for code, name in DEMO_TOWNSHIPS:
+        _ignore_existing(
+            tenancy.add_township, principal, county=DEMO_COUNTY[0], code=code, name=name
+        )
+    for username, role, scope in DEMO_USERS:
+        _ignore_existing(
+            tenancy.add_user,
+            principal,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            **scope,
+        )
+    lines = demo_lines(DEMO_YEAR)
+    result = services.interchange.import_lines(
+        principal, (json.dumps(line, ensure_ascii=False) for line in lines)
+    )
+    summary = [
+        f"county {DEMO_COUNTY[0]} {DEMO_COUNTY[1]}: {len(DEMO_TOWNSHIPS)} townships, "
+        f"{result.recorded} events recorded now, {result.repeats} already there",
+        f"users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in DEMO_USERS),
+    ]
+    per_township = Counter((line["township"], line["type"]) for line in lines)
+    for code, name in DEMO_TOWNSHIPS:
+        counts = ", ".join(f"{t} {n}" for (c, t), n in sorted(per_township.items()) if c == code)
+        summary.append(f"{code} {name}: {counts}")
+    return summary
+
+
+def _ignore_existing(command, *args, **kwargs) -> None:
+    with suppress(AlreadyExists):
+        command(*args, **kwargs)

@@ -1,0 +1,147 @@
+"""Import and export of the interchange format (JSON Lines; see docs/interchange.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.access import Principal
+from domain.entry import Entry
+from domain.errors import LedgerError
+from services.application import LedgerApplication
+from services.entries import RECORDED, Entries, UnitOfWork
+from services.tenancy import Tenancy
+
+ENVELOPE = ("township", "type", "id", "occurred_on")
+BATCH_EVENTS = 5_000
+PAGE = 5_000
+MAX_ERRORS = 100
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ImportRejected(LedgerError):
+    """The file had bad lines; nothing was recorded."""
+
+    def __init__(self, errors: list[LineError], truncated: bool = False) -> None:
+        more = " (and more; only the first ones are listed)" if truncated else ""
+        super().__init__(f"{len(errors)} bad line(s){more}; nothing was recorded")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    lines: int
+    recorded: int
+    repeats: int
+
+
+class Interchange:
+    def __init__(self, app: LedgerApplication, tenancy: Tenancy, entries: Entries) -> None:
+        self.app = app
+        self.tenancy = tenancy
+        self.entries = entries
+
+    def import_lines(
+        self,
+        principal: Principal,
+        lines: Iterable[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Check every line first; record all of them or none.
+
+        The checked events are then written in transactions of ``BATCH_EVENTS``. Should a
+        concurrent writer interrupt that, the earlier batches stay recorded and importing the
+        same file again completes it (recorded lines are repeats).
+        """
+        uow = UnitOfWork(self.app)
+        errors: list[LineError] = []
+        count = recorded = 0
+        for count, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = parse_line(raw)
+                result = self.entries.apply(
+                    principal,
+                    uow,
+                    line.get("township"),
+                    line.get("type"),
+                    line.get("id"),
+                    line.get("occurred_on"),
+                    {k: v for k, v in line.items() if k not in ENVELOPE},
+                )
+            except LedgerError as error:
+                errors.append(LineError(count, error.field, error.message))
+                if len(errors) >= MAX_ERRORS:
+                    raise ImportRejected(errors, truncated=True) from None
+                continue
+            recorded += result.status == RECORDED
+        if errors:
+            raise ImportRejected(errors)
+        uow.save(batch_size=BATCH_EVENTS, progress=progress)
+        return ImportResult(lines=count, recorded=recorded, repeats=count - recorded)
+
+    def export(self, principal: Principal, *, township: str) -> Iterator[dict[str, Any]]:
+        """The township's events as interchange lines, in the order they were recorded."""
+        code = self.tenancy.township(principal, township).code
+        entry_ids: dict[Any, str] = {}
+        start = 1
+        while True:
+            page = self.app.recorder.select_notifications(start=start, limit=PAGE)
+            for notification in page:
+                event = self.app.mapper.to_domain_event(notification)
+                if isinstance(event, Entry.Recorded) and event.township == code:
+                    entry_ids[event.originator_id] = event.entry_id
+                if event.originator_id in entry_ids:
+                    yield to_line(event, code, entry_ids[event.originator_id])
+            if len(page) < PAGE:
+                return
+            start = page[-1].id + 1
+
+
+def parse_line(raw: str) -> dict[str, Any]:
+    try:
+        line = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise LedgerError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(line, dict):
+        raise LedgerError("must be one JSON object")
+    return line
+
+
+def to_line(event: Entry.Event, township: str, entry_id: str) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "township": township,
+        "type": event.TYPE,
+        "id": entry_id,
+        "occurred_on": event.occurred_on.isoformat(),
+    }
+    for name, value in event.payload().items():
+        if value is None:
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        line[name] = value
+    return line
+
+
+def dumps(line: dict[str, Any]) -> str:
+    return json.dumps(line, ensure_ascii=False, separators=(", ", ": "))

@@ -1,0 +1,155 @@
+"""Counties, townships and users; sign-in; resolving which townships a principal sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.access import Principal, Role
+from domain.errors import AlreadyExists, InvalidField, NotFound
+from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
+from services.application import LedgerApplication
+
+
+@dataclass(frozen=True)
+class CountyView:
+    code: str
+    name: str
+    townships: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TownshipView:
+    code: str
+    name: str
+    county: str
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    role: str
+    county: str | None
+    township: str | None
+
+
+class Tenancy:
+    def __init__(self, app: LedgerApplication, hasher: PasswordHasher | None = None) -> None:
+        self.app = app
+        self.hasher = hasher or PasswordHasher()
+        # Townships are never removed nor moved, so a township once seen stays true.
+        self._townships: dict[str, TownshipView] = {}
+
+    # -- administration ---------------------------------------------------------------------
+
+    def add_county(self, principal: Principal, *, code: str, name: str) -> CountyView:
+        principal.check_administers()
+        county = County.add(code=code, name=name)
+        if self._exists(county.id):
+            raise AlreadyExists(f"county {code} already exists", field="code")
+        self.app.save(county)
+        return _county_view(county)
+
+    def add_township(
+        self, principal: Principal, *, county: str, code: str, name: str
+    ) -> TownshipView:
+        principal.check_administers()
+        parent = self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
+        township = Township.add(county=county, code=code, name=name)
+        if self._exists(township.id):
+            raise AlreadyExists(f"township {code} already exists", field="code")
+        parent.include(township.code)
+        self.app.save(parent, township)
+        return self.township_view(township)
+
+    def add_user(
+        self,
+        principal: Principal,
+        *,
+        username: str,
+        password: str,
+        role: str,
+        county: str | None = None,
+        township: str | None = None,
+    ) -> UserView:
+        principal.check_administers()
+        if len(password) < 8:
+            raise InvalidField("password", "must have at least 8 characters")
+        user = User.add(
+            username=username,
+            role=role,
+            password_hash=self.hasher.hash(password),
+            county=county,
+            township=township,
+        )
+        if county is not None:
+            self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
+        if township is not None:
+            self.township(principal, township)
+        if self._exists(user.id):
+            raise AlreadyExists(f"user {username} already exists", field="username")
+        self.app.save(user)
+        return UserView(user.username, user.role, user.county, user.township)
+
+    # -- sign-in ----------------------------------------------------------------------------
+
+    def authenticate(self, *, username: str, password: str) -> Principal:
+        wrong = NotFound("unknown user or wrong password", field="password")
+        user = self._get(user_uuid(username), wrong)
+        try:
+            self.hasher.verify(user.password_hash, password)
+        except VerificationError:
+            raise wrong from None
+        return _principal(user)
+
+    def principal(self, *, username: str) -> Principal:
+        """The principal of a user, for trusted callers (the command line's ``--as``)."""
+        user = self._get(user_uuid(username), NotFound(f"no user {username}", field="as"))
+        return _principal(user)
+
+    # -- what a principal sees --------------------------------------------------------------
+
+    def township(self, principal: Principal, code: str) -> TownshipView:
+        """The township, if it exists and the principal may see it; else "not found"."""
+        view = self._townships.get(code)
+        if view is None:
+            missing = NotFound(f"no township {code}", field="township")
+            view = self.township_view(self._get(township_uuid(code), missing))
+        if not principal.sees(township=view.code, county=view.county):
+            raise NotFound(f"no township {code}", field="township")
+        return view
+
+    def county(self, principal: Principal, code: str) -> CountyView:
+        missing = NotFound(f"no county {code}", field="county")
+        if not principal.sees_county(code):
+            raise missing
+        return _county_view(self._get(county_uuid(code), missing))
+
+    def township_view(self, township: Township) -> TownshipView:
+        view = TownshipView(township.code, township.name, township.county)
+        self._townships[view.code] = view
+        return view
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _get(self, aggregate_id, missing: Exception):
+        try:
+            return self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise missing from None
+
+    def _exists(self, aggregate_id) -> bool:
+        return aggregate_id in self.app.repository
+
+
+def _county_view(county: County) -> CountyView:
+    return CountyView(county.code, county.name, tuple(county.townships))
+
+
+def _principal(user: User) -> Principal:
+    return Principal(
+        username=user.username, role=Role(user.role), county=user.county, township=user.township
+    )
