@@ -68,6 +68,10 @@ class Principal:
         if type_ in head_types and self.role is not Role.HEAD:
             raise Forbidden(f"only the township head records {type_}", field="type")
 
+    def check_sets_indicators(self) -> None:
+        if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
+            raise Forbidden("only a county officer sets the county's indicators")
+
     def check_administers(self) -> None:
         if self.role not in (Role.ADMIN, Role.OPERATOR):
             raise Forbidden("only an administrator creates counties, townships and users")

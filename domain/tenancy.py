@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import values
 from domain.access import Role
 from domain.errors import InvalidField, RuleBroken
+from domain.ranking import check_indicators
 
 TENANCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/tenancy")
 
@@ -52,6 +53,14 @@ class County(Aggregate):
     @event("TownshipIncluded")
     def _include(self, township: str) -> None:
         self.townships.append(township)
+
+    def set_indicators(self, indicators: list[dict]) -> None:
+        """The county's ranking indicators: figure, direction, weight (see domain.ranking)."""
+        self._set_indicators(indicators=check_indicators(indicators))
+
+    @event("IndicatorsSet")
+    def _set_indicators(self, indicators: list[dict]) -> None:
+        self.indicators = indicators
 
 
 class Township(Aggregate):

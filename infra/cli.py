@@ -6,7 +6,9 @@ Errors go to stderr, one readable line each.
 
 from __future__ import annotations
 
+import json
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +18,8 @@ import click
 from domain.access import Principal
 from domain.errors import LedgerError
 from infra.settings import Settings, SettingsError
-from services import Services, open_services
+from infra.wiring import open_ledger
+from services import Services
 from services.interchange import ImportRejected, dumps
 
 
@@ -29,7 +32,7 @@ class Context:
     @property
     def services(self) -> Services:
         if self._services is None:
-            self._services = open_services({**self.settings.event_store_env(), "CREATE_TABLE": "y"})
+            self._services = open_ledger(self.settings)
         return self._services
 
     @property
@@ -200,3 +203,137 @@ def demo(obj: Context) -> None:
         summary = load_demo(obj.services, obj.principal)
     for line in summary:
         click.echo(line)
+
+
+@main.command()
+@click.option("--township", "township_code", required=True, metavar="CODE")
+@click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
+@click.option("--as-of", metavar="TIME", help="Only what had been recorded by then (ISO, UTC).")
+@click.option("--json", "as_json", is_flag=True, help="The figures document as JSON.")
+@click.pass_obj
+def figures(
+    obj: Context, township_code: str, period: str, as_of: str | None, as_json: bool
+) -> None:
+    """A township's figures for a period."""
+    with refusals():
+        doc = obj.services.reporting.figures(
+            obj.principal, township=township_code, period=period, as_of=as_of
+        )
+    if as_json:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    for name, value in _flatten(doc):
+        click.echo(f"{name}\t{value}")
+
+
+@main.command()
+@click.option("--township", "township_code", required=True, metavar="CODE")
+@click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
+@click.option("--figure", required=True, metavar="NAME", help="e.g. disputes.resolved")
+@click.option("--as-of", metavar="TIME")
+@click.pass_obj
+def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str | None) -> None:
+    """The entry ids behind one figure, one per line."""
+    with refusals():
+        ids = obj.services.reporting.trace(
+            obj.principal, township=township_code, period=period, figure=figure, as_of=as_of
+        )
+    for entry_id in ids:
+        click.echo(entry_id)
+
+
+@main.command()
+@click.option("--county", "county_code", required=True, metavar="CODE")
+@click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
+@click.option("--as-of", metavar="TIME")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_json: bool) -> None:
+    """The county's townships ranked by score."""
+    with refusals():
+        doc = obj.services.reporting.ranking(
+            obj.principal, county=county_code, period=period, as_of=as_of
+        )
+    if as_json:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{doc['county']} {doc['period']} as of {doc['as_of']}; {doc['formula']}")
+    for ind in doc["weights"]:
+        click.echo(f"  {ind['figure']} ({ind['direction']} is better) weight {ind['weight']}")
+    for row in doc["townships"]:
+        shown = "no data" if row["score"] is None else f"{row['score']:.2f}"
+        click.echo(f"{row['rank'] or '-':>3}  {shown:>7}  {row['township']} {row['name']}")
+
+
+@main.command("indicators")
+@click.option("--county", "county_code", required=True, metavar="CODE")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_obj
+def indicators(obj: Context, county_code: str, file: Any) -> None:
+    """Set the county's ranking indicators from a JSON list of {figure, direction, weight}."""
+    with refusals():
+        try:
+            given = json.load(file)
+        except json.JSONDecodeError as error:
+            raise LedgerError(f"not valid JSON: {error}", field="indicators") from None
+        chosen = obj.services.reporting.set_indicators(
+            obj.principal, county=county_code, indicators=given
+        )
+    click.echo(json.dumps(chosen, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--township", "township_code", required=True, metavar="CODE")
+@click.option("--year", required=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="html")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--as-of", metavar="TIME")
+@click.pass_obj
+def report(
+    obj: Context, township_code: str, year: int, fmt: str, output: str, as_of: str | None
+) -> None:
+    """Write a township's annual report (Simplified Chinese) as DOCX or HTML."""
+    from projections.report import render_docx, render_html
+
+    with refusals():
+        document = obj.services.reporting.report(
+            obj.principal, township=township_code, year=year, as_of=as_of
+        )
+    if fmt == "docx":
+        with open(output, "wb") as out:
+            out.write(render_docx(document))
+    else:
+        with open(output, "w", encoding="utf-8") as out:
+            out.write(render_html(document))
+    click.echo(f"{output}: {document.title}")
+
+
+@main.command()
+@click.option("--follow", is_flag=True, help="Keep following the log until interrupted.")
+@click.option("--rebuild", is_flag=True, help="Forget the read model and project from zero.")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between polls.")
+@click.pass_obj
+def project(obj: Context, follow: bool, rebuild: bool, interval: float) -> None:
+    """Bring the read models up to date (the projection worker with --follow)."""
+    reporting = obj.services.reporting
+    position = reporting.rebuild() if rebuild else reporting.refresh()
+    click.echo(f"projected up to {position}")
+    if follow:
+        stop = threading.Event()
+        try:
+            while not stop.is_set():
+                reporting.refresh()
+                stop.wait(interval)
+        except KeyboardInterrupt:
+            stop.set()
+
+
+def _flatten(doc: dict, prefix: str = "") -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = []
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows.extend(_flatten(value, f"{name}."))
+        else:
+            rows.append((name, value))
+    return rows

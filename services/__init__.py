@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from projections.ledger import LedgerView
+from projections.memory import InMemoryLedgerView
 from services.application import LedgerApplication
 from services.entries import Entries
 from services.interchange import Interchange
+from services.reporting import Reporting
 from services.tenancy import Tenancy
 
 
@@ -17,14 +20,20 @@ class Services:
     tenancy: Tenancy
     entries: Entries
     interchange: Interchange
+    reporting: Reporting
 
     def close(self) -> None:
         self.app.close()
+        close_view = getattr(self.reporting.view, "close", None)
+        if close_view:
+            close_view()
 
 
-def open_services(env: Mapping[str, str]) -> Services:
-    """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings)."""
+def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Services:
+    """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
+    with its read model in ``view`` (in memory when not given)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     entries = Entries(app, tenancy)
-    return Services(app, tenancy, entries, Interchange(app, tenancy, entries))
+    reporting = Reporting(app, tenancy, view or InMemoryLedgerView())
+    return Services(app, tenancy, entries, Interchange(app, tenancy, entries), reporting)

@@ -88,7 +88,9 @@ class Tenancy:
         if county is not None:
             self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
         if township is not None:
-            self.township(principal, township)
+            # Whether it exists, not whether the administrator sees inside it (they never do).
+            missing = NotFound(f"no township {township}", field="township")
+            self.township_view(self._get(township_uuid(township), missing))
         if self._exists(user.id):
             raise AlreadyExists(f"user {username} already exists", field="username")
         self.app.save(user)

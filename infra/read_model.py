@@ -1,0 +1,275 @@
+"""The ledger read model in SQL tables beside the event store (SQLite or PostgreSQL).
+
+Facts (one row per township-entry event) answer any figure as of any moment; tallies keep the
+current per-period counts the ranking reads; one position row tracks the log. A page of
+events, its tallies and the new position commit in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from projections.figures import Fact
+from projections.ledger import Changes
+from projections.memory import InMemoryLedgerView
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
+        position BIGINT PRIMARY KEY,
+        originator_id TEXT NOT NULL,
+        township TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        entry_type TEXT NOT NULL,
+        entry_occurred_on TEXT NOT NULL,
+        type TEXT NOT NULL,
+        occurred_on TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        payload TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_township"
+    " ON ledger_rm_facts (township, entry_occurred_on)",
+    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_originator ON ledger_rm_facts (originator_id)",
+    """CREATE TABLE IF NOT EXISTS ledger_rm_tallies (
+        township TEXT NOT NULL,
+        period TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value BIGINT NOT NULL,
+        PRIMARY KEY (township, period, name))""",
+    """CREATE TABLE IF NOT EXISTS ledger_rm_position (
+        name TEXT PRIMARY KEY,
+        position BIGINT NOT NULL)""",
+    "INSERT INTO ledger_rm_position (name, position) VALUES ('ledger', 0) ON CONFLICT DO NOTHING",
+)
+COLUMNS = (
+    "position, originator_id, township, entry_id, entry_type, entry_occurred_on, type,"
+    " occurred_on, recorded_at, actor, payload"
+)
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC moment as fixed-width text, so that text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _unstamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class SQLLedgerView:
+    """Portable SQL; ``connect`` gives a DB-API connection, ``mark`` its parameter marker."""
+
+    def __init__(self, connect: Callable[[], Any], mark: str, begin: tuple[str, str]) -> None:
+        self._connect = connect
+        self._mark = mark
+        self._begin = dict(zip(("read", "write"), begin, strict=True))
+        self._local = threading.local()
+        with self._transaction("write") as cursor:
+            for statement in SCHEMA:
+                cursor.execute(statement)
+
+    # -- connection handling ----------------------------------------------------------------
+
+    @property
+    def _connection(self) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", self._mark)
+
+    def _transaction(self, mode: str = "read") -> Any:
+        view = self
+        begin = self._begin[mode]
+
+        class Transaction:
+            def __enter__(self) -> Any:
+                self.cursor = view._connection.cursor()
+                if begin:
+                    self.cursor.execute(begin)
+                return self.cursor
+
+            def __exit__(self, kind: Any, *_: Any) -> None:
+                if kind is None:
+                    view._connection.commit()
+                else:
+                    view._connection.rollback()
+
+        return Transaction()
+
+    def _query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._transaction() as cursor:
+            cursor.execute(self._sql(statement), params)
+            return cursor.fetchall()
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    # -- the LedgerView interface -----------------------------------------------------------
+
+    def position(self) -> int:
+        return self._query("SELECT position FROM ledger_rm_position WHERE name = 'ledger'")[0][0]
+
+    def commit(self, changes: Changes, *, since: int, position: int) -> bool:
+        try:
+            self._commit(changes, since=since, position=position)
+        except _Moved:
+            return False
+        return True
+
+    def _commit(self, changes: Changes, *, since: int, position: int) -> None:
+        # The position moves first: a second worker waits on that row, then finds it moved.
+        with self._transaction("write") as cursor:
+            cursor.execute(
+                self._sql(
+                    "UPDATE ledger_rm_position SET position = ? WHERE name = 'ledger'"
+                    " AND position = ?"
+                ),
+                (position, since),
+            )
+            if cursor.rowcount != 1:
+                raise _Moved
+            if changes.facts:
+                cursor.executemany(
+                    self._sql(
+                        f"INSERT INTO ledger_rm_facts ({COLUMNS}) VALUES"
+                        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    ),
+                    [_row(fact) for fact in changes.facts],
+                )
+            if changes.tallies:
+                cursor.executemany(
+                    self._sql(
+                        "INSERT INTO ledger_rm_tallies (township, period, name, value)"
+                        " VALUES (?, ?, ?, ?) ON CONFLICT (township, period, name)"
+                        " DO UPDATE SET value = ledger_rm_tallies.value + excluded.value"
+                    ),
+                    [(*key, delta) for key, delta in changes.tallies.items()],
+                )
+
+    def facts(
+        self, township: str, *, until: date | None = None, as_of: datetime | None = None
+    ) -> list[Fact]:
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE township = ?"
+            " AND entry_occurred_on <= ? AND recorded_at <= ? ORDER BY position",
+            (township, (until or date.max).isoformat(), stamp(as_of) if as_of else "9"),
+        )
+        return [_fact(row) for row in rows]
+
+    def entry_facts(self, originator_id: str) -> list[Fact]:
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE originator_id = ? ORDER BY position",
+            (originator_id,),
+        )
+        return [_fact(row) for row in rows]
+
+    def tallies(self, townships: Sequence[str], period: str) -> dict[str, Counter[str]]:
+        found: dict[str, Counter[str]] = {t: Counter() for t in townships}
+        if not townships:
+            return found
+        marks = ", ".join("?" for _ in townships)
+        rows = self._query(
+            "SELECT township, name, value FROM ledger_rm_tallies"
+            f" WHERE period = ? AND township IN ({marks}) AND value <> 0",
+            (period, *townships),
+        )
+        for township, name, value in rows:
+            found[township][name] = value
+        return found
+
+    def reset(self) -> None:
+        with self._transaction("write") as cursor:
+            cursor.execute("DELETE FROM ledger_rm_facts")
+            cursor.execute("DELETE FROM ledger_rm_tallies")
+            cursor.execute("UPDATE ledger_rm_position SET position = 0 WHERE name = 'ledger'")
+
+
+class _Moved(Exception):
+    """Another worker moved the position first: the transaction is rolled back."""
+
+
+def _row(fact: Fact) -> tuple:
+    return (
+        fact.position,
+        fact.originator_id,
+        fact.township,
+        fact.entry_id,
+        fact.entry_type,
+        fact.entry_occurred_on.isoformat(),
+        fact.type,
+        fact.occurred_on.isoformat(),
+        stamp(fact.recorded_at),
+        fact.actor,
+        json.dumps(fact.payload, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _fact(row: tuple) -> Fact:
+    return Fact(
+        position=row[0],
+        originator_id=row[1],
+        township=row[2],
+        entry_id=row[3],
+        entry_type=row[4],
+        entry_occurred_on=date.fromisoformat(row[5]),
+        type=row[6],
+        occurred_on=date.fromisoformat(row[7]),
+        recorded_at=_unstamp(row[8]),
+        actor=row[9],
+        payload=json.loads(row[10]),
+    )
+
+
+def open_view(store_env: dict[str, str]) -> Any:
+    """The read model beside the event store that ``store_env`` describes."""
+    module = store_env["PERSISTENCE_MODULE"]
+    if module == "eventsourcing.popo":
+        return InMemoryLedgerView()
+    if module == "eventsourcing.sqlite":
+        path = store_env["SQLITE_DBNAME"]
+
+        def connect_sqlite() -> sqlite3.Connection:
+            connection = sqlite3.connect(
+                path,
+                timeout=30,
+                isolation_level=None,
+                uri=path.startswith("file:"),
+                check_same_thread=False,
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            return connection
+
+        return SQLLedgerView(connect_sqlite, "?", ("BEGIN", "BEGIN IMMEDIATE"))
+    if module == "eventsourcing.postgres":
+        import psycopg
+
+        conninfo = psycopg.conninfo.make_conninfo(
+            dbname=store_env["POSTGRES_DBNAME"],
+            host=store_env["POSTGRES_HOST"],
+            port=store_env["POSTGRES_PORT"],
+            user=store_env["POSTGRES_USER"],
+            password=store_env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=store_env.get("POSTGRES_CONNECT_TIMEOUT", "10"),
+        )
+        schema = store_env.get("POSTGRES_SCHEMA")
+
+        def connect_postgres() -> Any:
+            connection = psycopg.connect(conninfo)
+            if schema:
+                connection.execute(f'SET search_path TO "{schema}"')
+                connection.commit()
+            return connection
+
+        return SQLLedgerView(connect_postgres, "%s", ("", ""))
+    raise ValueError(f"no read model for {module}")

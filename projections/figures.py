@@ -1,0 +1,213 @@
+"""The figures of DOMAIN.md, derived from projected events.
+
+One function, ``contribution``, says what an entry adds to the figures. The figures of any
+period as of any moment are the sum of the contributions of the entries as they stood then;
+the live tallies the ranking reads are the same sums kept up to date event by event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from domain.figure_names import COUNT_FIGURES, RATES
+from domain.session import SESSION_KINDS
+from projections.periods import Period
+
+ROSTER_TYPES = frozenset(
+    {"advisor_appointed", "liaison_registered", "volunteer_pledged", "officer_certified"}
+)
+RETRACTION = "entry_retracted"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One projected event of a township entry."""
+
+    position: int
+    originator_id: str
+    township: str
+    entry_id: str
+    entry_type: str
+    entry_occurred_on: date
+    type: str
+    occurred_on: date
+    recorded_at: datetime
+    actor: str
+    payload: Mapping[str, Any]
+
+
+@dataclass
+class EntryState:
+    """An entry as the recorded facts so far make it."""
+
+    township: str
+    entry_id: str
+    type: str
+    occurred_on: date
+    recorded_at: datetime
+    payload: Mapping[str, Any]
+    follow_ups: list[Fact] = field(default_factory=list)
+    retracted_at: datetime | None = None
+
+    def apply(self, fact: Fact) -> None:
+        if fact.type == RETRACTION:
+            self.retracted_at = fact.recorded_at
+        else:
+            self.follow_ups.append(fact)
+
+    def last(self, type_: str) -> Fact | None:
+        return next((f for f in reversed(self.follow_ups) if f.type == type_), None)
+
+
+def fold(facts: Iterable[Fact]) -> dict[tuple[str, str], EntryState]:
+    """Entry states from facts in log order (the facts of one moment: filter them first)."""
+    states: dict[tuple[str, str], EntryState] = {}
+    for fact in facts:
+        key = (fact.township, fact.entry_id)
+        if fact.type == fact.entry_type:
+            states[key] = EntryState(
+                fact.township,
+                fact.entry_id,
+                fact.type,
+                fact.occurred_on,
+                fact.recorded_at,
+                fact.payload,
+            )
+        elif key in states:
+            states[key].apply(fact)
+    return states
+
+
+def contribution(entry: EntryState) -> Counter[str]:
+    """What one live (not retracted) entry adds to its period's figures."""
+    c: Counter[str] = Counter()
+    p = entry.payload
+    match entry.type:
+        case "session_held":
+            kind = p["kind"]
+            c[f"sessions.{kind}.count"] += 1
+            for measure in ("attendees", "reached", "materials"):
+                c[f"sessions.{kind}.{measure}"] += p.get(measure) or 0
+        case "meeting_held":
+            c["meetings.count"] += 1
+            c["meetings.matters_decided"] += p["matters_decided"]
+        case "decision_reviewed":
+            c["decisions.reviewed"] += 1
+            c["decisions.with_legality_review"] += "legality_review" in p["steps"]
+            c[f"decisions.by_result.{p['result']}"] += 1
+            c[f"decisions.by_reviewer.{p['reviewer']}"] += 1
+        case "inspection_conducted":
+            c["inspections"] += 1
+        case "issue_found":
+            c["issues.found"] += 1
+            rectified = entry.last("issue_rectified")
+            if rectified:
+                c["issues.rectified"] += 1
+                c["issues.rectified_on_time"] += rectified.occurred_on <= _day(p["deadline"])
+        case "dispute_registered":
+            c["disputes.registered"] += 1
+            c[f"disputes.by_source.{p['source']}"] += 1
+            mediated = entry.last("dispute_mediated")
+            if mediated and mediated.payload["outcome"] == "resolved":
+                c["disputes.resolved"] += 1
+                c[f"disputes.by_mediator.{mediated.payload['mediator']}"] += 1
+            elif mediated:
+                c["disputes.failed"] += 1
+        case "hotline_case_received":
+            c["hotline.received"] += 1
+            answered = entry.last("hotline_case_answered")
+            if answered:
+                c["hotline.answered"] += 1
+                c["hotline.resolved"] += answered.payload["resolved"]
+        case "advisor_appointed":
+            c[f"roster.advisors_{p['level']}"] += 1
+        case "liaison_registered":
+            c["roster.liaisons"] += 1
+        case "volunteer_pledged":
+            c["roster.volunteers"] += 1
+            c["roster.volunteer_posts"] += p["post"] != "none"
+        case "officer_certified":
+            c["roster.officers"] += 1
+    return c
+
+
+def counts_for(states: Iterable[EntryState], period: Period, as_of: datetime) -> Counter[str]:
+    """The counts of a period as of a moment (states already limited to that moment)."""
+    total: Counter[str] = Counter()
+    for entry in states:
+        if entry.retracted_at is not None:
+            continue
+        in_roster = entry.type in ROSTER_TYPES and entry.occurred_on <= period.end
+        if entry.occurred_on in period or in_roster:
+            total.update(contribution(entry))
+            if _is_overdue(entry, as_of):
+                total["issues.overdue"] += 1
+    return total
+
+
+def _is_overdue(entry: EntryState, as_of: datetime) -> bool:
+    return (
+        entry.type == "issue_found"
+        and entry.last("issue_rectified") is None
+        and _day(entry.payload["deadline"]) < as_of.date()
+    )
+
+
+def tallied(entry: EntryState | None) -> Counter[str]:
+    """What the live tallies keep for an entry: its contribution to its own period. The roster
+    and overdue issues are left out: they depend on the moment asked about."""
+    if entry is None or entry.retracted_at is not None or entry.type in ROSTER_TYPES:
+        return Counter()
+    return contribution(entry)
+
+
+def rate(numerator: int, denominator: int) -> dict[str, Any]:
+    value = round(numerator / denominator, 4) if denominator else None
+    return {"numerator": numerator, "denominator": denominator, "value": value}
+
+
+def document(
+    counts: Mapping[str, int], *, laws: Mapping[str, list[str]] | None = None, **head: Any
+) -> dict[str, Any]:
+    """The figures document of DOMAIN.md's contract, every figure present (0 when none)."""
+    doc: dict[str, Any] = dict(head)
+    for name in COUNT_FIGURES:
+        _put(doc, name, counts.get(name, 0))
+    for kind in SESSION_KINDS:
+        doc["sessions"][kind]["laws"] = list((laws or {}).get(kind, []))
+    doc["rates"] = {
+        name: rate(counts.get(num, 0), counts.get(den, 0)) for name, (num, den) in RATES.items()
+    }
+    return doc
+
+
+def laws_studied(states: Iterable[EntryState], period: Period) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for entry in states:
+        if entry.type == "session_held" and not entry.retracted_at and entry.occurred_on in period:
+            titles = found.setdefault(entry.payload["kind"], [])
+            titles.extend(t for t in entry.payload.get("laws") or () if t not in titles)
+    return found
+
+
+def lookup(doc: Mapping[str, Any], path: str) -> Any:
+    node: Any = doc
+    for part in path.split("."):
+        node = node[part]
+    return node
+
+
+def _put(doc: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = doc
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

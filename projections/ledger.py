@@ -1,0 +1,145 @@
+"""The ledger projection: township entry events -> facts and live tallies, tracked.
+
+``LedgerView`` is the read model's storage interface (SQL in ``infra.read_model``, a plain
+in-memory one here for tests). Every page of events is committed with its position in one
+transaction; a projection never skips an event, and a failing one stops.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from domain.entry import Entry
+from projections.figures import EntryState, Fact, fold, tallied
+from projections.periods import period_keys
+
+TallyKey = tuple[str, str, str]  # township, period, figure name
+
+
+@dataclass
+class Changes:
+    facts: list[Fact] = field(default_factory=list)
+    tallies: Counter[TallyKey] = field(default_factory=Counter)
+
+
+class LedgerView(Protocol):
+    def position(self) -> int: ...
+
+    def commit(self, changes: Changes, *, since: int, position: int) -> bool:
+        """Store the changes and move the position from ``since`` to ``position`` atomically;
+        False (and nothing stored) when another worker moved the position first."""
+
+    def facts(
+        self, township: str, *, until: date | None = None, as_of: datetime | None = None
+    ) -> list[Fact]:
+        """A township's facts in log order: entries of business dates up to ``until``,
+        recorded up to ``as_of``."""
+
+    def entry_facts(self, originator_id: str) -> list[Fact]: ...
+
+    def tallies(self, townships: Sequence[str], period: str) -> dict[str, Counter[str]]: ...
+
+    def reset(self) -> None:
+        """Forget everything, back to position 0 (to rebuild)."""
+
+
+class LedgerProjection:
+    def __init__(self, view: LedgerView, cache_size: int = 500_000) -> None:
+        self.view = view
+        self.cache_size = cache_size
+        self.entries: dict[str, EntryState] = {}  # by originator id
+
+    def forget(self) -> None:
+        """Drop cached entry states (another worker may have moved the view on)."""
+        self.entries.clear()
+
+    def changes(self, events: Iterable[tuple[int, Any]]) -> Changes:
+        changes = Changes()
+        for position, event in events:
+            if isinstance(event, Entry.Event):
+                self._project(position, event, changes)
+        if len(self.entries) > self.cache_size:
+            self.forget()
+        return changes
+
+    def _project(self, position: int, event: Entry.Event, changes: Changes) -> None:
+        originator = str(event.originator_id)
+        if isinstance(event, Entry.Recorded):
+            entry = None
+            fact = _fact(
+                position,
+                originator,
+                event,
+                (event.township, event.entry_id),
+                event.TYPE,
+                event.occurred_on,
+            )
+        else:
+            entry = self._state(originator)
+            fact = _fact(
+                position,
+                originator,
+                event,
+                (entry.township, entry.entry_id),
+                entry.type,
+                entry.occurred_on,
+            )
+        before = tallied(entry)
+        if entry is None:
+            entry = self.entries[originator] = next(iter(fold([fact]).values()))
+        else:
+            entry.apply(fact)
+        changes.facts.append(fact)
+        after = tallied(entry)
+        for name in before.keys() | after.keys():
+            delta = after[name] - before[name]
+            if delta:
+                for period in period_keys(entry.occurred_on):
+                    changes.tallies[(entry.township, period, name)] += delta
+
+    def _state(self, originator: str) -> EntryState:
+        if originator not in self.entries:
+            states = fold(self.view.entry_facts(originator))
+            if not states:
+                raise LookupError(f"a follow-up of entry {originator}, which the view lacks")
+            self.entries[originator] = next(iter(states.values()))
+        return self.entries[originator]
+
+
+def _fact(
+    position: int,
+    originator: str,
+    event: Entry.Event,
+    key: tuple[str, str],
+    entry_type: str,
+    entry_occurred_on: date,
+) -> Fact:
+    return Fact(
+        position=position,
+        originator_id=originator,
+        township=key[0],
+        entry_id=key[1],
+        entry_type=entry_type,
+        entry_occurred_on=entry_occurred_on,
+        type=event.TYPE,
+        occurred_on=event.occurred_on,
+        recorded_at=event.timestamp,
+        actor=event.actor,
+        payload=_plain(event.payload()),
+    )
+
+
+def _plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """Payload values as JSON would give them back (dates as text, tuples as lists)."""
+    out: dict[str, Any] = {}
+    for name, value in payload.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out

@@ -1,0 +1,54 @@
+"""A read model held in memory: for tests, and for the in-memory event store."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from projections.figures import Fact
+from projections.ledger import Changes
+
+
+class InMemoryLedgerView:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self._position = 0
+        self._facts: dict[str, list[Fact]] = defaultdict(list)
+        self._by_entry: dict[str, list[Fact]] = defaultdict(list)
+        self._tallies: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+
+    def position(self) -> int:
+        return self._position
+
+    def commit(self, changes: Changes, *, since: int, position: int) -> bool:
+        with self._lock:
+            if self._position != since:
+                return False
+            for fact in changes.facts:
+                self._facts[fact.township].append(fact)
+                self._by_entry[fact.originator_id].append(fact)
+            for (township, period, name), delta in changes.tallies.items():
+                self._tallies[(township, period)][name] += delta
+            self._position = position
+            return True
+
+    def facts(
+        self, township: str, *, until: date | None = None, as_of: datetime | None = None
+    ) -> list[Fact]:
+        return [
+            f
+            for f in self._facts.get(township, [])
+            if (until is None or f.entry_occurred_on <= until)
+            and (as_of is None or f.recorded_at <= as_of)
+        ]
+
+    def entry_facts(self, originator_id: str) -> list[Fact]:
+        return list(self._by_entry.get(originator_id, []))
+
+    def tallies(self, townships: Sequence[str], period: str) -> dict[str, Counter[str]]:
+        return {t: +self._tallies.get((t, period), Counter()) for t in townships}

@@ -1,0 +1,48 @@
+"""Bringing the read model up to date: by polling the application's notification log.
+
+Polling works on every store (SQLite has no subscriptions); PostgreSQL's notification ids may
+have gaps, which polling by "greater than the last position" passes over safely.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from projections.ledger import LedgerProjection
+
+PAGE = 1_000
+
+
+def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int:
+    """Project every event recorded so far; returns the position reached."""
+    view = projection.view
+    while True:
+        since = view.position()
+        notifications = app.recorder.select_notifications(start=since + 1, limit=page)
+        if not notifications:
+            return since
+        events = ((n.id, app.mapper.to_domain_event(n)) for n in notifications)
+        changes = projection.changes(events)
+        if not view.commit(changes, since=since, position=notifications[-1].id):
+            projection.forget()  # another worker got there first: take it from where it is
+
+
+def follow(
+    app: Any, projection: LedgerProjection, stop: threading.Event, *, interval: float = 0.5
+) -> None:
+    """Keep the read model up to date until ``stop`` is set."""
+    while not stop.is_set():
+        catch_up(app, projection)
+        stop.wait(interval)
+
+
+def wait_for(view: Any, position: int, *, timeout: float, interval: float = 0.05) -> bool:
+    """Wait until the view has projected ``position``; False on timeout."""
+    deadline = time.monotonic() + timeout
+    while view.position() < position:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
