@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -30,6 +30,7 @@ class Recorded:
     entry_id: str
     type: str
     status: str  # "recorded", or "repeat" when the same line was already in the ledger
+    position: int | None = None  # the log position written, for read-your-writes waits
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,21 @@ class UnitOfWork:
         self.entries[entry.id] = entry
         self.events.extend(entry.collect_events())
 
-    def save(self, batch_size: int = 0, progress: Callable[[int], None] | None = None) -> None:
-        """Save the pending events in the order they were made, in batches if asked."""
+    def save(
+        self, batch_size: int = 0, progress: Callable[[int], None] | None = None
+    ) -> int | None:
+        """Save the pending events in the order they were made, in batches if asked;
+        returns the last log position written (None when there was nothing to save)."""
         size = batch_size or len(self.events) or 1
+        position = None
         for start in range(0, len(self.events), size):
             batch = self.events[start : start + size]
-            self.app.save(*batch)
+            recordings = self.app.save(*batch)
+            position = recordings[-1].notification.id if recordings else position
             if progress:
                 progress(len(batch))
         self.events = []
+        return position
 
 
 class Entries:
@@ -103,7 +110,7 @@ class Entries:
             uow = UnitOfWork(self.app)
             result = self.apply(principal, uow, township, type, entry_id, occurred_on, fields)
             try:
-                uow.save()
+                position = uow.save()
             except IntegrityError:
                 if attempt == 2:
                     raise Conflict(
@@ -111,7 +118,7 @@ class Entries:
                         field="id",
                     ) from None
             else:
-                return result
+                return replace(result, position=position)
         raise AssertionError("unreachable")
 
     def apply(

@@ -1,0 +1,84 @@
+"""The projection on the in-memory store: live tallies agree with folding the facts, and a
+rebuild from position zero gives the same read model as following live."""
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+
+from domain.access import Principal
+from domain.figure_names import MOMENT_FIGURES
+from infra.demo import township_lines
+from projections.figures import counts_for, fold
+from projections.periods import Period
+from services import open_services
+
+OPERATOR = Principal.operator()
+PERIODS = ["2024", *(f"2024-Q{q}" for q in range(1, 5)), *(f"2024-{m:02d}" for m in range(1, 13))]
+
+
+def ledger_with(townships):
+    services = open_services({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    services.tenancy.add_county(OPERATOR, code="c", name="C")
+    for code in townships:
+        services.tenancy.add_township(OPERATOR, county="c", code=code, name=code)
+        lines = township_lines(code, 2024, seed=len(code), scale=0.2)
+        services.interchange.import_lines(OPERATOR, [json.dumps(line) for line in lines])
+    return services
+
+
+def retract(services, township, entry_id):
+    services.entries.record(
+        OPERATOR,
+        township=township,
+        type="entry_retracted",
+        entry_id=entry_id,
+        occurred_on="2024-12-30",
+        fields={"reason": "recorded twice"},
+    )
+
+
+def folded_counts(services, township, period):
+    span = Period.parse(period)
+    now = datetime.now(UTC)
+    states = fold(services.reporting.view.facts(township, until=span.end, as_of=now)).values()
+    counts = counts_for(states, span, now)
+    return +Counter({k: v for k, v in counts.items() if k not in MOMENT_FIGURES})
+
+
+def test_live_tallies_equal_the_folded_facts_for_every_period_even_after_retractions():
+    services = ledger_with(["north", "south"])
+    services.reporting.refresh()
+    retract(services, "north", "D-2024-0001")
+    retract(services, "south", "IS-2024-0001")
+    services.reporting.refresh()
+    for period in PERIODS:
+        tallies = services.reporting.view.tallies(["north", "south"], period)
+        for township in ("north", "south"):
+            assert +tallies[township] == folded_counts(services, township, period), period
+
+
+def test_rebuilding_from_zero_gives_the_model_followed_live():
+    services = ledger_with(["east"])
+    services.reporting.refresh()
+    retract(services, "east", "D-2024-0002")
+    services.reporting.refresh()
+    live = {p: services.reporting.view.tallies(["east"], p) for p in PERIODS}
+    live_facts = services.reporting.view.facts("east")
+    services.reporting.rebuild()
+    assert {p: services.reporting.view.tallies(["east"], p) for p in PERIODS} == live
+    assert services.reporting.view.facts("east") == live_facts
+
+
+def test_a_command_can_wait_until_its_own_write_is_projected():
+    services = ledger_with(["west"])
+    recorded = services.entries.record(
+        OPERATOR,
+        township="west",
+        type="liaison_registered",
+        entry_id="L-new",
+        occurred_on="2024-05-01",
+        fields={},
+    )
+    assert not services.reporting.wait_for(recorded.position, timeout=0.05)
+    services.reporting.refresh()
+    assert services.reporting.wait_for(recorded.position, timeout=0.05)
