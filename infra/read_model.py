@@ -46,6 +46,7 @@ SCHEMA = (
         position BIGINT NOT NULL)""",
     "INSERT INTO ledger_rm_position (name, position) VALUES ('ledger', 0) ON CONFLICT DO NOTHING",
 )
+SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2024  # any fixed number: PostgreSQL's advisory lock for SCHEMA
 COLUMNS = (
     "position, originator_id, township, entry_id, entry_type, entry_occurred_on, type,"
     " occurred_on, recorded_at, actor, payload"
@@ -64,12 +65,22 @@ def _unstamp(text: str) -> datetime:
 class SQLLedgerView:
     """Portable SQL; ``connect`` gives a DB-API connection, ``mark`` its parameter marker."""
 
-    def __init__(self, connect: Callable[[], Any], mark: str, begin: tuple[str, str]) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        mark: str,
+        begin: tuple[str, str],
+        serialise: str | None = None,
+    ) -> None:
+        """``serialise``: a statement that makes processes creating the tables at the same
+        moment take turns (the write ``begin`` of SQLite does already)."""
         self._connect = connect
         self._mark = mark
         self._begin = dict(zip(("read", "write"), begin, strict=True))
         self._local = threading.local()
         with self._transaction("write") as cursor:
+            if serialise:
+                cursor.execute(serialise)
             for statement in SCHEMA:
                 cursor.execute(statement)
 
@@ -271,5 +282,8 @@ def open_view(store_env: dict[str, str]) -> Any:
                 connection.commit()
             return connection
 
-        return SQLLedgerView(connect_postgres, "%s", ("", ""))
+        # CREATE TABLE IF NOT EXISTS run by two processes at once fails on PostgreSQL (a
+        # duplicate type): a lock held until the schema transaction ends makes them take turns.
+        serialise = f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})"
+        return SQLLedgerView(connect_postgres, "%s", ("", ""), serialise)
     raise ValueError(f"no read model for {module}")

@@ -52,10 +52,19 @@ class LedgerProjection:
         self.view = view
         self.cache_size = cache_size
         self.entries: dict[str, EntryState] = {}  # by originator id
+        self.position: int | None = None  # the view position the cached states reflect
 
     def forget(self) -> None:
         """Drop cached entry states (another worker may have moved the view on)."""
         self.entries.clear()
+        self.position = None
+
+    def resume(self, position: int) -> None:
+        """Continue from the view's ``position``: cached states reflect only the events this
+        projection committed itself, so they are dropped when another worker moved the view."""
+        if position != self.position:
+            self.forget()
+            self.position = position
 
     def changes(self, events: Iterable[tuple[int, Any]]) -> Changes:
         changes = Changes()

@@ -20,12 +20,15 @@ def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int
     view = projection.view
     while True:
         since = view.position()
+        projection.resume(since)
         notifications = app.recorder.select_notifications(start=since + 1, limit=page)
         if not notifications:
             return since
         events = ((n.id, app.mapper.to_domain_event(n)) for n in notifications)
         changes = projection.changes(events)
-        if not view.commit(changes, since=since, position=notifications[-1].id):
+        if view.commit(changes, since=since, position=notifications[-1].id):
+            projection.position = notifications[-1].id
+        else:
             projection.forget()  # another worker got there first: take it from where it is
 
 

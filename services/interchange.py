@@ -71,10 +71,11 @@ class Interchange:
         """
         uow = UnitOfWork(self.app)
         errors: list[LineError] = []
-        count = recorded = 0
+        count = given = recorded = 0
         for count, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
+            given += 1
             try:
                 line = parse_line(raw)
                 result = self.entries.apply(
@@ -95,7 +96,7 @@ class Interchange:
         if errors:
             raise ImportRejected(errors)
         uow.save(batch_size=BATCH_EVENTS, progress=progress)
-        return ImportResult(lines=count, recorded=recorded, repeats=count - recorded)
+        return ImportResult(lines=count, recorded=recorded, repeats=given - recorded)
 
     def export(self, principal: Principal, *, township: str) -> Iterator[dict[str, Any]]:
         """The township's events as interchange lines, in the order they were recorded."""

@@ -158,7 +158,7 @@ class Reporting:
         code, span, moment, states = self._states(
             principal, township, str(year), as_of, whole_history=True
         )
-        doc = self._document(code, span, moment, states)
+        doc = self._document(code, span, moment, states, history=states)
         name = self.tenancy.township(principal, code).name
         return report_model.build_report(
             township=code,
@@ -186,7 +186,7 @@ class Reporting:
     def _fold(self, township: str, span: Period, moment: datetime) -> list[EntryState]:
         return list(fold(self.view.facts(township, until=span.end, as_of=moment)).values())
 
-    def _document(self, code, span, moment, states) -> dict[str, Any]:
+    def _document(self, code, span, moment, states, history=None) -> dict[str, Any]:
         doc = document(
             counts_for(states, span, moment),
             laws=laws_studied(states, span),
@@ -195,7 +195,11 @@ class Reporting:
             as_of=_stamp(moment),
         )
         if len(span.key) == 4:
-            doc["report"] = _report_status(states, int(span.key))
+            # A year's report is submitted and answered after the year, so its status comes
+            # from the whole history (as of the moment), not only from the year's entries.
+            if history is None:
+                history = list(fold(self.view.facts(code, as_of=moment)).values())
+            doc["report"] = _report_status(history, int(span.key))
         return doc
 
 

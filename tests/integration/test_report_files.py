@@ -1,0 +1,272 @@
+"""``figures``, ``ranking``, ``trace`` and ``report`` of the command line on SQLite, for the seed
+township: the DOCX opened back, the HTML's figures, the JSON documents' names, refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from infra.cli import main
+from infra.demo import seed_lines, township_lines, write_jsonl
+from projections.figures import lookup
+from tests.integration.conftest import SEED_FIGURES
+from tests.support import unique
+
+HEADINGS = ("一、工作开展情况", "二、存在的问题", "三、下一步打算")
+SESSION_KINDS = {
+    "theory_study",
+    "political_study_day",
+    "pre_meeting_law_study",
+    "lecture",
+    "enforcement_training",
+    "publicity",
+}
+RATES = (
+    "legality_review_coverage",
+    "rectification",
+    "on_time_rectification",
+    "mediation_success",
+    "hotline_answer",
+)
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """The command line on this test's SQLite file: ``cli(*args)`` gives click's result."""
+    database, runner = f"sqlite:///{tmp_path}/ledger.sqlite3", CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--database", database, *args])
+
+    return run
+
+
+@pytest.fixture
+def seeded(cli, tmp_path) -> tuple[str, str, str]:
+    """A county with the seed township and a drawn one, their 2024 imported by the CLI."""
+    county, seed, drawn = unique("county"), unique("town"), unique("town")
+    assert cli("county", "add", county, "巩留县").exit_code == 0
+    assert cli("township", "add", "--county", county, seed, "巩留镇").exit_code == 0
+    assert cli("township", "add", "--county", county, drawn, "阿尕尔森镇").exit_code == 0
+    path = tmp_path / "year.jsonl"
+    write_jsonl(path, seed_lines(township=seed) + township_lines(drawn, 2024, 1, scale=0.3))
+    imported = cli("import", str(path))
+    assert imported.exit_code == 0, imported.stderr
+    return county, seed, drawn
+
+
+def figures_json(cli, township: str, *more: str) -> dict:
+    result = cli("figures", "--township", township, "--period", "2024", "--json", *more)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def percent(numerator: int, denominator: int) -> str:
+    share = Decimal(100 * numerator) / Decimal(denominator)
+    return f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?%?", text))
+
+
+class FigureSpans(HTMLParser):
+    """The text of every ``<span data-figure="…">`` of a page, by figure name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, set[str]] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self._open = dict(attrs).get("data-figure") if tag == "span" else None
+
+    def handle_data(self, data):
+        if self._open:
+            self.found.setdefault(self._open, set()).add(data)
+            self._open = None
+
+
+# -- the report files --------------------------------------------------------------------------
+
+
+def test_the_docx_report_states_the_seed_figures(cli, seeded, tmp_path):
+    _, seed, _ = seeded
+    out = tmp_path / "report.docx"
+
+    result = cli("report", "--township", seed, "--year", "2024", "--format", "docx", "-o", str(out))
+
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    headings = [p.text for p in paragraphs if p.style.name.startswith("Heading")]
+    assert [h for h in headings if h in HEADINGS] == list(HEADINGS)
+    # The figures that belong together are stated together, in one paragraph each.
+    stated_together = [
+        {"362", "330", "91.2%"},  # disputes registered, resolved, mediation success
+        {"33", "32"},  # issues found, rectified
+        {"332"},  # hotline received and answered
+        {"22"},  # inspections
+        {"59", "37"},  # meetings, major matters decided
+        {"36"},  # legal liaisons
+        {"392", "32"},  # volunteers, claimed posts
+        {"4", "160"},  # enforcement trainings, person-times
+    ]
+    for group in stated_together:
+        assert any(group <= numbers(p.text) for p in paragraphs), group
+    assert "巩留镇" in paragraphs[0].text and "2024" in paragraphs[0].text
+
+
+def test_every_number_of_the_html_report_is_a_figure_of_the_figures_document(cli, seeded, tmp_path):
+    _, seed, _ = seeded
+    out = tmp_path / "report.html"
+    result = cli("report", "--township", seed, "--year", "2024", "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    spans = FigureSpans()
+    spans.feed(out.read_text(encoding="utf-8"))
+    doc = figures_json(cli, seed)
+
+    for name, texts in spans.found.items():
+        value = lookup(doc, name)
+        if isinstance(value, dict):  # a rate, shown as a percentage
+            value = percent(value["numerator"], value["denominator"])
+        assert texts == {str(value)}, name
+    assert {name: spans.found[name] for name in SEED_FIGURES if name in spans.found} == {
+        name: {str(value)} for name, value in SEED_FIGURES.items() if name in spans.found
+    }
+    assert spans.found["rates.mediation_success"] == {"91.2%"}
+    assert {"disputes.registered", "issues.found", "hotline.received", "roster.volunteers"} <= set(
+        spans.found
+    )
+    for heading in HEADINGS:
+        assert heading in out.read_text(encoding="utf-8")
+
+
+def test_the_entries_traced_behind_a_count_are_as_many_as_the_count(cli, seeded):
+    _, seed, _ = seeded
+    doc = figures_json(cli, seed)
+
+    for name in ("disputes.registered", "disputes.resolved", "issues.found", "inspections"):
+        traced = cli("trace", "--township", seed, "--period", "2024", "--figure", name)
+        assert traced.exit_code == 0, traced.stderr
+        ids = traced.stdout.split()
+        assert len(ids) == len(set(ids)) == lookup(doc, name), name
+
+
+# -- the JSON documents --------------------------------------------------------------------------
+
+
+def test_the_figures_document_has_the_documented_names_and_the_seed_numbers(cli, seeded):
+    _, seed, _ = seeded
+
+    doc = figures_json(cli, seed)
+
+    # DOMAIN.md's names, and the extensions docs/figures.md describes (marked "extension").
+    assert set(doc) == {
+        "township",
+        "period",
+        "as_of",
+        "sessions",
+        "meetings",
+        "decisions",
+        "inspections",
+        "issues",
+        "disputes",
+        "hotline",
+        "roster",
+        "rates",
+        "report",  # extension: the year's report status
+    }
+    assert set(doc["sessions"]) == SESSION_KINDS
+    for kind in SESSION_KINDS:
+        assert set(doc["sessions"][kind]) == {"count", "attendees", "reached", "materials", "laws"}
+    assert set(doc["meetings"]) == {"count", "matters_decided"}
+    assert set(doc["decisions"]) == {"reviewed", "with_legality_review", "by_result", "by_reviewer"}
+    assert set(doc["decisions"]["by_result"]) == {"approved", "approved_with_changes", "rejected"}
+    assert isinstance(doc["inspections"], int)
+    assert set(doc["issues"]) == {"found", "rectified", "overdue", "rectified_on_time"}
+    assert set(doc["disputes"]) == {"registered", "resolved", "failed", "by_mediator", "by_source"}
+    assert set(doc["hotline"]) == {"received", "answered", "resolved"}
+    assert set(doc["roster"]) == {
+        "advisors_township",
+        "advisors_community",
+        "liaisons",
+        "volunteers",
+        "volunteer_posts",
+        "officers",
+    }
+    assert set(doc["rates"]) == set(RATES)
+    for rate in doc["rates"].values():
+        assert set(rate) == {"numerator", "denominator", "value"}
+    assert {name: lookup(doc, name) for name in SEED_FIGURES} == SEED_FIGURES
+    assert doc["rates"]["mediation_success"]["value"] == 0.9116
+    assert (doc["township"], doc["period"]) == (seed, "2024")
+
+
+def test_figures_as_of_a_moment_before_the_import_are_empty(cli, seeded):
+    _, seed, _ = seeded
+
+    doc = figures_json(cli, seed, "--as-of", "2020-01-15T00:00:00Z")
+
+    assert doc["as_of"] == "2020-01-15T00:00:00Z"
+    assert (doc["disputes"]["registered"], doc["roster"]["volunteers"]) == (0, 0)
+    assert doc["rates"]["mediation_success"] == {"numerator": 0, "denominator": 0, "value": None}
+
+
+def test_the_ranking_document_has_the_documented_shape(cli, seeded):
+    county, seed, drawn = seeded
+
+    result = cli("ranking", "--county", county, "--period", "2024", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"county", "period", "as_of", "weights", "townships", "formula"}
+    assert (doc["county"], doc["period"]) == (county, "2024")
+    assert [w["figure"] for w in doc["weights"]] == [f"rates.{name}" for name in RATES]
+    assert {row["township"] for row in doc["townships"]} == {seed, drawn}
+    for row in doc["townships"]:
+        assert set(row) == {"township", "name", "rank", "score", "indicators"}
+        assert 0 <= row["score"] <= 100 and row["score"] == round(row["score"], 2)
+        assert set(row["indicators"]) == {f"rates.{name}" for name in RATES}
+    names = {row["township"]: row["name"] for row in doc["townships"]}
+    assert names == {seed: "巩留镇", drawn: "阿尕尔森镇"}
+    assert sorted(row["rank"] for row in doc["townships"]) in ([1, 2], [1, 1])
+
+
+# -- refusals --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["yesterday", "2025-13-01T00:00:00Z", "15/01/2025"])
+def test_a_bad_as_of_time_is_refused_naming_as_of(cli, seeded, when, tmp_path):
+    county, seed, _ = seeded
+    commands = [
+        ("figures", "--township", seed, "--period", "2024", "--json"),
+        ("ranking", "--county", county, "--period", "2024", "--json"),
+        ("report", "--township", seed, "--year", "2024", "-o", str(tmp_path / "r.html")),
+    ]
+    for command in commands:
+        result = cli(*command, "--as-of", when)
+        assert result.exit_code == 1, command
+        assert result.stdout == ""
+        assert result.stderr.startswith("error: as_of: ") and when in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("period", ["24", "2024-Q5", "2024-13", "2024Q1", "Q1-2024", ""])
+def test_an_unknown_period_format_is_refused_naming_period(cli, seeded, period):
+    county, seed, _ = seeded
+    for command in (
+        ("figures", "--township", seed, "--json"),
+        ("ranking", "--county", county, "--json"),
+        ("trace", "--township", seed, "--figure", "inspections"),
+    ):
+        result = cli(*command, "--period", period)
+        assert result.exit_code == 1, command
+        assert result.stdout == ""
+        assert result.stderr.startswith("error: period: "), result.stderr
