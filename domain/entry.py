@@ -75,6 +75,19 @@ class Entry(Aggregate):
         def payload(self) -> dict[str, Any]:
             return {name: getattr(self, name) for name in self.FIELDS}
 
+        def plain_payload(self) -> dict[str, Any]:
+            """The payload as JSON gives it back: dates as ISO text, sequences as lists,
+            optional fields that were not given left out."""
+            return {
+                name: value.isoformat()
+                if isinstance(value, date)
+                else list(value)
+                if isinstance(value, tuple | list)
+                else value
+                for name, value in self.payload().items()
+                if value is not None
+            }
+
         def apply(self, aggregate: Any) -> None:
             aggregate.lines.append(self.line_key())
             aggregate.modified_on = self.occurred_on

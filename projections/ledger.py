@@ -138,17 +138,5 @@ def _fact(
         occurred_on=event.occurred_on,
         recorded_at=event.timestamp,
         actor=event.actor,
-        payload=_plain(event.payload()),
+        payload=event.plain_payload(),
     )
-
-
-def _plain(payload: dict[str, Any]) -> dict[str, Any]:
-    """Payload values as JSON would give them back (dates as text, tuples as lists)."""
-    out: dict[str, Any] = {}
-    for name, value in payload.items():
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[name] = value
-    return out

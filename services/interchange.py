@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from domain.access import Principal
@@ -127,21 +126,13 @@ def parse_line(raw: str) -> dict[str, Any]:
 
 
 def to_line(event: Entry.Event, township: str, entry_id: str) -> dict[str, Any]:
-    line: dict[str, Any] = {
+    return {
         "township": township,
         "type": event.TYPE,
         "id": entry_id,
         "occurred_on": event.occurred_on.isoformat(),
+        **event.plain_payload(),
     }
-    for name, value in event.payload().items():
-        if value is None:
-            continue
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
-        line[name] = value
-    return line
 
 
 def dumps(line: dict[str, Any]) -> str:
