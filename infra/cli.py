@@ -321,9 +321,7 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float) -> None:
     if follow:
         stop = threading.Event()
         try:
-            while not stop.is_set():
-                reporting.refresh()
-                stop.wait(interval)
+            reporting.follow(stop, interval=interval)
         except KeyboardInterrupt:
             stop.set()
 

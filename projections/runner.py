@@ -6,7 +6,6 @@ have gaps, which polling by "greater than the last position" passes over safely.
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
@@ -30,15 +29,6 @@ def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int
             projection.position = notifications[-1].id
         else:
             projection.forget()  # another worker got there first: take it from where it is
-
-
-def follow(
-    app: Any, projection: LedgerProjection, stop: threading.Event, *, interval: float = 0.5
-) -> None:
-    """Keep the read model up to date until ``stop`` is set."""
-    while not stop.is_set():
-        catch_up(app, projection)
-        stop.wait(interval)
 
 
 def wait_for(view: Any, position: int, *, timeout: float, interval: float = 0.05) -> bool:

@@ -69,6 +69,26 @@ class Reporting:
             self.projection.forget()
             return catch_up(self.app, self.projection)
 
+    def follow(self, stop: threading.Event, *, interval: float = 0.5) -> None:
+        """The projection worker: keep the read model up to date until ``stop`` is set.
+        An error stops it (a projection never skips an event)."""
+        while not stop.is_set():
+            self.refresh()
+            stop.wait(interval)
+
+    def follow_in_background(self, *, interval: float = 0.5) -> threading.Event:
+        """Run the worker in a daemon thread of this process (the embedded default);
+        set the returned event to stop it."""
+        stop = threading.Event()
+        threading.Thread(
+            target=self.follow,
+            args=(stop,),
+            kwargs={"interval": interval},
+            name="ledger-projection",
+            daemon=True,
+        ).start()
+        return stop
+
     def wait_for(self, position: int, *, timeout: float = 5.0) -> bool:
         """Read-your-writes: wait until a worker has projected ``position``."""
         return wait_for(self.view, position, timeout=timeout)

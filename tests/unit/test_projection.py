@@ -82,3 +82,20 @@ def test_a_command_can_wait_until_its_own_write_is_projected():
     assert not services.reporting.wait_for(recorded.position, timeout=0.05)
     services.reporting.refresh()
     assert services.reporting.wait_for(recorded.position, timeout=0.05)
+
+
+def test_a_worker_in_the_background_projects_new_writes_until_stopped():
+    services = ledger_with(["inland"])
+    stop = services.reporting.follow_in_background(interval=0.01)
+    try:
+        recorded = services.entries.record(
+            OPERATOR,
+            township="inland",
+            type="officer_certified",
+            entry_id="O-new",
+            occurred_on="2024-05-01",
+            fields={},
+        )
+        assert services.reporting.wait_for(recorded.position, timeout=10)
+    finally:
+        stop.set()
