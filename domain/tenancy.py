@@ -6,6 +6,7 @@ Codes are unique across the installation; each record's id is derived from its c
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -40,6 +41,8 @@ class County(Aggregate):
         self.code = code
         self.name = name
         self.townships: list[str] = []
+        # (when it was recorded, indicators): a ranking as of a moment uses the ones then.
+        self.indicator_history: list[tuple[datetime, list[dict]]] = []
 
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -54,13 +57,15 @@ class County(Aggregate):
     def _include(self, township: str) -> None:
         self.townships.append(township)
 
+    class IndicatorsSet(Aggregate.Event):
+        indicators: list[dict]
+
+        def apply(self, aggregate: County) -> None:
+            aggregate.indicator_history.append((self.timestamp, self.indicators))
+
     def set_indicators(self, indicators: list[dict]) -> None:
         """The county's ranking indicators: figure, direction, weight (see domain.ranking)."""
-        self._set_indicators(indicators=check_indicators(indicators))
-
-    @event("IndicatorsSet")
-    def _set_indicators(self, indicators: list[dict]) -> None:
-        self.indicators = indicators
+        self.trigger_event(self.IndicatorsSet, indicators=check_indicators(indicators))
 
 
 class Township(Aggregate):

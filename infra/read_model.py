@@ -55,11 +55,11 @@ COLUMNS = (
 
 def stamp(moment: datetime) -> str:
     """A UTC moment as fixed-width text, so that text order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _unstamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)
 
 
 class SQLLedgerView:
@@ -185,17 +185,17 @@ class SQLLedgerView:
         )
         return [_fact(row) for row in rows]
 
-    def tallies(self, townships: Sequence[str], period: str) -> dict[str, Counter[str]]:
+    def tallies(
+        self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
+    ) -> dict[str, Counter[str]]:
         found: dict[str, Counter[str]] = {t: Counter() for t in townships}
         if not townships:
             return found
-        marks = ", ".join("?" for _ in townships)
-        rows = self._query(
-            "SELECT township, name, value FROM ledger_rm_tallies"
-            f" WHERE period = ? AND township IN ({marks}) AND value <> 0",
-            (period, *townships),
-        )
-        for township, name, value in rows:
+        sql = "SELECT township, name, value FROM ledger_rm_tallies WHERE period = ? AND value <> 0"
+        sql += f" AND township IN ({', '.join('?' for _ in townships)})"
+        if names is not None:
+            sql += f" AND name IN ({', '.join('?' for _ in names)})"
+        for township, name, value in self._query(sql, (period, *townships, *(names or ()))):
             found[township][name] = value
         return found
 
@@ -222,7 +222,7 @@ def _row(fact: Fact) -> tuple:
         fact.occurred_on.isoformat(),
         stamp(fact.recorded_at),
         fact.actor,
-        json.dumps(fact.payload, ensure_ascii=False, sort_keys=True),
+        json.dumps(fact.payload, ensure_ascii=False, separators=(",", ":")),
     )
 
 

@@ -53,6 +53,17 @@ class EntryState:
     follow_ups: list[Fact] = field(default_factory=list)
     retracted_at: datetime | None = None
 
+    @classmethod
+    def created_by(cls, fact: Fact) -> EntryState:
+        return cls(
+            fact.township,
+            fact.entry_id,
+            fact.type,
+            fact.occurred_on,
+            fact.recorded_at,
+            fact.payload,
+        )
+
     def apply(self, fact: Fact) -> None:
         if fact.type == RETRACTION:
             self.retracted_at = fact.recorded_at
@@ -69,14 +80,7 @@ def fold(facts: Iterable[Fact]) -> dict[tuple[str, str], EntryState]:
     for fact in facts:
         key = (fact.township, fact.entry_id)
         if fact.type == fact.entry_type:
-            states[key] = EntryState(
-                fact.township,
-                fact.entry_id,
-                fact.type,
-                fact.occurred_on,
-                fact.recorded_at,
-                fact.payload,
-            )
+            states[key] = EntryState.created_by(fact)
         elif key in states:
             states[key].apply(fact)
     return states

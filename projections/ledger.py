@@ -41,7 +41,10 @@ class LedgerView(Protocol):
 
     def entry_facts(self, originator_id: str) -> list[Fact]: ...
 
-    def tallies(self, townships: Sequence[str], period: str) -> dict[str, Counter[str]]: ...
+    def tallies(
+        self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
+    ) -> dict[str, Counter[str]]:
+        """Current counts per township for a period (only ``names``, when given)."""
 
     def reset(self) -> None:
         """Forget everything, back to position 0 (to rebuild)."""
@@ -67,48 +70,35 @@ class LedgerProjection:
             self.position = position
 
     def changes(self, events: Iterable[tuple[int, Any]]) -> Changes:
+        """The facts of a page of events, and what they change in the tallies: each entry the
+        page touches adds its contribution now less its contribution before the page."""
         changes = Changes()
+        before: dict[str, tuple[EntryState, Counter[str]]] = {}
         for position, event in events:
-            if isinstance(event, Entry.Event):
-                self._project(position, event, changes)
+            if not isinstance(event, Entry.Event):
+                continue
+            originator = str(event.originator_id)
+            if isinstance(event, Entry.Recorded):
+                fact = _fact(position, originator, event, event, event.TYPE)
+                entry = self.entries[originator] = EntryState.created_by(fact)
+                before.setdefault(originator, (entry, Counter()))
+            else:
+                entry = self._state(originator)
+                if originator not in before:
+                    before[originator] = (entry, tallied(entry))
+                fact = _fact(position, originator, event, entry, entry.type)
+                entry.apply(fact)
+            changes.facts.append(fact)
+        for entry, was in before.values():
+            now = tallied(entry)
+            deltas = {name: now[name] - was[name] for name in now.keys() | was.keys()}
+            for period in period_keys(entry.occurred_on):
+                for name, delta in deltas.items():
+                    if delta:
+                        changes.tallies[(entry.township, period, name)] += delta
         if len(self.entries) > self.cache_size:
             self.forget()
         return changes
-
-    def _project(self, position: int, event: Entry.Event, changes: Changes) -> None:
-        originator = str(event.originator_id)
-        if isinstance(event, Entry.Recorded):
-            entry = None
-            fact = _fact(
-                position,
-                originator,
-                event,
-                (event.township, event.entry_id),
-                event.TYPE,
-                event.occurred_on,
-            )
-        else:
-            entry = self._state(originator)
-            fact = _fact(
-                position,
-                originator,
-                event,
-                (entry.township, entry.entry_id),
-                entry.type,
-                entry.occurred_on,
-            )
-        before = tallied(entry)
-        if entry is None:
-            entry = self.entries[originator] = next(iter(fold([fact]).values()))
-        else:
-            entry.apply(fact)
-        changes.facts.append(fact)
-        after = tallied(entry)
-        for name in before.keys() | after.keys():
-            delta = after[name] - before[name]
-            if delta:
-                for period in period_keys(entry.occurred_on):
-                    changes.tallies[(entry.township, period, name)] += delta
 
     def _state(self, originator: str) -> EntryState:
         if originator not in self.entries:
@@ -119,21 +109,16 @@ class LedgerProjection:
         return self.entries[originator]
 
 
-def _fact(
-    position: int,
-    originator: str,
-    event: Entry.Event,
-    key: tuple[str, str],
-    entry_type: str,
-    entry_occurred_on: date,
-) -> Fact:
+def _fact(position: int, originator: str, event: Entry.Event, entry: Any, entry_type: str) -> Fact:
+    """``entry``: the entry's creating event or its state (both have township, entry_id and
+    occurred_on)."""
     return Fact(
         position=position,
         originator_id=originator,
-        township=key[0],
-        entry_id=key[1],
+        township=entry.township,
+        entry_id=entry.entry_id,
         entry_type=entry_type,
-        entry_occurred_on=entry_occurred_on,
+        entry_occurred_on=entry.occurred_on,
         type=event.TYPE,
         occurred_on=event.occurred_on,
         recorded_at=event.timestamp,

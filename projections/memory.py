@@ -50,5 +50,10 @@ class InMemoryLedgerView:
     def entry_facts(self, originator_id: str) -> list[Fact]:
         return list(self._by_entry.get(originator_id, []))
 
-    def tallies(self, townships: Sequence[str], period: str) -> dict[str, Counter[str]]:
-        return {t: +self._tallies.get((t, period), Counter()) for t in townships}
+    def tallies(
+        self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
+    ) -> dict[str, Counter[str]]:
+        found = {t: +self._tallies.get((t, period), Counter()) for t in townships}
+        if names is not None:
+            found = {t: Counter({n: c[n] for n in names if c[n]}) for t, c in found.items()}
+        return found

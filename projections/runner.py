@@ -11,7 +11,7 @@ from typing import Any
 
 from projections.ledger import LedgerProjection
 
-PAGE = 1_000
+PAGE = 5_000
 
 
 def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int:

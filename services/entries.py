@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -53,16 +53,36 @@ class EntryView:
 
 
 class UnitOfWork:
-    """Entries loaded and changed by one command or one import, saved together in order."""
+    """Entries loaded and changed by one command or one import, saved together in order.
 
-    def __init__(self, app: LedgerApplication) -> None:
+    ``optimistic``: a new entry is written without first reading whether its id exists; the
+    store's unique key refuses it if it does, and the command is then tried again reading.
+    """
+
+    def __init__(self, app: LedgerApplication, *, optimistic: bool = False) -> None:
         self.app = app
+        self.optimistic = optimistic
         self.entries: dict[UUID, Entry | None] = {}
         self.events: list[Any] = []
 
-    def get(self, township: str, entry_id: str) -> Entry | None:
+    def prefetch(self, keys: Iterable[UUID]) -> None:
+        """Load many entries in one query per chunk, where the recorder can."""
+        select = getattr(self.app.recorder, "select_events_of", None)
+        if select is None:
+            return
+        missing = list(dict.fromkeys(k for k in keys if k not in self.entries))
+        found = select(missing)
+        for key in missing:
+            entry = None
+            for stored in found.get(key, ()):
+                entry = self.app.mapper.to_domain_event(stored).mutate(entry)
+            self.entries[key] = entry
+
+    def get(self, township: str, entry_id: str, *, creating: bool = False) -> Entry | None:
         key = entry_uuid(township, entry_id)
         if key not in self.entries:
+            if creating and self.optimistic:
+                return None
             try:
                 self.entries[key] = self.app.repository.get(key)
             except AggregateNotFoundError:
@@ -107,7 +127,7 @@ class Entries:
     ) -> Recorded:
         """Record one event. A line identical to one already recorded is a repeat, not an error."""
         for attempt in (1, 2):
-            uow = UnitOfWork(self.app)
+            uow = UnitOfWork(self.app, optimistic=attempt == 1)
             result = self.apply(principal, uow, township, type, entry_id, occurred_on, fields)
             try:
                 position = uow.save()
@@ -139,7 +159,7 @@ class Entries:
         principal.check_records(type_, head_types=HEAD_TYPES, county_types=COUNTY_TYPES)
         entry_id = values.entry_id("id", entry_id)
         occurred_on = values.day("occurred_on", occurred_on)
-        existing = uow.get(code, entry_id)
+        existing = uow.get(code, entry_id, creating=type_ in CREATIONS)
         if type_ in CREATIONS:
             return self._create(
                 uow, code, type_, entry_id, occurred_on, fields, existing, principal

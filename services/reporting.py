@@ -15,8 +15,8 @@ from typing import Any
 from domain.access import Principal
 from domain.errors import InvalidField
 from domain.figure_names import RATES
-from domain.ranking import DEFAULT_INDICATORS, FORMULA, check_indicators, score
-from domain.tenancy import County, county_uuid
+from domain.ranking import DEFAULT_INDICATORS, FORMULA, score
+from domain.tenancy import county_uuid
 from projections import report as report_model
 from projections.figures import (
     EntryState,
@@ -123,9 +123,9 @@ class Reporting:
         view = self.tenancy.county(principal, county)
         principal.check_sets_indicators()
         record = self.app.repository.get(county_uuid(view.code))
-        record.set_indicators(check_indicators(indicators))
+        record.set_indicators(indicators)
         self.app.save(record)
-        return record.indicators
+        return record.indicator_history[-1][1]
 
     def ranking(
         self, principal: Principal, *, county: str, period: str, as_of: Any = None
@@ -134,9 +134,9 @@ class Reporting:
         span = Period.parse(period)
         moment = parse_moment(as_of)
         self.refresh()
-        indicators = self._indicators(view.code, moment)
+        indicators = view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
         if moment is None:
-            counts = self.view.tallies(view.townships, span.key)
+            counts = self.view.tallies(view.townships, span.key, _figures_of(indicators))
         else:
             counts = {
                 t: counts_for(self._fold(t, span, moment), span, moment) for t in view.townships
@@ -160,15 +160,6 @@ class Reporting:
                 for s in score(indicators, values)
             ],
         }
-
-    def _indicators(self, county: str, moment: datetime | None) -> list[dict]:
-        chosen: list[dict] = [dict(i) for i in DEFAULT_INDICATORS]
-        for event in self.app.events.get(county_uuid(county)):
-            if isinstance(event, County.IndicatorsSet) and (
-                moment is None or event.timestamp <= moment
-            ):
-                chosen = event.indicators
-        return chosen
 
     # -- the annual report --------------------------------------------------------------------
 
@@ -235,6 +226,15 @@ def _traced_name(figure: str) -> str:
             raise InvalidField("figure", f"no rate {parts[1]}")
         return denominator if parts[-1] == "denominator" else numerator
     return figure
+
+
+def _figures_of(indicators: list[dict]) -> list[str]:
+    """The count figures a ranking reads: rates need their numerator and denominator."""
+    names: list[str] = []
+    for ind in indicators:
+        rate_name = ind["figure"].removeprefix("rates.")
+        names.extend(RATES.get(rate_name, (ind["figure"],)))
+    return names
 
 
 def _indicator_values(indicators: list[dict], counts: Counter[str]) -> dict[str, float | None]:

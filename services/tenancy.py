@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -19,6 +21,15 @@ class CountyView:
     code: str
     name: str
     townships: tuple[str, ...]
+    indicator_history: tuple[tuple[datetime, list[dict]], ...] = ()
+
+    def indicators_at(self, moment: datetime | None = None) -> list[dict] | None:
+        """The ranking indicators in force at ``moment`` (now when None); None if never set."""
+        chosen = None
+        for recorded_at, indicators in self.indicator_history:
+            if moment is None or recorded_at <= moment:
+                chosen = indicators
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,9 @@ class Tenancy:
         self.hasher = hasher or PasswordHasher()
         # Townships are never removed nor moved, so a township once seen stays true.
         self._townships: dict[str, TownshipView] = {}
+        # Counties only grow: a cached one is brought up to date with its newer events.
+        self._counties: dict[str, County] = {}
+        self._counties_lock = threading.Lock()
 
     # -- administration ---------------------------------------------------------------------
 
@@ -128,7 +142,15 @@ class Tenancy:
         missing = NotFound(f"no county {code}", field="county")
         if not principal.sees_county(code):
             raise missing
-        return _county_view(self._get(county_uuid(code), missing))
+        with self._counties_lock:
+            county = self._counties.get(code)
+            if county is None:
+                county = self._get(county_uuid(code), missing)
+            else:
+                for newer in self.app.events.get(county.id, gt=county.version):
+                    newer.mutate(county)
+            self._counties[code] = county
+            return _county_view(county)
 
     def township_view(self, township: Township) -> TownshipView:
         view = TownshipView(township.code, township.name, township.county)
@@ -148,7 +170,9 @@ class Tenancy:
 
 
 def _county_view(county: County) -> CountyView:
-    return CountyView(county.code, county.name, tuple(county.townships))
+    return CountyView(
+        county.code, county.name, tuple(county.townships), tuple(county.indicator_history)
+    )
 
 
 def _principal(user: User) -> Principal:
