@@ -55,7 +55,9 @@ COLUMNS = (
 
 def stamp(moment: datetime) -> str:
     """A UTC moment as fixed-width text, so that text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
 def _unstamp(text: str) -> datetime:
@@ -222,8 +224,13 @@ def _row(fact: Fact) -> tuple:
         fact.occurred_on.isoformat(),
         stamp(fact.recorded_at),
         fact.actor,
-        json.dumps(fact.payload, ensure_ascii=False, separators=(",", ":")),
+        _dumps(fact.payload),
     )
+
+
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=lambda value: value.isoformat()
+).encode  # payload values are text, numbers, lists, or dates
 
 
 def _fact(row: tuple) -> Fact:
@@ -259,6 +266,9 @@ def open_view(store_env: dict[str, str]) -> Any:
                 check_same_thread=False,
             )
             connection.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL keeps the file consistent; a crash may lose the last pages,
+            # which the position (committed with them) then has the worker project again.
+            connection.execute("PRAGMA synchronous=NORMAL")
             return connection
 
         return SQLLedgerView(connect_sqlite, "?", ("BEGIN", "BEGIN IMMEDIATE"))

@@ -123,5 +123,5 @@ def _fact(position: int, originator: str, event: Entry.Event, entry: Any, entry_
         occurred_on=event.occurred_on,
         recorded_at=event.timestamp,
         actor=event.actor,
-        payload=event.plain_payload(),
+        payload=event.payload(),
     )

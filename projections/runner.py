@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from projections.batching import collector_paused
 from projections.ledger import LedgerProjection
 
 PAGE = 5_000
@@ -17,6 +18,11 @@ PAGE = 5_000
 def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int:
     """Project every event recorded so far; returns the position reached."""
     view = projection.view
+    with collector_paused():
+        return _catch_up(app, projection, view, page)
+
+
+def _catch_up(app: Any, projection: LedgerProjection, view: Any, page: int) -> int:
     while True:
         since = view.position()
         projection.resume(since)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from domain.access import Principal
 from domain.entry import Entry, entry_uuid
 from domain.errors import LedgerError
+from projections.batching import collector_paused
 from services.application import LedgerApplication
 from services.entries import RECORDED, Entries, UnitOfWork
 from services.tenancy import Tenancy
@@ -74,7 +73,7 @@ class Interchange:
         errors: list[LineError] = []
         parsed: list[tuple[int, dict[str, Any]]] = []
         count = 0
-        with _collector_paused():
+        with collector_paused():
             for count, raw in enumerate(lines, start=1):
                 if not raw.strip():
                     continue
@@ -130,19 +129,6 @@ def _named_entries(lines: Iterable[dict[str, Any]]) -> Iterator[Any]:
         township, entry_id = line.get("township"), line.get("id")
         if isinstance(township, str) and isinstance(entry_id, str):
             yield entry_uuid(township, entry_id)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """An import holds every checked entry and event until it saves them; the cyclic garbage
-    collector would walk them all again and again (a third of the time), for no garbage."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_line(raw: str) -> dict[str, Any]:
