@@ -67,8 +67,13 @@ class Entry(Aggregate):
     """State shared by every entry. Subclasses add their events and rules."""
 
     class Event(Aggregate.Event):
+        """Every entry event carries its township, entry id, business date and actor; the
+        library adds the recording time (``timestamp``, UTC, the server's clock)."""
+
         TYPE: ClassVar[str]
         FIELDS: ClassVar[Mapping[str, Field]] = {}
+        township: str
+        entry_id: str
         occurred_on: date
         actor: str
 
@@ -90,7 +95,6 @@ class Entry(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.lines.append(self.line_key())
-            aggregate.modified_on = self.occurred_on
             self.apply_to(aggregate)
 
         def apply_to(self, aggregate: Any) -> None:
@@ -100,9 +104,6 @@ class Entry(Aggregate):
             return line_key(self.TYPE, self.occurred_on, self.payload())
 
     class Recorded(Event, Aggregate.Created):
-        township: str
-        entry_id: str
-
         def apply(self, aggregate: Any) -> None:
             aggregate.township = self.township
             aggregate.entry_id = self.entry_id
@@ -193,7 +194,14 @@ class Entry(Aggregate):
                     f"is before the entry it follows ({self.occurred_on})", field="occurred_on"
                 )
             self.check_follow_up(type_, occurred_on, clean)
-        self.trigger_event(event_class, occurred_on=occurred_on, actor=actor, **clean)
+        self.trigger_event(
+            event_class,
+            township=self.township,
+            entry_id=self.entry_id,
+            occurred_on=occurred_on,
+            actor=actor,
+            **clean,
+        )
 
     def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
         """Rules of a follow-up against the entry's state; subclasses extend."""

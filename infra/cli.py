@@ -167,16 +167,11 @@ def import_(obj: Context, file: Any) -> None:
     """Import a JSON Lines file: all lines or none."""
     with refusals():
         if sys.stderr.isatty():
-            with click.progressbar(length=0, label="recording", file=sys.stderr) as bar:
-
-                def progress(n: int) -> None:
-                    bar.length = bar.length or len(lines_seen)
-                    bar.update(n)
-
-                lines_seen = list(file)
-                bar.length = len(lines_seen)
+            lines = list(file)
+            # Every line is checked first; the bar shows the recording that follows.
+            with click.progressbar(length=len(lines), label="recording", file=sys.stderr) as bar:
                 result = obj.services.interchange.import_lines(
-                    obj.principal, lines_seen, progress=bar.update
+                    obj.principal, lines, progress=bar.update
                 )
         else:
             result = obj.services.interchange.import_lines(obj.principal, file)

@@ -51,9 +51,12 @@ class LedgerView(Protocol):
 
 
 class LedgerProjection:
-    def __init__(self, view: LedgerView, cache_size: int = 500_000) -> None:
+    def __init__(
+        self, view: LedgerView, cache_size: int = 500_000, idle_cache_size: int = 20_000
+    ) -> None:
         self.view = view
         self.cache_size = cache_size
+        self.idle_cache_size = idle_cache_size
         self.entries: dict[str, EntryState] = {}  # by originator id
         self.position: int | None = None  # the view position the cached states reflect
 
@@ -61,6 +64,12 @@ class LedgerProjection:
         """Drop cached entry states (another worker may have moved the view on)."""
         self.entries.clear()
         self.position = None
+
+    def idle(self) -> None:
+        """Caught up: keep few cached states, so that a process that has rebuilt a large
+        view does not carry (and garbage-collect) them all while it serves queries."""
+        if len(self.entries) > self.idle_cache_size:
+            self.entries.clear()
 
     def resume(self, position: int) -> None:
         """Continue from the view's ``position``: cached states reflect only the events this
@@ -79,14 +88,14 @@ class LedgerProjection:
                 continue
             originator = str(event.originator_id)
             if isinstance(event, Entry.Recorded):
-                fact = _fact(position, originator, event, event, event.TYPE)
+                fact = _fact(position, originator, event, event.TYPE, event.occurred_on)
                 entry = self.entries[originator] = EntryState.created_by(fact)
                 before.setdefault(originator, (entry, Counter()))
             else:
                 entry = self._state(originator)
                 if originator not in before:
                     before[originator] = (entry, tallied(entry))
-                fact = _fact(position, originator, event, entry, entry.type)
+                fact = _fact(position, originator, event, entry.type, entry.occurred_on)
                 entry.apply(fact)
             changes.facts.append(fact)
         for entry, was in before.values():
@@ -109,16 +118,16 @@ class LedgerProjection:
         return self.entries[originator]
 
 
-def _fact(position: int, originator: str, event: Entry.Event, entry: Any, entry_type: str) -> Fact:
-    """``entry``: the entry's creating event or its state (both have township, entry_id and
-    occurred_on)."""
+def _fact(
+    position: int, originator: str, event: Entry.Event, entry_type: str, entry_occurred_on: date
+) -> Fact:
     return Fact(
         position=position,
         originator_id=originator,
-        township=entry.township,
-        entry_id=entry.entry_id,
+        township=event.township,
+        entry_id=event.entry_id,
         entry_type=entry_type,
-        entry_occurred_on=entry.occurred_on,
+        entry_occurred_on=entry_occurred_on,
         type=event.TYPE,
         occurred_on=event.occurred_on,
         recorded_at=event.timestamp,

@@ -28,6 +28,7 @@ def _catch_up(app: Any, projection: LedgerProjection, view: Any, page: int) -> i
         projection.resume(since)
         notifications = app.recorder.select_notifications(start=since + 1, limit=page)
         if not notifications:
+            projection.idle()
             return since
         events = ((n.id, app.mapper.to_domain_event(n)) for n in notifications)
         changes = projection.changes(events)

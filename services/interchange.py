@@ -109,16 +109,13 @@ class Interchange:
     def export(self, principal: Principal, *, township: str) -> Iterator[dict[str, Any]]:
         """The township's events as interchange lines, in the order they were recorded."""
         code = self.tenancy.township(principal, township).code
-        entry_ids: dict[Any, str] = {}
         start = 1
         while True:
             page = self.app.recorder.select_notifications(start=start, limit=PAGE)
             for notification in page:
                 event = self.app.mapper.to_domain_event(notification)
-                if isinstance(event, Entry.Recorded) and event.township == code:
-                    entry_ids[event.originator_id] = event.entry_id
-                if event.originator_id in entry_ids:
-                    yield to_line(event, code, entry_ids[event.originator_id])
+                if isinstance(event, Entry.Event) and event.township == code:
+                    yield to_line(event)
             if len(page) < PAGE:
                 return
             start = page[-1].id + 1
@@ -141,11 +138,11 @@ def parse_line(raw: str) -> dict[str, Any]:
     return line
 
 
-def to_line(event: Entry.Event, township: str, entry_id: str) -> dict[str, Any]:
+def to_line(event: Entry.Event) -> dict[str, Any]:
     return {
-        "township": township,
+        "township": event.township,
         "type": event.TYPE,
-        "id": entry_id,
+        "id": event.entry_id,
         "occurred_on": event.occurred_on.isoformat(),
         **event.plain_payload(),
     }
