@@ -143,14 +143,23 @@ def counts_for(states: Iterable[EntryState], period: Period, as_of: datetime) ->
     """The counts of a period as of a moment (states already limited to that moment)."""
     total: Counter[str] = Counter()
     for entry in states:
-        if entry.retracted_at is not None:
-            continue
-        in_roster = entry.type in ROSTER_TYPES and entry.occurred_on <= period.end
-        if entry.occurred_on in period or in_roster:
-            total.update(contribution(entry))
-            if _is_overdue(entry, as_of):
-                total["issues.overdue"] += 1
+        total.update(entry_counts(entry, period, as_of))
     return total
+
+
+def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[str]:
+    """What one entry adds to a period's figures as of a moment: its contribution when it
+    belongs to the period (the roster: when appointed by the period's end), and whether it is
+    an issue open past its deadline."""
+    if entry.retracted_at is not None:
+        return Counter()
+    in_roster = entry.type in ROSTER_TYPES and entry.occurred_on <= period.end
+    if not (entry.occurred_on in period or in_roster):
+        return Counter()
+    counts = contribution(entry)
+    if _is_overdue(entry, as_of):
+        counts["issues.overdue"] += 1
+    return counts
 
 
 def _is_overdue(entry: EntryState, as_of: datetime) -> bool:

@@ -20,9 +20,9 @@ from domain.tenancy import county_uuid
 from projections import report as report_model
 from projections.figures import (
     EntryState,
-    contribution,
     counts_for,
     document,
+    entry_counts,
     fold,
     laws_studied,
 )
@@ -108,12 +108,7 @@ class Reporting:
         when ``figure`` ends in ``.denominator``)."""
         code, span, moment, states = self._states(principal, township, period, as_of)
         name = _traced_name(figure)
-        return sorted(
-            s.entry_id
-            for s in _live(states)
-            if (s.occurred_on in span or (name.startswith("roster.") and s.occurred_on <= span.end))
-            and contribution(s)[name]
-        )
+        return sorted(s.entry_id for s in states if entry_counts(s, span, moment)[name])
 
     # -- the ranking --------------------------------------------------------------------------
 
@@ -139,7 +134,7 @@ class Reporting:
             counts = self.view.tallies(view.townships, span.key, _figures_of(indicators))
         else:
             counts = {
-                t: counts_for(self._fold(t, span, moment), span, moment) for t in view.townships
+                t: counts_for(self._fold(t, moment, span.end), span, moment) for t in view.townships
             }
         values = {t: _indicator_values(indicators, counts[t]) for t in view.townships}
         names = {t: self.tenancy.township(principal, t).name for t in view.townships}
@@ -187,15 +182,11 @@ class Reporting:
         moment = parse_moment(as_of) or datetime.now(UTC)
         self.refresh()
         until = None if whole_history else span.end
-        return (
-            code,
-            span,
-            moment,
-            list(fold(self.view.facts(code, until=until, as_of=moment)).values()),
-        )
+        return code, span, moment, self._fold(code, moment, until)
 
-    def _fold(self, township: str, span: Period, moment: datetime) -> list[EntryState]:
-        return list(fold(self.view.facts(township, until=span.end, as_of=moment)).values())
+    def _fold(self, township: str, moment: datetime, until: Any = None) -> list[EntryState]:
+        """The township's entries as they stood at ``moment`` (business dates to ``until``)."""
+        return list(fold(self.view.facts(township, until=until, as_of=moment)).values())
 
     def _document(self, code, span, moment, states, history=None) -> dict[str, Any]:
         doc = document(
@@ -209,7 +200,7 @@ class Reporting:
             # A year's report is submitted and answered after the year, so its status comes
             # from the whole history (as of the moment), not only from the year's entries.
             if history is None:
-                history = list(fold(self.view.facts(code, as_of=moment)).values())
+                history = self._fold(code, moment)
             doc["report"] = _report_status(history, int(span.key))
         return doc
 
