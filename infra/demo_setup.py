@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from contextlib import suppress
 
 from domain.access import Principal
@@ -49,10 +48,24 @@ def load_demo(services: Services, principal: Principal) -> list[str]:
         f"{result.recorded} events recorded now, {result.repeats} already there",
         f"users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in DEMO_USERS),
     ]
-    per_township = Counter((line["township"], line["type"]) for line in lines)
-    for code, name in DEMO_TOWNSHIPS:
-        counts = ", ".join(f"{t} {n}" for (c, t), n in sorted(per_township.items()) if c == code)
-        summary.append(f"{code} {name}: {counts}")
+    ranking = services.reporting.ranking(principal, county=DEMO_COUNTY[0], period=str(DEMO_YEAR))
+    weights = ", ".join(f"{w['figure']} ×{w['weight']}" for w in ranking["weights"])
+    summary.append(f"{DEMO_YEAR} ranking, by {weights}:")
+    for row in ranking["townships"]:
+        figures = services.reporting.figures(
+            principal, township=row["township"], period=str(DEMO_YEAR)
+        )
+        disputes, issues = figures["disputes"], figures["issues"]
+        summary.append(
+            f"  {row['rank']}. {row['township']} {row['name']} {row['score']:.2f}: "
+            f"disputes {disputes['registered']} registered, {disputes['resolved']} resolved; "
+            f"issues {issues['found']} found, {issues['rectified']} rectified; "
+            f"hotline {figures['hotline']['received']} received, "
+            f"{figures['hotline']['answered']} answered"
+        )
+    summary.append(
+        "next: township-ledger report --township gongliu --year 2024 --format docx -o report.docx"
+    )
     return summary
 
 
