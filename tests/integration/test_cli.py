@@ -195,3 +195,15 @@ def test_the_installed_command_reads_its_database_from_the_environment(tmp_path)
     missing = run("export", "--township", "atlantis")
     assert (missing.returncode, missing.stderr) == (1, "error: township: no township atlantis\n")
     assert not (tmp_path / "var").exists()
+
+
+def test_the_demo_loads_the_county_once_and_shows_its_ranking(cli):
+    first = cli("demo")
+    assert first.exit_code == 0, first.output
+    assert "8101 events recorded now, 0 already there" in first.stdout
+    assert "1. gongliu 巩留镇" in first.stdout
+    assert "disputes 362 registered, 330 resolved" in first.stdout
+    again = cli("demo")
+    assert "0 events recorded now, 8101 already there" in again.stdout
+    clerk = cli("figures", "--township", "gongliu", "--period", "2024", "--json", as_user="clerk")
+    assert json.loads(clerk.stdout)["rates"]["mediation_success"]["value"] == 0.9116
