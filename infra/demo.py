@@ -22,6 +22,8 @@ from functools import lru_cache
 from os import PathLike
 from typing import Any, TypeVar
 
+from domain.decision import DECISION_STEPS
+
 Line = dict[str, Any]
 T = TypeVar("T")
 
@@ -74,15 +76,7 @@ _DECISION_TITLES = (
     "特色产业扶持资金分配办法",
     "防汛应急预案修订",
 )
-_STEPS = (
-    "public_participation",
-    "expert_consultation",
-    "risk_assessment",
-    "legality_review",
-    "collective_decision",
-    "disclosure",
-)
-_OTHER_STEPS = tuple(step for step in _STEPS if step != "legality_review")
+_OTHER_STEPS = tuple(step for step in DECISION_STEPS if step != "legality_review")
 _AREAS = (
     "沿街商铺",
     "农贸市场",
@@ -352,7 +346,7 @@ def _steps(rng: random.Random, legality_review: bool) -> list[str]:
     chosen = set(rng.sample(_OTHER_STEPS, rng.randint(1, 3)))
     if legality_review:
         chosen.add("legality_review")
-    return [step for step in _STEPS if step in chosen]
+    return [step for step in DECISION_STEPS if step in chosen]
 
 
 def _issues(y: _Year, plan: Plan) -> None:
