@@ -219,18 +219,17 @@ class Entries:
     def entry(self, principal: Principal, *, township: str, entry_id: str) -> EntryView:
         """One entry's full history: who recorded what, when, and any retraction."""
         code = self.tenancy.township(principal, township).code
-        entry = UnitOfWork(self.app).get(code, entry_id)
-        if entry is None:
+        events = list(self.app.events.get(entry_uuid(code, entry_id)))
+        if not events:
             raise NotFound(f"no entry {entry_id} in {code}", field="id")
         history = tuple(
-            HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload())
-            for e in self.app.events.get(entry.id)
+            HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )
         return EntryView(
             code,
-            entry.entry_id,
-            entry.type,
-            entry.occurred_on,
-            entry.retracted is not None,
+            events[0].entry_id,
+            events[0].TYPE,
+            events[0].occurred_on,
+            any(item.type == Entry.Retracted.TYPE for item in history),
             history,
         )
