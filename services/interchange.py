@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from domain.access import Principal
 from domain.entry import Entry, entry_uuid
-from domain.errors import LedgerError
+from domain.errors import Conflict, LedgerError
 from projections.batching import collector_paused
 from services.application import LedgerApplication
 from services.entries import RECORDED, Entries, UnitOfWork
@@ -84,8 +86,8 @@ class Interchange:
             uow.prefetch(_named_entries(line for _, line in parsed))
             recorded = 0
             for number, line in parsed:
-                if len(errors) >= MAX_ERRORS:
-                    raise ImportRejected(errors, truncated=True)
+                if len(errors) > MAX_ERRORS:
+                    break  # enough to act on; nothing will be recorded anyway
                 try:
                     result = self.entries.apply(
                         principal,
@@ -103,7 +105,14 @@ class Interchange:
             if errors:
                 errors.sort(key=lambda e: e.line)
                 raise ImportRejected(errors[:MAX_ERRORS], truncated=len(errors) > MAX_ERRORS)
-            uow.save(batch_size=BATCH_EVENTS, progress=progress)
+            try:
+                uow.save(batch_size=BATCH_EVENTS, progress=progress)
+            except IntegrityError:
+                raise Conflict(
+                    "another writer recorded some of the same entries while this file was being"
+                    " imported; the batches before stay recorded: import the same file again to"
+                    " complete it"
+                ) from None
         return ImportResult(lines=count, recorded=recorded, repeats=len(parsed) - recorded)
 
     def export(self, principal: Principal, *, township: str) -> Iterator[dict[str, Any]]:

@@ -168,3 +168,58 @@ def test_export_then_import_into_an_empty_ledger_gives_the_same_lines(
         empty.close()
     assert result.recorded == len(seed)
     assert second == first
+
+
+def test_a_file_of_many_bad_lines_lists_the_first_hundred_in_line_order(services, place):
+    good = {"township": place.township, "type": "liaison_registered", "occurred_on": "2024-01-02"}
+    lines = [json.dumps({**good, "id": f"L-{n}"}) for n in range(50)]
+    lines += ["not json"] * 80 + [json.dumps({**good, "id": "L-bad", "post": "x"})] * 80
+    with pytest.raises(ImportRejected) as rejected:
+        services.interchange.import_lines(OPERATOR, lines)
+    numbers = [error.line for error in rejected.value.errors]
+    assert numbers == list(range(51, 151))
+    assert "only the first ones are listed" in rejected.value.message
+    assert exported(services, place.township) == []
+
+
+def test_a_writer_racing_an_import_stops_it_with_a_conflict_and_a_rerun_completes_it(
+    services, place, monkeypatch
+):
+    from domain.errors import Conflict
+    from services.entries import UnitOfWork
+
+    lines = jsonl(
+        [
+            {
+                "township": place.township,
+                "type": "officer_certified",
+                "id": f"O-{n}",
+                "occurred_on": "2024-02-01",
+            }
+            for n in range(3)
+        ]
+    )
+    save = UnitOfWork.save
+
+    def racing_save(uow, *args, **kwargs):
+        monkeypatch.setattr(UnitOfWork, "save", save)
+        services.entries.record(
+            OPERATOR,
+            township=place.township,
+            type="officer_certified",
+            entry_id="O-1",
+            occurred_on="2024-02-01",
+            fields={},
+        )
+        return save(uow, *args, **kwargs)
+
+    monkeypatch.setattr(UnitOfWork, "save", racing_save)
+    with pytest.raises(Conflict, match="import the same file again"):
+        services.interchange.import_lines(OPERATOR, lines)
+    again = services.interchange.import_lines(OPERATOR, lines)
+    assert (again.recorded, again.repeats) == (2, 1)
+    assert sorted(line["id"] for line in exported(services, place.township)) == [
+        "O-0",
+        "O-1",
+        "O-2",
+    ]
