@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.figure_names import COUNT_FIGURES, RATES
 from domain.session import SESSION_KINDS
@@ -23,9 +23,8 @@ ROSTER_TYPES = frozenset(
 RETRACTION = "entry_retracted"
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One projected event of a township entry."""
+class Fact(NamedTuple):
+    """One projected event of a township entry (a named tuple: projections make many)."""
 
     position: int
     originator_id: str
