@@ -22,7 +22,6 @@ from projections.memory import InMemoryLedgerView
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
         position BIGINT PRIMARY KEY,
-        originator_id TEXT NOT NULL,
         township TEXT NOT NULL,
         entry_id TEXT NOT NULL,
         entry_type TEXT NOT NULL,
@@ -32,9 +31,8 @@ SCHEMA = (
         recorded_at TEXT NOT NULL,
         actor TEXT NOT NULL,
         payload TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_township"
-    " ON ledger_rm_facts (township, entry_occurred_on)",
-    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_originator ON ledger_rm_facts (originator_id)",
+    # One index serves both reads: a township's facts, and one entry's (township, entry id).
+    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_entry ON ledger_rm_facts (township, entry_id)",
     """CREATE TABLE IF NOT EXISTS ledger_rm_tallies (
         township TEXT NOT NULL,
         period TEXT NOT NULL,
@@ -48,7 +46,7 @@ SCHEMA = (
 )
 SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2024  # any fixed number: PostgreSQL's advisory lock for SCHEMA
 COLUMNS = (
-    "position, originator_id, township, entry_id, entry_type, entry_occurred_on, type,"
+    "position, township, entry_id, entry_type, entry_occurred_on, type,"
     " occurred_on, recorded_at, actor, payload"
 )
 
@@ -156,7 +154,7 @@ class SQLLedgerView:
                 cursor.executemany(
                     self._sql(
                         f"INSERT INTO ledger_rm_facts ({COLUMNS}) VALUES"
-                        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     ),
                     [_row(fact) for fact in changes.facts],
                 )
@@ -180,10 +178,11 @@ class SQLLedgerView:
         )
         return [_fact(row) for row in rows]
 
-    def entry_facts(self, originator_id: str) -> list[Fact]:
+    def entry_facts(self, township: str, entry_id: str) -> list[Fact]:
         rows = self._query(
-            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE originator_id = ? ORDER BY position",
-            (originator_id,),
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE township = ? AND entry_id = ?"
+            " ORDER BY position",
+            (township, entry_id),
         )
         return [_fact(row) for row in rows]
 
@@ -215,7 +214,6 @@ class _Moved(Exception):
 def _row(fact: Fact) -> tuple:
     return (
         fact.position,
-        fact.originator_id,
         fact.township,
         fact.entry_id,
         fact.entry_type,
@@ -236,16 +234,15 @@ _dumps = json.JSONEncoder(
 def _fact(row: tuple) -> Fact:
     return Fact(
         position=row[0],
-        originator_id=row[1],
-        township=row[2],
-        entry_id=row[3],
-        entry_type=row[4],
-        entry_occurred_on=date.fromisoformat(row[5]),
-        type=row[6],
-        occurred_on=date.fromisoformat(row[7]),
-        recorded_at=_unstamp(row[8]),
-        actor=row[9],
-        payload=json.loads(row[10]),
+        township=row[1],
+        entry_id=row[2],
+        entry_type=row[3],
+        entry_occurred_on=date.fromisoformat(row[4]),
+        type=row[5],
+        occurred_on=date.fromisoformat(row[6]),
+        recorded_at=_unstamp(row[7]),
+        actor=row[8],
+        payload=json.loads(row[9]),
     )
 
 

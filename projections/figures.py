@@ -27,7 +27,6 @@ class Fact(NamedTuple):
     """One projected event of a township entry (a named tuple: projections make many)."""
 
     position: int
-    originator_id: str
     township: str
     entry_id: str
     entry_type: str

@@ -39,7 +39,7 @@ class LedgerView(Protocol):
         """A township's facts in log order: entries of business dates up to ``until``,
         recorded up to ``as_of``."""
 
-    def entry_facts(self, originator_id: str) -> list[Fact]: ...
+    def entry_facts(self, township: str, entry_id: str) -> list[Fact]: ...
 
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
@@ -57,7 +57,7 @@ class LedgerProjection:
         self.view = view
         self.cache_size = cache_size
         self.idle_cache_size = idle_cache_size
-        self.entries: dict[str, EntryState] = {}  # by originator id
+        self.entries: dict[tuple[str, str], EntryState] = {}  # by (township, entry id)
         self.position: int | None = None  # the view position the cached states reflect
 
     def forget(self) -> None:
@@ -82,48 +82,51 @@ class LedgerProjection:
         """The facts of a page of events, and what they change in the tallies: each entry the
         page touches adds its contribution now less its contribution before the page."""
         changes = Changes()
-        before: dict[str, tuple[EntryState, Counter[str]]] = {}
+        before: dict[tuple[str, str], tuple[EntryState, Counter[str]]] = {}
         for position, event in events:
             if not isinstance(event, Entry.Event):
                 continue
-            originator = str(event.originator_id)
+            key = (event.township, event.entry_id)
             if isinstance(event, Entry.Recorded):
-                fact = _fact(position, originator, event, event.TYPE, event.occurred_on)
-                entry = self.entries[originator] = EntryState.created_by(fact)
-                before.setdefault(originator, (entry, Counter()))
+                fact = _fact(position, event, event.TYPE, event.occurred_on)
+                entry = self.entries[key] = EntryState.created_by(fact)
+                before.setdefault(key, (entry, Counter()))
             else:
-                entry = self._state(originator)
-                if originator not in before:
-                    before[originator] = (entry, tallied(entry))
-                fact = _fact(position, originator, event, entry.type, entry.occurred_on)
+                entry = self._state(key)
+                if key not in before:
+                    before[key] = (entry, tallied(entry))
+                fact = _fact(position, event, entry.type, entry.occurred_on)
                 entry.apply(fact)
             changes.facts.append(fact)
+        # Sum the entries' changes per township and month first, then spread each sum over
+        # its month, quarter and year: far fewer updates than per entry and period.
+        by_month: dict[tuple[str, date], Counter[str]] = {}
         for entry, was in before.values():
-            now = tallied(entry)
-            deltas = {name: now[name] - was[name] for name in now.keys() | was.keys()}
-            for period in period_keys(entry.occurred_on):
-                for name, delta in deltas.items():
+            month = (entry.township, entry.occurred_on.replace(day=1))
+            total = by_month.setdefault(month, Counter())
+            total.update(tallied(entry))
+            total.subtract(was)
+        for (township, month), total in by_month.items():
+            for period in period_keys(month):
+                for name, delta in total.items():
                     if delta:
-                        changes.tallies[(entry.township, period, name)] += delta
+                        changes.tallies[(township, period, name)] += delta
         if len(self.entries) > self.cache_size:
             self.forget()
         return changes
 
-    def _state(self, originator: str) -> EntryState:
-        if originator not in self.entries:
-            states = fold(self.view.entry_facts(originator))
-            if not states:
-                raise LookupError(f"a follow-up of entry {originator}, which the view lacks")
-            self.entries[originator] = next(iter(states.values()))
-        return self.entries[originator]
+    def _state(self, key: tuple[str, str]) -> EntryState:
+        if key not in self.entries:
+            states = fold(self.view.entry_facts(*key))
+            if key not in states:
+                raise LookupError(f"a follow-up of entry {key}, which the view lacks")
+            self.entries[key] = states[key]
+        return self.entries[key]
 
 
-def _fact(
-    position: int, originator: str, event: Entry.Event, entry_type: str, entry_occurred_on: date
-) -> Fact:
+def _fact(position: int, event: Entry.Event, entry_type: str, entry_occurred_on: date) -> Fact:
     return Fact(
         position=position,
-        originator_id=originator,
         township=event.township,
         entry_id=event.entry_id,
         entry_type=entry_type,

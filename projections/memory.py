@@ -19,7 +19,7 @@ class InMemoryLedgerView:
     def reset(self) -> None:
         self._position = 0
         self._facts: dict[str, list[Fact]] = defaultdict(list)
-        self._by_entry: dict[str, list[Fact]] = defaultdict(list)
+        self._by_entry: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self._tallies: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
 
     def position(self) -> int:
@@ -31,7 +31,7 @@ class InMemoryLedgerView:
                 return False
             for fact in changes.facts:
                 self._facts[fact.township].append(fact)
-                self._by_entry[fact.originator_id].append(fact)
+                self._by_entry[(fact.township, fact.entry_id)].append(fact)
             for (township, period, name), delta in changes.tallies.items():
                 self._tallies[(township, period)][name] += delta
             self._position = position
@@ -47,8 +47,8 @@ class InMemoryLedgerView:
             and (as_of is None or f.recorded_at <= as_of)
         ]
 
-    def entry_facts(self, originator_id: str) -> list[Fact]:
-        return list(self._by_entry.get(originator_id, []))
+    def entry_facts(self, township: str, entry_id: str) -> list[Fact]:
+        return list(self._by_entry.get((township, entry_id), []))
 
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from domain.errors import InvalidField
 
@@ -40,6 +41,7 @@ def _month_end(year: int, month: int) -> date:
     return following - timedelta(days=1)
 
 
+@cache
 def period_keys(day: date) -> tuple[str, str, str]:
     """The year, quarter and month a business date falls in."""
     return (f"{day.year}", f"{day.year}-Q{(day.month - 1) // 3 + 1}", f"{day:%Y-%m}")
