@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from projections.memory import InMemoryLedgerView
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
-        position BIGINT PRIMARY KEY,
+        position {position_key},
         township TEXT NOT NULL,
         entry_id TEXT NOT NULL,
         entry_type TEXT NOT NULL,
@@ -62,29 +63,45 @@ def _unstamp(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-class SQLLedgerView:
-    """Portable SQL; ``connect`` gives a DB-API connection, ``mark`` its parameter marker."""
+@dataclass(frozen=True)
+class Dialect:
+    mark: str  # the driver's parameter marker
+    begin: dict[str, str]  # statement opening a "read" or "write" transaction ("": implicit)
+    position_key: str
+    arrays: bool  # "column = ANY(array)" instead of a list of markers
+    serialise: str = ""  # run first when creating the tables, so creators take turns
 
-    def __init__(
-        self,
-        connect: Callable[[], Any],
-        mark: str,
-        begin: tuple[str, str],
-        serialise: str | None = None,
-        arrays: bool = False,
-    ) -> None:
-        """``serialise``: a statement that makes processes creating the tables at the same
-        moment take turns (the write ``begin`` of SQLite does already)."""
+
+SQLITE = Dialect(
+    mark="?",
+    begin={"read": "BEGIN", "write": "BEGIN IMMEDIATE"},  # IMMEDIATE: writers take turns
+    # Only INTEGER PRIMARY KEY is SQLite's row id itself; another type adds an index to keep.
+    position_key="INTEGER PRIMARY KEY",
+    arrays=False,
+)
+POSTGRESQL = Dialect(
+    mark="%s",
+    begin={"read": "", "write": ""},
+    position_key="BIGINT PRIMARY KEY",
+    arrays=True,
+    # CREATE TABLE IF NOT EXISTS run by two processes at once fails on PostgreSQL (a duplicate
+    # type): a lock held until the schema transaction ends makes them take turns.
+    serialise=f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})",
+)
+
+
+class SQLLedgerView:
+    """Portable SQL; ``connect`` gives a DB-API connection of the ``dialect``."""
+
+    def __init__(self, connect: Callable[[], Any], dialect: Dialect) -> None:
         self._connect = connect
-        self._mark = mark
-        self._arrays = arrays
-        self._begin = dict(zip(("read", "write"), begin, strict=True))
+        self._dialect = dialect
         self._local = threading.local()
         with self._transaction("write") as cursor:
-            if serialise:
-                cursor.execute(serialise)
+            if dialect.serialise:
+                cursor.execute(dialect.serialise)
             for statement in SCHEMA:
-                cursor.execute(statement)
+                cursor.execute(statement.replace("{position_key}", dialect.position_key))
 
     # -- connection handling ----------------------------------------------------------------
 
@@ -96,11 +113,11 @@ class SQLLedgerView:
         return connection
 
     def _sql(self, statement: str) -> str:
-        return statement.replace("?", self._mark)
+        return statement.replace("?", self._dialect.mark)
 
     def _transaction(self, mode: str = "read") -> Any:
         view = self
-        begin = self._begin[mode]
+        begin = self._dialect.begin[mode]
 
         class Transaction:
             def __enter__(self) -> Any:
@@ -211,7 +228,7 @@ class SQLLedgerView:
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         """``column`` is one of ``values``: one array parameter on PostgreSQL (a statement with
         a thousand markers costs milliseconds to prepare), a list of markers on SQLite."""
-        if self._arrays:
+        if self._dialect.arrays:
             return f"{column} = ANY(?)", [list(values)]
         return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
 
@@ -283,7 +300,7 @@ def open_view(store_env: dict[str, str]) -> Any:
             connection.execute("PRAGMA synchronous=NORMAL")
             return connection
 
-        return SQLLedgerView(connect_sqlite, "?", ("BEGIN", "BEGIN IMMEDIATE"))
+        return SQLLedgerView(connect_sqlite, SQLITE)
     if module == "eventsourcing.postgres":
         import psycopg
 
@@ -304,8 +321,5 @@ def open_view(store_env: dict[str, str]) -> Any:
                 connection.commit()
             return connection
 
-        # CREATE TABLE IF NOT EXISTS run by two processes at once fails on PostgreSQL (a
-        # duplicate type): a lock held until the schema transaction ends makes them take turns.
-        serialise = f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})"
-        return SQLLedgerView(connect_postgres, "%s", ("", ""), serialise, arrays=True)
+        return SQLLedgerView(connect_postgres, POSTGRESQL)
     raise ValueError(f"no read model for {module}")
