@@ -20,7 +20,7 @@ from domain.errors import LedgerError
 from infra.settings import Settings, SettingsError
 from infra.wiring import open_ledger
 from services import Services
-from services.interchange import ImportRejected, dumps
+from services.interchange import ENVELOPE, ImportRejected, dumps, parse_line
 
 
 class Context:
@@ -176,6 +176,25 @@ def import_(obj: Context, file: Any) -> None:
         else:
             result = obj.services.interchange.import_lines(obj.principal, file)
     click.echo(f"{result.recorded} recorded, {result.repeats} already recorded")
+
+
+@main.command()
+@click.argument("line")
+@click.pass_obj
+def record(obj: Context, line: str) -> None:
+    """Record one event given as a line of the interchange format, e.g. a head's
+    report_submitted, a county officer's report_accepted, or an entry_retracted."""
+    with refusals():
+        given = parse_line(line)
+        result = obj.services.entries.record(
+            obj.principal,
+            township=given.get("township"),
+            type=given.get("type"),
+            entry_id=given.get("id"),
+            occurred_on=given.get("occurred_on"),
+            fields={k: v for k, v in given.items() if k not in ENVELOPE},
+        )
+    click.echo(f"{result.status}: {result.type} {result.entry_id} in {result.township}")
 
 
 @main.command()

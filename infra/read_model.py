@@ -20,6 +20,10 @@ from projections.figures import Fact
 from projections.ledger import Changes
 from projections.memory import InMemoryLedgerView
 
+# The read model is derived: when its tables change shape, this number goes up, and opening a
+# database whose read model has another number drops those tables, to be rebuilt from zero.
+SCHEMA_VERSION = 2
+READ_MODEL_TABLES = ("ledger_rm_facts", "ledger_rm_tallies", "ledger_rm_position")
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
         position {position_key},
@@ -100,8 +104,21 @@ class SQLLedgerView:
         with self._transaction("write") as cursor:
             if dialect.serialise:
                 cursor.execute(dialect.serialise)
+            self._replace_other_versions(cursor)
             for statement in SCHEMA:
                 cursor.execute(statement.replace("{position_key}", dialect.position_key))
+
+    def _replace_other_versions(self, cursor: Any) -> None:
+        cursor.execute("CREATE TABLE IF NOT EXISTS ledger_rm_schema (version INTEGER NOT NULL)")
+        cursor.execute("SELECT version FROM ledger_rm_schema")
+        if cursor.fetchall() == [(SCHEMA_VERSION,)]:
+            return
+        for table in READ_MODEL_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute("DELETE FROM ledger_rm_schema")
+        cursor.execute(
+            self._sql("INSERT INTO ledger_rm_schema (version) VALUES (?)"), (SCHEMA_VERSION,)
+        )
 
     # -- connection handling ----------------------------------------------------------------
 

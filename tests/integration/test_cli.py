@@ -207,3 +207,32 @@ def test_the_demo_loads_the_county_once_and_shows_its_ranking(cli):
     assert "0 events recorded now, 8101 already there" in again.stdout
     clerk = cli("figures", "--township", "gongliu", "--period", "2024", "--json", as_user="clerk")
     assert json.loads(clerk.stdout)["rates"]["mediation_success"]["value"] == 0.9116
+
+
+def test_the_year_report_is_submitted_by_the_head_and_accepted_by_the_county(cli):
+    assert cli("demo").exit_code == 0
+
+    def record(as_user, **line):
+        return cli("record", json.dumps({"township": "gongliu", **line}), as_user=as_user)
+
+    refused = record(
+        "clerk", type="report_submitted", id="R-1", occurred_on="2025-01-10", year=2024
+    )
+    assert refused.exit_code == 1
+    assert "only the township head records report_submitted" in refused.stderr
+    submitted = record(
+        "head", type="report_submitted", id="R-1", occurred_on="2025-01-10", year=2024
+    )
+    assert submitted.stdout.strip() == "recorded: report_submitted R-1 in gongliu"
+    assert (
+        record("officer", type="report_accepted", id="R-1", occurred_on="2025-01-12").exit_code == 0
+    )
+    assert (
+        record("clerk", type="liaison_registered", id="L-late", occurred_on="2024-12-30").exit_code
+        == 0
+    )
+    figures = cli(
+        "figures", "--township", "gongliu", "--period", "2024", "--json", as_user="officer"
+    )
+    status = json.loads(figures.stdout)["report"]
+    assert (status["status"], status["late_amendments"]) == ("accepted", ["L-late"])
