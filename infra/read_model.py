@@ -311,8 +311,8 @@ def open_view(store_env: dict[str, str]) -> Any:
                 uri=path.startswith("file:"),
                 check_same_thread=False,
             )
-            connection.execute("PRAGMA journal_mode=WAL")
-            # With WAL, NORMAL keeps the file consistent; a crash may lose the last pages,
+            # The file is in WAL mode already (infra.wiring.use_wal). With WAL, NORMAL keeps
+            # the file consistent; a crash may lose the last pages,
             # which the position (committed with them) then has the worker project again.
             connection.execute("PRAGMA synchronous=NORMAL")
             return connection

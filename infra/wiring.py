@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from infra.read_model import open_view
 from infra.settings import Settings
 from services import Services, open_services
+
+WAL_ATTEMPTS = 100
 
 
 def open_ledger(settings: Settings) -> Services:
     """Open the event store (creating its tables if need be) and the read model beside it."""
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        use_wal(env["SQLITE_DBNAME"])
     return open_services(env, view=open_view(env))
+
+
+def use_wal(path: str) -> None:
+    """Put a SQLite file in WAL mode before anything else connects to it.
+
+    Switching a file to WAL needs it to itself, and SQLite answers "database is locked" at
+    once, without waiting, to a process that asks while another is switching or connected.
+    Later connections find WAL already set and change nothing. (The library's own first
+    connection must not meet that error: its writer lock would never be released.)
+    """
+    if path.startswith("file:"):  # an in-memory database: no journal to switch
+        return
+    for attempt in range(1, WAL_ATTEMPTS + 1):
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            if connection.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_ATTEMPTS:
+                raise
+        finally:
+            connection.close()
+        time.sleep(0.01 * attempt)
+    raise RuntimeError(f"could not put {path} in WAL mode")
