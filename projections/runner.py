@@ -12,7 +12,7 @@ from typing import Any
 from projections.batching import collector_paused
 from projections.ledger import LedgerProjection
 
-PAGE = 5_000
+PAGE = 1_000
 
 
 def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int:
