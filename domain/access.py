@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.catalogue import COUNTY_TYPES, HEAD_TYPES
 from domain.errors import Forbidden
 
 
@@ -55,17 +56,17 @@ class Principal:
     def sees_county(self, county: str) -> bool:
         return self.role is Role.OPERATOR or (self.role.scope == "county" and self.county == county)
 
-    def check_records(self, type_: str, *, head_types: frozenset, county_types: frozenset) -> None:
+    def check_records(self, type_: str) -> None:
         """May this principal record an event of this type (in a township it sees)?"""
         if self.role is Role.OPERATOR:
             return
-        if type_ in county_types:
+        if type_ in COUNTY_TYPES:
             if self.role is not Role.COUNTY_OFFICER:
                 raise Forbidden(f"only the county office records {type_}", field="type")
             return
         if self.role not in (Role.CLERK, Role.HEAD):
             raise Forbidden(f"a {self.role} records nothing for a township", field="type")
-        if type_ in head_types and self.role is not Role.HEAD:
+        if type_ in HEAD_TYPES and self.role is not Role.HEAD:
             raise Forbidden(f"only the township head records {type_}", field="type")
 
     def check_sets_indicators(self) -> None:

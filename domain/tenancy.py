@@ -87,6 +87,19 @@ class Township(Aggregate):
 class User(Aggregate):
     """A person who signs in. The password hash is computed outside the domain (Argon2id)."""
 
+    @staticmethod
+    def check(*, username: str, role: str, county: str | None, township: str | None) -> None:
+        """A username, and a role with the one place it belongs to."""
+        values.code("username", username)
+        values.choice("role", role, [r.value for r in Role])
+        needs = Role(role).scope
+        if needs == "township" and (not township or county):
+            raise InvalidField("township", f"a {role} belongs to one township (give --township)")
+        if needs == "county" and (not county or township):
+            raise InvalidField("county", f"a {role} belongs to one county (give --county)")
+        if needs == "installation" and (county or township):
+            raise InvalidField("role", f"an {role} belongs to no county or township")
+
     @classmethod
     def add(
         cls,
@@ -97,15 +110,7 @@ class User(Aggregate):
         county: str | None,
         township: str | None,
     ) -> User:
-        username = values.code("username", username)
-        role = values.choice("role", role, [r.value for r in Role])
-        needs = Role(role).scope
-        if needs == "township" and (not township or county):
-            raise InvalidField("township", f"a {role} belongs to one township (give --township)")
-        if needs == "county" and (not county or township):
-            raise InvalidField("county", f"a {role} belongs to one county (give --county)")
-        if needs == "installation" and (county or township):
-            raise InvalidField("role", f"an {role} belongs to no county or township")
+        cls.check(username=username, role=role, county=county, township=township)
         return cls(
             username=username,
             role=role,

@@ -18,8 +18,6 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    sentry_dsn: str | None = None
-    secret_key: str | None = None
 
     @classmethod
     def from_env(
@@ -28,8 +26,6 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {
             "database_url": environ.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            "sentry_dsn": environ.get("SENTRY_DSN") or None,
-            "secret_key": environ.get("LEDGER_SECRET_KEY") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -49,6 +49,9 @@ class LedgerView(Protocol):
     def reset(self) -> None:
         """Forget everything, back to position 0 (to rebuild)."""
 
+    def close(self) -> None:
+        """Release connections."""
+
 
 class LedgerProjection:
     def __init__(

@@ -25,6 +25,9 @@ class InMemoryLedgerView:
     def position(self) -> int:
         return self._position
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def commit(self, changes: Changes, *, since: int, position: int) -> bool:
         with self._lock:
             if self._position != since:

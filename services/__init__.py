@@ -24,9 +24,7 @@ class Services:
 
     def close(self) -> None:
         self.app.close()
-        close_view = getattr(self.reporting.view, "close", None)
-        if close_view:
-            close_view()
+        self.reporting.view.close()
 
 
 def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Services:

@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal
-from domain.catalogue import ALL_TYPES, COUNTY_TYPES, CREATIONS, HEAD_TYPES
+from domain.catalogue import ALL_TYPES, CREATIONS
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, NotFound, RuleBroken
 from domain.inspection import Inspection
@@ -156,7 +156,7 @@ class Entries:
             raise InvalidField("township", "must be a township code")
         type_ = values.choice("type", type_, ALL_TYPES)
         code = self.tenancy.township(principal, township).code
-        principal.check_records(type_, head_types=HEAD_TYPES, county_types=COUNTY_TYPES)
+        principal.check_records(type_)
         entry_id = values.entry_id("id", entry_id)
         occurred_on = values.day("occurred_on", occurred_on)
         existing = uow.get(code, entry_id, creating=type_ in CREATIONS)

@@ -26,6 +26,7 @@ from projections.figures import (
     entry_counts,
     fold,
     laws_studied,
+    rate,
 )
 from projections.ledger import LedgerProjection, LedgerView
 from projections.periods import Period
@@ -99,15 +100,15 @@ class Reporting:
     def figures(
         self, principal: Principal, *, township: str, period: str, as_of: Any = None
     ) -> dict[str, Any]:
-        code, span, moment, states = self._states(principal, township, period, as_of)
-        return self._document(code, span, moment, states)
+        place, span, moment, states = self._states(principal, township, period, as_of)
+        return self._document(place.code, span, moment, states)
 
     def trace(
         self, principal: Principal, *, township: str, period: str, figure: str, as_of: Any = None
     ) -> list[str]:
         """The entries behind a figure (for a rate: behind its numerator, or its denominator
         when ``figure`` ends in ``.denominator``)."""
-        code, span, moment, states = self._states(principal, township, period, as_of)
+        _, span, moment, states = self._states(principal, township, period, as_of)
         name = _traced_name(figure)
         return sorted(s.entry_id for s in states if entry_counts(s, span, moment)[name])
 
@@ -166,14 +167,11 @@ class Reporting:
     def report(
         self, principal: Principal, *, township: str, year: int, as_of: Any = None
     ) -> report_model.Report:
-        code, span, moment, states = self._states(
-            principal, township, str(year), as_of, whole_history=True
-        )
-        doc = self._document(code, span, moment, states, history=states)
-        name = self.tenancy.township(principal, code).name
+        place, span, moment, states = self._states(principal, township, str(year), as_of)
+        doc = self._document(place.code, span, moment, states)
         return report_model.build_report(
-            township=code,
-            township_name=name,
+            township=place.code,
+            township_name=place.name,
             year=year,
             figures=doc,
             narrative=_narrative(states, year),
@@ -181,19 +179,22 @@ class Reporting:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _states(self, principal, township, period, as_of, whole_history=False):
-        code = self.tenancy.township(principal, township).code
+    def _states(self, principal, township, period, as_of):
+        """The township, the period, the moment, and the township's entries as they stood
+        then: for a year, its whole history (the year's report is submitted and answered
+        after the year); for a quarter or month, the entries up to the period's end."""
+        place = self.tenancy.township(principal, township)
         span = Period.parse(period)
         moment = parse_moment(as_of) or datetime.now(UTC)
         self.refresh()
-        until = None if whole_history else span.end
-        return code, span, moment, self._fold(code, moment, until)
+        until = None if _is_year(span) else span.end
+        return place, span, moment, self._fold(place.code, moment, until)
 
     def _fold(self, township: str, moment: datetime, until: Any = None) -> list[EntryState]:
         """The township's entries as they stood at ``moment`` (business dates to ``until``)."""
         return list(fold(self.view.facts(township, until=until, as_of=moment)).values())
 
-    def _document(self, code, span, moment, states, history=None) -> dict[str, Any]:
+    def _document(self, code, span, moment, states) -> dict[str, Any]:
         doc = document(
             counts_for(states, span, moment),
             laws=laws_studied(states, span),
@@ -201,13 +202,13 @@ class Reporting:
             period=span.key,
             as_of=_stamp(moment),
         )
-        if len(span.key) == 4:
-            # A year's report is submitted and answered after the year, so its status comes
-            # from the whole history (as of the moment), not only from the year's entries.
-            if history is None:
-                history = self._fold(code, moment)
-            doc["report"] = _report_status(history, int(span.key))
+        if _is_year(span):
+            doc["report"] = _report_status(states, int(span.key))
         return doc
+
+
+def _is_year(span: Period) -> bool:
+    return len(span.key) == 4
 
 
 def _live(states: Iterable[EntryState]) -> Iterable[EntryState]:
@@ -239,8 +240,7 @@ def _indicator_values(indicators: list[dict], counts: Counter[str]) -> dict[str,
         figure = ind["figure"]
         if figure.startswith("rates."):
             numerator, denominator = RATES[figure.removeprefix("rates.")]
-            den = counts.get(denominator, 0)
-            values[figure] = round(counts.get(numerator, 0) / den, 4) if den else None
+            values[figure] = rate(counts.get(numerator, 0), counts.get(denominator, 0))["value"]
         else:
             values[figure] = counts.get(figure, 0)
     return values

@@ -90,8 +90,17 @@ class Tenancy:
         township: str | None = None,
     ) -> UserView:
         principal.check_administers()
+        User.check(username=username, role=role, county=county, township=township)
         if len(password) < 8:
             raise InvalidField("password", "must have at least 8 characters")
+        if county is not None:
+            self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
+        if township is not None:
+            # Whether it exists, not whether the administrator sees inside it (they never do).
+            self._township(township)
+        if self._exists(user_uuid(username)):
+            raise AlreadyExists(f"user {username} already exists", field="username")
+        # Checked first: hashing with Argon2id is deliberately slow.
         user = User.add(
             username=username,
             role=role,
@@ -99,14 +108,6 @@ class Tenancy:
             county=county,
             township=township,
         )
-        if county is not None:
-            self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
-        if township is not None:
-            # Whether it exists, not whether the administrator sees inside it (they never do).
-            missing = NotFound(f"no township {township}", field="township")
-            self.township_view(self._get(township_uuid(township), missing))
-        if self._exists(user.id):
-            raise AlreadyExists(f"user {username} already exists", field="username")
         self.app.save(user)
         return UserView(user.username, user.role, user.county, user.township)
 
@@ -130,10 +131,7 @@ class Tenancy:
 
     def township(self, principal: Principal, code: str) -> TownshipView:
         """The township, if it exists and the principal may see it; else "not found"."""
-        view = self._townships.get(code)
-        if view is None:
-            missing = NotFound(f"no township {code}", field="township")
-            view = self.township_view(self._get(township_uuid(code), missing))
+        view = self._township(code)
         if not principal.sees(township=view.code, county=view.county):
             raise NotFound(f"no township {code}", field="township")
         return view
@@ -151,6 +149,14 @@ class Tenancy:
                     newer.mutate(county)
             self._counties[code] = county
             return _county_view(county)
+
+    def _township(self, code: str) -> TownshipView:
+        """The township if it exists (cached: townships are never removed nor moved)."""
+        view = self._townships.get(code)
+        if view is None:
+            missing = NotFound(f"no township {code}", field="township")
+            view = self.township_view(self._get(township_uuid(code), missing))
+        return view
 
     def township_view(self, township: Township) -> TownshipView:
         view = TownshipView(township.code, township.name, township.county)
