@@ -38,7 +38,7 @@ class Fact(NamedTuple):
     payload: Mapping[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryState:
     """An entry as the recorded facts so far make it."""
 
@@ -69,7 +69,10 @@ class EntryState:
             self.follow_ups.append(fact)
 
     def last(self, type_: str) -> Fact | None:
-        return next((f for f in reversed(self.follow_ups) if f.type == type_), None)
+        for fact in reversed(self.follow_ups):
+            if fact.type == type_:
+                return fact
+        return None
 
 
 def fold(facts: Iterable[Fact]) -> dict[tuple[str, str], EntryState]:
@@ -84,56 +87,57 @@ def fold(facts: Iterable[Fact]) -> dict[tuple[str, str], EntryState]:
     return states
 
 
-def contribution(entry: EntryState) -> Counter[str]:
-    """What one live (not retracted) entry adds to its period's figures."""
-    c: Counter[str] = Counter()
+def contribution(entry: EntryState) -> dict[str, int]:
+    """What one live (not retracted) entry adds to its period's figures (each name once: a
+    plain dict, since projections call this for every entry they touch)."""
+    c: dict[str, int] = {}
     p = entry.payload
     match entry.type:
         case "session_held":
             kind = p["kind"]
-            c[f"sessions.{kind}.count"] += 1
+            c[f"sessions.{kind}.count"] = 1
             for measure in ("attendees", "reached", "materials"):
-                c[f"sessions.{kind}.{measure}"] += p.get(measure) or 0
+                c[f"sessions.{kind}.{measure}"] = p.get(measure) or 0
         case "meeting_held":
-            c["meetings.count"] += 1
-            c["meetings.matters_decided"] += p["matters_decided"]
+            c["meetings.count"] = 1
+            c["meetings.matters_decided"] = p["matters_decided"]
         case "decision_reviewed":
-            c["decisions.reviewed"] += 1
-            c["decisions.with_legality_review"] += "legality_review" in p["steps"]
-            c[f"decisions.by_result.{p['result']}"] += 1
-            c[f"decisions.by_reviewer.{p['reviewer']}"] += 1
+            c["decisions.reviewed"] = 1
+            c["decisions.with_legality_review"] = int("legality_review" in p["steps"])
+            c[f"decisions.by_result.{p['result']}"] = 1
+            c[f"decisions.by_reviewer.{p['reviewer']}"] = 1
         case "inspection_conducted":
-            c["inspections"] += 1
+            c["inspections"] = 1
         case "issue_found":
-            c["issues.found"] += 1
+            c["issues.found"] = 1
             rectified = entry.last("issue_rectified")
             if rectified:
-                c["issues.rectified"] += 1
-                c["issues.rectified_on_time"] += rectified.occurred_on <= _day(p["deadline"])
+                c["issues.rectified"] = 1
+                c["issues.rectified_on_time"] = int(rectified.occurred_on <= _day(p["deadline"]))
         case "dispute_registered":
-            c["disputes.registered"] += 1
-            c[f"disputes.by_source.{p['source']}"] += 1
+            c["disputes.registered"] = 1
+            c[f"disputes.by_source.{p['source']}"] = 1
             mediated = entry.last("dispute_mediated")
             if mediated and mediated.payload["outcome"] == "resolved":
-                c["disputes.resolved"] += 1
-                c[f"disputes.by_mediator.{mediated.payload['mediator']}"] += 1
+                c["disputes.resolved"] = 1
+                c[f"disputes.by_mediator.{mediated.payload['mediator']}"] = 1
             elif mediated:
-                c["disputes.failed"] += 1
+                c["disputes.failed"] = 1
         case "hotline_case_received":
-            c["hotline.received"] += 1
+            c["hotline.received"] = 1
             answered = entry.last("hotline_case_answered")
             if answered:
-                c["hotline.answered"] += 1
-                c["hotline.resolved"] += answered.payload["resolved"]
+                c["hotline.answered"] = 1
+                c["hotline.resolved"] = int(answered.payload["resolved"])
         case "advisor_appointed":
-            c[f"roster.advisors_{p['level']}"] += 1
+            c[f"roster.advisors_{p['level']}"] = 1
         case "liaison_registered":
-            c["roster.liaisons"] += 1
+            c["roster.liaisons"] = 1
         case "volunteer_pledged":
-            c["roster.volunteers"] += 1
-            c["roster.volunteer_posts"] += p["post"] != "none"
+            c["roster.volunteers"] = 1
+            c["roster.volunteer_posts"] = int(p["post"] != "none")
         case "officer_certified":
-            c["roster.officers"] += 1
+            c["roster.officers"] = 1
     return c
 
 
@@ -154,7 +158,7 @@ def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[
     in_roster = entry.type in ROSTER_TYPES and entry.occurred_on <= period.end
     if not (entry.occurred_on in period or in_roster):
         return Counter()
-    counts = contribution(entry)
+    counts = Counter(contribution(entry))
     if _is_overdue(entry, as_of):
         counts["issues.overdue"] += 1
     return counts
@@ -168,11 +172,11 @@ def _is_overdue(entry: EntryState, as_of: datetime) -> bool:
     )
 
 
-def tallied(entry: EntryState | None) -> Counter[str]:
+def tallied(entry: EntryState) -> dict[str, int]:
     """What the live tallies keep for an entry: its contribution to its own period. The roster
     and overdue issues are left out: they depend on the moment asked about."""
-    if entry is None or entry.retracted_at is not None or entry.type in ROSTER_TYPES:
-        return Counter()
+    if entry.retracted_at is not None or entry.type in ROSTER_TYPES:
+        return {}
     return contribution(entry)
 
 

@@ -17,13 +17,14 @@ from domain.entry import Entry
 from projections.figures import EntryState, Fact, fold, tallied
 from projections.periods import period_keys
 
-TallyKey = tuple[str, str, str]  # township, period, figure name
+TallyKey = tuple[str, str]  # township, period
 
 
 @dataclass
 class Changes:
     facts: list[Fact] = field(default_factory=list)
-    tallies: Counter[TallyKey] = field(default_factory=Counter)
+    # What the page adds to each township's period figures, by figure name (0: no change).
+    tallies: dict[TallyKey, dict[str, int]] = field(default_factory=dict)
 
 
 class LedgerView(Protocol):
@@ -85,36 +86,44 @@ class LedgerProjection:
         """The facts of a page of events, and what they change in the tallies: each entry the
         page touches adds its contribution now less its contribution before the page."""
         changes = Changes()
-        before: dict[tuple[str, str], tuple[EntryState, Counter[str]]] = {}
+        facts = changes.facts
+        entries = self.entries
+        before: dict[tuple[str, str], tuple[EntryState, dict[str, int]]] = {}
         for position, event in events:
             if not isinstance(event, Entry.Event):
                 continue
             key = (event.township, event.entry_id)
             if isinstance(event, Entry.Recorded):
                 fact = _fact(position, event, event.TYPE, event.occurred_on)
-                entry = self.entries[key] = EntryState.created_by(fact)
-                before.setdefault(key, (entry, Counter()))
+                entry = entries[key] = EntryState.created_by(fact)
+                before[key] = (entry, {})
             else:
                 entry = self._state(key)
                 if key not in before:
                     before[key] = (entry, tallied(entry))
                 fact = _fact(position, event, entry.type, entry.occurred_on)
                 entry.apply(fact)
-            changes.facts.append(fact)
+            facts.append(fact)
         # Sum the entries' changes per township and month first, then spread each sum over
         # its month, quarter and year: far fewer updates than per entry and period.
-        by_month: dict[tuple[str, date], Counter[str]] = {}
+        by_month: dict[tuple[str, date], dict[str, int]] = {}
         for entry, was in before.values():
-            month = (entry.township, entry.occurred_on.replace(day=1))
-            total = by_month.setdefault(month, Counter())
-            total.update(tallied(entry))
-            total.subtract(was)
+            now = tallied(entry)
+            if now == was:
+                continue
+            total = by_month.setdefault((entry.township, entry.occurred_on.replace(day=1)), {})
+            for name, value in now.items():
+                total[name] = total.get(name, 0) + value
+            for name, value in was.items():
+                total[name] = total.get(name, 0) - value
+        tallies = changes.tallies
         for (township, month), total in by_month.items():
             for period in period_keys(month):
+                row = tallies.setdefault((township, period), {})
                 for name, delta in total.items():
                     if delta:
-                        changes.tallies[(township, period, name)] += delta
-        if len(self.entries) > self.cache_size:
+                        row[name] = row.get(name, 0) + delta
+        if len(entries) > self.cache_size:
             self.forget()
         return changes
 
@@ -128,15 +137,15 @@ class LedgerProjection:
 
 
 def _fact(position: int, event: Entry.Event, entry_type: str, entry_occurred_on: date) -> Fact:
-    return Fact(
-        position=position,
-        township=event.township,
-        entry_id=event.entry_id,
-        entry_type=entry_type,
-        entry_occurred_on=entry_occurred_on,
-        type=event.TYPE,
-        occurred_on=event.occurred_on,
-        recorded_at=event.timestamp,
-        actor=event.actor,
-        payload=event.payload(),
+    return Fact(  # in Fact's field order: positional arguments cost less, page after page
+        position,
+        event.township,
+        event.entry_id,
+        entry_type,
+        entry_occurred_on,
+        event.TYPE,
+        event.occurred_on,
+        event.timestamp,
+        event.actor,
+        event.payload(),
     )

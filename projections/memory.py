@@ -35,8 +35,8 @@ class InMemoryLedgerView:
             for fact in changes.facts:
                 self._facts[fact.township].append(fact)
                 self._by_entry[(fact.township, fact.entry_id)].append(fact)
-            for (township, period, name), delta in changes.tallies.items():
-                self._tallies[(township, period)][name] += delta
+            for key, deltas in changes.tallies.items():
+                self._tallies[key].update(deltas)
             self._position = position
             return True
 

@@ -34,9 +34,9 @@ from tests.support import OPERATOR
 WORKER = str(Path(sys.executable).with_name("township-ledger"))
 DUMPS = {
     "facts": f"SELECT {COLUMNS} FROM ledger_rm_facts ORDER BY position",
-    # A tally that went back to 0 is no figure: the model reads only the others.
-    "tallies": "SELECT township, period, name, value FROM ledger_rm_tallies"
-    " WHERE value <> 0 ORDER BY township, period, name",
+    # A township's period whose counts all went back to 0 has no figures: {} is none.
+    "tallies": "SELECT township, period, counts FROM ledger_rm_tallies"
+    " WHERE counts <> '{}' ORDER BY township, period",
     "position": "SELECT name, position FROM ledger_rm_position ORDER BY name",
 }
 
