@@ -19,6 +19,7 @@ from domain.access import Principal
 from domain.errors import LedgerError
 from infra.settings import Settings, SettingsError
 from infra.wiring import open_ledger
+from projections.runner import PAGE, PIPELINE_PAGES
 from services import Services
 from services.interchange import ENVELOPE, ImportRejected, dumps, parse_line
 
@@ -326,10 +327,19 @@ def report(
 @click.option("--follow", is_flag=True, help="Keep following the log until interrupted.")
 @click.option("--rebuild", is_flag=True, help="Forget the read model and project from zero.")
 @click.option("--interval", default=0.5, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--page",
+    type=click.IntRange(min=1),
+    default=PAGE,
+    show_default=True,
+    help=f"Events a read-model transaction. From {PIPELINE_PAGES} pages behind, a second"
+    " process stores each page while the next is projected.",
+)
 @click.pass_obj
-def project(obj: Context, follow: bool, rebuild: bool, interval: float) -> None:
+def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: int) -> None:
     """Bring the read models up to date (the projection worker with --follow)."""
     reporting = obj.services.reporting
+    reporting.page = page
     position = reporting.rebuild() if rebuild else reporting.refresh()
     click.echo(f"projected up to {position}")
     if follow:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 
+from infra.view_writer import ViewWriter
 from projections.figures import Fact
 from projections.ledger import Changes, TallyKey
 from projections.memory import InMemoryLedgerView
@@ -104,9 +105,16 @@ POSTGRESQL = Dialect(
 class SQLLedgerView:
     """Portable SQL; ``connect`` gives a DB-API connection of the ``dialect``."""
 
-    def __init__(self, connect: Callable[[], Any], dialect: Dialect) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        dialect: Dialect,
+        store_env: Mapping[str, str] | None = None,
+    ) -> None:
         self._connect = connect
         self._dialect = dialect
+        self._store_env = store_env  # how a writer process opens this view (None: no writer)
+        self._writer: ViewWriter | None = None
         self._local = threading.local()
         with self._transaction("write") as cursor:
             if dialect.serialise:
@@ -164,6 +172,9 @@ class SQLLedgerView:
             return cursor.fetchall()
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             connection.close()
@@ -175,28 +186,46 @@ class SQLLedgerView:
         return self._query("SELECT position FROM ledger_rm_position WHERE name = 'ledger'")[0][0]
 
     def commit(self, changes: Changes, *, since: int, position: int) -> bool:
+        rows = [_row(fact) for fact in changes.facts]
+        return self.store(rows, changes.tallies, since=since, position=position)
+
+    def store(
+        self,
+        rows: list[tuple],
+        tallies: dict[TallyKey, dict[str, int]],
+        *,
+        since: int,
+        position: int,
+    ) -> bool:
+        """``commit`` with the facts already as rows (as a writer process receives them)."""
         try:
-            self._commit(changes, since=since, position=position)
+            # The position moves first: a second worker waits on that row, then finds it moved.
+            with self._transaction("write") as cursor:
+                cursor.execute(
+                    self._sql(
+                        "UPDATE ledger_rm_position SET position = ? WHERE name = 'ledger'"
+                        " AND position = ?"
+                    ),
+                    (position, since),
+                )
+                if cursor.rowcount != 1:
+                    raise _Moved
+                if rows:
+                    self._insert_facts(cursor, rows)
+                if tallies:
+                    self._add_tallies(cursor, tallies)
         except _Moved:
             return False
         return True
 
-    def _commit(self, changes: Changes, *, since: int, position: int) -> None:
-        # The position moves first: a second worker waits on that row, then finds it moved.
-        with self._transaction("write") as cursor:
-            cursor.execute(
-                self._sql(
-                    "UPDATE ledger_rm_position SET position = ? WHERE name = 'ledger'"
-                    " AND position = ?"
-                ),
-                (position, since),
-            )
-            if cursor.rowcount != 1:
-                raise _Moved
-            if changes.facts:
-                self._insert_facts(cursor, [_row(fact) for fact in changes.facts])
-            if changes.tallies:
-                self._add_tallies(cursor, changes.tallies)
+    def writer(self) -> ViewWriter | None:
+        """The process that stores pages for a long catch-up, started on first use and kept
+        (idle, it waits on a pipe) until the view closes; a new one after a failure."""
+        if self._store_env is None:
+            return None
+        if self._writer is None or not self._writer.alive():
+            self._writer = ViewWriter(self._store_env)
+        return self._writer
 
     def _add_tallies(self, cursor: Any, deltas: dict[TallyKey, dict[str, int]]) -> None:
         """Add the deltas to the rows they change, read and written in the commit's transaction
@@ -307,6 +336,15 @@ def _row(fact: Fact) -> tuple:
     )
 
 
+def row_from_message(item: list[Any]) -> tuple:
+    """A fact's row from its JSON form in a writer message (``ViewWriter.send``): dates are
+    ISO text already, the recording time RFC 3339 text as orjson writes it."""
+    recorded_at = item[7]
+    if not (len(recorded_at) == 32 and recorded_at.endswith("+00:00")):
+        recorded_at = stamp(datetime.fromisoformat(recorded_at))
+    return (*item[:7], recorded_at, item[8], _dumps(item[9]))
+
+
 def _dumps(value: Any) -> str:
     """JSON text with its keys sorted, so that equal models have equal rows; dates as ISO text
     (payload values are text, numbers, lists or dates)."""
@@ -353,7 +391,9 @@ def open_view(store_env: dict[str, str]) -> Any:
             connection.execute("PRAGMA synchronous=NORMAL")
             return connection
 
-        return SQLLedgerView(connect_sqlite, SQLITE)
+        # An in-memory database is this process's alone: no writer process can reach it.
+        in_memory = path.startswith("file:")
+        return SQLLedgerView(connect_sqlite, SQLITE, None if in_memory else store_env)
     if module == "eventsourcing.postgres":
         import psycopg
 
@@ -377,5 +417,5 @@ def open_view(store_env: dict[str, str]) -> Any:
             connection.commit()
             return connection
 
-        return SQLLedgerView(connect_postgres, POSTGRESQL)
+        return SQLLedgerView(connect_postgres, POSTGRESQL, store_env)
     raise ValueError(f"no read model for {module}")

@@ -28,6 +28,9 @@ class InMemoryLedgerView:
     def close(self) -> None:
         """Nothing to release."""
 
+    def writer(self) -> None:
+        """Commits here are a few dictionary updates: nothing to do in the background."""
+
     def commit(self, changes: Changes, *, since: int, position: int) -> bool:
         with self._lock:
             if self._position != since:

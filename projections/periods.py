@@ -42,6 +42,6 @@ def _month_end(year: int, month: int) -> date:
 
 
 @cache
-def period_keys(day: date) -> tuple[str, str, str]:
-    """The year, quarter and month a business date falls in."""
-    return (f"{day.year}", f"{day.year}-Q{(day.month - 1) // 3 + 1}", f"{day:%Y-%m}")
+def month_periods(year: int, month: int) -> tuple[str, str, str]:
+    """The keys of a month's year, quarter and month."""
+    return (f"{year}", f"{year}-Q{(month - 1) // 3 + 1}", f"{year}-{month:02d}")

@@ -2,27 +2,35 @@
 
 Polling works on every store (SQLite has no subscriptions); PostgreSQL's notification ids may
 have gaps, which polling by "greater than the last position" passes over safely.
+
+A long catch-up (``PIPELINE_PAGES`` pages or more behind) hands each page to the view's writer,
+where there is one, and computes the next page while that one is stored.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from projections.batching import collector_paused
-from projections.ledger import LedgerProjection
+from projections.ledger import LedgerProjection, PageWriter
 
 PAGE = 1_000
+PIPELINE_PAGES = 20
 
 
 def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int:
-    """Project every event recorded so far; returns the position reached."""
-    view = projection.view
+    """Project every event recorded so far, ``page`` events a transaction; returns the
+    position reached."""
     with collector_paused():
-        return _catch_up(app, projection, view, page)
+        return _catch_up(app, projection, page)
 
 
-def _catch_up(app: Any, projection: LedgerProjection, view: Any, page: int) -> int:
+def _catch_up(app: Any, projection: LedgerProjection, page: int) -> int:
+    backlog = PIPELINE_PAGES * page
+    view = projection.view
+    pipelined = False
     while True:
         since = view.position()
         projection.resume(since)
@@ -30,12 +38,55 @@ def _catch_up(app: Any, projection: LedgerProjection, view: Any, page: int) -> i
         if not notifications:
             projection.idle()
             return since
-        events = ((n.id, app.mapper.to_domain_event(n)) for n in notifications)
-        changes = projection.changes(events)
+        if not pipelined and len(notifications) == page:
+            pipelined = True  # once: after it, the plain loop finishes what is left
+            if app.recorder.max_notification_id() - since >= backlog and (writer := view.writer()):
+                _pipelined(app, projection, writer, since, notifications, page)
+                continue
+        changes = projection.changes(_events(app, notifications))
         if view.commit(changes, since=since, position=notifications[-1].id):
             projection.position = notifications[-1].id
         else:
             projection.forget()  # another worker got there first: take it from where it is
+
+
+def _pipelined(
+    app: Any,
+    projection: LedgerProjection,
+    writer: PageWriter,
+    since: int,
+    notifications: Sequence[Any],
+    page: int,
+) -> None:
+    """Send each page to the writer, and compute the next while it is stored. Ends at the end
+    of the log, or where another worker moved the view; the projection's cached states then
+    reflect exactly what the view holds (or are dropped)."""
+    pending = False  # a page was sent whose answer has not come yet
+    try:
+        while notifications:
+            changes = projection.changes(_events(app, notifications))
+            if pending and not writer.result():
+                break
+            writer.send(changes, since=since, position=notifications[-1].id)
+            pending, since = True, notifications[-1].id
+            if projection.position is None:  # it dropped its cache: the next page reads the
+                pending = False  # view, which must hold this page first
+                if not writer.result():
+                    break
+                projection.position = since
+            notifications = app.recorder.select_notifications(start=since + 1, limit=page)
+        else:
+            if not pending or writer.result():
+                projection.position = since
+                return
+    except BaseException:
+        projection.forget()
+        raise
+    projection.forget()  # another worker moved the view: the plain loop goes on from there
+
+
+def _events(app: Any, notifications: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    return ((n.id, app.mapper.to_domain_event(n)) for n in notifications)
 
 
 def wait_for(view: Any, position: int, *, timeout: float, interval: float = 0.05) -> bool:

@@ -1,6 +1,8 @@
 """The projection worker for real, on SQLite and PostgreSQL (each test on a store of its own):
 following live gives the model a rebuild gives; a worker process killed at random points and
-restarted ends where a rebuild from zero ends; refreshers running side by side stay consistent.
+restarted ends where a rebuild from zero ends; refreshers running side by side stay consistent;
+a long catch-up whose pages a second process stores ends in the same model, whether that
+process commits, finds the view moved on, fails or dies.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from domain.entry import Entry
 from infra.demo import seed_lines, township_lines
 from infra.read_model import COLUMNS
 from infra.settings import Settings
+from infra.view_writer import ViewWriter, WriterFailed
 from infra.wiring import open_ledger
 from projections.figures import lookup
 from services import Services
-from tests.integration.conftest import import_lines, line, moment
+from tests.integration.conftest import Towns, import_lines, line, moment
 from tests.support import OPERATOR
 
 WORKER = str(Path(sys.executable).with_name("township-ledger"))
@@ -167,7 +170,8 @@ def running_worker(url: str) -> Iterator[subprocess.Popen]:
     """``township-ledger project --follow``, killed with SIGKILL on leaving: no clean-up, perhaps
     in the middle of a page."""
     worker = subprocess.Popen(
-        [WORKER, "--database", url, "project", "--follow", "--interval", "0.05"],
+        # Pages of 100: a burst of 2,000 events or more is stored by a second process.
+        [WORKER, "--database", url, "project", "--follow", "--interval", "0.05", "--page", "100"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -365,3 +369,128 @@ def test_workers_starting_at_the_same_moment_all_open_the_ledger(database_url):
     for thread, failures in [opening() for _ in range(6)]:
         thread.join(timeout=120)
         assert not thread.is_alive() and not failures, failures
+
+
+# -- a second process storing the pages of a long catch-up ----------------------------------------
+
+SHORT_PAGE = 40  # 20 pages behind (800 events) or more: the writer process stores the pages
+
+
+@pytest.fixture
+def projected(towns, database_url) -> dict[str, list[tuple]]:
+    """Two townships' year, one entry retracted; the model a rebuild without a writer gives
+    (pages of 1,000: the log is too short for one)."""
+    seed, _, lines = two_townships(towns)
+    towns.import_lines(lines)
+    towns.record(seed, "entry_retracted", "D-2024-0001", "2024-12-31", reason="重复登记")
+    towns.ledger.reporting.rebuild()
+    return dump(database_url)
+
+
+def sending(monkeypatch, before_page: Callable[[ViewWriter, int, Any], None]) -> list[int]:
+    """Count the pages sent to writer processes, calling ``before_page(writer, n, changes)``
+    before the n-th (from 1) is sent."""
+    sent: list[int] = []
+    send = ViewWriter.send
+
+    def counted(writer: ViewWriter, changes: Any, *, since: int, position: int) -> None:
+        sent.append(position)
+        before_page(writer, len(sent), changes)
+        send(writer, changes, since=since, position=position)
+
+    monkeypatch.setattr(ViewWriter, "send", counted)
+    return sent
+
+
+@pytest.mark.parametrize("cache_size", [500_000, 5], ids=["cached", "cache-overflowing"])
+def test_a_rebuild_whose_pages_a_writer_process_stores_gives_the_same_model(
+    towns, database_url, projected, monkeypatch, cache_size
+):
+    reporting = towns.ledger.reporting
+    sent = sending(monkeypatch, lambda *_: None)
+    reporting.page = SHORT_PAGE
+    reporting.projection.cache_size = cache_size  # overflowing: each page waits for the last
+
+    reporting.rebuild()
+
+    assert dump(database_url) == projected
+    assert len(sent) > len(projected["facts"]) // SHORT_PAGE  # the writer stored every page
+    assert reporting.refresh() == projected["position"][0][1]
+
+
+def test_a_writer_process_that_finds_the_view_moved_on_stores_nothing_and_the_catch_up_ends(
+    towns, database_url, projected, monkeypatch
+):
+    other = open_ledger(Settings(database_url=database_url))
+    reporting = towns.ledger.reporting
+
+    def race(writer: ViewWriter, page: int, changes: Any) -> None:
+        if page == 5:  # another worker projects all the rest first (pages of 1,000: no writer)
+            other.reporting.refresh()
+
+    try:
+        sent = sending(monkeypatch, race)
+        reporting.page = SHORT_PAGE
+        reporting.rebuild()
+    finally:
+        other.close()
+
+    assert len(sent) == 5  # the fifth page found the view moved on: nothing more was sent
+    assert dump(database_url) == projected
+
+
+def test_a_page_the_writer_process_fails_to_store_fails_the_catch_up_and_is_not_stored(
+    towns, database_url, projected, monkeypatch
+):
+    reporting = towns.ledger.reporting
+
+    def spoil(writer: ViewWriter, page: int, changes: Any) -> None:
+        if page == 3:
+            next(iter(changes.tallies.values()))["disputes.registered"] = "not a number"
+
+    sending(monkeypatch, spoil)
+    reporting.page = SHORT_PAGE
+    with pytest.raises(WriterFailed, match=r"(?s)writer failed:.*TypeError"):
+        reporting.rebuild()
+    stopped_at = reporting.view.position()
+    monkeypatch.undo()
+
+    assert 0 < stopped_at < projected["position"][0][1]  # pages 1 and 2, not the third
+    reporting.refresh()
+    assert dump(database_url) == projected
+
+
+def test_a_writer_process_that_dies_fails_the_catch_up_and_the_next_one_starts_another(
+    towns, database_url, projected, monkeypatch
+):
+    reporting = towns.ledger.reporting
+
+    def kill(writer: ViewWriter, page: int, changes: Any) -> None:
+        if page == 4:
+            writer._process.kill()
+            writer._process.wait()
+
+    sending(monkeypatch, kill)
+    reporting.page = SHORT_PAGE
+    with pytest.raises(WriterFailed, match="writer stopped"):
+        reporting.rebuild()
+    monkeypatch.undo()
+
+    assert reporting.refresh() == projected["position"][0][1]  # with a new writer process
+    assert dump(database_url) == projected
+
+
+def test_an_in_memory_sqlite_ledger_catches_up_in_its_own_process():
+    ledger = open_ledger(Settings(database_url="sqlite:///:memory:"))
+    try:
+        towns = Towns(ledger)
+        seed = towns.township()
+        towns.import_lines(seed_lines(township=seed))
+        ledger.reporting.page = SHORT_PAGE
+
+        ledger.reporting.rebuild()
+
+        assert ledger.reporting.view.writer() is None  # no other process sees its database
+        assert counts(ledger, seed, ["disputes.registered"]) == {"disputes.registered": 362}
+    finally:
+        ledger.close()
