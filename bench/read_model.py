@@ -4,7 +4,8 @@ In one run, per database, on the same fresh database:
 
 a. the bare library reading and decoding the whole notification log, page by page
    (``select_notifications`` + ``mapper.to_domain_event``) vs. the product rebuilding its
-   read model from position zero over the same log (target: rebuild >= 0.5x the bare rate);
+   read model from position zero over the same log (target: rebuild >= 0.5x the bare rate),
+   as it does (a writer process storing the pages) and, for comparison, in one process;
 b. the current ranking of a county of ``--townships`` townships for one year, read from the
    read model's tallies: p50/p95 over ``--runs`` calls (target p95 < 50 ms); and, for scale,
    the same ranking as of a past moment, which folds every township's facts;
@@ -33,6 +34,7 @@ from infra.demo import bulk_lines, seed_lines
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from projections.report import render_docx
+from projections.runner import PIPELINE_PAGES
 
 OPERATOR = Principal.operator()
 PAGE = 1_000
@@ -85,12 +87,17 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
         events = services.app.recorder.max_notification_id()
         bare = min(timed(lambda: bare_read(services.app)) for _ in range(2))
         rebuild = min(timed(services.reporting.rebuild) for _ in range(2))
+        services.reporting.pipeline_pages = None  # for comparison: all in this one process
+        alone = min(timed(services.reporting.rebuild) for _ in range(2))
+        services.reporting.pipeline_pages = PIPELINE_PAGES
         ratio = (events / rebuild) / (events / bare)
         rows = [
             f"{database}: {lines:,} lines imported, {events:,} events in the log",
             f"  bare read+decode      {events / bare:>12,.0f} events/s",
             f"  read-model rebuild    {events / rebuild:>12,.0f} events/s  ratio {ratio:.2f} "
             f"(target >= {REBUILD_RATIO_TARGET}) {verdict(ratio >= REBUILD_RATIO_TARGET)}",
+            f"    without the writer process {events / alone:>10,.0f} events/s  ratio "
+            f"{bare / alone:.2f} (no target)",
         ]
         ranking = lambda **kw: services.reporting.ranking(  # noqa: E731
             OPERATOR, county=county, period="2024", **kw

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import traceback
@@ -118,6 +119,9 @@ def serve(inbox: Connection, outbox: Connection) -> None:
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl-C at a terminal reaches the whole process group: the projecting process decides
+    # what happens, and this one ends when its pipe closes, between pages or not at all.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     inbox = Connection(int(argv[0]), writable=False)
     outbox = Connection(int(argv[1]), readable=False)
     with contextlib.suppress(BrokenPipeError, EOFError):  # the projecting process went away

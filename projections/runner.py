@@ -20,17 +20,22 @@ PAGE = 1_000
 PIPELINE_PAGES = 20
 
 
-def catch_up(app: Any, projection: LedgerProjection, *, page: int = PAGE) -> int:
-    """Project every event recorded so far, ``page`` events a transaction; returns the
-    position reached."""
+def catch_up(
+    app: Any,
+    projection: LedgerProjection,
+    *,
+    page: int = PAGE,
+    pipeline_pages: int | None = PIPELINE_PAGES,
+) -> int:
+    """Project every event recorded so far, ``page`` events a transaction, with the view's
+    writer from ``pipeline_pages`` pages behind (None: never); returns the position reached."""
     with collector_paused():
-        return _catch_up(app, projection, page)
+        return _catch_up(app, projection, page, pipeline_pages)
 
 
-def _catch_up(app: Any, projection: LedgerProjection, page: int) -> int:
-    backlog = PIPELINE_PAGES * page
+def _catch_up(app: Any, projection: LedgerProjection, page: int, pipeline_pages: int | None) -> int:
     view = projection.view
-    pipelined = False
+    writer_from = None if pipeline_pages is None else pipeline_pages * page  # events behind
     while True:
         since = view.position()
         projection.resume(since)
@@ -38,9 +43,11 @@ def _catch_up(app: Any, projection: LedgerProjection, page: int) -> int:
         if not notifications:
             projection.idle()
             return since
-        if not pipelined and len(notifications) == page:
-            pipelined = True  # once: after it, the plain loop finishes what is left
-            if app.recorder.max_notification_id() - since >= backlog and (writer := view.writer()):
+        if writer_from is not None and len(notifications) == page:
+            behind = app.recorder.max_notification_id() - since
+            writer = view.writer() if behind >= writer_from else None
+            writer_from = None  # asked once: the plain loop finishes what is left
+            if writer is not None:
                 _pipelined(app, projection, writer, since, notifications, page)
                 continue
         changes = projection.changes(_events(app, notifications))

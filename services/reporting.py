@@ -30,7 +30,7 @@ from projections.figures import (
 )
 from projections.ledger import LedgerProjection, LedgerView
 from projections.periods import Period
-from projections.runner import PAGE, catch_up, wait_for
+from projections.runner import PAGE, PIPELINE_PAGES, catch_up, wait_for
 from services.application import LedgerApplication
 from services.tenancy import Tenancy
 
@@ -57,6 +57,7 @@ class Reporting:
         self.view = view
         self.projection = LedgerProjection(view)
         self.page = PAGE  # events a read-model transaction
+        self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
         self._lock = threading.Lock()
 
     # -- keeping up ---------------------------------------------------------------------------
@@ -64,13 +65,18 @@ class Reporting:
     def refresh(self) -> int:
         """Project everything recorded so far; returns the position reached."""
         with self._lock:
-            return catch_up(self.app, self.projection, page=self.page)
+            return self._catch_up()
 
     def rebuild(self) -> int:
         with self._lock:
             self.view.reset()
             self.projection.forget()
-            return catch_up(self.app, self.projection, page=self.page)
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
+        return catch_up(
+            self.app, self.projection, page=self.page, pipeline_pages=self.pipeline_pages
+        )
 
     def follow(self, stop: threading.Event, *, interval: float = 0.5) -> None:
         """The projection worker: keep the read model up to date until ``stop`` is set.

@@ -418,6 +418,19 @@ def test_a_rebuild_whose_pages_a_writer_process_stores_gives_the_same_model(
     assert reporting.refresh() == projected["position"][0][1]
 
 
+def test_a_catch_up_told_to_use_no_writer_process_projects_in_its_own(
+    towns, database_url, projected, monkeypatch
+):
+    reporting = towns.ledger.reporting
+    sent = sending(monkeypatch, lambda *_: None)
+    reporting.page, reporting.pipeline_pages = SHORT_PAGE, None
+
+    reporting.rebuild()
+
+    assert sent == []
+    assert dump(database_url) == projected
+
+
 def test_a_writer_process_that_finds_the_view_moved_on_stores_nothing_and_the_catch_up_ends(
     towns, database_url, projected, monkeypatch
 ):
