@@ -73,7 +73,7 @@ def _pipelined(
         while notifications:
             changes = projection.changes(_events(app, notifications))
             if pending and not writer.result():
-                break
+                break  # the page before found the view moved on: this one is void too
             writer.send(changes, since=since, position=notifications[-1].id)
             pending, since = True, notifications[-1].id
             if projection.position is None:  # it dropped its cache: the next page reads the
@@ -82,10 +82,9 @@ def _pipelined(
                     break
                 projection.position = since
             notifications = app.recorder.select_notifications(start=since + 1, limit=page)
-        else:
-            if not pending or writer.result():
-                projection.position = since
-                return
+        if not notifications and (not pending or writer.result()):
+            projection.position = since  # caught up, every page stored
+            return
     except BaseException:
         projection.forget()
         raise
