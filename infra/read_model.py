@@ -238,10 +238,14 @@ class SQLLedgerView:
     def _add_tallies(self, cursor: Any, deltas: dict[TallyKey, dict[str, int]]) -> None:
         """Add the deltas to the rows they change, read and written in the commit's transaction
         (so after the position moved: no other worker is between the two)."""
-        where, params = self._in("township", sorted({township for township, _ in deltas}))
+        townships, township_params = self._in("township", sorted({t for t, _ in deltas}))
+        periods, period_params = self._in("period", sorted({p for _, p in deltas}))
         cursor.execute(
-            self._sql(f"SELECT township, period, counts FROM ledger_rm_tallies WHERE {where}"),
-            params,
+            self._sql(
+                "SELECT township, period, counts FROM ledger_rm_tallies"
+                f" WHERE {townships} AND {periods}"
+            ),
+            [*township_params, *period_params],
         )
         current = {(t, p): counts for t, p, counts in cursor.fetchall() if (t, p) in deltas}
         rows = []
