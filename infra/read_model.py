@@ -194,7 +194,7 @@ class SQLLedgerView:
         return self._query("SELECT position FROM ledger_rm_position WHERE name = 'ledger'")[0][0]
 
     def commit(self, changes: Changes, *, since: int, position: int) -> bool:
-        rows = [_row(fact) for fact in changes.facts]
+        rows = [fact_row(fact) for fact in changes.facts]
         return self.store(rows, changes.tallies, since=since, position=position)
 
     def store(
@@ -332,7 +332,7 @@ class _Moved(Exception):
     """Another worker moved the position first: the transaction is rolled back."""
 
 
-def _row(fact: Fact) -> tuple:
+def fact_row(fact: Fact) -> tuple:
     return (
         fact.position,
         fact.township,

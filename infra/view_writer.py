@@ -55,10 +55,7 @@ class ViewWriter:
         return self._process.poll() is None and not self._out.closed
 
     def send(self, changes: Changes, *, since: int, position: int) -> None:
-        tallies = [
-            [township, period, deltas] for (township, period), deltas in changes.tallies.items()
-        ]
-        self._send(orjson.dumps([since, position, changes.facts, tallies], default=tuple))
+        self._send(page_message(changes, since=since, position=position))
 
     def result(self) -> bool:
         """Wait for the answer to the page sent last: True when it was committed."""
@@ -89,6 +86,13 @@ class ViewWriter:
         except OSError as error:
             self.close()
             raise WriterFailed(f"the read-model writer stopped: {error}") from None
+
+
+def page_message(changes: Changes, *, since: int, position: int) -> bytes:
+    """``[since, position, facts, tallies]`` in JSON: each fact as the list of its fields (dates
+    as ISO text), the tallies as ``[township, period, {name: delta}]``."""
+    tallies = [[township, period, deltas] for (township, period), deltas in changes.tallies.items()]
+    return orjson.dumps([since, position, changes.facts, tallies], default=tuple)
 
 
 def serve(inbox: Connection, outbox: Connection) -> None:
