@@ -7,6 +7,7 @@ events, its tallies and the new position commit in one transaction.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections import Counter
@@ -229,7 +230,7 @@ class SQLLedgerView:
     def writer(self) -> ViewWriter | None:
         """The process that stores pages for a long catch-up, started on first use and kept
         (idle, it waits on a pipe) until the view closes; a new one after a failure."""
-        if self._store_env is None:
+        if self._store_env is None or usable_cores() < 2:  # one core: nothing to gain
             return None
         if self._writer is None or not self._writer.alive():
             self._writer = ViewWriter(self._store_env)
@@ -345,6 +346,11 @@ def fact_row(fact: Fact) -> tuple:
         fact.actor,
         _dumps(fact.payload),
     )
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's share, where it is limited)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def row_from_message(item: list[Any]) -> tuple:

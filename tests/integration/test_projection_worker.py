@@ -24,6 +24,7 @@ import psycopg
 import pytest
 
 from domain.entry import Entry
+from infra import read_model
 from infra.demo import seed_lines, township_lines
 from infra.read_model import COLUMNS
 from infra.settings import Settings
@@ -424,6 +425,18 @@ def test_a_catch_up_told_to_use_no_writer_process_projects_in_its_own(
     reporting = towns.ledger.reporting
     sent = sending(monkeypatch, lambda *_: None)
     reporting.page, reporting.pipeline_pages = SHORT_PAGE, None
+
+    reporting.rebuild()
+
+    assert sent == []
+    assert dump(database_url) == projected
+
+
+def test_on_one_core_a_catch_up_uses_no_writer_process(towns, database_url, projected, monkeypatch):
+    monkeypatch.setattr(read_model, "usable_cores", lambda: 1)
+    reporting = towns.ledger.reporting
+    sent = sending(monkeypatch, lambda *_: None)
+    reporting.page = SHORT_PAGE
 
     reporting.rebuild()
 
