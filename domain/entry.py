@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar, Self
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -141,6 +142,7 @@ class Entry(Aggregate):
         return found
 
     @classmethod
+    @cache  # per entry class: asked twice for every entry an import records
     def creation(cls) -> type[Entry.Recorded]:
         (recorded,) = (c for c in cls.event_classes().values() if issubclass(c, Entry.Recorded))
         return recorded

@@ -7,7 +7,7 @@ application, so county read models follow one sequence of notifications.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,6 +19,7 @@ from eventsourcing.persistence import (
     InternalError,
     JSONTranscoder,
     ProgrammingError,
+    Recording,
     Transcoding,
 )
 from eventsourcing.utils import Environment
@@ -60,6 +61,16 @@ class LedgerApplication(Application[UUID]):
                     raise
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
+
+    def save_events(self, events: Sequence[Any]) -> list[Recording[UUID]]:
+        """``save`` for events already collected from their aggregates, as an import saves
+        them in batches: the same storing, without ``save``'s check that each object is a
+        domain event (a runtime-checkable Protocol: ~6 µs an event on Python 3.11, a tenth of
+        an import). ``save`` would also take snapshots, cache aggregates and notify in-process
+        followers; this application does none of these, and falls back to ``save`` if it did."""
+        if self.snapshots is not None or self.repository.cache is not None:
+            return self.save(*events)
+        return self.events.put(events)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

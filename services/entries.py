@@ -64,6 +64,15 @@ class UnitOfWork:
         self.optimistic = optimistic
         self.entries: dict[UUID, Entry | None] = {}
         self.events: list[Any] = []
+        self._keys: dict[tuple[str, str], UUID] = {}
+
+    def key(self, township: str, entry_id: str) -> UUID:
+        """An entry's aggregate id, worked out once per unit of work (uuid5 hashes: an import
+        asked for each line's twice)."""
+        key = self._keys.get((township, entry_id))
+        if key is None:
+            key = self._keys[(township, entry_id)] = entry_uuid(township, entry_id)
+        return key
 
     def prefetch(self, keys: Iterable[UUID]) -> None:
         """Load many entries in one query per chunk, where the recorder can."""
@@ -79,7 +88,7 @@ class UnitOfWork:
             self.entries[key] = entry
 
     def get(self, township: str, entry_id: str, *, creating: bool = False) -> Entry | None:
-        key = entry_uuid(township, entry_id)
+        key = self.key(township, entry_id)
         if key not in self.entries:
             if creating and self.optimistic:
                 return None
@@ -102,7 +111,7 @@ class UnitOfWork:
         position = None
         for start in range(0, len(self.events), size):
             batch = self.events[start : start + size]
-            recordings = self.app.save(*batch)
+            recordings = self.app.save_events(batch)
             position = recordings[-1].notification.id if recordings else position
             if progress:
                 progress(len(batch))

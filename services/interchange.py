@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import Principal
-from domain.entry import Entry, entry_uuid
+from domain.entry import Entry
 from domain.errors import Conflict, LedgerError
 from projections.batching import collector_paused
 from services.application import LedgerApplication
@@ -83,7 +83,7 @@ class Interchange:
                     parsed.append((count, parse_line(raw)))
                 except LedgerError as error:
                     errors.append(LineError(count, error.field, error.message))
-            uow.prefetch(_named_entries(line for _, line in parsed))
+            uow.prefetch(_named_entries(uow, (line for _, line in parsed)))
             recorded = 0
             for number, line in parsed:
                 if len(errors) > MAX_ERRORS:
@@ -130,11 +130,11 @@ class Interchange:
             start = page[-1].id + 1
 
 
-def _named_entries(lines: Iterable[dict[str, Any]]) -> Iterator[Any]:
+def _named_entries(uow: UnitOfWork, lines: Iterable[dict[str, Any]]) -> Iterator[Any]:
     for line in lines:
         township, entry_id = line.get("township"), line.get("id")
         if isinstance(township, str) and isinstance(entry_id, str):
-            yield entry_uuid(township, entry_id)
+            yield uow.key(township, entry_id)
 
 
 def parse_line(raw: str) -> dict[str, Any]:
