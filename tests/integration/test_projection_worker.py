@@ -465,44 +465,38 @@ def test_a_writer_process_that_finds_the_view_moved_on_stores_nothing_and_the_ca
     assert dump(database_url) == projected
 
 
-def test_a_page_the_writer_process_fails_to_store_fails_the_catch_up_and_is_not_stored(
-    towns, database_url, projected, monkeypatch
+def spoil_the_third_page(writer: ViewWriter, page: int, changes: Any) -> None:
+    if page == 3:  # the writer fails to add this to a count, and rolls the page back
+        next(iter(changes.tallies.values()))["disputes.registered"] = "not a number"
+
+
+def kill_the_writer_before_the_fourth_page(writer: ViewWriter, page: int, changes: Any) -> None:
+    if page == 4:
+        writer._process.kill()
+        writer._process.wait()
+
+
+@pytest.mark.parametrize(
+    ("trouble", "error"),
+    [
+        (spoil_the_third_page, r"(?s)writer failed:.*TypeError"),
+        (kill_the_writer_before_the_fourth_page, "writer stopped"),
+    ],
+    ids=["a-page-fails", "the-writer-dies"],
+)
+def test_a_writer_process_in_trouble_fails_the_catch_up_and_the_next_one_completes(
+    towns, database_url, projected, monkeypatch, trouble, error
 ):
     reporting = towns.ledger.reporting
-
-    def spoil(writer: ViewWriter, page: int, changes: Any) -> None:
-        if page == 3:
-            next(iter(changes.tallies.values()))["disputes.registered"] = "not a number"
-
-    sending(monkeypatch, spoil)
+    sending(monkeypatch, trouble)
     reporting.page = SHORT_PAGE
-    with pytest.raises(WriterFailed, match=r"(?s)writer failed:.*TypeError"):
+    with pytest.raises(WriterFailed, match=error):
         reporting.rebuild()
     stopped_at = reporting.view.position()
     monkeypatch.undo()
 
-    assert 0 < stopped_at < projected["position"][0][1]  # pages 1 and 2, not the third
-    reporting.refresh()
-    assert dump(database_url) == projected
-
-
-def test_a_writer_process_that_dies_fails_the_catch_up_and_the_next_one_starts_another(
-    towns, database_url, projected, monkeypatch
-):
-    reporting = towns.ledger.reporting
-
-    def kill(writer: ViewWriter, page: int, changes: Any) -> None:
-        if page == 4:
-            writer._process.kill()
-            writer._process.wait()
-
-    sending(monkeypatch, kill)
-    reporting.page = SHORT_PAGE
-    with pytest.raises(WriterFailed, match="writer stopped"):
-        reporting.rebuild()
-    monkeypatch.undo()
-
-    assert reporting.refresh() == projected["position"][0][1]  # with a new writer process
+    assert 0 < stopped_at < projected["position"][0][1]  # the pages stored before the trouble
+    assert reporting.refresh() == projected["position"][0][1]  # a new writer, where it died
     assert dump(database_url) == projected
 
 
