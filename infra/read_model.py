@@ -316,11 +316,13 @@ class SQLLedgerView:
         return found
 
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
-        """``column`` is one of ``values``: one array parameter on PostgreSQL (a statement with
-        a thousand markers costs milliseconds to prepare), a list of markers on SQLite."""
+        """``column`` is one of ``values``, as one parameter whatever their number: an array
+        on PostgreSQL, a JSON array on SQLite (a marker each would break the limit of
+        parameters of older SQLite builds, 999, with a county of 1,000 townships; and a
+        statement with a thousand markers costs milliseconds to prepare)."""
         if self._dialect.postgresql:
             return f"{column} = ANY(?)", [list(values)]
-        return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+        return f"{column} IN (SELECT value FROM json_each(?))", [orjson.dumps(values).decode()]
 
     def reset(self) -> None:
         with self._transaction("write") as cursor:
