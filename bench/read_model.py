@@ -86,10 +86,10 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
         county, lines = fill(services, args.townships, args.lines_per_township)
         events = services.app.recorder.max_notification_id()
         bare = min(timed(lambda: bare_read(services.app)) for _ in range(2))
-        rebuild = min(timed(services.reporting.rebuild) for _ in range(2))
-        services.reporting.pipeline_pages = None  # for comparison: all in this one process
-        alone = min(timed(services.reporting.rebuild) for _ in range(2))
-        services.reporting.pipeline_pages = PIPELINE_PAGES
+        rebuild = min(timed(services.read_model.rebuild) for _ in range(2))
+        services.read_model.pipeline_pages = None  # for comparison: all in this one process
+        alone = min(timed(services.read_model.rebuild) for _ in range(2))
+        services.read_model.pipeline_pages = PIPELINE_PAGES
         ratio = (events / rebuild) / (events / bare)
         rows = [
             f"{database}: {lines:,} lines imported, {events:,} events in the log",
@@ -99,7 +99,7 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
             f"    without the writer process {events / alone:>10,.0f} events/s  ratio "
             f"{bare / alone:.2f} (no target)",
         ]
-        ranking = lambda **kw: services.reporting.ranking(  # noqa: E731
+        ranking = lambda **kw: services.rankings.ranking(  # noqa: E731
             OPERATOR, county=county, period="2024", **kw
         )
         ranking()  # warm
@@ -113,7 +113,7 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
         rows.append(f"  ranking as of a moment   p50 {p50 * 1000:7.1f} ms  (no target)")
 
         def report() -> None:
-            document = services.reporting.report(OPERATOR, township="seed", year=2024)
+            document = services.reports.report(OPERATOR, township="seed", year=2024)
             render_docx(document)
 
         report()  # warm

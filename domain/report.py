@@ -3,13 +3,15 @@ and the county office's answer to it (accepted, or returned with a reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
 
 from domain import values
 from domain.entry import Entry, Field
 from domain.errors import RuleBroken
+from domain.moments import stamp
 
 
 class ReportNarrative(Entry):
@@ -58,3 +60,104 @@ class ReportSubmission(Entry):
                 f"({self.answer.TYPE}) on {self.answer.occurred_on}",
                 field="id",
             )
+
+
+# -- the rules of the year's report, on plain values ------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An event that followed an entry (for a submission: the county office's answer)."""
+
+    type: str
+    recorded_at: datetime
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An entry of the township as the ledger holds it at some moment, in plain values."""
+
+    entry_id: str
+    type: str
+    occurred_on: date
+    recorded_at: datetime
+    payload: Mapping[str, Any]
+    retracted: bool = False
+    last_follow_up: FollowUp | None = None
+
+
+Status = Literal["not_submitted", "submitted", "accepted", "returned"]
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    """Where the year's report stands: the latest submission and the county office's answer.
+    ``late_amendments``: the year's entries recorded after the report was accepted."""
+
+    status: Status
+    submission: str | None = None
+    submitted_at: datetime | None = None
+    answered_at: datetime | None = None
+    reason: str | None = None
+    late_amendments: tuple[str, ...] = field(default_factory=tuple)
+
+    def document(self) -> dict[str, Any]:
+        """As the figures document carries it (DOMAIN.md): only the keys that apply."""
+        doc: dict[str, Any] = {"status": self.status}
+        if self.submission is not None:
+            doc["submission"] = self.submission
+            doc["submitted_at"] = stamp(self.submitted_at)  # type: ignore[arg-type]
+        doc["late_amendments"] = list(self.late_amendments)
+        if self.answered_at is not None:
+            doc["answered_at"] = stamp(self.answered_at)
+        if self.reason is not None:
+            doc["reason"] = self.reason
+        return doc
+
+
+_REPORT_TYPES = (ReportSubmission.Submitted.TYPE, ReportNarrative.Written.TYPE)
+
+
+def report_status(entries: Iterable[Recorded], year: int) -> ReportStatus:
+    """The latest (live) submission of the year's report and its answer; once accepted, the
+    entries of the year recorded afterwards are late amendments."""
+    entries = list(entries)
+    submissions = list(_of_year(entries, ReportSubmission.Submitted.TYPE, year))
+    if not submissions:
+        return ReportStatus("not_submitted")
+    latest = max(submissions, key=lambda e: e.recorded_at)
+    answer = latest.last_follow_up
+    if answer is None:
+        return ReportStatus("submitted", latest.entry_id, latest.recorded_at)
+    if answer.type == ReportSubmission.Returned.TYPE:
+        return ReportStatus(
+            "returned",
+            latest.entry_id,
+            latest.recorded_at,
+            answer.recorded_at,
+            reason=answer.payload["reason"],
+        )
+    late = sorted(
+        e.entry_id
+        for e in entries
+        if e.occurred_on.year == year
+        and e.recorded_at > answer.recorded_at
+        and e.type not in _REPORT_TYPES
+    )
+    return ReportStatus(
+        "accepted", latest.entry_id, latest.recorded_at, answer.recorded_at, None, tuple(late)
+    )
+
+
+def latest_narrative(entries: Iterable[Recorded], year: int) -> dict[str, Any] | None:
+    """The township's words for the year: the narrative recorded last wins (``entries`` in the
+    order they were recorded); its fields without the year, or None when none was written."""
+    written = list(_of_year(entries, ReportNarrative.Written.TYPE, year))
+    if not written:
+        return None
+    return {k: v for k, v in written[-1].payload.items() if k != "year"}
+
+
+def _of_year(entries: Iterable[Recorded], type_: str, year: int) -> Iterable[Recorded]:
+    return (e for e in entries if not e.retracted and e.type == type_ and e.payload["year"] == year)

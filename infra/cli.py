@@ -19,7 +19,7 @@ from domain.access import Principal
 from domain.errors import LedgerError
 from infra.settings import Settings, SettingsError
 from infra.wiring import open_ledger
-from projections.runner import PAGE, PIPELINE_PAGES
+from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS
 from services import Services
 from services.interchange import ENVELOPE, ImportRejected, dumps, parse_line
 
@@ -231,7 +231,7 @@ def figures(
 ) -> None:
     """A township's figures for a period."""
     with refusals():
-        doc = obj.services.reporting.figures(
+        doc = obj.services.figures.figures(
             obj.principal, township=township_code, period=period, as_of=as_of
         )
     if as_json:
@@ -250,7 +250,7 @@ def figures(
 def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str | None) -> None:
     """The entry ids behind one figure, one per line."""
     with refusals():
-        ids = obj.services.reporting.trace(
+        ids = obj.services.figures.trace(
             obj.principal, township=township_code, period=period, figure=figure, as_of=as_of
         )
     for entry_id in ids:
@@ -266,7 +266,7 @@ def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str
 def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_json: bool) -> None:
     """The county's townships ranked by score."""
     with refusals():
-        doc = obj.services.reporting.ranking(
+        doc = obj.services.rankings.ranking(
             obj.principal, county=county_code, period=period, as_of=as_of
         )
     if as_json:
@@ -291,7 +291,7 @@ def indicators(obj: Context, county_code: str, file: Any) -> None:
             given = json.load(file)
         except json.JSONDecodeError as error:
             raise LedgerError(f"not valid JSON: {error}", field="indicators") from None
-        chosen = obj.services.reporting.set_indicators(
+        chosen = obj.services.rankings.set_indicators(
             obj.principal, county=county_code, indicators=given
         )
     click.echo(json.dumps(chosen, ensure_ascii=False))
@@ -311,7 +311,7 @@ def report(
     from projections.report import render_docx, render_html
 
     with refusals():
-        document = obj.services.reporting.report(
+        document = obj.services.reports.report(
             obj.principal, township=township_code, year=year, as_of=as_of
         )
     if fmt == "docx":
@@ -330,7 +330,7 @@ def report(
 @click.option(
     "--page",
     type=click.IntRange(min=1),
-    default=PAGE,
+    default=PROJECTION_PAGE_EVENTS,
     show_default=True,
     help=f"Events a read-model transaction. From {PIPELINE_PAGES} pages behind, a second"
     " process stores each page while the next is projected.",
@@ -338,14 +338,14 @@ def report(
 @click.pass_obj
 def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: int) -> None:
     """Bring the read models up to date (the projection worker with --follow)."""
-    reporting = obj.services.reporting
-    reporting.page = page
-    position = reporting.rebuild() if rebuild else reporting.refresh()
+    read_model = obj.services.read_model
+    read_model.page = page
+    position = read_model.rebuild() if rebuild else read_model.refresh()
     click.echo(f"projected up to {position}")
     if follow:
         stop = threading.Event()
         try:
-            reporting.follow(stop, interval=interval)
+            read_model.follow(stop, interval=interval)
         except KeyboardInterrupt:
             stop.set()
 

@@ -48,11 +48,11 @@ def load_demo(services: Services, principal: Principal) -> list[str]:
         f"{result.recorded} events recorded now, {result.repeats} already there",
         f"users (password {DEMO_PASSWORD!r}): " + ", ".join(u for u, _, _ in DEMO_USERS),
     ]
-    ranking = services.reporting.ranking(principal, county=DEMO_COUNTY[0], period=str(DEMO_YEAR))
+    ranking = services.rankings.ranking(principal, county=DEMO_COUNTY[0], period=str(DEMO_YEAR))
     weights = ", ".join(f"{w['figure']} ×{w['weight']}" for w in ranking["weights"])
     summary.append(f"{DEMO_YEAR} ranking, by {weights}:")
     for row in ranking["townships"]:
-        figures = services.reporting.figures(
+        figures = services.figures.figures(
             principal, township=row["township"], period=str(DEMO_YEAR)
         )
         disputes, issues = figures["disputes"], figures["issues"]

@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 
 import orjson
 
-from projections.batching import collector_paused
+from projections.gc import pause_gc
 from projections.ledger import Changes
 
 COMMITTED, MOVED, FAILED = b"1", b"0", b"!"
@@ -105,7 +105,7 @@ def serve(inbox: Connection, outbox: Connection) -> None:
                 message = inbox.recv_bytes()
             except EOFError:
                 return
-            with collector_paused():
+            with pause_gc():
                 try:
                     since, position, facts, tallies = orjson.loads(message)
                     committed = view.store(

@@ -13,10 +13,10 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from projections.batching import collector_paused
+from projections.gc import pause_gc
 from projections.ledger import LedgerProjection, PageWriter
 
-PAGE = 1_000
+PROJECTION_PAGE_EVENTS = 1_000  # events projected and stored in one read-model transaction
 PIPELINE_PAGES = 20
 
 
@@ -24,12 +24,12 @@ def catch_up(
     app: Any,
     projection: LedgerProjection,
     *,
-    page: int = PAGE,
+    page: int = PROJECTION_PAGE_EVENTS,
     pipeline_pages: int | None = PIPELINE_PAGES,
 ) -> int:
     """Project every event recorded so far, ``page`` events a transaction, with the view's
     writer from ``pipeline_pages`` pages behind (None: never); returns the position reached."""
-    with collector_paused():
+    with pause_gc():
         return _catch_up(app, projection, page, pipeline_pages)
 
 

@@ -1,4 +1,13 @@
-"""Use cases. ``open_services`` is the one place that constructs the application."""
+"""Use cases. ``open_services`` is the one place that constructs the application.
+
+- ``tenancy``: counties, townships, users, sign-in (services/tenancy.py)
+- ``entries``: recording the township's work (services/entries.py)
+- ``interchange``: importing and exporting lines of entries (services/interchange.py)
+- ``read_model``: keeping the read model current: refresh, rebuild, follow (services/read_model.py)
+- ``figures``: a township's figures and the entries behind them (services/figures.py)
+- ``rankings``: a county's indicators and its townships ranked (services/rankings.py)
+- ``reports``: a township's annual report (services/reports.py)
+"""
 
 from __future__ import annotations
 
@@ -9,8 +18,11 @@ from projections.ledger import LedgerView
 from projections.memory import InMemoryLedgerView
 from services.application import LedgerApplication
 from services.entries import Entries
+from services.figures import Figures
 from services.interchange import Interchange
-from services.reporting import Reporting
+from services.rankings import Rankings
+from services.read_model import ReadModel
+from services.reports import Reports
 from services.tenancy import Tenancy
 
 
@@ -20,11 +32,14 @@ class Services:
     tenancy: Tenancy
     entries: Entries
     interchange: Interchange
-    reporting: Reporting
+    read_model: ReadModel
+    figures: Figures
+    rankings: Rankings
+    reports: Reports
 
     def close(self) -> None:
         self.app.close()
-        self.reporting.view.close()
+        self.read_model.view.close()
 
 
 def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Services:
@@ -33,5 +48,15 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     entries = Entries(app, tenancy)
-    reporting = Reporting(app, tenancy, view or InMemoryLedgerView())
-    return Services(app, tenancy, entries, Interchange(app, tenancy, entries), reporting)
+    read_model = ReadModel(app, view or InMemoryLedgerView())
+    figures = Figures(tenancy, read_model)
+    return Services(
+        app=app,
+        tenancy=tenancy,
+        entries=entries,
+        interchange=Interchange(app, tenancy, entries),
+        read_model=read_model,
+        figures=figures,
+        rankings=Rankings(app, tenancy, read_model),
+        reports=Reports(figures),
+    )

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.access import Principal
 from domain.entry import Entry
 from domain.errors import Conflict, LedgerError
-from projections.batching import collector_paused
+from projections.gc import pause_gc
 from services.application import LedgerApplication
 from services.entries import RECORDED, Entries, UnitOfWork
 from services.tenancy import Tenancy
@@ -75,7 +75,7 @@ class Interchange:
         errors: list[LineError] = []
         parsed: list[tuple[int, dict[str, Any]]] = []
         count = 0
-        with collector_paused():
+        with pause_gc():
             for count, raw in enumerate(lines, start=1):
                 if not raw.strip():
                     continue

@@ -13,11 +13,11 @@ from tests.support import OPERATOR
 
 
 def figures(ledger, township, period="2024", principal=OPERATOR, **kw):
-    return ledger.reporting.figures(principal, township=township, period=period, **kw)
+    return ledger.figures.figures(principal, township=township, period=period, **kw)
 
 
 def trace(ledger, township, figure, period="2024", principal=OPERATOR, **kw):
-    return ledger.reporting.trace(principal, township=township, period=period, figure=figure, **kw)
+    return ledger.figures.trace(principal, township=township, period=period, figure=figure, **kw)
 
 
 def stamp(when) -> str:
@@ -240,7 +240,6 @@ def test_a_clerk_of_another_township_finds_nothing(towns):
     place = towns.place()
     towns.record(place.township, "inspection_conducted", "I-1", "2024-02-01", area="市场")
     own, stranger = place.clerk(), towns.place(place.county).clerk()
-    reporting = towns.ledger.reporting
 
     assert figures(towns.ledger, place.township, principal=own)["inspections"] == 1
     with pytest.raises(NotFound):
@@ -248,16 +247,16 @@ def test_a_clerk_of_another_township_finds_nothing(towns):
     with pytest.raises(NotFound):
         trace(towns.ledger, place.township, "inspections", principal=stranger)
     with pytest.raises(NotFound):
-        reporting.report(stranger, township=place.township, year=2024)
+        towns.ledger.reports.report(stranger, township=place.township, year=2024)
 
 
 def test_a_county_officer_of_another_county_finds_no_ranking(towns):
     place = towns.place()
-    reporting = towns.ledger.reporting
+    rankings = towns.ledger.rankings
 
-    assert reporting.ranking(place.officer(), county=place.county, period="2024")["townships"]
+    assert rankings.ranking(place.officer(), county=place.county, period="2024")["townships"]
     with pytest.raises(NotFound):
-        reporting.ranking(towns.place().officer(), county=place.county, period="2024")
+        rankings.ranking(towns.place().officer(), county=place.county, period="2024")
     with pytest.raises(NotFound):
         figures(towns.ledger, place.township, principal=towns.place().officer())
 

@@ -131,7 +131,7 @@ def expected_counts(lines: list[dict], township: str) -> dict[str, int]:
 
 
 def counts(ledger: Services, township: str, names) -> dict[str, int]:
-    doc = ledger.reporting.figures(OPERATOR, township=township, period="2024")
+    doc = ledger.figures.figures(OPERATOR, township=township, period="2024")
     return {name: lookup(doc, name) for name in names}
 
 
@@ -140,24 +140,24 @@ def counts(ledger: Services, township: str, names) -> dict[str, int]:
 
 def test_a_rebuild_from_zero_gives_the_model_that_following_live_gave(towns, database_url):
     seed, drawn, lines = two_townships(towns)
-    reporting = towns.ledger.reporting
+    model, figures = towns.ledger.read_model, towns.ledger.figures
     for piece in chunks(lines, 400):  # the model follows the log page by page as it grows
         towns.import_lines(piece)
-        reporting.refresh()
+        model.refresh()
     towns.record(seed, "entry_retracted", "D-2024-0001", "2024-12-31", reason="重复登记")
     towns.record(drawn, "inspection_conducted", "LATE-1", "2024-02-29", area="补录")
-    reporting.refresh()
+    model.refresh()
     then = moment()
     live = dump(database_url)
     live_figures = [
-        reporting.figures(OPERATOR, township=t, period="2024", as_of=then) for t in (seed, drawn)
+        figures.figures(OPERATOR, township=t, period="2024", as_of=then) for t in (seed, drawn)
     ]
 
-    reporting.rebuild()
+    model.rebuild()
 
     assert dump(database_url) == live
     assert [
-        reporting.figures(OPERATOR, township=t, period="2024", as_of=then) for t in (seed, drawn)
+        figures.figures(OPERATOR, township=t, period="2024", as_of=then) for t in (seed, drawn)
     ] == live_figures
     assert len(live["facts"]) == len(entry_positions(towns.ledger)) > len(lines)
     assert live_figures[0]["disputes"]["registered"] == 361  # the retraction is in the model
@@ -191,7 +191,7 @@ def test_a_worker_killed_at_random_points_resumes_to_the_model_of_a_rebuild(town
     county = towns.ledger.tenancy.township(OPERATOR, seed).county
     for n in range(3):
         lines += township_lines(towns.township(county), 2024, n, scale=1.0)
-    view, recorder = towns.ledger.reporting.view, towns.ledger.app.recorder
+    view, recorder = towns.ledger.read_model.view, towns.ledger.app.recorder
     bursts: queue.Queue[list[dict] | None] = queue.Queue()
 
     def importer(ledger: Services) -> None:
@@ -222,7 +222,7 @@ def test_a_worker_killed_at_random_points_resumes_to_the_model_of_a_rebuild(town
     assert finished.returncode == 0, finished.stderr
 
     resumed = dump(database_url)
-    towns.ledger.reporting.rebuild()
+    towns.ledger.read_model.rebuild()
     rebuilt = dump(database_url)
 
     assert resumed == rebuilt
@@ -236,16 +236,16 @@ def test_a_worker_killed_at_random_points_resumes_to_the_model_of_a_rebuild(town
 
 def test_a_writer_can_wait_until_the_worker_has_projected_its_own_write(towns, database_url):
     township = towns.township()
-    reporting = towns.ledger.reporting
+    model = towns.ledger.read_model
 
     with running_worker(database_url):
         recorded = towns.record(township, "inspection_conducted", "I-1", "2024-05-01", area="市场")
-        seen = reporting.wait_for(recorded.position, timeout=120)  # bounded; not a timing check
-        facts = reporting.view.facts(township)  # the model as the worker left it: no refresh
+        seen = model.wait_for(recorded.position, timeout=120)  # bounded; not a timing check
+        facts = model.view.facts(township)  # the model as the worker left it: no refresh
 
     assert seen is True
     assert [(f.entry_id, f.type) for f in facts] == [("I-1", "inspection_conducted")]
-    assert reporting.wait_for(recorded.position + 1_000, timeout=0.1) is False  # it gives up
+    assert model.wait_for(recorded.position + 1_000, timeout=0.1) is False  # it gives up
 
 
 # -- refreshers side by side ---------------------------------------------------------------------
@@ -255,8 +255,8 @@ def test_two_refreshers_taking_turns_keep_the_tallies_of_a_rebuild(towns, databa
     place = towns.place()
     township = place.township
     other = open_ledger(Settings(database_url=database_url))
-    first, second = towns.ledger.reporting, other.reporting
-    first.set_indicators(
+    first, second = towns.ledger, other
+    first.rankings.set_indicators(
         OPERATOR,
         county=place.county,
         indicators=[
@@ -270,12 +270,12 @@ def test_two_refreshers_taking_turns_keep_the_tallies_of_a_rebuild(towns, databa
             township, "dispute_registered", "D-1", "2024-03-01", source="other", category="土地"
         )
         towns.record(township, "issue_found", "P-1", "2024-03-01", **issue)
-        first.refresh()
+        first.read_model.refresh()
         towns.record(
             township, "dispute_mediated", "D-1", "2024-03-02", outcome="failed", mediator="other"
         )
         towns.record(township, "issue_rectified", "P-1", "2024-03-10")
-        second.refresh()  # the first refresher has not seen these two
+        second.read_model.refresh()  # the first refresher has not seen these two
         towns.record(
             township,
             "dispute_mediated",
@@ -285,12 +285,14 @@ def test_two_refreshers_taking_turns_keep_the_tallies_of_a_rebuild(towns, databa
             mediator="volunteer",
         )
         towns.record(township, "entry_retracted", "P-1", "2024-03-20", reason="误录")
-        first.refresh()
+        first.read_model.refresh()
         followed = dump(database_url)
-        live = first.ranking(OPERATOR, county=place.county, period="2024")
-        folded = first.ranking(OPERATOR, county=place.county, period="2024", as_of=moment())
+        live = first.rankings.ranking(OPERATOR, county=place.county, period="2024")
+        folded = first.rankings.ranking(
+            OPERATOR, county=place.county, period="2024", as_of=moment()
+        )
 
-        first.rebuild()
+        first.read_model.rebuild()
 
         assert dump(database_url) == followed
         # The live ranking reads the tallies; folded as of now it reads the facts: they agree.
@@ -326,10 +328,10 @@ def test_refreshers_running_side_by_side_end_in_a_consistent_model(towns, databa
 
     def refresher(ledger: Services) -> None:
         for _ in range(100_000):  # bounded; ends soon after the importer does
-            ledger.reporting.refresh()
+            ledger.read_model.refresh()
             if done.is_set():
                 break
-        ledger.reporting.refresh()
+        ledger.read_model.refresh()
 
     workers = [in_background(database_url, importer)] + [
         in_background(database_url, refresher) for _ in range(2)
@@ -339,7 +341,7 @@ def test_refreshers_running_side_by_side_end_in_a_consistent_model(towns, databa
         assert not thread.is_alive() and not failures, failures
 
     side_by_side = dump(database_url)
-    towns.ledger.reporting.rebuild()
+    towns.ledger.read_model.rebuild()
     rebuilt = dump(database_url)
 
     positions = [row[0] for row in side_by_side["facts"]]
@@ -358,7 +360,7 @@ def test_workers_starting_at_the_same_moment_all_open_the_ledger(database_url):
             try:
                 start.wait(timeout=60)  # all open at once, as web workers and the worker do
                 ledger = open_ledger(Settings(database_url=database_url))
-                ledger.reporting.refresh()
+                ledger.read_model.refresh()
                 ledger.close()
             except BaseException as error:  # reported by the test
                 failures.append(error)
@@ -384,7 +386,7 @@ def projected(towns, database_url) -> dict[str, list[tuple]]:
     seed, _, lines = two_townships(towns)
     towns.import_lines(lines)
     towns.record(seed, "entry_retracted", "D-2024-0001", "2024-12-31", reason="重复登记")
-    towns.ledger.reporting.rebuild()
+    towns.ledger.read_model.rebuild()
     return dump(database_url)
 
 
@@ -407,26 +409,26 @@ def sending(monkeypatch, before_page: Callable[[ViewWriter, int, Any], None]) ->
 def test_a_rebuild_whose_pages_a_writer_process_stores_gives_the_same_model(
     towns, database_url, projected, monkeypatch, cache_size
 ):
-    reporting = towns.ledger.reporting
+    model = towns.ledger.read_model
     sent = sending(monkeypatch, lambda *_: None)
-    reporting.page = SHORT_PAGE
-    reporting.projection.cache_size = cache_size  # overflowing: each page waits for the last
+    model.page = SHORT_PAGE
+    model.projection.cache_size = cache_size  # overflowing: each page waits for the last
 
-    reporting.rebuild()
+    model.rebuild()
 
     assert dump(database_url) == projected
     assert len(sent) > len(projected["facts"]) // SHORT_PAGE  # the writer stored every page
-    assert reporting.refresh() == projected["position"][0][1]
+    assert model.refresh() == projected["position"][0][1]
 
 
 def test_a_catch_up_told_to_use_no_writer_process_projects_in_its_own(
     towns, database_url, projected, monkeypatch
 ):
-    reporting = towns.ledger.reporting
+    model = towns.ledger.read_model
     sent = sending(monkeypatch, lambda *_: None)
-    reporting.page, reporting.pipeline_pages = SHORT_PAGE, None
+    model.page, model.pipeline_pages = SHORT_PAGE, None
 
-    reporting.rebuild()
+    model.rebuild()
 
     assert sent == []
     assert dump(database_url) == projected
@@ -434,11 +436,11 @@ def test_a_catch_up_told_to_use_no_writer_process_projects_in_its_own(
 
 def test_on_one_core_a_catch_up_uses_no_writer_process(towns, database_url, projected, monkeypatch):
     monkeypatch.setattr(read_model, "usable_cores", lambda: 1)
-    reporting = towns.ledger.reporting
+    model = towns.ledger.read_model
     sent = sending(monkeypatch, lambda *_: None)
-    reporting.page = SHORT_PAGE
+    model.page = SHORT_PAGE
 
-    reporting.rebuild()
+    model.rebuild()
 
     assert sent == []
     assert dump(database_url) == projected
@@ -448,16 +450,16 @@ def test_a_writer_process_that_finds_the_view_moved_on_stores_nothing_and_the_ca
     towns, database_url, projected, monkeypatch
 ):
     other = open_ledger(Settings(database_url=database_url))
-    reporting = towns.ledger.reporting
+    model = towns.ledger.read_model
 
     def race(writer: ViewWriter, page: int, changes: Any) -> None:
         if page == 5:  # another worker projects all the rest first (pages of 1,000: no writer)
-            other.reporting.refresh()
+            other.read_model.refresh()
 
     try:
         sent = sending(monkeypatch, race)
-        reporting.page = SHORT_PAGE
-        reporting.rebuild()
+        model.page = SHORT_PAGE
+        model.rebuild()
     finally:
         other.close()
 
@@ -487,16 +489,16 @@ def kill_the_writer_before_the_fourth_page(writer: ViewWriter, page: int, change
 def test_a_writer_process_in_trouble_fails_the_catch_up_and_the_next_one_completes(
     towns, database_url, projected, monkeypatch, trouble, error
 ):
-    reporting = towns.ledger.reporting
+    model = towns.ledger.read_model
     sending(monkeypatch, trouble)
-    reporting.page = SHORT_PAGE
+    model.page = SHORT_PAGE
     with pytest.raises(WriterFailed, match=error):
-        reporting.rebuild()
-    stopped_at = reporting.view.position()
+        model.rebuild()
+    stopped_at = model.view.position()
     monkeypatch.undo()
 
     assert 0 < stopped_at < projected["position"][0][1]  # the pages stored before the trouble
-    assert reporting.refresh() == projected["position"][0][1]  # a new writer, where it died
+    assert model.refresh() == projected["position"][0][1]  # a new writer, where it died
     assert dump(database_url) == projected
 
 
@@ -506,11 +508,11 @@ def test_an_in_memory_sqlite_ledger_catches_up_in_its_own_process():
         towns = Towns(ledger)
         seed = towns.township()
         towns.import_lines(seed_lines(township=seed))
-        ledger.reporting.page = SHORT_PAGE
+        ledger.read_model.page = SHORT_PAGE
 
-        ledger.reporting.rebuild()
+        ledger.read_model.rebuild()
 
-        assert ledger.reporting.view.writer() is None  # no other process sees its database
+        assert ledger.read_model.view.writer() is None  # no other process sees its database
         assert counts(ledger, seed, ["disputes.registered"]) == {"disputes.registered": 362}
     finally:
         ledger.close()

@@ -126,7 +126,7 @@ def default_score(counts: dict) -> float | None:
 
 
 def ranking(ledger, county, principal=OPERATOR, period="2024", **kw):
-    return ledger.reporting.ranking(principal, county=county, period=period, **kw)
+    return ledger.rankings.ranking(principal, county=county, period=period, **kw)
 
 
 def standings(doc) -> dict[str, tuple[int | None, float | None]]:
@@ -220,7 +220,7 @@ def test_indicators_set_by_the_county_officer_change_the_ranking(towns):
     ]
     before = ranking(towns.ledger, county)
 
-    kept = towns.ledger.reporting.set_indicators(place.officer(), county=county, indicators=chosen)
+    kept = towns.ledger.rankings.set_indicators(place.officer(), county=county, indicators=chosen)
     after = ranking(towns.ledger, county, place.officer())
 
     assert [row["township"] for row in before["townships"]] == [y, z, x]
@@ -243,7 +243,7 @@ def test_a_count_where_lower_is_better_reverses_its_scale(towns):
     county, (few, many) = towns.townships(2)
     towns.import_lines(small_year(few, inspections=1))
     towns.import_lines(small_year(many, inspections=5))
-    towns.ledger.reporting.set_indicators(
+    towns.ledger.rankings.set_indicators(
         OPERATOR,
         county=county,
         indicators=[{"figure": "inspections", "direction": "lower", "weight": 3}],
@@ -259,7 +259,7 @@ def test_a_ranking_as_of_a_past_moment_uses_the_weights_in_force_then(towns):
     towns.import_lines(small_year(a, disputes=(1, 1), inspections=0))
     towns.import_lines(small_year(b, disputes=(2, 1), inspections=4))
     then = moment()
-    towns.ledger.reporting.set_indicators(
+    towns.ledger.rankings.set_indicators(
         place.officer(),
         county=county,
         indicators=[{"figure": "inspections", "direction": "higher", "weight": 1}],
@@ -308,7 +308,7 @@ def test_invalid_indicators_are_refused_naming_the_field(towns, indicators, fiel
     place = towns.place()
 
     with pytest.raises(InvalidField) as refused:
-        towns.ledger.reporting.set_indicators(
+        towns.ledger.rankings.set_indicators(
             place.officer(), county=place.county, indicators=indicators
         )
 
@@ -322,17 +322,17 @@ def test_invalid_indicators_are_refused_naming_the_field(towns, indicators, fiel
 def test_only_a_county_officer_sets_the_indicators(towns):
     place = towns.place()
     chosen = [{"figure": "inspections", "direction": "higher", "weight": 1}]
-    reporting = towns.ledger.reporting
+    rankings = towns.ledger.rankings
 
     # An auditor sees the county but may not change it; a township's clerk or head does not
     # see the county at all (a county is not one of their records).
     with pytest.raises(Forbidden):
-        reporting.set_indicators(place.auditor(), county=place.county, indicators=chosen)
+        rankings.set_indicators(place.auditor(), county=place.county, indicators=chosen)
     for township_user in (place.clerk(), place.head()):
         with pytest.raises(NotFound):
-            reporting.set_indicators(township_user, county=place.county, indicators=chosen)
+            rankings.set_indicators(township_user, county=place.county, indicators=chosen)
     with pytest.raises(NotFound):
-        reporting.set_indicators(towns.place().officer(), county=place.county, indicators=chosen)
+        rankings.set_indicators(towns.place().officer(), county=place.county, indicators=chosen)
 
     assert len(ranking(towns.ledger, place.county)["weights"]) == len(RATES)
 
@@ -369,7 +369,7 @@ def test_the_live_ranking_equals_the_ranking_folded_as_of_now(towns):
 
     for indicators in (None, counts):
         if indicators:
-            towns.ledger.reporting.set_indicators(OPERATOR, county=county, indicators=indicators)
+            towns.ledger.rankings.set_indicators(OPERATOR, county=county, indicators=indicators)
         now = moment()
         for period in ("2024", "2024-Q2", "2024-07"):
             live = ranking(towns.ledger, county, period=period)

@@ -26,8 +26,8 @@ def test_a_read_model_of_another_version_is_rebuilt_from_the_log(own_sql_databas
         "occurred_on": "2024-03-01",
     }
     ledger.interchange.import_lines(OPERATOR, [json.dumps(line)])
-    before = ledger.reporting.figures(OPERATOR, township=township, period="2024")
-    view = ledger.reporting.view
+    before = ledger.figures.figures(OPERATOR, township=township, period="2024")
+    view = ledger.read_model.view
     with view._transaction("write") as cursor:  # what an older version left behind
         cursor.execute("DROP TABLE ledger_rm_facts")
         cursor.execute(
@@ -38,9 +38,9 @@ def test_a_read_model_of_another_version_is_rebuilt_from_the_log(own_sql_databas
 
     reopened = open_ledger(Settings(database_url=own_sql_database_url))
     try:
-        assert reopened.reporting.view.position() == 0
-        after = reopened.reporting.figures(OPERATOR, township=township, period="2024")
+        assert reopened.read_model.view.position() == 0
+        after = reopened.figures.figures(OPERATOR, township=township, period="2024")
         assert after["roster"]["officers"] == before["roster"]["officers"] == 1
-        assert reopened.reporting.view.position() > 0
+        assert reopened.read_model.view.position() > 0
     finally:
         reopened.close()

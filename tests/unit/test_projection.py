@@ -40,33 +40,33 @@ def retract(services, township, entry_id):
 def folded_counts(services, township, period):
     span = Period.parse(period)
     now = datetime.now(UTC)
-    states = fold(services.reporting.view.facts(township, until=span.end, as_of=now)).values()
+    states = fold(services.read_model.view.facts(township, until=span.end, as_of=now)).values()
     counts = counts_for(states, span, now)
     return +Counter({k: v for k, v in counts.items() if k not in MOMENT_FIGURES})
 
 
 def test_live_tallies_equal_the_folded_facts_for_every_period_even_after_retractions():
     services = ledger_with(["north", "south"])
-    services.reporting.refresh()
+    services.read_model.refresh()
     retract(services, "north", "D-2024-0001")
     retract(services, "south", "IS-2024-0001")
-    services.reporting.refresh()
+    services.read_model.refresh()
     for period in PERIODS:
-        tallies = services.reporting.view.tallies(["north", "south"], period)
+        tallies = services.read_model.view.tallies(["north", "south"], period)
         for township in ("north", "south"):
             assert +tallies[township] == folded_counts(services, township, period), period
 
 
 def test_rebuilding_from_zero_gives_the_model_followed_live():
     services = ledger_with(["east"])
-    services.reporting.refresh()
+    services.read_model.refresh()
     retract(services, "east", "D-2024-0002")
-    services.reporting.refresh()
-    live = {p: services.reporting.view.tallies(["east"], p) for p in PERIODS}
-    live_facts = services.reporting.view.facts("east")
-    services.reporting.rebuild()
-    assert {p: services.reporting.view.tallies(["east"], p) for p in PERIODS} == live
-    assert services.reporting.view.facts("east") == live_facts
+    services.read_model.refresh()
+    live = {p: services.read_model.view.tallies(["east"], p) for p in PERIODS}
+    live_facts = services.read_model.view.facts("east")
+    services.read_model.rebuild()
+    assert {p: services.read_model.view.tallies(["east"], p) for p in PERIODS} == live
+    assert services.read_model.view.facts("east") == live_facts
 
 
 def test_a_command_can_wait_until_its_own_write_is_projected():
@@ -79,14 +79,14 @@ def test_a_command_can_wait_until_its_own_write_is_projected():
         occurred_on="2024-05-01",
         fields={},
     )
-    assert not services.reporting.wait_for(recorded.position, timeout=0.05)
-    services.reporting.refresh()
-    assert services.reporting.wait_for(recorded.position, timeout=0.05)
+    assert not services.read_model.wait_for(recorded.position, timeout=0.05)
+    services.read_model.refresh()
+    assert services.read_model.wait_for(recorded.position, timeout=0.05)
 
 
 def test_a_worker_in_the_background_projects_new_writes_until_stopped():
     services = ledger_with(["inland"])
-    stop = services.reporting.follow_in_background(interval=0.01)
+    stop = services.read_model.follow_in_background(interval=0.01)
     try:
         recorded = services.entries.record(
             OPERATOR,
@@ -96,6 +96,6 @@ def test_a_worker_in_the_background_projects_new_writes_until_stopped():
             occurred_on="2024-05-01",
             fields={},
         )
-        assert services.reporting.wait_for(recorded.position, timeout=10)
+        assert services.read_model.wait_for(recorded.position, timeout=10)
     finally:
         stop.set()

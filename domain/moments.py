@@ -1,0 +1,33 @@
+"""Moments (recording times, "as of" times) as text: written and read in this one place.
+
+A moment is written in UTC with a ``Z`` (``2025-01-15T00:00:00Z``); one given without a zone
+is read as UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.errors import InvalidField
+
+
+def stamp(moment: datetime) -> str:
+    """``moment`` as UTC ISO text ending in ``Z``."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_moment(value: str | datetime | None, *, field: str = "as_of") -> datetime | None:
+    """A moment from ISO text (``Z`` or an offset; none: UTC) or a datetime; None stays None.
+    Text that is not a time is refused, naming ``field``."""
+    if value is None or isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidField(
+                field, f"must be an ISO time such as 2025-01-15T00:00:00Z; got {value!r}"
+            ) from None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment

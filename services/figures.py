@@ -1,0 +1,137 @@
+"""A township's figures for a period, and the entries behind any one of them.
+
+``as_of`` limits the answer to what had been recorded by that moment (now when not given).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, NotRequired, TypedDict
+
+from domain.access import Principal
+from domain.errors import InvalidField
+from domain.figure_names import RATES
+from domain.moments import parse_moment, stamp
+from domain.report import FollowUp, Recorded, report_status
+from projections.figures import EntryState, counts_for, document, entry_counts, laws_studied
+from projections.periods import Period
+from services.read_model import ReadModel
+from services.tenancy import Tenancy, TownshipView
+
+
+class FiguresDocument(TypedDict):
+    """The figures document of DOMAIN.md "The public contract": every figure present (0 when
+    none), grouped as their names are (``disputes.resolved`` → ``doc["disputes"]["resolved"]``);
+    each rate as ``{numerator, denominator, value}``; for a year, where its report stands."""
+
+    township: str
+    period: str
+    as_of: str
+    sessions: dict[str, Any]
+    meetings: dict[str, Any]
+    decisions: dict[str, Any]
+    inspections: int
+    issues: dict[str, Any]
+    disputes: dict[str, Any]
+    hotline: dict[str, Any]
+    roster: dict[str, Any]
+    rates: dict[str, dict[str, Any]]
+    report: NotRequired[dict[str, Any]]
+
+
+class Snapshot(NamedTuple):
+    """A township's entries as they stood at a moment, for a period."""
+
+    township: TownshipView
+    period: Period
+    as_of: datetime
+    entries: list[EntryState]
+
+
+class Figures:
+    def __init__(self, tenancy: Tenancy, read_model: ReadModel) -> None:
+        self.tenancy = tenancy
+        self.read_model = read_model
+
+    def figures(
+        self, principal: Principal, *, township: str, period: str, as_of: Any = None
+    ) -> FiguresDocument:
+        """The township's figures for ``period`` (2024, 2024-Q1, 2024-03)."""
+        return self.document(
+            self.snapshot(principal, township=township, period=period, as_of=as_of)
+        )
+
+    def trace(
+        self, principal: Principal, *, township: str, period: str, figure: str, as_of: Any = None
+    ) -> list[str]:
+        """The ids of the entries behind a figure, sorted (for a rate: behind its numerator,
+        or its denominator when ``figure`` ends in ``.denominator``)."""
+        found = self.snapshot(principal, township=township, period=period, as_of=as_of)
+        name = _traced_name(figure)
+        return sorted(
+            s.entry_id for s in found.entries if entry_counts(s, found.period, found.as_of)[name]
+        )
+
+    def snapshot(self, principal: Principal, *, township: str, period: str, as_of: Any) -> Snapshot:
+        """The township, the period, the moment, and the township's entries as they stood
+        then: for a year, its whole history (the year's report is submitted and answered
+        after the year); for a quarter or month, the entries up to the period's end."""
+        place = self.tenancy.township(principal, township)
+        span = Period.parse(period)
+        moment = parse_moment(as_of) or datetime.now(UTC)
+        self.read_model.refresh()
+        until = None if is_year(span) else span.end
+        return Snapshot(
+            place, span, moment, self.read_model.entries(place.code, as_of=moment, until=until)
+        )
+
+    def document(self, found: Snapshot) -> FiguresDocument:
+        span, states = found.period, found.entries
+        doc: Any = document(
+            counts_for(states, span, found.as_of),
+            laws=laws_studied(states, span),
+            township=found.township.code,
+            period=span.key,
+            as_of=stamp(found.as_of),
+        )
+        if is_year(span):
+            doc["report"] = report_status(as_recorded(states), int(span.key)).document()
+        return doc
+
+
+def is_year(span: Period) -> bool:
+    return len(span.key) == 4
+
+
+def as_recorded(states: Iterable[EntryState]) -> list[Recorded]:
+    """Entry states as the domain's report rules read them (plain values)."""
+    return [
+        Recorded(
+            s.entry_id,
+            s.type,
+            s.occurred_on,
+            s.recorded_at,
+            s.payload,
+            retracted=s.retracted_at is not None,
+            last_follow_up=_follow_up(s),
+        )
+        for s in states
+    ]
+
+
+def _follow_up(state: EntryState) -> FollowUp | None:
+    if not state.follow_ups:
+        return None
+    last = state.follow_ups[-1]
+    return FollowUp(last.type, last.recorded_at, last.payload)
+
+
+def _traced_name(figure: str) -> str:
+    if figure.startswith("rates."):
+        parts = figure.split(".")
+        numerator, denominator = RATES.get(parts[1], (None, None))
+        if numerator is None:
+            raise InvalidField("figure", f"no rate {parts[1]}")
+        return denominator if parts[-1] == "denominator" else numerator
+    return figure

@@ -1,0 +1,134 @@
+"""A county's ranking indicators, and its townships ranked by them (DOMAIN.md "Ranking")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, TypedDict
+
+from domain.access import Principal
+from domain.figure_names import RATES
+from domain.moments import parse_moment, stamp
+from domain.ranking import DEFAULT_INDICATORS, FORMULA, score
+from domain.tenancy import county_uuid
+from projections.figures import counts_for, rate
+from projections.gc import pause_gc
+from projections.periods import Period
+from services.application import LedgerApplication
+from services.read_model import ReadModel
+from services.tenancy import Tenancy
+
+
+class RankedTownship(TypedDict):
+    """One township's place: ``rank`` and ``score`` are None when it has no data."""
+
+    township: str
+    name: str
+    rank: int | None
+    score: float | None
+    indicators: dict[str, Any]
+
+
+class RankingDocument(TypedDict):
+    """The county's townships ranked for a period as of a moment, with the indicators
+    (``weights``) and the ``formula`` that made the scores."""
+
+    county: str
+    period: str
+    as_of: str
+    weights: list[dict[str, Any]]
+    formula: str
+    townships: list[RankedTownship]
+
+
+class Rankings:
+    def __init__(self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel) -> None:
+        self.app = app
+        self.tenancy = tenancy
+        self.read_model = read_model
+
+    def set_indicators(
+        self, principal: Principal, *, county: str, indicators: list[dict]
+    ) -> list[dict]:
+        """Set the county's indicators (figure, direction, weight); returns them as kept."""
+        view = self.tenancy.county(principal, county)
+        principal.check_sets_indicators()
+        record = self.app.repository.get(county_uuid(view.code))
+        record.set_indicators(indicators)
+        self.app.save(record)
+        return record.indicator_history[-1][1]
+
+    def ranking(
+        self, principal: Principal, *, county: str, period: str, as_of: Any = None
+    ) -> RankingDocument:
+        """The county's townships ranked for ``period``, by the indicators in force at
+        ``as_of`` (the county's, or the defaults)."""
+        with pause_gc():  # short-lived objects by the ten thousand: no cycles to find
+            return self._ranking(principal, county, period, as_of)
+
+    def _ranking(
+        self, principal: Principal, county: str, period: str, as_of: Any
+    ) -> RankingDocument:
+        view = self.tenancy.county(principal, county)
+        span = Period.parse(period)
+        moment = parse_moment(as_of)
+        self.read_model.refresh()
+        indicators = view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
+        counts = self._counts(view.townships, span, moment, indicators)
+        values = {t: _indicator_values(indicators, counts[t]) for t in view.townships}
+        names = {t: self.tenancy.township(principal, t).name for t in view.townships}
+        return {
+            "county": view.code,
+            "period": span.key,
+            "as_of": stamp(moment or datetime.now(UTC)),
+            "weights": indicators,
+            "formula": FORMULA,
+            "townships": [
+                {
+                    "township": s.township,
+                    "name": names[s.township],
+                    "rank": s.rank,
+                    "score": s.score,
+                    "indicators": s.indicators,
+                }
+                for s in score(indicators, values)
+            ],
+        }
+
+    def _counts(
+        self,
+        townships: Sequence[str],
+        span: Period,
+        moment: datetime | None,
+        indicators: list[dict],
+    ) -> dict[str, Counter[str]]:
+        """Each township's counts: the live tallies for now, the entries as they stood for
+        an earlier moment."""
+        if moment is None:
+            return self.read_model.view.tallies(townships, span.key, _figures_of(indicators))
+        return {
+            t: counts_for(self.read_model.entries(t, as_of=moment, until=span.end), span, moment)
+            for t in townships
+        }
+
+
+def _figures_of(indicators: list[dict]) -> list[str]:
+    """The count figures a ranking reads: rates need their numerator and denominator."""
+    names: list[str] = []
+    for ind in indicators:
+        rate_name = ind["figure"].removeprefix("rates.")
+        names.extend(RATES.get(rate_name, (ind["figure"],)))
+    return names
+
+
+def _indicator_values(indicators: list[dict], counts: Counter[str]) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
+    for ind in indicators:
+        figure = ind["figure"]
+        if figure.startswith("rates."):
+            numerator, denominator = RATES[figure.removeprefix("rates.")]
+            values[figure] = rate(counts.get(numerator, 0), counts.get(denominator, 0))["value"]
+        else:
+            values[figure] = counts.get(figure, 0)
+    return values

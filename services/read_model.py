@@ -1,0 +1,76 @@
+"""Keeping the read model current: projecting what was recorded, rebuilding it from zero,
+following the log (the projection worker), and waiting for a position (read-your-writes).
+
+Every query of the other reporting services brings the read model up to date first, so it
+answers with everything recorded before it was asked.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+from projections.figures import EntryState, fold
+from projections.ledger import LedgerProjection, LedgerView
+from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up, wait_for
+from services.application import LedgerApplication
+
+
+class ReadModel:
+    """The ledger's read model (``view``) and the projection that keeps it current."""
+
+    def __init__(self, app: LedgerApplication, view: LedgerView) -> None:
+        self.app = app
+        self.view = view
+        self.projection = LedgerProjection(view)
+        self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
+        self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
+        self._lock = threading.Lock()
+
+    def refresh(self) -> int:
+        """Project everything recorded so far; returns the position reached."""
+        with self._lock:
+            return self._catch_up()
+
+    def rebuild(self) -> int:
+        """Forget the read model and project the whole log again; returns the position."""
+        with self._lock:
+            self.view.reset()
+            self.projection.forget()
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
+        return catch_up(
+            self.app, self.projection, page=self.page, pipeline_pages=self.pipeline_pages
+        )
+
+    def follow(self, stop: threading.Event, *, interval: float = 0.5) -> None:
+        """The projection worker: keep the read model up to date until ``stop`` is set.
+        An error stops it (a projection never skips an event)."""
+        while not stop.is_set():
+            self.refresh()
+            stop.wait(interval)
+
+    def follow_in_background(self, *, interval: float = 0.5) -> threading.Event:
+        """Run the worker in a daemon thread of this process (the embedded default);
+        set the returned event to stop it."""
+        stop = threading.Event()
+        threading.Thread(
+            target=self.follow,
+            args=(stop,),
+            kwargs={"interval": interval},
+            name="ledger-projection",
+            daemon=True,
+        ).start()
+        return stop
+
+    def wait_for(self, position: int, *, timeout: float = 5.0) -> bool:
+        """Read-your-writes: wait until a worker has projected ``position``."""
+        return wait_for(self.view, position, timeout=timeout)
+
+    def entries(
+        self, township: str, *, as_of: datetime, until: date | None = None
+    ) -> list[EntryState]:
+        """The township's entries as they stood at ``as_of`` (business dates to ``until``), in
+        the order they were recorded. Does not refresh: the caller does, once."""
+        return list(fold(self.view.facts(township, until=until, as_of=as_of)).values())
