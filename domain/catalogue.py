@@ -34,9 +34,14 @@ CREATIONS: dict[str, type[Entry]] = {cls.creation().TYPE: cls for cls in ENTRY_C
 # Follow-up type -> the aggregate classes it may follow (retraction follows any entry).
 FOLLOW_UPS: dict[str, tuple[type[Entry], ...]] = {
     Entry.Retracted.TYPE: ENTRY_CLASSES,
-    **{t: (cls,) for cls in ENTRY_CLASSES for t in cls.follow_up_types() if t != "entry_retracted"},
+    **{
+        t: (cls,)
+        for cls in ENTRY_CLASSES
+        for t in cls.follow_up_types()
+        if t != Entry.Retracted.TYPE
+    },
 }
 ALL_TYPES: tuple[str, ...] = (*CREATIONS, *FOLLOW_UPS)
 # Types a township head records but a clerk may not; types only the county office records.
-HEAD_TYPES = frozenset({"report_narrative", "report_submitted"})
-COUNTY_TYPES = frozenset({"report_accepted", "report_returned"})
+HEAD_TYPES = frozenset({ReportNarrative.Written.TYPE, ReportSubmission.Submitted.TYPE})
+COUNTY_TYPES = frozenset({ReportSubmission.Accepted.TYPE, ReportSubmission.Returned.TYPE})

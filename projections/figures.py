@@ -13,14 +13,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from domain.decision import Decision
+from domain.dispute import Dispute
+from domain.entry import Entry
 from domain.figure_names import COUNT_FIGURES, RATES
-from domain.session import SESSION_KINDS
+from domain.hotline import HotlineCase
+from domain.inspection import Inspection
+from domain.issue import Issue
+from domain.meeting import Meeting
+from domain.roster import Advisor, Liaison, Officer, Volunteer
+from domain.session import SESSION_KINDS, Session
 from projections.periods import Period
 
 ROSTER_TYPES = frozenset(
-    {"advisor_appointed", "liaison_registered", "volunteer_pledged", "officer_certified"}
+    {
+        Advisor.Appointed.TYPE,
+        Liaison.Registered.TYPE,
+        Volunteer.Pledged.TYPE,
+        Officer.Certified.TYPE,
+    }
 )
-RETRACTION = "entry_retracted"
+RETRACTION = Entry.Retracted.TYPE
 
 
 class Fact(NamedTuple):
@@ -93,50 +106,50 @@ def contribution(entry: EntryState) -> dict[str, int]:
     c: dict[str, int] = {}
     p = entry.payload
     match entry.type:
-        case "session_held":
+        case Session.Held.TYPE:
             kind = p["kind"]
             c[f"sessions.{kind}.count"] = 1
             for measure in ("attendees", "reached", "materials"):
                 c[f"sessions.{kind}.{measure}"] = p.get(measure) or 0
-        case "meeting_held":
+        case Meeting.Held.TYPE:
             c["meetings.count"] = 1
             c["meetings.matters_decided"] = p["matters_decided"]
-        case "decision_reviewed":
+        case Decision.Reviewed.TYPE:
             c["decisions.reviewed"] = 1
             c["decisions.with_legality_review"] = int("legality_review" in p["steps"])
             c[f"decisions.by_result.{p['result']}"] = 1
             c[f"decisions.by_reviewer.{p['reviewer']}"] = 1
-        case "inspection_conducted":
+        case Inspection.Conducted.TYPE:
             c["inspections"] = 1
-        case "issue_found":
+        case Issue.Found.TYPE:
             c["issues.found"] = 1
-            rectified = entry.last("issue_rectified")
+            rectified = entry.last(Issue.Rectified.TYPE)
             if rectified:
                 c["issues.rectified"] = 1
                 c["issues.rectified_on_time"] = int(rectified.occurred_on <= _day(p["deadline"]))
-        case "dispute_registered":
+        case Dispute.Registered.TYPE:
             c["disputes.registered"] = 1
             c[f"disputes.by_source.{p['source']}"] = 1
-            mediated = entry.last("dispute_mediated")
+            mediated = entry.last(Dispute.Mediated.TYPE)
             if mediated and mediated.payload["outcome"] == "resolved":
                 c["disputes.resolved"] = 1
                 c[f"disputes.by_mediator.{mediated.payload['mediator']}"] = 1
             elif mediated:
                 c["disputes.failed"] = 1
-        case "hotline_case_received":
+        case HotlineCase.Received.TYPE:
             c["hotline.received"] = 1
-            answered = entry.last("hotline_case_answered")
+            answered = entry.last(HotlineCase.Answered.TYPE)
             if answered:
                 c["hotline.answered"] = 1
                 c["hotline.resolved"] = int(answered.payload["resolved"])
-        case "advisor_appointed":
+        case Advisor.Appointed.TYPE:
             c[f"roster.advisors_{p['level']}"] = 1
-        case "liaison_registered":
+        case Liaison.Registered.TYPE:
             c["roster.liaisons"] = 1
-        case "volunteer_pledged":
+        case Volunteer.Pledged.TYPE:
             c["roster.volunteers"] = 1
             c["roster.volunteer_posts"] = int(p["post"] != "none")
-        case "officer_certified":
+        case Officer.Certified.TYPE:
             c["roster.officers"] = 1
     return c
 
@@ -166,8 +179,8 @@ def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[
 
 def _is_overdue(entry: EntryState, as_of: datetime) -> bool:
     return (
-        entry.type == "issue_found"
-        and entry.last("issue_rectified") is None
+        entry.type == Issue.Found.TYPE
+        and entry.last(Issue.Rectified.TYPE) is None
         and _day(entry.payload["deadline"]) < as_of.date()
     )
 
@@ -203,7 +216,11 @@ def document(
 def laws_studied(states: Iterable[EntryState], period: Period) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for entry in states:
-        if entry.type == "session_held" and not entry.retracted_at and entry.occurred_on in period:
+        if (
+            entry.type == Session.Held.TYPE
+            and not entry.retracted_at
+            and entry.occurred_on in period
+        ):
             titles = found.setdefault(entry.payload["kind"], [])
             titles.extend(t for t in entry.payload.get("laws") or () if t not in titles)
     return found
