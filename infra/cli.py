@@ -359,3 +359,7 @@ def _flatten(doc: dict, prefix: str = "") -> list[tuple[str, Any]]:
         else:
             rows.append((name, value))
     return rows
+
+
+# The audit commands live in their own module; importing it registers them on ``main``.
+import infra.cli_audit  # noqa: E402, F401

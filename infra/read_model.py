@@ -315,6 +315,10 @@ class SQLLedgerView:
             found[township].update(values)
         return found
 
+    def tally_periods(self, township: str) -> list[str]:
+        rows = self._query("SELECT period FROM ledger_rm_tallies WHERE township = ?", (township,))
+        return [period for (period,) in rows]
+
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         """``column`` is one of ``values``, as one parameter whatever their number: an array
         on PostgreSQL, a JSON array on SQLite (a marker each would break the limit of

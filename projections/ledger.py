@@ -48,6 +48,9 @@ class LedgerView(Protocol):
     ) -> dict[str, Counter[str]]:
         """Current counts per township for a period (only ``names``, when given)."""
 
+    def tally_periods(self, township: str) -> list[str]:
+        """The periods a township has tallies for (for ``verify``'s comparison)."""
+
     def reset(self) -> None:
         """Forget everything, back to position 0 (to rebuild)."""
 

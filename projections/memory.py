@@ -63,3 +63,6 @@ class InMemoryLedgerView:
         if names is not None:
             found = {t: Counter({n: c[n] for n in names if c[n]}) for t, c in found.items()}
         return found
+
+    def tally_periods(self, township: str) -> list[str]:
+        return [p for t, p in self._tallies if t == township]

@@ -7,6 +7,8 @@
 - ``figures``: a township's figures and the entries behind them (services/figures.py)
 - ``rankings``: a county's indicators and its townships ranked (services/rankings.py)
 - ``reports``: a township's annual report (services/reports.py)
+- ``verifier``: ``verify``: hash chains, anchors, the read model against a replay
+  (services/verification.py)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
 from services.tenancy import Tenancy
+from services.verification import Verifier
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Services:
     figures: Figures
     rankings: Rankings
     reports: Reports
+    verifier: Verifier
 
     def close(self) -> None:
         self.app.close()
@@ -59,4 +63,5 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
         figures=figures,
         rankings=Rankings(app, tenancy, read_model),
         reports=Reports(figures),
+        verifier=Verifier(app, tenancy, read_model),
     )

@@ -24,6 +24,8 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment
 
+from services.chains import links_for
+
 
 class DateAsISO(Transcoding):
     type = date
@@ -66,8 +68,11 @@ class LedgerApplication(Application[UUID]):
         """``save(*events)`` without its check that each object is a domain event (a
         runtime-checkable Protocol: ~6 µs an event on Python 3.11, a tenth of an import).
         Given events alone, ``save`` takes no snapshots and caches no aggregates either: it
-        stores them and calls the notification hooks, which this application leaves empty."""
-        return self.events.put(events)
+        stores them and calls the notification hooks, which this application leaves empty.
+
+        Each township whose entry events are saved gets the next link of its hash chain in the
+        same transaction (``services.chains``): no entry event is stored unchained."""
+        return self.events.put([*events, *links_for(self, events)])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,0 +1,281 @@
+"""``verify``: the townships' hash chains, the publications' anchors, and the read model
+against a replay of the log. Names the first record that does not match.
+
+Everything is read from the store as it is (the notification log, page by page) and checked
+against what the chains recorded when the events were saved: see docs/audit.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from domain.access import Principal, Role
+from domain.chain import GENESIS, Chain, chain_uuid
+from domain.entry import Entry, entry_uuid
+from domain.errors import Forbidden
+from services.application import LedgerApplication
+from services.chains import event_hash, link_hash
+from services.read_model import ReadModel
+from services.replay_check import check_read_model
+from services.tenancy import Tenancy
+
+PAGE = 2_000
+EntryKey = tuple[UUID, int]  # an entry's aggregate id and an event's version
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A record that does not match: where it is in the log, and what differs."""
+
+    position: int
+    township: str | None = None
+    entry_id: str | None = None
+    version: int | None = None
+    what: str = ""
+
+    def __str__(self) -> str:
+        where = [f"township {self.township}"] if self.township else []
+        if self.entry_id is not None:
+            where.append(f"entry {self.entry_id}")
+        if self.version is not None:
+            where.append(f"version {self.version}")
+        where.append(f"position {self.position}")
+        return f"{', '.join(where)}: {self.what}"
+
+
+@dataclass
+class Scan:
+    """The part of the log a verification covers, decoded once."""
+
+    townships: set[str] | None  # None: every township
+    events: dict[EntryKey, tuple[int, Entry.Event]] = field(default_factory=dict)
+    links: dict[str, list[tuple[int, Chain.Linked]]] = field(default_factory=dict)
+    anchors: list[tuple[int, Any]] = field(default_factory=list)  # (position, publication)
+    findings: list[Finding] = field(default_factory=list)
+    position: int = 0
+
+    def wants(self, township: str) -> bool:
+        return self.townships is None or township in self.townships
+
+
+@dataclass(frozen=True)
+class Verification:
+    townships: int
+    events: int
+    links: int
+    anchors: int
+    position: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+    def summary(self) -> str:
+        if self.findings:
+            more = len(self.findings) - 1
+            return f"{self.findings[0]}" + (f" (and {more} more)" if more else "")
+        return (
+            f"verified up to position {self.position}: {self.townships} township chain(s),"
+            f" {self.events} event(s), {self.links} link(s), {self.anchors} publication"
+            " anchor(s); the read model matches a replay"
+        )
+
+
+def scan(app: LedgerApplication, townships: set[str] | None) -> Scan:
+    found = Scan(townships)
+    for position, stored in _notifications(app):
+        found.position = position
+        try:
+            record = app.mapper.to_domain_event(stored)
+        except Exception as error:  # a record altered past reading is itself the finding
+            found.findings.append(
+                Finding(position, what=f"the record cannot be read ({type(error).__name__})")
+            )
+            continue
+        _take(found, position, stored.originator_id, record)
+    return found
+
+
+def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
+    if isinstance(record, Entry.Event):
+        if not found.wants(record.township):
+            return
+        if originator_id != entry_uuid(record.township, record.entry_id):
+            found.findings.append(
+                Finding(
+                    position,
+                    record.township,
+                    record.entry_id,
+                    record.originator_version,
+                    "the record is stored under another entry's id",
+                )
+            )
+        found.events[(originator_id, record.originator_version)] = (position, record)
+    elif isinstance(record, Chain.Linked):
+        if not found.wants(record.township):
+            return
+        if originator_id != chain_uuid(record.township):
+            found.findings.append(
+                Finding(
+                    position,
+                    record.township,
+                    version=record.originator_version,
+                    what="a link stored in another township's chain",
+                )
+            )
+        found.links.setdefault(record.township, []).append((position, record))
+    elif hasattr(record, "chain_heads"):
+        found.anchors.append((position, record))
+
+
+def _notifications(app: LedgerApplication) -> Iterator[tuple[int, Any]]:
+    start = 1
+    while True:
+        page = app.recorder.select_notifications(start=start, limit=PAGE)
+        for notification in page:
+            yield notification.id, notification
+        if len(page) < PAGE:
+            return
+        start = page[-1].id + 1
+
+
+def check_chains(found: Scan) -> dict[str, dict[int, str]]:
+    """Every link against its content and the link before; every covered event against its
+    hash, once; every event in scope covered. Returns each chain's hashes by version."""
+    covered: dict[EntryKey, int] = {}
+    chains = {}
+    for township, links in found.links.items():
+        chains[township] = _check_chain(found, township, links, covered)
+    for key, (position, event) in found.events.items():
+        if key not in covered:
+            found.findings.append(
+                Finding(
+                    position,
+                    event.township,
+                    event.entry_id,
+                    event.originator_version,
+                    "the event is covered by no link of the township's chain",
+                )
+            )
+    return chains
+
+
+def _check_chain(found, township, links, covered) -> dict[int, str]:
+    hashes: dict[int, str] = {}
+    previous = GENESIS
+    for expected, (position, link) in enumerate(sorted(links, key=_version), start=1):
+        version = link.originator_version
+        if version != expected:
+            found.findings.append(
+                Finding(position, township, version=expected, what=f"link {expected} is missing")
+            )
+            return hashes
+        if link.previous != previous:
+            what = f"link {version} does not follow link {version - 1}'s hash"
+            found.findings.append(Finding(position, township, version=version, what=what))
+        items = link.covered
+        if link_hash(township, version, link.previous, items) != link.sha256:
+            what = f"link {version}'s hash does not match its content"
+            found.findings.append(Finding(position, township, version=version, what=what))
+        hashes[version] = previous = link.sha256
+        for entry_id, _type, event_version, digest in items:
+            _check_covered(found, township, version, position, covered, entry_id, event_version)
+            _check_event(found, township, version, position, entry_id, event_version, digest)
+            covered[(entry_uuid(township, entry_id), event_version)] = version
+    return hashes
+
+
+def _check_covered(found, township, link, position, covered, entry_id, version) -> None:
+    earlier = covered.get((entry_uuid(township, entry_id), version))
+    if earlier is not None:
+        what = f"covered twice, by links {earlier} and {link}"
+        found.findings.append(Finding(position, township, entry_id, version, what))
+
+
+def _check_event(found, township, link, link_position, entry_id, version, digest) -> None:
+    key = (entry_uuid(township, entry_id), version)
+    stored = found.events.get(key)
+    if stored is None:
+        what = f"covered by link {link} but missing from the ledger"
+        found.findings.append(Finding(link_position, township, entry_id, version, what))
+        return
+    position, event = stored
+    actual = event_hash(event)
+    if actual != digest:
+        what = (
+            f"the stored event differs from what link {link} recorded"
+            f" (sha256 {actual[:12]}…, recorded {digest[:12]}…)"
+        )
+        found.findings.append(Finding(position, township, entry_id, version, what))
+
+
+def _version(item: tuple[int, Chain.Linked]) -> int:
+    return item[1].originator_version
+
+
+def check_anchors(found: Scan, chains: dict[str, dict[int, str]]) -> int:
+    """Each publication's chain heads must still be on the chains (a truncated tail is not)."""
+    count = 0
+    for position, publication in found.anchors:
+        for township, (version, digest) in sorted(publication.chain_heads.items()):
+            if not found.wants(township):
+                continue
+            count += 1
+            on_chain = chains.get(township, {}).get(version)
+            if on_chain == digest:
+                continue
+            state = "is no longer on the chain" if on_chain is None else "differs on the chain"
+            what = (
+                f"publication {publication.id} anchored link {version} ({digest[:12]}…),"
+                f" which {state}"
+            )
+            found.findings.append(Finding(position, township, version=version, what=what))
+    return count
+
+
+class Verifier:
+    def __init__(self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel) -> None:
+        self.app = app
+        self.tenancy = tenancy
+        self.read_model = read_model
+
+    def verify(self, principal: Principal, *, township: str | None = None) -> Verification:
+        scope = self._scope(principal, township)
+        found = scan(self.app, scope)
+        chains = check_chains(found)
+        anchors = check_anchors(found, chains)  # their findings join the chains'
+        chain_findings = sorted(found.findings)
+        townships = set(found.links) | {e.township for _, e in found.events.values()}
+        try:
+            position, mismatches = check_read_model(self.app, self.read_model, sorted(townships))
+        except Exception:  # a record past reading stops any projection: named already
+            if not chain_findings:
+                raise
+            position, mismatches = found.position, []
+        model_findings = [Finding(p, t, e, None, what) for p, t, e, what in mismatches]
+        return Verification(
+            townships=len(chains),
+            events=len(found.events),
+            links=sum(len(links) for links in found.links.values()),
+            anchors=anchors,
+            position=position,
+            # Chains and anchors first: a read model that differs follows from them, if they fail
+            findings=(*chain_findings, *sorted(model_findings)),
+        )
+
+    def _scope(self, principal: Principal, township: str | None) -> set[str] | None:
+        if township is not None:
+            return {self.tenancy.township(principal, township).code}
+        if principal.county is not None:
+            return set(self.tenancy.county(principal, principal.county).townships)
+        if principal.role is not Role.OPERATOR:
+            raise Forbidden("give --township: the ledger is verified township by township")
+        return None
