@@ -29,11 +29,11 @@ from datetime import UTC, datetime
 
 from common import DEFAULT_ADMIN_URL, database_url, load_average, machine, print_machine
 
+from documents.report_docx import render_docx
 from domain.access import Principal
 from infra.demo import bulk_lines, seed_lines
 from infra.settings import Settings
 from infra.wiring import open_ledger
-from projections.report import render_docx
 from projections.runner import PIPELINE_PAGES
 
 OPERATOR = Principal.operator()

@@ -3,7 +3,7 @@ the projections that compute them and the rankings that weigh them."""
 
 from __future__ import annotations
 
-from domain.decision import REVIEW_RESULTS, REVIEWERS
+from domain.decision import DECISION_STEPS, REVIEW_RESULTS, REVIEWERS
 from domain.dispute import DISPUTE_SOURCES, MEDIATORS
 from domain.session import SESSION_KINDS
 
@@ -28,6 +28,7 @@ COUNT_FIGURES: tuple[str, ...] = (
     "decisions.with_legality_review",
     *(f"decisions.by_result.{r}" for r in REVIEW_RESULTS),
     *(f"decisions.by_reviewer.{r}" for r in REVIEWERS),
+    *(f"decisions.by_step.{s}" for s in DECISION_STEPS),
     "inspections",
     "issues.found",
     "issues.rectified",

@@ -308,7 +308,8 @@ def report(
     obj: Context, township_code: str, year: int, fmt: str, output: str, as_of: str | None
 ) -> None:
     """Write a township's annual report (Simplified Chinese) as DOCX or HTML."""
-    from projections.report import render_docx, render_html
+    from documents.report_docx import render_docx
+    from documents.report_html import render_html
 
     with refusals():
         document = obj.services.reports.report(

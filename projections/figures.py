@@ -117,6 +117,8 @@ def contribution(entry: EntryState) -> dict[str, int]:
         case Decision.Reviewed.TYPE:
             c["decisions.reviewed"] = 1
             c["decisions.with_legality_review"] = int("legality_review" in p["steps"])
+            for step in p["steps"]:
+                c[f"decisions.by_step.{step}"] = 1
             c[f"decisions.by_result.{p['result']}"] = 1
             c[f"decisions.by_reviewer.{p['reviewer']}"] = 1
         case Inspection.Conducted.TYPE:
@@ -175,6 +177,19 @@ def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[
     if _is_overdue(entry, as_of):
         counts["issues.overdue"] += 1
     return counts
+
+
+def figure_sources(
+    states: Iterable[EntryState], period: Period, as_of: datetime
+) -> dict[str, list[str]]:
+    """The ids of the entries behind each count figure of a period as of a moment (the
+    figures with none are left out): the entries whose contribution to it is not zero."""
+    found: dict[str, list[str]] = {}
+    for entry in states:
+        for name, value in entry_counts(entry, period, as_of).items():
+            if value:
+                found.setdefault(name, []).append(entry.entry_id)
+    return found
 
 
 def _is_overdue(entry: EntryState, as_of: datetime) -> bool:

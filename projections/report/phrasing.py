@@ -1,0 +1,97 @@
+"""How the report writes things: percentages and numbers as people write them, series of
+clauses, points that run 一是…二是…, moments in Beijing time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from projections.report.model import Figure, Paragraph, Part
+
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    """Chinese numerals one to ninety-nine: 一, 十, 十二, 二十三."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"no numeral for {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else NUMERALS[tens - 1] + "十"
+    return head + (NUMERALS[ones - 1] if ones else "")
+
+
+def percent(numerator: int, denominator: int) -> str:
+    """A share to one decimal, as people write it: 91.2%, 97%, 100%."""
+    share = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return f"{share.normalize():f}%"
+
+
+def number(value: int) -> str:
+    """A count as a report writes it: whole ten-thousands as 万 (40000 → 4万), else digits."""
+    if value >= 10_000 and value % 10_000 == 0:
+        return f"{value // 10_000}万"
+    return str(value)
+
+
+def beijing_time(moment: str | datetime) -> str:
+    """An ISO moment (``2025-01-15T00:00:00Z``) as 2025年1月15日8时00分（北京时间）."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"the moment {moment.isoformat()} has no time zone")
+    local = moment.astimezone(BEIJING)
+    day = f"{local.year}年{local.month}月{local.day}日"
+    return f"{day}{local.hour}时{local.minute:02d}分（北京时间）"
+
+
+def flatten(items: Iterable[Any]) -> Iterator[Part]:
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, str | Figure):
+            yield item
+        else:
+            yield from flatten(item)
+
+
+def para(*items: Any) -> Paragraph:
+    """A paragraph from strings, Figures and (nested) lists of them; adjacent strings merge,
+    None and empty strings are left out."""
+    parts: list[Part] = []
+    for part in flatten(items):
+        if isinstance(part, str):
+            if not part:
+                continue
+            if parts and isinstance(parts[-1], str):
+                parts[-1] += part
+                continue
+        parts.append(part)
+    return Paragraph(tuple(parts))
+
+
+def series(clauses: Iterable[list[Part] | None], separator: str = "、") -> list[Part]:
+    """The clauses that say something, joined by ``separator``."""
+    out: list[Part] = []
+    for clause in clauses:
+        if clause:
+            if out:
+                out.append(separator)
+            out.extend(clause)
+    return out
+
+
+def points(*found: list[Part] | None) -> tuple[Paragraph, ...]:
+    """The points that say something, one paragraph each, numbered 一是, 二是 …"""
+    said = [point for point in found if point]
+    return tuple(para(f"{numeral(n)}是", point) for n, point in enumerate(said, 1))
+
+
+def text_paragraphs(text: str | None) -> tuple[Paragraph, ...]:
+    """The township's own text as paragraphs, one per non-empty line, verbatim."""
+    lines = (line.strip() for line in (text or "").splitlines())
+    return tuple(Paragraph((line,)) for line in lines if line)
