@@ -10,12 +10,37 @@ from typing import Any, Literal
 
 from domain import values
 from domain.entry import Entry, Field
-from domain.errors import RuleBroken
+from domain.errors import InvalidField, RuleBroken
 from domain.moments import stamp
+
+# The themes of 一、工作开展情况, by the codes of the narrative's ``themes``: the head may add
+# their own paragraph to each (measures, highlights, what the numbers cannot say).
+REPORT_THEMES = (
+    "study",
+    "decisions",
+    "workforce",
+    "enforcement",
+    "publicity_and_disputes",
+    "leaders_duty",
+)
+
+
+def theme_texts(field: str, value: Any) -> dict[str, str]:
+    """``{theme code: text}``: known theme codes only, each with non-empty text."""
+    if not isinstance(value, Mapping):
+        raise InvalidField(field, "must be an object of theme: text")
+    for code in value:
+        if code not in REPORT_THEMES:
+            raise InvalidField(
+                field, f"no theme {code!r}; the themes are {', '.join(REPORT_THEMES)}"
+            )
+    return {code: values.text(f"{field}.{code}", value[code]) for code in value}
 
 
 class ReportNarrative(Entry):
-    """二、存在的问题 and 三、下一步打算: the latest narrative of a year is the one reported."""
+    """The township's own words: 二、存在的问题 and 三、下一步打算, and (optional, since the
+    second version of the event) the head's paragraph for themes of 一、. The latest
+    narrative of a year is the one reported."""
 
     class Written(Entry.Recorded):
         TYPE = "report_narrative"
@@ -23,10 +48,18 @@ class ReportNarrative(Entry):
             "year": Field(values.year),
             "problems": Field(values.text),
             "next_steps": Field(values.text),
+            "themes": Field(theme_texts, optional=True),
         }
+        class_version = 2
         year: int
         problems: str
         next_steps: str
+        themes: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Narratives written before ``themes`` existed have none."""
+            state["themes"] = None
 
 
 class ReportSubmission(Entry):

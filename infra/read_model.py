@@ -24,9 +24,10 @@ from projections.figures import Fact
 from projections.ledger import Changes, TallyKey
 from projections.memory import InMemoryLedgerView
 
-# The read model is derived: when its tables change shape, this number goes up, and opening a
-# database whose read model has another number drops those tables, to be rebuilt from zero.
-SCHEMA_VERSION = 3
+# The read model is derived: when its tables change shape (or what the tallies count: 4 added
+# decisions.by_step), this number goes up, and opening a database whose read model has another
+# number drops those tables, to be rebuilt from zero.
+SCHEMA_VERSION = 4
 READ_MODEL_TABLES = ("ledger_rm_facts", "ledger_rm_tallies", "ledger_rm_position")
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ledger_rm_facts (

@@ -14,7 +14,7 @@ from domain.errors import InvalidField
 from domain.figure_names import RATES
 from domain.moments import parse_moment, stamp
 from domain.report import FollowUp, Recorded, report_status
-from projections.figures import EntryState, counts_for, document, entry_counts, laws_studied
+from projections.figures import EntryState, counts_for, document, figure_sources, laws_studied
 from projections.periods import Period
 from services.read_model import ReadModel
 from services.tenancy import Tenancy, TownshipView
@@ -68,10 +68,8 @@ class Figures:
         """The ids of the entries behind a figure, sorted (for a rate: behind its numerator,
         or its denominator when ``figure`` ends in ``.denominator``)."""
         found = self.snapshot(principal, township=township, period=period, as_of=as_of)
-        name = _traced_name(figure)
-        return sorted(
-            s.entry_id for s in found.entries if entry_counts(s, found.period, found.as_of)[name]
-        )
+        behind = figure_sources(found.entries, found.period, found.as_of)
+        return sorted(behind.get(_traced_name(figure), ()))
 
     def snapshot(self, principal: Principal, *, township: str, period: str, as_of: Any) -> Snapshot:
         """The township, the period, the moment, and the township's entries as they stood

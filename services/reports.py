@@ -7,6 +7,7 @@ from typing import Any
 from domain.access import Principal
 from domain.report import latest_narrative
 from projections import report as report_model
+from projections.figures import figure_sources
 from services.figures import Figures, as_recorded
 
 
@@ -18,7 +19,8 @@ class Reports:
         self, principal: Principal, *, township: str, year: int, as_of: Any = None
     ) -> report_model.Report:
         """The township's annual report for ``year`` as of ``as_of`` (now when not given):
-        the year's figures, and the latest narrative the township wrote for it."""
+        the year's figures, the latest narrative the township wrote for it, and for the
+        annex the entries behind each figure."""
         found = self.figures.snapshot(principal, township=township, period=str(year), as_of=as_of)
         return report_model.build_report(
             township=found.township.code,
@@ -26,4 +28,5 @@ class Reports:
             year=year,
             figures=self.figures.document(found),
             narrative=latest_narrative(as_recorded(found.entries), year),
+            sources=figure_sources(found.entries, found.period, found.as_of),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from domain.access import Principal, Role
 from infra.demo import seed_lines
@@ -73,3 +74,20 @@ class Tenants:
     def place(self, county: str | None = None) -> Place:
         county = county or self.county()
         return Place(county, self.township(county))
+
+
+class FigureSpans(HTMLParser):
+    """The text of every ``<span data-figure="…">`` of a report page, by figure name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, set[str]] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self._open = dict(attrs).get("data-figure") if tag == "span" else None
+
+    def handle_data(self, data):
+        if self._open:
+            self.found.setdefault(self._open, set()).add(data)
+            self._open = None

@@ -26,30 +26,6 @@ from services.entries import Recorded
 from services.interchange import ImportResult
 from tests.support import OPERATOR, Place, Tenants
 
-# DOMAIN.md "The events" and "The figures": the seed town's 2024.
-SEED_FIGURES = {
-    "disputes.registered": 362,
-    "disputes.resolved": 330,
-    "issues.found": 33,
-    "issues.rectified": 32,
-    "hotline.received": 332,
-    "hotline.answered": 332,
-    "inspections": 22,
-    "meetings.count": 59,
-    "meetings.matters_decided": 37,
-    "sessions.theory_study.count": 5,
-    "sessions.political_study_day.count": 51,
-    "sessions.lecture.count": 5,
-    "sessions.enforcement_training.count": 4,
-    "sessions.enforcement_training.attendees": 160,
-    "roster.advisors_township": 1,
-    "roster.advisors_community": 8,
-    "roster.liaisons": 36,
-    "roster.volunteers": 392,
-    "roster.volunteer_posts": 32,
-    "roster.officers": 8,
-}
-
 
 @pytest.fixture
 def ledger(database_url: str) -> Iterator[Services]:

@@ -13,22 +13,6 @@ from services import open_services
 from services.interchange import ImportRejected, dumps
 from tests.support import OPERATOR, alone, seed_year
 
-SEED_COUNTS = {
-    "dispute_registered": 362,
-    "dispute_mediated": 372,
-    "issue_found": 33,
-    "issue_rectified": 32,
-    "inspection_conducted": 22,
-    "hotline_case_received": 332,
-    "hotline_case_answered": 332,
-    "meeting_held": 59,
-    "decision_reviewed": 7,
-    "advisor_appointed": 9,
-    "liaison_registered": 36,
-    "volunteer_pledged": 392,
-    "officer_certified": 8,
-}
-
 
 def jsonl(lines: list[dict]) -> list[str]:
     return [json.dumps(line, ensure_ascii=False) + "\n" for line in lines]
@@ -48,12 +32,8 @@ def test_the_seed_year_is_recorded_exactly(services, place, seed):
     result = services.interchange.import_lines(OPERATOR, jsonl(seed))
     assert (result.lines, result.recorded, result.repeats) == (len(seed), len(seed), 0)
     counts = Counter(line["type"] for line in exported(services, place.township))
-    assert sum(counts.values()) == len(seed) == 2188
-    assert {t: counts[t] for t in SEED_COUNTS} == SEED_COUNTS
-    resolved = [
-        line for line in exported(services, place.township) if line.get("outcome") == "resolved"
-    ]
-    assert len(resolved) == 330
+    assert counts == Counter(line["type"] for line in seed)
+    assert len(counts) == 15 and sum(counts.values()) == len(seed) == 2188
 
 
 def test_a_second_import_records_nothing(services, place, seed):

@@ -182,107 +182,48 @@ def test_seed_ids_are_readable(seed):
     assert all(pattern.fullmatch(line["id"]) for line in seed)
 
 
-def test_seed_sessions(seed):
-    kinds = Counter(line["kind"] for line in of(seed, "session_held"))
-    assert kinds == {
-        "theory_study": 5,
-        "political_study_day": 51,
-        "pre_meeting_law_study": 6,
-        "lecture": 5,
-        "enforcement_training": 4,
-        "publicity": 120,
-    }
-    trainings = of(seed, "session_held", kind="enforcement_training")
-    assert sum(line["attendees"] for line in trainings) == 160
-    publicity = of(seed, "session_held", kind="publicity")
-    assert sum(line["materials"] for line in publicity) == 600
-    assert sum(line["reached"] for line in publicity) == 40000
+# The seed's figures themselves are checked once, through the projection and in the report:
+# tests/unit/test_seed.py. Here, how the seed lines are shaped.
+
+
+def test_seed_sessions_study_one_law_each_before_meetings(seed):
     laws = [line["laws"] for line in of(seed, "session_held", kind="pre_meeting_law_study")]
     assert all(len(studied) == 1 for studied in laws)
-    assert {studied[0] for studied in laws} == {
-        "中华人民共和国反电信网络诈骗法",
-        "中国共产党纪律处分条例",
-        "中华人民共和国妇女权益保障法",
-        "信访工作条例",
-        "中华人民共和国反有组织犯罪法",
-        "中华人民共和国劳动法",
-    }
+    assert len({studied[0] for studied in laws}) == len(laws)
 
 
-def test_seed_meetings_and_decisions(seed):
-    meetings = of(seed, "meeting_held")
-    assert len(meetings) == 59
-    assert sum(line["matters_decided"] for line in meetings) == 37
+def test_seed_decisions_all_have_a_legality_review_among_varied_steps(seed):
     decisions = of(seed, "decision_reviewed")
-    assert len(decisions) == 7
-    assert all(line["reviewer"] == "legal_advisor" for line in decisions)
     assert all("legality_review" in line["steps"] for line in decisions)
     assert len({tuple(line["steps"]) for line in decisions}) > 1
-    assert Counter(line["result"] for line in decisions) == {
-        "approved": 6,
-        "approved_with_changes": 1,
-    }
 
 
-def test_seed_inspections_and_issues(seed):
-    assert len(of(seed, "inspection_conducted")) == 22
+def test_seed_issues_come_from_inspections_and_some_are_late(seed):
     issues = {line["id"]: line for line in of(seed, "issue_found")}
-    assert len(issues) == 33
     assert all("inspection" in line for line in issues.values())
     rectified = {line["id"]: line["occurred_on"] for line in of(seed, "issue_rectified")}
-    assert len(rectified) == 32
-    late = [id_ for id_, on in rectified.items() if on > issues[id_]["deadline"]]
-    assert len(late) == 2
+    assert any(on > issues[id_]["deadline"] for id_, on in rectified.items())
     open_ = [line for id_, line in issues.items() if id_ not in rectified]
-    assert len(open_) == 1
-    assert open_[0]["deadline"] < "2024-12-31"
+    assert open_ and all(line["deadline"] < "2024-12-31" for line in open_)
 
 
-def test_seed_disputes(seed):
+def test_seed_disputes_are_all_mediated_some_after_a_failure(seed):
     registered = of(seed, "dispute_registered")
-    assert len(registered) == 362
-    sources = Counter(line["source"] for line in registered)
-    assert sources == {"volunteer": 40, "hotline_12345": 60, "petition": 12, "screening": 250}
     mediations = {}
     for line in of(seed, "dispute_mediated"):
         mediations.setdefault(line["id"], []).append(line)
     assert set(mediations) == {line["id"] for line in registered}
     resolved = {id_: ms[-1] for id_, ms in mediations.items() if ms[-1]["outcome"] == "resolved"}
-    assert len(resolved) == 330
-    assert Counter(m["mediator"] for m in resolved.values())["legal_advisor"] == 16
     volunteer_source = {line["id"] for line in registered if line["source"] == "volunteer"}
     by_volunteer = {id_ for id_, m in resolved.items() if m["mediator"] == "volunteer"}
-    assert len(by_volunteer) == 36 and by_volunteer <= volunteer_source
-    assert {m["mediator"] for m in resolved.values()} == {
-        "legal_advisor",
-        "volunteer",
-        "mediation_committee",
-    }
+    assert by_volunteer and by_volunteer <= volunteer_source
     unresolved = [ms for id_, ms in mediations.items() if id_ not in resolved]
-    assert len(unresolved) == 32
-    assert all([m["outcome"] for m in ms] == ["failed"] for ms in unresolved)
+    assert unresolved and all([m["outcome"] for m in ms] == ["failed"] for ms in unresolved)
     retried = [ms for id_, ms in mediations.items() if id_ in resolved and len(ms) > 1]
-    assert len(retried) == 10
-    assert all([m["outcome"] for m in ms] == ["failed", "resolved"] for ms in retried)
+    assert retried and all([m["outcome"] for m in ms] == ["failed", "resolved"] for ms in retried)
 
 
-def test_seed_hotline(seed):
-    assert len(of(seed, "hotline_case_received")) == 332
-    answered = of(seed, "hotline_case_answered")
-    assert len(answered) == 332
-    assert all(line["resolved"] is True for line in answered)
-
-
-def test_seed_roster(seed):
-    assert Counter(line["level"] for line in of(seed, "advisor_appointed")) == {
-        "township": 1,
-        "community": 8,
-    }
-    assert len(of(seed, "liaison_registered")) == 36
-    assert len(of(seed, "officer_certified")) == 8
-    posts = Counter(line["post"] for line in of(seed, "volunteer_pledged"))
-    assert sum(posts.values()) == 392
-    assert posts["none"] == 360 and posts["mediation"] + posts["publicity"] == 32
+def test_seed_roster_is_in_place_by_april(seed):
     roster = {"advisor_appointed", "liaison_registered", "officer_certified", "volunteer_pledged"}
     assert all(line["occurred_on"] < "2024-04-01" for line in seed if line["type"] in roster)
 
