@@ -73,6 +73,10 @@ class Principal:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
             raise Forbidden("only a county officer sets the county's indicators")
 
+    def check_publishes(self) -> None:
+        if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
+            raise Forbidden("only the county office publishes")
+
     def check_administers(self) -> None:
         if self.role not in (Role.ADMIN, Role.OPERATOR):
             raise Forbidden("only an administrator creates counties, townships and users")

@@ -269,8 +269,15 @@ def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_j
         doc = obj.services.rankings.ranking(
             obj.principal, county=county_code, period=period, as_of=as_of
         )
+        # Today's ranking says when later entries changed the latest published one.
+        notice = None
+        if as_of is None:
+            notice = obj.services.publications.restatement(
+                obj.principal, county=county_code, period=period, today=doc
+            )
     if as_json:
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        shown = {**doc, "restatement": notice} if notice else doc
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     click.echo(f"{doc['county']} {doc['period']} as of {doc['as_of']}; {doc['formula']}")
     for ind in doc["weights"]:
@@ -278,6 +285,11 @@ def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_j
     for row in doc["townships"]:
         shown = "no data" if row["score"] is None else f"{row['score']:.2f}"
         click.echo(f"{row['rank'] or '-':>3}  {shown:>7}  {row['township']} {row['name']}")
+    if notice:
+        from infra.cli_audit import restatement_lines
+
+        for text in restatement_lines(notice):
+            click.echo(text)
 
 
 @main.command("indicators")

@@ -9,6 +9,10 @@
 - ``reports``: a township's annual report (services/reports.py)
 - ``verifier``: ``verify``: hash chains, anchors, the read model against a replay
   (services/verification.py)
+- ``publications``: a county's ranking published, and given back byte for byte
+  (services/publications.py)
+- ``audit_export``: a township's or county's events, hashes, links and anchors in one file
+  (services/audit_export.py)
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from dataclasses import dataclass
 from projections.ledger import LedgerView
 from projections.memory import InMemoryLedgerView
 from services.application import LedgerApplication
+from services.audit_export import AuditExport
 from services.entries import Entries
 from services.figures import Figures
 from services.interchange import Interchange
+from services.publications import Publications
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
@@ -40,6 +46,8 @@ class Services:
     rankings: Rankings
     reports: Reports
     verifier: Verifier
+    publications: Publications
+    audit_export: AuditExport
 
     def close(self) -> None:
         self.app.close()
@@ -54,6 +62,7 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
     entries = Entries(app, tenancy)
     read_model = ReadModel(app, view or InMemoryLedgerView())
     figures = Figures(tenancy, read_model)
+    rankings = Rankings(app, tenancy, read_model)
     return Services(
         app=app,
         tenancy=tenancy,
@@ -61,7 +70,9 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
         interchange=Interchange(app, tenancy, entries),
         read_model=read_model,
         figures=figures,
-        rankings=Rankings(app, tenancy, read_model),
+        rankings=rankings,
         reports=Reports(figures),
         verifier=Verifier(app, tenancy, read_model),
+        publications=Publications(app, tenancy, read_model, rankings),
+        audit_export=AuditExport(app, tenancy),
     )

@@ -16,6 +16,7 @@ from domain.access import Principal, Role
 from domain.chain import GENESIS, Chain, chain_uuid
 from domain.entry import Entry, entry_uuid
 from domain.errors import Forbidden
+from domain.publication import Publication
 from services.application import LedgerApplication
 from services.chains import event_hash, link_hash
 from services.read_model import ReadModel
@@ -132,7 +133,7 @@ def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
                 )
             )
         found.links.setdefault(record.township, []).append((position, record))
-    elif hasattr(record, "chain_heads"):
+    elif isinstance(record, Publication.Published):
         found.anchors.append((position, record))
 
 
@@ -234,7 +235,7 @@ def check_anchors(found: Scan, chains: dict[str, dict[int, str]]) -> int:
                 continue
             state = "is no longer on the chain" if on_chain is None else "differs on the chain"
             what = (
-                f"publication {publication.id} anchored link {version} ({digest[:12]}…),"
+                f"publication {publication.originator_id} anchored link {version} ({digest[:12]}…),"
                 f" which {state}"
             )
             found.findings.append(Finding(position, township, version=version, what=what))

@@ -10,6 +10,8 @@ from uuid import UUID
 
 import psycopg
 
+from tests.integration.conftest import line
+
 
 class RawStore:
     """The stored events and read-model tables of the database at ``url`` (SQLite file, or
@@ -72,6 +74,15 @@ class RawStore:
             (self._id(originator_id), version),
         )
         return row[0]
+
+
+def two_disputes(town: str) -> list[dict]:
+    """Interchange lines: D-1 registered and resolved, D-2 registered (three events)."""
+    return [
+        line(town, "dispute_registered", "D-1", "2024-03-01", source="screening", category="邻里"),
+        line(town, "dispute_registered", "D-2", "2024-03-02", source="petition", category="土地"),
+        line(town, "dispute_mediated", "D-1", "2024-03-05", outcome="resolved", mediator="other"),
+    ]
 
 
 def _bytes(state: dict) -> bytes:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 
 import pytest
 
+from tests.integration.test_audit_export import verify_export
 from tests.integration.test_cli import cli, database  # noqa: F401 - the same fixtures
 from tests.support import unique
 
@@ -60,3 +63,83 @@ def test_verify_names_a_record_that_cannot_be_read(cli, township, database) -> N
     result = cli("verify", "--township", township[1])
     assert result.exit_code == 1
     assert "the record cannot be read" in result.stderr
+
+
+def test_publish_prints_a_receipt_and_publication_gives_the_bytes_back(cli, township, tmp_path):
+    county, code = township
+    receipt = cli("publish", "--county", county, "--period", "2024", "--json")
+    assert receipt.exit_code == 0, receipt.output
+    printed = json.loads(receipt.stdout)
+    assert set(printed) == {"id", "sha256", "position", "published_at"}
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert cli("publication", printed["id"], "-o", str(first)).exit_code == 0
+    later = (
+        f'{{"township": "{code}", "type": "dispute_mediated", "id": "D-1",'
+        ' "occurred_on": "2024-03-02", "outcome": "resolved", "mediator": "volunteer"}'
+    )
+    assert cli("record", later).exit_code == 0
+    shown = cli("publication", printed["id"], "-o", str(second))
+    assert shown.exit_code == 0
+    assert shown.stdout.strip().endswith(f"sha256 {printed['sha256']}")
+    assert first.read_bytes() == second.read_bytes()
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == printed["sha256"]
+    assert json.loads(first.read_bytes())["chain_heads"][code]["link"] == 1
+
+
+def test_publication_of_an_unknown_id_is_not_found(cli, township, tmp_path) -> None:
+    result = cli("publication", "0" * 32, "-o", str(tmp_path / "x.json"))
+    assert (result.exit_code, result.stderr.strip()) == (1, f"error: id: no publication {'0' * 32}")
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_audit_export_writes_a_file_the_standalone_verifier_accepts(cli, township, tmp_path):
+    county, code = township
+    path = tmp_path / "export.jsonl"
+    result = cli("audit-export", "--county", county, "-o", str(path))
+    assert result.exit_code == 0, result.output
+    receipt = result.stdout.strip().rsplit(" ", 1)[-1]
+    assert result.stdout.startswith(f"{path}: 4 records, sha256 ")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == receipt
+    checked = verify_export(path, "--receipt", receipt)
+    assert (checked.returncode, checked.stdout.strip()) == (
+        0,
+        "verified: 1 event(s), 1 link(s), 0 anchor(s)",
+    )
+
+
+def test_audit_export_needs_a_township_or_a_county(cli, township, tmp_path) -> None:
+    result = cli("audit-export", "-o", str(tmp_path / "x.jsonl"))
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == "error: township: give a township (--township) or a county (--county)"
+    )
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_ranking_shows_a_restatement_naming_the_late_entry(cli, township) -> None:
+    county, first = township  # one dispute, not resolved
+    second = unique("town")
+    assert cli("township", "add", "--county", county, second, "阿尕尔森乡").exit_code == 0
+    for raw in (
+        f'{{"township": "{second}", "type": "dispute_registered", "id": "D-1",'
+        ' "occurred_on": "2024-03-01", "source": "screening", "category": "邻里"}',
+        f'{{"township": "{second}", "type": "dispute_mediated", "id": "D-1",'
+        ' "occurred_on": "2024-03-02", "outcome": "failed", "mediator": "volunteer"}',
+    ):
+        assert cli("record", raw).exit_code == 0
+    assert cli("publish", "--county", county, "--period", "2024").exit_code == 0
+    assert "restatement" not in cli("ranking", "--county", county, "--period", "2024").stdout
+    late = (
+        f'{{"township": "{first}", "type": "dispute_mediated", "id": "D-1",'
+        ' "occurred_on": "2024-03-09", "outcome": "resolved", "mediator": "volunteer"}'
+    )
+    assert cli("record", late).exit_code == 0
+    shown = cli("ranking", "--county", county, "--period", "2024")
+    assert shown.exit_code == 0
+    assert "restatement: ranks published on " in shown.stdout
+    assert f"  {first} D-1 dispute_mediated of 2024-03-09, recorded after the publication" in (
+        shown.stdout
+    )
+    as_json = json.loads(cli("ranking", "--county", county, "--period", "2024", "--json").stdout)
+    assert [e["entry_id"] for e in as_json["restatement"]["entries"]] == ["D-1"]

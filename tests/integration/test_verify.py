@@ -14,7 +14,7 @@ from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
 from tests.integration.conftest import Towns, line
-from tests.integration.tampering import RawStore
+from tests.integration.tampering import RawStore, two_disputes
 from tests.support import OPERATOR
 
 
@@ -37,20 +37,7 @@ def recorded(own_sql_database_url: str) -> Iterator[Recorded]:
     _, (town, other) = towns.townships(2)
     towns.import_lines(
         [
-            line(
-                town, "dispute_registered", "D-1", "2024-03-01", source="screening", category="邻里"
-            ),
-            line(
-                town, "dispute_registered", "D-2", "2024-03-02", source="petition", category="土地"
-            ),
-            line(
-                town,
-                "dispute_mediated",
-                "D-1",
-                "2024-03-05",
-                outcome="resolved",
-                mediator="volunteer",
-            ),
+            *two_disputes(town),
             line(other, "dispute_registered", "D-1", "2024-04-01", source="other", category="劳动"),
         ]
     )

@@ -1,0 +1,108 @@
+"""The audit export: a township's (or a county's) events with their hashes, the links of their
+chains and the publications' anchors, as JSON Lines (docs/audit.md "The audit export"), which
+``tools/verify_export.py`` checks without the product."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+from domain.access import Principal
+from domain.errors import InvalidField
+from domain.moments import stamp
+from services.application import LedgerApplication
+from services.chains import canonical, event_body, sha256
+from services.tenancy import Tenancy
+from services.verification import Scan, scan
+
+FORMAT = "township-ledger audit export 1"
+
+
+class AuditExport:
+    def __init__(self, app: LedgerApplication, tenancy: Tenancy) -> None:
+        self.app = app
+        self.tenancy = tenancy
+
+    def townships(
+        self, principal: Principal, *, township: str | None = None, county: str | None = None
+    ) -> list[str]:
+        """The townships an export covers: one, or a county's (``county`` wins if both)."""
+        if county is not None:
+            return sorted(self.tenancy.county(principal, county).townships)
+        if township is None:
+            raise InvalidField("township", "give a township (--township) or a county (--county)")
+        return [self.tenancy.township(principal, township).code]
+
+    def lines(self, townships: list[str]) -> Iterator[dict[str, Any]]:
+        """The export's records in log order, a header first and a closing record last."""
+        found = scan(self.app, set(townships))
+        yield {
+            "record": "export",
+            "format": FORMAT,
+            "townships": townships,
+            "position": found.position,
+            "exported_at": stamp(datetime.now(UTC)),
+        }
+        count = 1
+        for _, record in sorted(_records(found), key=lambda item: item[0]):
+            count += 1
+            yield record
+        yield {"record": "end", "records": count + 1}
+
+
+def write(lines: Iterator[dict[str, Any]], out: BinaryIO) -> tuple[int, str]:
+    """Write records to ``out``, one canonical JSON line each; returns their number and the
+    file's SHA-256 (the export's receipt)."""
+    digest, count = hashlib.sha256(), 0
+    for record in lines:
+        line = canonical(record) + b"\n"
+        digest.update(line)
+        out.write(line)
+        count += 1
+    return count, digest.hexdigest()
+
+
+def _records(found: Scan) -> Iterator[tuple[tuple[int, int], dict[str, Any]]]:
+    for position, event in found.events.values():
+        body = event_body(event)
+        yield (
+            (position, 0),
+            {
+                "record": "event",
+                "position": position,
+                "event": body,
+                "sha256": sha256(canonical(body)),
+            },
+        )
+    for links in found.links.values():
+        for position, link in links:
+            yield (
+                (position, 0),
+                {
+                    "record": "link",
+                    "position": position,
+                    "township": link.township,
+                    "link": link.originator_version,
+                    "previous": link.previous,
+                    "events": link.covered,
+                    "sha256": link.sha256,
+                },
+            )
+    for position, publication in found.anchors:
+        for n, (township, (version, digest)) in enumerate(sorted(publication.chain_heads.items())):
+            if found.wants(township):
+                yield (
+                    (position, n),
+                    {
+                        "record": "anchor",
+                        "position": position,
+                        "publication": str(publication.originator_id),
+                        "publication_sha256": publication.sha256,
+                        "published_at": publication.published_at,
+                        "township": township,
+                        "link": version,
+                        "sha256": digest,
+                    },
+                )

@@ -1,0 +1,180 @@
+"""Publishing a county's ranking: the document frozen as canonical JSON, bound to the log
+position, the indicators in force and the chain heads; and giving its bytes back later.
+
+A number with a fraction (scores, rates, weights) is written in a publication as a string of
+fixed notation with six decimals ("87.500000"): the canonical encoding holds integers only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.access import Principal
+from domain.errors import LedgerError, NotFound
+from domain.publication import RANKING, Publication, PublicationRegister, register_uuid
+from projections.periods import Period
+from services.application import LedgerApplication
+from services.chains import canonical, head, sha256
+from services.differences import changed_ranks, entries_since
+from services.rankings import Rankings
+from services.read_model import ReadModel
+from services.tenancy import Tenancy
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What ``publish`` prints: keep it; its ``sha256`` is the anchor held outside."""
+
+    id: str
+    sha256: str
+    position: int
+    published_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "position": self.position,
+            "published_at": self.published_at,
+        }
+
+
+class Publications:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        tenancy: Tenancy,
+        read_model: ReadModel,
+        rankings: Rankings,
+    ) -> None:
+        self.app = app
+        self.tenancy = tenancy
+        self.read_model = read_model
+        self.rankings = rankings
+
+    def publish_ranking(self, principal: Principal, *, county: str, period: str) -> Receipt:
+        """Freeze the county's ranking for ``period`` as it stands now."""
+        view = self.tenancy.county(principal, county)
+        principal.check_publishes()
+        heads = self._heads(view.townships)
+        ranking = self.rankings.ranking(principal, county=view.code, period=period)
+        position = self.read_model.view.position()
+        document = {
+            "publication": RANKING,
+            "county": view.code,
+            "period": ranking["period"],
+            "position": position,
+            "published_at": ranking["as_of"],
+            "indicators": ranking["weights"],
+            "formula": ranking["formula"],
+            "chain_heads": {t: {"link": v, "sha256": h} for t, (v, h) in heads.items()},
+            "townships": ranking["townships"],
+        }
+        return self._publish(principal, RANKING, view.code, None, ranking["period"], document)
+
+    def _heads(self, townships: Any) -> dict[str, tuple[int, str]]:
+        heads = {t: head(self.app, t) for t in townships}
+        return {t: h for t, h in heads.items() if h is not None}
+
+    def _publish(self, principal, kind, county, township, period, document) -> Receipt:
+        text = canonical(without_fractions(document))
+        publication = Publication(
+            kind=kind,
+            county=county,
+            township=township,
+            period=period,
+            document=text.decode("utf-8"),
+            sha256=sha256(text),
+            position=document["position"],
+            published_at=document["published_at"],
+            published_by=principal.username,
+            chain_heads={t: [h["link"], h["sha256"]] for t, h in document["chain_heads"].items()},
+        )
+        register = self._register(county)
+        register.register(publication)
+        self.app.save(publication, register)
+        return Receipt(
+            str(publication.id), publication.sha256, publication.position, publication.published_at
+        )
+
+    def _register(self, county: str) -> PublicationRegister:
+        try:
+            return self.app.repository.get(register_uuid(county))
+        except AggregateNotFoundError:
+            return PublicationRegister(county)
+
+    def publication(self, principal: Principal, *, publication_id: str) -> bytes:
+        """A publication's bytes, as they were published."""
+        found = self.get(principal, publication_id)
+        data = found.document.encode("utf-8")
+        if sha256(data) != found.sha256:
+            raise LedgerError(
+                f"publication {publication_id} no longer matches its SHA-256 {found.sha256}:"
+                " the ledger's database was altered (run verify)",
+                field="id",
+            )
+        return data
+
+    def get(self, principal: Principal, publication_id: str) -> Publication:
+        missing = NotFound(f"no publication {publication_id}", field="id")
+        try:
+            found = self.app.repository.get(UUID(publication_id))
+        except (ValueError, AggregateNotFoundError):
+            raise missing from None
+        if not isinstance(found, Publication) or not _sees(principal, found):
+            raise missing
+        return found
+
+    def restatement(
+        self, principal: Principal, *, county: str, period: str, today: Any = None
+    ) -> dict[str, Any] | None:
+        """When entries recorded since the county's latest ranking publication for ``period``
+        change a published rank: the ranks that changed and the entries since (None when no
+        rank changed, or nothing was published). ``today``: the current ranking, if made."""
+        view = self.tenancy.county(principal, county)
+        span = Period.parse(period)
+        latest = self._register(view.code).latest(RANKING, span.key)
+        if latest is None:
+            return None
+        published = json.loads(self.get(principal, latest["id"]).document)
+        today = today or self.rankings.ranking(principal, county=view.code, period=span.key)
+        changed = changed_ranks(published["townships"], today["townships"])
+        if all(c["published_rank"] == c["rank"] for c in changed):
+            return None
+        return {
+            "publication": latest["id"],
+            "published_at": latest["published_at"],
+            "changed": changed,
+            "entries": entries_since(
+                self.read_model,
+                view.townships,
+                span,
+                position=latest["position"],
+                since="the publication",
+            ),
+        }
+
+
+def _sees(principal: Principal, found: Publication) -> bool:
+    """The county's publications: its people; a township's report: the township's too."""
+    if principal.sees_county(found.county):
+        return True
+    return found.township is not None and principal.sees(
+        township=found.township, county=found.county
+    )
+
+
+def without_fractions(value: Any) -> Any:
+    """``value`` with every float written as fixed-notation text with six decimals."""
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    if isinstance(value, dict):
+        return {k: without_fractions(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_fractions(v) for v in value]
+    return value
