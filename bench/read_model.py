@@ -7,8 +7,9 @@ a. the bare library reading and decoding the whole notification log, page by pag
    read model from position zero over the same log (target: rebuild >= 0.5x the bare rate),
    as it does (a writer process storing the pages) and, for comparison, in one process;
 b. the current ranking of a county of ``--townships`` townships for one year, read from the
-   read model's tallies: p50/p95 over ``--runs`` calls (target p95 < 50 ms); and, for scale,
-   the same ranking as of a past moment, which folds every township's facts;
+   read model's tallies: p50/p95 over ``--runs`` calls (target p95 < 50 ms); the same ranking
+   as of the moment before one late entry per township was recorded (tallies corrected by the
+   facts recorded since; target p95 < 200 ms), and, for scale, as of the log's middle;
 c. the seed township's annual report: figures + document + DOCX (target < 200 ms p95).
 
     python bench/read_model.py [--database sqlite|postgres|both] [--townships N]
@@ -41,6 +42,7 @@ PAGE = 1_000
 REBUILD_RATIO_TARGET = 0.5
 RANKING_P95_TARGET = 0.050
 REPORT_P95_TARGET = 0.200
+AS_OF_P95_TARGET = 0.200
 
 
 def fill(services, townships: int, per_township: int) -> tuple[str, int]:
@@ -108,9 +110,7 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
             f"  ranking, {args.townships + 1} townships, now    p50 {p50 * 1000:7.1f} ms  "
             f"p95 {p95 * 1000:7.1f} ms (target < 50 ms) {verdict(p95 < RANKING_P95_TARGET)}"
         )
-        moment = datetime.now(UTC).isoformat()
-        p50, p95 = quantiles([timed(lambda: ranking(as_of=moment)) for _ in range(3)])
-        rows.append(f"  ranking as of a moment   p50 {p50 * 1000:7.1f} ms  (no target)")
+        rows.extend(as_of_rankings(services, ranking, args))
 
         def report() -> None:
             document = services.reports.report(OPERATOR, township="seed", year=2024)
@@ -125,6 +125,42 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
         return rows
     finally:
         services.close()
+
+
+def as_of_rankings(services, ranking: Callable, args: argparse.Namespace) -> list[str]:
+    """The ranking as of a moment: just before one late entry per township was recorded
+    (the audit question: what did the county know then?), p50/p95 over ``--runs`` calls;
+    and, for scale, as of the middle of the log (half of everything recorded since)."""
+    events = services.app.recorder.max_notification_id()
+    (middle,) = services.app.recorder.select_notifications(start=events // 2, limit=1)
+    halfway = services.app.mapper.to_domain_event(middle).timestamp
+    before = datetime.now(UTC)
+    time.sleep(0.01)
+    late = [
+        {
+            "township": f"t{n:04d}",
+            "type": "dispute_registered",
+            "id": f"LATE-{n}",
+            "occurred_on": "2024-12-30",
+            "source": "other",
+            "category": "late",
+        }
+        for n in range(args.townships)
+    ]
+    services.interchange.import_lines(OPERATOR, [json.dumps(line) for line in late])
+    ranking()  # brings the read model up to date
+    ranking(as_of=before)  # warm
+    p50, p95 = quantiles([timed(lambda: ranking(as_of=before)) for _ in range(args.runs)])
+    rows = [
+        f"  ranking as of a moment, {len(late):,} late entries since  p50 {p50 * 1000:7.1f} ms"
+        f"  p95 {p95 * 1000:7.1f} ms (target < 200 ms) {verdict(p95 < AS_OF_P95_TARGET)}"
+    ]
+    p50, p95 = quantiles([timed(lambda: ranking(as_of=halfway)) for _ in range(5)])
+    rows.append(
+        f"  ranking as of the log's middle (half of it since)  p50 {p50 * 1000:7.1f} ms"
+        f"  p95 {p95 * 1000:7.1f} ms (no target)"
+    )
+    return rows
 
 
 def verdict(passed: bool) -> str:

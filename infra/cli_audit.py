@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from typing import Any
 
 import click
 
+from domain.errors import InvalidField
 from infra.cli import Context, main, refusals
 from services.audit_export import write
 
@@ -96,3 +98,68 @@ def restatement_lines(notice: dict) -> list[str]:
             f" {entry['why']} (at {entry['recorded_at']} by {entry['recorded_by']})"
         )
     return lines
+
+
+@main.command()
+@click.option("--township", "township_code", metavar="CODE")
+@click.option("--county", "county_code", metavar="CODE")
+@click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
+@click.option("--as-of", required=True, metavar="TIME", help="The moment to compare with today.")
+@click.pass_obj
+def diff(
+    obj: Context, township_code: str | None, county_code: str | None, period: str, as_of: str
+) -> None:
+    """A township's figures (--township) or a county's ranking (--county) as of a moment
+    beside today's: what changed, and the entries recorded or retracted since (JSON)."""
+    differences = obj.services.differences
+    with refusals():
+        if county_code is not None:
+            found = differences.ranking_since(
+                obj.principal, county=county_code, period=period, as_of=as_of
+            )
+        elif township_code is not None:
+            found = differences.figures_since(
+                obj.principal, township=township_code, period=period, as_of=as_of
+            )
+        else:
+            raise InvalidField("township", "give a township (--township) or a county (--county)")
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--township", "township_code", required=True, metavar="CODE")
+@click.option("--entry", "entry_id", metavar="ID", help="One entry's events.")
+@click.option("--from", "since", metavar="TIME", help="Everything recorded from then…")
+@click.option("--to", "until", metavar="TIME", help="…up to then (default: now).")
+@click.pass_obj
+def history(
+    obj: Context,
+    township_code: str,
+    entry_id: str | None,
+    since: str | None,
+    until: str | None,
+) -> None:
+    """An entry's events (--entry), or what was recorded in a time window (--from/--to), with
+    late events marked (JSON)."""
+    with refusals():
+        if entry_id is not None:
+            found: Any = obj.services.history.entry(
+                obj.principal, township=township_code, entry_id=entry_id
+            )
+        else:
+            found = obj.services.history.stream(
+                obj.principal, township=township_code, since=since, until=until
+            )
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+
+
+@main.command("audit-log")
+@click.option("--county", "county_code", required=True, metavar="CODE")
+@click.pass_obj
+def audit_log(obj: Context, county_code: str) -> None:
+    """Who looked at what in the county: auditors' exports, verifications, histories and
+    queries as of a moment, oldest first (one a line: when, who, what, of what)."""
+    with refusals():
+        looks = obj.services.trail.looks(obj.principal, county=county_code)
+    for look in looks:
+        click.echo(f"{look['at']}\t{look['actor']}\t{look['action']}\t{look['subject']}")

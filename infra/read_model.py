@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import chain
@@ -315,6 +315,27 @@ class SQLLedgerView:
                 values = {name: values[name] for name in names if name in values}
             found[township].update(values)
         return found
+
+    def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
+        where, params = self._in("township", townships)
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {where}"
+            " AND recorded_at > ? AND entry_occurred_on <= ? ORDER BY position",
+            [*params, stamp(moment), until.isoformat()],
+        )
+        return [_fact(row) for row in rows]
+
+    def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
+        """One query for them all: by township and entry id apart, pairs kept after."""
+        keys = set(keys)
+        townships, township_params = self._in("township", sorted({t for t, _ in keys}))
+        entries, entry_params = self._in("entry_id", sorted({e for _, e in keys}))
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {townships} AND {entries}"
+            " ORDER BY position",
+            [*township_params, *entry_params],
+        )
+        return [fact for fact in map(_fact, rows) if (fact.township, fact.entry_id) in keys]
 
     def tally_periods(self, township: str) -> list[str]:
         rows = self._query("SELECT period FROM ledger_rm_tallies WHERE township = ?", (township,))

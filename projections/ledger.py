@@ -43,6 +43,13 @@ class LedgerView(Protocol):
 
     def entry_facts(self, township: str, entry_id: str) -> list[Fact]: ...
 
+    def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
+        """The townships' facts recorded after ``moment``, of entries of business dates up to
+        ``until``, in log order."""
+
+    def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
+        """Every fact of the entries ``keys`` (township, entry id), in log order."""
+
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:

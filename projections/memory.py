@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from projections.figures import Fact
@@ -66,3 +66,16 @@ class InMemoryLedgerView:
 
     def tally_periods(self, township: str) -> list[str]:
         return [p for t, p in self._tallies if t == township]
+
+    def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
+        found = [
+            f
+            for t in townships
+            for f in self._facts.get(t, [])
+            if f.recorded_at > moment and f.entry_occurred_on <= until
+        ]
+        return sorted(found, key=lambda f: f.position)
+
+    def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
+        found = [f for key in keys for f in self._by_entry.get(key, [])]
+        return sorted(found, key=lambda f: f.position)

@@ -13,6 +13,11 @@
   (services/publications.py)
 - ``audit_export``: a township's or county's events, hashes, links and anchors in one file
   (services/audit_export.py)
+- ``differences``: figures or a ranking as of a moment beside today's, and the entries since
+  (services/differences.py)
+- ``history``: an entry's events, a township's time window, late events marked
+  (services/history.py)
+- ``trail``: what auditors looked at, per county (services/trail.py)
 """
 
 from __future__ import annotations
@@ -24,14 +29,17 @@ from projections.ledger import LedgerView
 from projections.memory import InMemoryLedgerView
 from services.application import LedgerApplication
 from services.audit_export import AuditExport
+from services.differences import Differences
 from services.entries import Entries
 from services.figures import Figures
+from services.history import History
 from services.interchange import Interchange
 from services.publications import Publications
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
 from services.tenancy import Tenancy
+from services.trail import Trail
 from services.verification import Verifier
 
 
@@ -48,6 +56,9 @@ class Services:
     verifier: Verifier
     publications: Publications
     audit_export: AuditExport
+    differences: Differences
+    history: History
+    trail: Trail
 
     def close(self) -> None:
         self.app.close()
@@ -59,10 +70,11 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
     with its read model in ``view`` (in memory when not given)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
+    trail = Trail(app, tenancy)
     entries = Entries(app, tenancy)
     read_model = ReadModel(app, view or InMemoryLedgerView())
-    figures = Figures(tenancy, read_model)
-    rankings = Rankings(app, tenancy, read_model)
+    figures = Figures(tenancy, read_model, trail)
+    rankings = Rankings(app, tenancy, read_model, trail)
     return Services(
         app=app,
         tenancy=tenancy,
@@ -72,7 +84,10 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
         figures=figures,
         rankings=rankings,
         reports=Reports(figures),
-        verifier=Verifier(app, tenancy, read_model),
+        verifier=Verifier(app, tenancy, read_model, trail),
         publications=Publications(app, tenancy, read_model, rankings),
-        audit_export=AuditExport(app, tenancy),
+        audit_export=AuditExport(app, tenancy, trail),
+        differences=Differences(tenancy, read_model, figures, rankings),
+        history=History(tenancy, read_model, trail),
+        trail=trail,
     )

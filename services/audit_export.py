@@ -15,24 +15,29 @@ from domain.moments import stamp
 from services.application import LedgerApplication
 from services.chains import canonical, event_body, sha256
 from services.tenancy import Tenancy
+from services.trail import Trail
 from services.verification import Scan, scan
 
 FORMAT = "township-ledger audit export 1"
 
 
 class AuditExport:
-    def __init__(self, app: LedgerApplication, tenancy: Tenancy) -> None:
+    def __init__(self, app: LedgerApplication, tenancy: Tenancy, trail: Trail) -> None:
         self.app = app
         self.tenancy = tenancy
+        self.trail = trail
 
     def townships(
         self, principal: Principal, *, township: str | None = None, county: str | None = None
     ) -> list[str]:
         """The townships an export covers: one, or a county's (``county`` wins if both)."""
         if county is not None:
-            return sorted(self.tenancy.county(principal, county).townships)
+            view = self.tenancy.county(principal, county)
+            self.trail.note(principal, county=view.code, action="export", subject=view.code)
+            return sorted(view.townships)
         if township is None:
             raise InvalidField("township", "give a township (--township) or a county (--county)")
+        self.trail.note_township(principal, township=township, action="export")
         return [self.tenancy.township(principal, township).code]
 
     def lines(self, townships: list[str]) -> Iterator[dict[str, Any]]:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from domain.moments import stamp
+from domain.errors import InvalidField
+from domain.moments import parse_moment, stamp
 from projections.figures import RETRACTION, ROSTER_TYPES, Fact
 from projections.periods import Period
 from services.read_model import ReadModel
@@ -42,23 +43,28 @@ def entries_since(
             ):
                 continue
             verb = "retracted" if fact.type == RETRACTION else "recorded"
-            found.append(
-                {
-                    "township": township,
-                    "entry_id": fact.entry_id,
-                    "type": fact.type,
-                    "occurred_on": fact.occurred_on.isoformat(),
-                    "recorded_at": stamp(fact.recorded_at),
-                    "recorded_by": fact.actor,
-                    "position": fact.position,
-                    "why": f"{verb} after {since}",
-                }
-            )
+            found.append({**summary(fact), "why": f"{verb} after {since}"})
     return sorted(found, key=lambda e: e["position"])
 
 
-def changed_ranks(then: list[dict], now: list[dict]) -> list[dict[str, Any]]:
-    """The townships whose rank or score differs between two rankings' rows."""
+def summary(fact: Fact) -> dict[str, Any]:
+    """An event as history and differences show it: what, for which day, when, by whom."""
+    return {
+        "township": fact.township,
+        "entry_id": fact.entry_id,
+        "type": fact.type,
+        "occurred_on": fact.occurred_on.isoformat(),
+        "recorded_at": stamp(fact.recorded_at),
+        "recorded_by": fact.actor,
+        "position": fact.position,
+    }
+
+
+def changed_ranks(
+    then: list[dict], now: list[dict], label: str = "published"
+) -> list[dict[str, Any]]:
+    """The townships whose rank or score differs between two rankings' rows (the earlier
+    one's keys prefixed ``label``: ``published_rank``)."""
     before = {row["township"]: row for row in then}
     changed = []
     for row in now:
@@ -68,9 +74,9 @@ def changed_ranks(then: list[dict], now: list[dict]) -> list[dict[str, Any]]:
             changed.append(
                 {
                     "township": row["township"],
-                    "published_rank": old.get("rank"),
+                    f"{label}_rank": old.get("rank"),
                     "rank": row["rank"],
-                    "published_score": old_score,
+                    f"{label}_score": old_score,
                     "score": new_score,
                 }
             )
@@ -82,3 +88,74 @@ def _score(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return f"{value:.6f}"
+
+
+def changed_figures(then: dict[str, Any], now: dict[str, Any], prefix: str = "") -> dict:
+    """The figures whose value differs between two figures documents: name -> then, now."""
+    changed: dict[str, Any] = {}
+    for key, value in now.items():
+        if key in ("as_of", "report", "township", "period"):
+            continue
+        old = then.get(key)
+        if isinstance(value, dict):
+            changed.update(changed_figures(old or {}, value, f"{prefix}{key}."))
+        elif old != value:
+            changed[f"{prefix}{key}"] = {"then": old, "now": value}
+    return changed
+
+
+class Differences:
+    """A township's figures, or a county's ranking, as of a moment beside today's."""
+
+    def __init__(self, tenancy: Any, read_model: ReadModel, figures: Any, rankings: Any) -> None:
+        self.tenancy = tenancy
+        self.read_model = read_model
+        self.figures = figures
+        self.rankings = rankings
+
+    def figures_since(
+        self, principal: Any, *, township: str, period: str, as_of: Any
+    ) -> dict[str, Any]:
+        moment = _moment(as_of)
+        then = self.figures.figures(principal, township=township, period=period, as_of=moment)
+        now = self.figures.figures(principal, township=township, period=period)
+        span = Period.parse(period)
+        return {
+            "township": now["township"],
+            "period": span.key,
+            "as_of": then["as_of"],
+            "now": now["as_of"],
+            "changed": changed_figures(then, now),
+            "entries": entries_since(
+                self.read_model, [now["township"]], span, moment=moment, since=then["as_of"]
+            ),
+        }
+
+    def ranking_since(
+        self, principal: Any, *, county: str, period: str, as_of: Any
+    ) -> dict[str, Any]:
+        moment = _moment(as_of)
+        then = self.rankings.ranking(principal, county=county, period=period, as_of=moment)
+        now = self.rankings.ranking(principal, county=county, period=period)
+        townships = [row["township"] for row in now["townships"]]
+        return {
+            "county": now["county"],
+            "period": now["period"],
+            "as_of": then["as_of"],
+            "now": now["as_of"],
+            "changed": changed_ranks(then["townships"], now["townships"], "then"),
+            "entries": entries_since(
+                self.read_model,
+                townships,
+                Period.parse(now["period"]),
+                moment=moment,
+                since=then["as_of"],
+            ),
+        }
+
+
+def _moment(as_of: Any) -> datetime:
+    moment = parse_moment(as_of)
+    if moment is None:
+        raise InvalidField("as_of", "is required: the moment to compare with today")
+    return moment

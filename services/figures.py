@@ -18,6 +18,7 @@ from projections.figures import EntryState, counts_for, document, figure_sources
 from projections.periods import Period
 from services.read_model import ReadModel
 from services.tenancy import Tenancy, TownshipView
+from services.trail import Trail
 
 
 class FiguresDocument(TypedDict):
@@ -50,9 +51,10 @@ class Snapshot(NamedTuple):
 
 
 class Figures:
-    def __init__(self, tenancy: Tenancy, read_model: ReadModel) -> None:
+    def __init__(self, tenancy: Tenancy, read_model: ReadModel, trail: Trail | None = None) -> None:
         self.tenancy = tenancy
         self.read_model = read_model
+        self.trail = trail  # records auditors' queries as of a moment
 
     def figures(
         self, principal: Principal, *, township: str, period: str, as_of: Any = None
@@ -78,6 +80,9 @@ class Figures:
         place = self.tenancy.township(principal, township)
         span = Period.parse(period)
         moment = parse_moment(as_of) or datetime.now(UTC)
+        if as_of is not None and self.trail is not None:
+            action = f"figures of {span.key} as of {stamp(moment)}"
+            self.trail.note_township(principal, township=place.code, action=action)
         self.read_model.refresh()
         until = None if is_year(span) else span.end
         return Snapshot(

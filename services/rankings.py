@@ -12,12 +12,14 @@ from domain.figure_names import RATES
 from domain.moments import parse_moment, stamp
 from domain.ranking import DEFAULT_INDICATORS, FORMULA, score
 from domain.tenancy import county_uuid
-from projections.figures import counts_for, rate
+from projections.as_of import counts_as_of
+from projections.figures import rate
 from projections.gc import pause_gc
 from projections.periods import Period
 from services.application import LedgerApplication
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
+from services.trail import Trail
 
 
 class RankedTownship(TypedDict):
@@ -43,10 +45,17 @@ class RankingDocument(TypedDict):
 
 
 class Rankings:
-    def __init__(self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel) -> None:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        tenancy: Tenancy,
+        read_model: ReadModel,
+        trail: Trail | None = None,
+    ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
+        self.trail = trail  # records auditors' queries as of a moment
 
     def set_indicators(
         self, principal: Principal, *, county: str, indicators: list[dict]
@@ -73,6 +82,9 @@ class Rankings:
         view = self.tenancy.county(principal, county)
         span = Period.parse(period)
         moment = parse_moment(as_of)
+        if moment is not None and self.trail is not None:
+            action = f"ranking of {span.key} as of {stamp(moment)}"
+            self.trail.note(principal, county=view.code, action=action, subject=view.code)
         self.read_model.refresh()
         indicators = view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
         counts = self._counts(view.townships, span, moment, indicators)
@@ -103,14 +115,11 @@ class Rankings:
         moment: datetime | None,
         indicators: list[dict],
     ) -> dict[str, Counter[str]]:
-        """Each township's counts: the live tallies for now, the entries as they stood for
-        an earlier moment."""
+        """Each township's counts: the live tallies for now; for an earlier moment, the
+        tallies corrected by what was recorded since (projections/as_of.py)."""
         if moment is None:
             return self.read_model.view.tallies(townships, span.key, _figures_of(indicators))
-        return {
-            t: counts_for(self.read_model.entries(t, as_of=moment, until=span.end), span, moment)
-            for t in townships
-        }
+        return counts_as_of(self.read_model.view, townships, span, moment, _figures_of(indicators))
 
 
 def _figures_of(indicators: list[dict]) -> list[str]:

@@ -22,6 +22,7 @@ from services.chains import event_hash, link_hash
 from services.read_model import ReadModel
 from services.replay_check import check_read_model
 from services.tenancy import Tenancy
+from services.trail import Trail
 
 PAGE = 2_000
 EntryKey = tuple[UUID, int]  # an entry's aggregate id and an event's version
@@ -243,10 +244,13 @@ def check_anchors(found: Scan, chains: dict[str, dict[int, str]]) -> int:
 
 
 class Verifier:
-    def __init__(self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel) -> None:
+    def __init__(
+        self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel, trail: Trail
+    ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
+        self.trail = trail
 
     def verify(self, principal: Principal, *, township: str | None = None) -> Verification:
         scope = self._scope(principal, township)
@@ -274,9 +278,14 @@ class Verifier:
 
     def _scope(self, principal: Principal, township: str | None) -> set[str] | None:
         if township is not None:
+            self.trail.note_township(principal, township=township, action="verification")
             return {self.tenancy.township(principal, township).code}
         if principal.county is not None:
-            return set(self.tenancy.county(principal, principal.county).townships)
+            county = self.tenancy.county(principal, principal.county)
+            self.trail.note(
+                principal, county=county.code, action="verification", subject=county.code
+            )
+            return set(county.townships)
         if principal.role is not Role.OPERATOR:
             raise Forbidden("give --township: the ledger is verified township by township")
         return None

@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.test_audit_export import verify_export
 from tests.integration.test_cli import cli, database  # noqa: F401 - the same fixtures
-from tests.support import unique
+from tests.support import PASSWORD, unique
 
 
 @pytest.fixture
@@ -143,3 +143,48 @@ def test_ranking_shows_a_restatement_naming_the_late_entry(cli, township) -> Non
     )
     as_json = json.loads(cli("ranking", "--county", county, "--period", "2024", "--json").stdout)
     assert [e["entry_id"] for e in as_json["restatement"]["entries"]] == ["D-1"]
+
+
+def test_an_auditors_history_and_diff_are_in_the_audit_log(cli, township) -> None:
+    county, code = township
+    auditor = unique("auditor")
+    added = cli("user", "add", auditor, "--role", "auditor", "--county", county, input=PASSWORD)
+    assert added.exit_code == 0, added.output
+    history = cli("history", "--township", code, "--entry", "D-1", as_user=auditor)
+    assert history.exit_code == 0, history.output
+    assert json.loads(history.stdout)["events"][0]["type"] == "dispute_registered"
+    diff = cli(
+        "diff",
+        "--county",
+        county,
+        "--period",
+        "2024",
+        "--as-of",
+        "2020-01-01T00:00:00Z",
+        as_user=auditor,
+    )
+    assert diff.exit_code == 0, diff.output
+    assert [e["entry_id"] for e in json.loads(diff.stdout)["entries"]] == ["D-1"]
+    log = cli("audit-log", "--county", county)
+    assert log.exit_code == 0
+    actions = [row.split("\t")[1:] for row in log.stdout.splitlines()]
+    assert actions == [
+        [auditor, "history of entry D-1", code],
+        [auditor, "ranking of 2024 as of 2020-01-01T00:00:00Z", county],
+    ]
+    refused = cli("record", "{}", as_user=auditor)
+    assert refused.exit_code == 1
+
+
+def test_diff_and_history_name_what_is_missing(cli, township) -> None:
+    county, code = township
+    result = cli("diff", "--period", "2024", "--as-of", "2020-01-01")
+    assert (result.exit_code, result.stderr.strip()) == (
+        1,
+        "error: township: give a township (--township) or a county (--county)",
+    )
+    result = cli("history", "--township", code)
+    assert (result.exit_code, result.stderr.strip()) == (
+        1,
+        "error: from: is required: the start of the time window",
+    )

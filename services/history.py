@@ -1,0 +1,104 @@
+"""History: an entry's events, and a township's stream of everything recorded in a time
+window, each event marked when it was late (docs/audit.md "History")."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from domain.access import Principal
+from domain.errors import InvalidField, NotFound
+from domain.moments import parse_moment, stamp
+from domain.report import ReportSubmission
+from projections.figures import RETRACTION, Fact
+from services.chains import canonical
+from services.differences import summary
+from services.read_model import ReadModel
+from services.tenancy import Tenancy
+from services.trail import Trail
+
+# An event recorded more than this many days after its business date is late: a month, the
+# time a township has to record what happened (and past the monthly figures it belongs to).
+LATE_AFTER_DAYS = 30
+SUBMITTED = ReportSubmission.Submitted.TYPE
+
+
+class History:
+    def __init__(self, tenancy: Tenancy, read_model: ReadModel, trail: Trail) -> None:
+        self.tenancy = tenancy
+        self.read_model = read_model
+        self.trail = trail
+
+    def entry(self, principal: Principal, *, township: str, entry_id: str) -> dict[str, Any]:
+        """Every event of one entry: who recorded what, when, for which day; late ones marked."""
+        code = self.tenancy.township(principal, township).code
+        self.trail.note_township(principal, township=code, action=f"history of entry {entry_id}")
+        self.read_model.refresh()
+        facts = self.read_model.view.entry_facts(code, entry_id)
+        if not facts:
+            raise NotFound(f"no entry {entry_id} in {code}", field="id")
+        submitted = self._submissions(code)
+        return {
+            "township": code,
+            "entry_id": entry_id,
+            "type": facts[0].entry_type,
+            "occurred_on": facts[0].entry_occurred_on.isoformat(),
+            "retracted": any(f.type == RETRACTION for f in facts),
+            "events": [_item(f, submitted) for f in facts],
+        }
+
+    def stream(
+        self, principal: Principal, *, township: str, since: Any, until: Any = None
+    ) -> list[dict[str, Any]]:
+        """Everything recorded for the township from ``since`` up to ``until`` (now)."""
+        code = self.tenancy.township(principal, township).code
+        start = parse_moment(since, field="from")
+        if start is None:
+            raise InvalidField("from", "is required: the start of the time window")
+        end = parse_moment(until, field="to")
+        window = f"{stamp(start)} to {stamp(end) if end else 'now'}"
+        self.trail.note_township(principal, township=code, action=f"history from {window}")
+        self.read_model.refresh()
+        submitted = self._submissions(code)
+        return [
+            _item(f, submitted)
+            for f in self.read_model.view.facts(code, as_of=end)
+            if f.recorded_at >= start
+        ]
+
+    def _submissions(self, township: str) -> dict[int, datetime]:
+        """When each year's report was first submitted."""
+        first: dict[int, datetime] = {}
+        for fact in self.read_model.view.facts(township):
+            if fact.type == SUBMITTED:
+                year = fact.payload["year"]
+                first[year] = min(first.get(year, fact.recorded_at), fact.recorded_at)
+        return first
+
+
+def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[str]:
+    """Why an event is late: recorded long after its business date, or after its year's
+    report was submitted (the report's own events are not late for it)."""
+    reasons = []
+    days = (fact.recorded_at.date() - fact.occurred_on).days
+    if days > LATE_AFTER_DAYS:
+        reasons.append(f"recorded {days} days after its business date")
+    year = fact.entry_occurred_on.year
+    report = submitted.get(year)
+    if (
+        report is not None
+        and fact.recorded_at > report
+        and not fact.entry_type.startswith("report_")
+    ):
+        reasons.append(f"recorded after the {year} report was submitted ({stamp(report)})")
+    return reasons
+
+
+def _item(fact: Fact, submitted: dict[int, datetime]) -> dict[str, Any]:
+    return {
+        **summary(fact),
+        "fields": json.loads(canonical(fact.payload)),  # dates as text, lists as lists
+        "retraction": fact.type == RETRACTION,
+        "late": late_because(fact, submitted),
+    }

@@ -1,0 +1,52 @@
+"""Recording what auditors look at, and listing it for their county (``audit-log``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.access import Principal, Role
+from domain.errors import Conflict
+from domain.moments import stamp
+from domain.trail import AuditTrail, trail_uuid
+from services.application import LedgerApplication
+from services.tenancy import Tenancy
+
+
+class Trail:
+    def __init__(self, app: LedgerApplication, tenancy: Tenancy) -> None:
+        self.app = app
+        self.tenancy = tenancy
+
+    def note(self, principal: Principal, *, county: str, action: str, subject: str) -> None:
+        """Record that an auditor did ``action`` on ``subject`` (others are not recorded)."""
+        if principal.role is not Role.AUDITOR:
+            return
+        for attempt in (1, 2):
+            trail = self._trail(county)
+            trail.look(actor=principal.username, action=action, subject=subject)
+            try:
+                self.app.save(trail)
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise Conflict("the audit trail changed meanwhile; try again") from None
+
+    def note_township(self, principal: Principal, *, township: str, action: str) -> None:
+        if principal.role is Role.AUDITOR:
+            county = self.tenancy.township(principal, township).county
+            self.note(principal, county=county, action=action, subject=township)
+
+    def looks(self, principal: Principal, *, county: str) -> list[dict[str, Any]]:
+        """Who looked at what in the county, oldest first."""
+        code = self.tenancy.county(principal, county).code
+        trail = self._trail(code)
+        return [{**look, "at": stamp(look["at"])} for look in trail.looks]
+
+    def _trail(self, county: str) -> AuditTrail:
+        try:
+            return self.app.repository.get(trail_uuid(county))
+        except AggregateNotFoundError:
+            return AuditTrail(county)
