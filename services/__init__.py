@@ -75,6 +75,8 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
     read_model = ReadModel(app, view or InMemoryLedgerView())
     figures = Figures(tenancy, read_model, trail)
     rankings = Rankings(app, tenancy, read_model, trail)
+    publications = Publications(app, tenancy, read_model, rankings, figures)
+    entries.recorded_hooks.append(publications.on_recorded)
     return Services(
         app=app,
         tenancy=tenancy,
@@ -85,7 +87,7 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
         rankings=rankings,
         reports=Reports(figures),
         verifier=Verifier(app, tenancy, read_model, trail),
-        publications=Publications(app, tenancy, read_model, rankings),
+        publications=publications,
         audit_export=AuditExport(app, tenancy, trail),
         differences=Differences(tenancy, read_model, figures, rankings),
         history=History(tenancy, read_model, trail),

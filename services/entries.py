@@ -123,6 +123,9 @@ class Entries:
     def __init__(self, app: LedgerApplication, tenancy: Tenancy) -> None:
         self.app = app
         self.tenancy = tenancy
+        # Called with (principal, Recorded) after a command is saved (a county officer's
+        # report_accepted publishes the report: services/publications.py).
+        self.recorded_hooks: list[Callable[[Principal, Recorded], None]] = []
 
     def record(
         self,
@@ -147,7 +150,10 @@ class Entries:
                         field="id",
                     ) from None
             else:
-                return replace(result, position=position)
+                done = replace(result, position=position)
+                for hook in self.recorded_hooks:
+                    hook(principal, done)
+                return done
         raise AssertionError("unreachable")
 
     def apply(

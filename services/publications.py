@@ -15,12 +15,16 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.access import Principal
+from domain.entry import entry_uuid
 from domain.errors import LedgerError, NotFound
-from domain.publication import RANKING, Publication, PublicationRegister, register_uuid
+from domain.publication import RANKING, REPORT, Publication, PublicationRegister, register_uuid
+from domain.report import ReportSubmission, latest_narrative
 from projections.periods import Period
 from services.application import LedgerApplication
 from services.chains import canonical, head, sha256
 from services.differences import changed_ranks, entries_since
+from services.entries import RECORDED
+from services.figures import Figures, as_recorded
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
@@ -51,11 +55,13 @@ class Publications:
         tenancy: Tenancy,
         read_model: ReadModel,
         rankings: Rankings,
+        figures: Figures,
     ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
         self.rankings = rankings
+        self.figures = figures
 
     def publish_ranking(self, principal: Principal, *, county: str, period: str) -> Receipt:
         """Freeze the county's ranking for ``period`` as it stands now."""
@@ -76,6 +82,33 @@ class Publications:
             "townships": ranking["townships"],
         }
         return self._publish(principal, RANKING, view.code, None, ranking["period"], document)
+
+    def on_recorded(self, principal: Principal, recorded: Any) -> None:
+        """A report accepted (recorded now, not a repeat) publishes that report."""
+        if recorded.type == ReportSubmission.Accepted.TYPE and recorded.status == RECORDED:
+            submission = self.app.repository.get(entry_uuid(recorded.township, recorded.entry_id))
+            self.publish_report(principal, township=recorded.township, year=submission.year)
+
+    def publish_report(self, principal: Principal, *, township: str, year: int) -> Receipt:
+        """Freeze a township's report for ``year`` as it stands: the year's figures (the
+        report's status included) and the township's own words."""
+        place = self.tenancy.township(principal, township)
+        principal.check_publishes()
+        heads = self._heads([place.code])
+        found = self.figures.snapshot(principal, township=place.code, period=str(year), as_of=None)
+        figures = self.figures.document(found)
+        document = {
+            "publication": REPORT,
+            "county": place.county,
+            "township": place.code,
+            "period": str(year),
+            "position": self.read_model.view.position(),
+            "published_at": figures["as_of"],
+            "chain_heads": {t: {"link": v, "sha256": h} for t, (v, h) in heads.items()},
+            "figures": figures,
+            "narrative": latest_narrative(as_recorded(found.entries), year),
+        }
+        return self._publish(principal, REPORT, place.county, place.code, str(year), document)
 
     def _heads(self, townships: Any) -> dict[str, tuple[int, str]]:
         heads = {t: head(self.app, t) for t in townships}
@@ -101,6 +134,12 @@ class Publications:
         return Receipt(
             str(publication.id), publication.sha256, publication.position, publication.published_at
         )
+
+    def published(self, principal: Principal, *, county: str) -> list[dict[str, Any]]:
+        """The county's publications, oldest first: id, kind, township, period, sha256,
+        position, published_at."""
+        code = self.tenancy.county(principal, county).code
+        return [dict(entry) for entry in self._register(code).entries]
 
     def _register(self, county: str) -> PublicationRegister:
         try:

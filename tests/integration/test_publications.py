@@ -116,3 +116,22 @@ def test_a_truncated_tail_is_caught_by_the_publications_anchor(own_sql_database_
     finally:
         raw.close()
         ledger.close()
+
+
+def test_accepting_a_report_publishes_it(ledger: Services, towns: Towns) -> None:
+    county, a, _ = a_year(towns)
+    place = Place(county, a)
+    towns.record(a, "report_submitted", "R-2024", "2025-01-10", principal=place.head(), year=2024)
+    towns.record(a, "report_accepted", "R-2024", "2025-01-15", principal=place.officer())
+    listed = ledger.publications.published(place.auditor(), county=county)
+    (entry,) = [e for e in listed if e["kind"] == "report"]
+    assert (entry["township"], entry["period"]) == (a, "2024")
+    # The township's head reads the publication of its own report.
+    published = ledger.publications.publication(place.head(), publication_id=entry["id"])
+    document = json.loads(published)
+    assert document["figures"]["report"]["status"] == "accepted"
+    assert document["figures"]["disputes"]["registered"] == 3
+    assert document["figures"]["rates"]["mediation_success"]["value"] == "0.666700"
+    assert set(document["chain_heads"]) == {a}
+    towns.record(a, "dispute_registered", "D-9", "2024-12-01", source="other", category="劳动")
+    assert ledger.publications.publication(place.head(), publication_id=entry["id"]) == published
