@@ -112,6 +112,24 @@ _NEXT_STEPS = (
     "加强法律明白人的培训和管理,定期开展以案说法活动,带动群众学法用法。",
 )
 
+# The seed town's head, in their own words, on what the figures of each theme cannot say.
+_SEED_THEMES = {
+    "study": "镇党委把习近平法治思想列为干部教育的必修课，线上观看法治视频与线下集中研讨"
+    "相结合，干部遇事先想法、办事讲程序的意识明显增强。",
+    "decisions": "每项重大决策都要走完公众参与、专家论证、风险评估和合法性审查等法定程序，"
+    "再经集体讨论决定并依法公开，落实决策责任追究；重大项目实施前先评估风险，从源头上减少矛盾。",
+    "workforce": "调整充实了法治政府建设领导小组和人民调解委员会。蝶湖社区试点建设"
+    "数字化、网格化相结合的智慧社区平台，开设12个功能模块，涵盖智慧物业、法治宣传、纠纷调处等，"
+    "推行“7410”工作法；志愿者全年开展法治宣传76场次。",
+    "enforcement": "落实行政执法公示、执法全过程记录、重大执法决定法制审核“三项制度”，"
+    "由镇司法所和法律顾问承担法制审核；定期走访企业，及时回应涉企诉求，营造良好营商环境。",
+    "publicity_and_disputes": "以“八五”普法为抓手建设法治文化广场，借助节日活动、村晚和"
+    "读书分享会开展普法，各类普法宣传教育全年千余场次；完善“一站式”矛盾纠纷化解平台，"
+    "让群众反映诉求有门、化解矛盾有法。",
+    "leaders_duty": "镇党委书记、镇长带头尊法学法守法用法，定期听取法治建设工作汇报，"
+    "主要负责人亲自部署、分管负责人具体推进、各站所协同落实。",
+}
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -145,6 +163,7 @@ class Plan:
     officers: int
     problems: tuple[str, ...]
     next_steps: tuple[str, ...]
+    themes: Mapping[str, str]  # the head's own paragraph, by theme code of the report's 一、
 
 
 SEED_PLAN = Plan(
@@ -183,6 +202,7 @@ SEED_PLAN = Plan(
     officers=8,
     problems=_PROBLEMS[:3],
     next_steps=_NEXT_STEPS[:3],
+    themes=_SEED_THEMES,
 )
 
 
@@ -444,7 +464,8 @@ def _hotline(y: _Year, plan: Plan) -> None:
 
 
 def _narrative(plan: Plan) -> Line:
-    return {"problems": _numbered(plan.problems), "next_steps": _numbered(plan.next_steps)}
+    words = {"problems": _numbered(plan.problems), "next_steps": _numbered(plan.next_steps)}
+    return {**words, "themes": dict(plan.themes)} if plan.themes else words
 
 
 def _numbered(points: Iterable[str]) -> str:
@@ -512,6 +533,7 @@ def _drawn_plan(rng: random.Random, scale: float) -> Plan:
         officers=max(1, around(s.officers)),
         problems=tuple(rng.sample(_PROBLEMS, 3)),
         next_steps=tuple(rng.sample(_NEXT_STEPS, 3)),
+        themes={},
     )
 
 

@@ -102,7 +102,11 @@ FIELDS = {
     "officer_certified": ({}, {}),
     "report_narrative": (
         {"year": lambda v: type(v) is int, "problems": text, "next_steps": text},
-        {},
+        {
+            "themes": lambda v: (
+                isinstance(v, dict) and set(v) <= THEMES and all(map(text, v.values()))
+            )
+        },
     ),
 }
 FOLLOWS = {
@@ -111,6 +115,14 @@ FOLLOWS = {
     "hotline_case_answered": "hotline_case_received",
 }
 BASE = {"township", "type", "id", "occurred_on"}
+THEMES = {
+    "study",
+    "decisions",
+    "workforce",
+    "enforcement",
+    "publicity_and_disputes",
+    "leaders_duty",
+}
 
 
 def check_line(line, year):
@@ -236,13 +248,17 @@ def test_seed_narrative(seed):
     assert narrative["id"] == "N-2024" and narrative["year"] == 2024
     for part in (narrative["problems"], narrative["next_steps"]):
         assert [point[:2] for point in part.split("\n")] == ["一是", "二是", "三是"]
+    assert set(narrative["themes"]) == THEMES  # the head's own paragraph for every theme
 
 
 @pytest.mark.skipif(not SEED_REPORT.exists(), reason="the seed report is not here")
 def test_narratives_do_not_copy_the_seed_report():
-    report = SEED_REPORT.read_text(encoding="utf-8")
+    full_width = str.maketrans(",;:()", "，；：（）")  # the seed writes some punctuation narrow
+    report = SEED_REPORT.read_text(encoding="utf-8").translate(full_width)
     narratives = of(seed_lines() + township_lines("x", 2024, 0), "report_narrative")
-    for part in [n[key] for n in narratives for key in ("problems", "next_steps")]:
+    parts = [n[key] for n in narratives for key in ("problems", "next_steps")]
+    parts += [text for n in narratives for text in n.get("themes", {}).values()]
+    for part in (p.translate(full_width) for p in parts):
         runs = {part[i : i + 12] for i in range(len(part) - 11)}
         assert not {run for run in runs if run in report}, part
 

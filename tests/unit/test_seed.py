@@ -165,7 +165,11 @@ def test_the_seed_report_reads_in_the_seeds_structure(seed):
         "二、存在的问题",
         "三、下一步打算",
     ]
-    assert len(report.sections[0].subsections) == 5
+    (narrative,) = [line for line in seed_lines() if line["type"] == "report_narrative"]
+    themes = report.sections[0].subsections
+    assert [t.code for t in themes] == list(narrative["themes"])  # every theme, in order
+    for theme in themes:  # the head's own paragraph closes each theme
+        assert theme.paragraphs[-1].text() == narrative["themes"][theme.code]
     assert report.opening.text().startswith("2024年，巩留镇")
     for part in report.sections[1:]:
         assert [p.text()[:2] for p in part.paragraphs] == ["一是", "二是", "三是"]
