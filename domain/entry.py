@@ -30,6 +30,9 @@ Check = Callable[[str, Any], Any]
 class Field:
     check: Check
     optional: bool = False
+    # An optional field's value that means the same as leaving it out (0 people reached, no
+    # laws): given so, the field is stored as not given, and a line is a repeat either way.
+    empty: Any = None
 
 
 def choice_of(*allowed: str) -> Check:
@@ -44,10 +47,24 @@ def entry_uuid(township: str, entry_id: str) -> UUID:
     return uuid5(ENTRY_NAMESPACE, f"{township}\x1f{entry_id}")
 
 
-def line_key(type_: str, occurred_on: date, payload: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What makes two lines the same line (stored lists come back from JSON as lists)."""
-    frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in payload.items()}
+def line_key(
+    type_: str, occurred_on: date, payload: Mapping[str, Any], spec: Mapping[str, Field]
+) -> tuple[Any, ...]:
+    """What makes two lines the same line (stored lists come back from JSON as lists; an
+    optional field stored with its empty value before that counted as not given is not given)."""
+    frozen = {
+        k: None if _empty(spec.get(k), v) else tuple(v) if isinstance(v, list) else v
+        for k, v in payload.items()
+    }
     return (type_, occurred_on, tuple(sorted(frozen.items())))
+
+
+def _empty(field: Field | None, value: Any) -> bool:
+    if field is None or not field.optional or field.empty is None:
+        return False
+    if isinstance(field.empty, tuple):
+        return isinstance(value, list | tuple) and not value
+    return type(value) is type(field.empty) and value == field.empty
 
 
 def check_fields(spec: Mapping[str, Field], given: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,7 +77,8 @@ def check_fields(spec: Mapping[str, Field], given: Mapping[str, Any]) -> dict[st
                 raise InvalidField(name, "is required")
             clean[name] = None
         else:
-            clean[name] = field.check(name, given[name])
+            value = field.check(name, given[name])
+            clean[name] = None if _empty(field, value) else value
     return clean
 
 
@@ -102,7 +120,7 @@ class Entry(Aggregate):
             """Assign state only: this runs again on every replay."""
 
         def line_key(self) -> tuple[Any, ...]:
-            return line_key(self.TYPE, self.occurred_on, self.payload())
+            return line_key(self.TYPE, self.occurred_on, self.payload(), self.FIELDS)
 
     class Recorded(Event, Aggregate.Created):
         def apply(self, aggregate: Any) -> None:
@@ -116,7 +134,7 @@ class Entry(Aggregate):
 
     class Retracted(Event):
         TYPE = "entry_retracted"
-        FIELDS = {"reason": Field(values.text)}
+        FIELDS = {"reason": Field(values.long_text)}
         reason: str
 
         def apply_to(self, aggregate: Any) -> None:
@@ -174,8 +192,8 @@ class Entry(Aggregate):
     @classmethod
     def candidate_key(cls, type_: str, occurred_on: date, fields: Mapping) -> tuple[Any, ...]:
         """The key a line would have once recorded, to recognise a repeat."""
-        clean = check_fields(cls.event_classes()[type_].FIELDS, fields)
-        return line_key(type_, occurred_on, clean)
+        spec = cls.event_classes()[type_].FIELDS
+        return line_key(type_, occurred_on, check_fields(spec, fields), spec)
 
     def is_repeat(self, key: tuple[Any, ...]) -> bool:
         return key in self.lines
@@ -190,11 +208,11 @@ class Entry(Aggregate):
                 "it takes no further events",
                 field="id",
             )
+        if occurred_on < self.occurred_on:
+            raise RuleBroken(
+                f"is before the entry it follows ({self.occurred_on})", field="occurred_on"
+            )
         if type_ != Entry.Retracted.TYPE:
-            if occurred_on < self.occurred_on:
-                raise RuleBroken(
-                    f"is before the entry it follows ({self.occurred_on})", field="occurred_on"
-                )
             self.check_follow_up(type_, occurred_on, clean)
         self.trigger_event(
             event_class,

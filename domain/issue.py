@@ -16,8 +16,8 @@ class Issue(Entry):
         TYPE = "issue_found"
         FIELDS = {
             "category": Field(values.text),
-            "description": Field(values.text),
-            "deadline": Field(values.day),
+            "description": Field(values.long_text),
+            "deadline": Field(values.deadline),
             "inspection": Field(values.entry_id, optional=True),
         }
         category: str

@@ -34,7 +34,7 @@ def theme_texts(field: str, value: Any) -> dict[str, str]:
             raise InvalidField(
                 field, f"no theme {code!r}; the themes are {', '.join(REPORT_THEMES)}"
             )
-    return {code: values.text(f"{field}.{code}", value[code]) for code in value}
+    return {code: values.long_text(f"{field}.{code}", value[code]) for code in value}
 
 
 class ReportNarrative(Entry):
@@ -46,8 +46,8 @@ class ReportNarrative(Entry):
         TYPE = "report_narrative"
         FIELDS = {
             "year": Field(values.year),
-            "problems": Field(values.text),
-            "next_steps": Field(values.text),
+            "problems": Field(values.long_text),
+            "next_steps": Field(values.long_text),
             "themes": Field(theme_texts, optional=True),
         }
         class_version = 2
@@ -80,7 +80,7 @@ class ReportSubmission(Entry):
 
     class Returned(Entry.Event):
         TYPE = "report_returned"
-        FIELDS = {"reason": Field(values.text)}
+        FIELDS = {"reason": Field(values.long_text)}
         reason: str
 
         def apply_to(self, aggregate: ReportSubmission) -> None:

@@ -22,9 +22,9 @@ class Session(Entry):
             "kind": Field(choice_of(*SESSION_KINDS)),
             "title": Field(values.text),
             "attendees": Field(values.count),
-            "laws": Field(values.texts, optional=True),
-            "reached": Field(values.count, optional=True),
-            "materials": Field(values.count, optional=True),
+            "laws": Field(values.texts, optional=True, empty=()),
+            "reached": Field(values.count, optional=True, empty=0),
+            "materials": Field(values.count, optional=True, empty=0),
         }
         kind: str
         title: str

@@ -1,32 +1,100 @@
-"""Checks for the primitive values commands take. Each returns the clean value or raises
-InvalidField naming the field."""
+"""What the ledger accepts: the one definition of its counts, text, ids, codes and dates, used by
+every interface (the command line, imports, and the web pages and API).
+
+Each check returns the clean value or raises InvalidField naming the field. The limits are
+stated for users in docs/interchange.md; they keep every value storable in every supported
+store (PostgreSQL text holds no NUL; UTF-8 holds no lone surrogate; JSON readers hold 64-bit
+integers) and every sum of counts within 64 bits.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import re
+import reprlib
+import unicodedata
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain.errors import InvalidField
 
+# A count no township reaches (people at one session, matters decided at one meeting): a
+# township has at most a few hundred thousand people. Below it, a sum of counts passes 2^63
+# only after some 900 billion entries, so no figure, tally or ranking can overflow a 64-bit
+# integer in either store.
+MAX_COUNT = 10_000_000
+# Short text: a title, a category, a name, a law. Long text: a description, a reason, the
+# problems and next steps of a report (newlines and tabs allowed there).
+MAX_TEXT = 500
+MAX_LONG_TEXT = 10_000
+MAX_ITEMS = 200  # items in one list field (the laws of a session)
+MAX_ID = 128
+MAX_CODE = 64
+# Business dates: from the founding of the People's Republic to a year ahead of today (a
+# deadline: five years ahead), so that a mistyped year (0024, 9999) is refused.
+FIRST_DAY = date(1949, 10, 1)
+AHEAD = timedelta(days=366)
+DEADLINE_AHEAD = timedelta(days=5 * 366)
+
+# Never in an id: control and format characters (zero-width, direction overrides), surrogates,
+# line and paragraph separators, unassigned code points.
+_ID_REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Never in text: control characters (but tabs and newlines in long text), surrogates, line and
+# paragraph separators, and the characters that reorder how text is shown.
+_TEXT_REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_LONG_TEXT_ALLOWED = frozenset("\t\n\r")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+
 
 def count(field: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidField(field, f"must be a whole number, got {value!r}")
+        raise InvalidField(field, f"must be a whole number, got {_shown(value)}")
     if value < 0:
-        raise InvalidField(field, f"must not be negative, got {value}")
+        raise InvalidField(field, f"must not be negative, got {_shown(value)}")
+    if value > MAX_COUNT:
+        raise InvalidField(field, f"must be at most {MAX_COUNT:,}, got {_shown(value)}")
     return value
 
 
 def text(field: str, value: Any) -> str:
+    """Short text on one line, at most ``MAX_TEXT`` characters; surrounding spaces dropped."""
+    return _text(field, value, MAX_TEXT, frozenset())
+
+
+def long_text(field: str, value: Any) -> str:
+    """Text that may span lines, at most ``MAX_LONG_TEXT`` characters."""
+    return _text(field, value, MAX_LONG_TEXT, _LONG_TEXT_ALLOWED)
+
+
+def _text(field: str, value: Any, limit: int, allowed: frozenset[str]) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidField(field, "must be non-empty text")
+    if len(value) > limit:
+        raise InvalidField(field, f"must be at most {limit:,} characters, got {len(value):,}")
+    for position, character in enumerate(value, start=1):
+        if character in allowed:
+            continue
+        if unicodedata.category(character) in _TEXT_REFUSED or character in _BIDI_CONTROLS:
+            raise InvalidField(field, f"must not contain {_named(character)} (at {position})")
     return value.strip()
 
 
+def texts(field: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        raise InvalidField(field, "must be a list of text")
+    if len(value) > MAX_ITEMS:
+        raise InvalidField(field, f"must have at most {MAX_ITEMS} items, got {len(value)}")
+    return tuple(text(field, item) for item in value)
+
+
 def choice(field: str, value: Any, allowed: Collection[str]) -> str:
-    if value not in allowed:
-        raise InvalidField(field, f"must be one of {', '.join(allowed)}; got {value!r}")
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidField(field, f"must be one of {', '.join(allowed)}; got {_shown(value)}")
     return value
 
 
@@ -40,53 +108,107 @@ def choices(field: str, value: Any, allowed: Collection[str]) -> tuple[str, ...]
     return tuple(item for item in allowed if item in value)
 
 
-def texts(field: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple):
-        raise InvalidField(field, "must be a list of text")
-    return tuple(text(field, item) for item in value)
-
-
 def flag(field: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidField(field, f"must be true or false, got {value!r}")
+        raise InvalidField(field, f"must be true or false, got {_shown(value)}")
     return value
 
 
-def day(field: str, value: Any) -> date:
+def day(field: str, value: Any, ahead: timedelta = AHEAD) -> date:
+    """A business date between ``FIRST_DAY`` and ``ahead`` of today."""
+    parsed = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidField(field, f"must be a date written YYYY-MM-DD, got {value!r}")
+        parsed = value
+    elif isinstance(value, str) and _DATE.fullmatch(value):
+        with contextlib.suppress(ValueError):  # 2024-02-30
+            parsed = date.fromisoformat(value)
+    if parsed is None:
+        raise InvalidField(field, f"must be a date written YYYY-MM-DD, got {_shown(value)}")
+    last = date.today() + ahead
+    if not FIRST_DAY <= parsed <= last:
+        raise InvalidField(field, f"must be between {FIRST_DAY} and {last}, got {parsed}")
+    return parsed
+
+
+def deadline(field: str, value: Any) -> date:
+    return day(field, value, DEADLINE_AHEAD)
 
 
 def year(field: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2999:
-        raise InvalidField(field, f"must be a year such as 2024, got {value!r}")
+    last = (date.today() + AHEAD).year
+    if isinstance(value, bool) or not isinstance(value, int) or not FIRST_DAY.year <= value <= last:
+        raise InvalidField(
+            field, f"must be a year from {FIRST_DAY.year} to {last}, got {_shown(value)}"
+        )
     return value
 
 
 def code(field: str, value: Any) -> str:
-    """A short identifier for a county, township or user: letters, digits, '-', '_'."""
+    """A county's, a township's or a user's code: 1-64 lowercase letters, digits, '-', '_' or
+    '.'. Lowercase only, so that two codes never differ only in case. (Codes recorded before
+    this rule stay usable: looking one up checks nothing but its form as stored text.)"""
     if (
         not isinstance(value, str)
-        or not 1 <= len(value) <= 64
-        or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in value)
+        or not 1 <= len(value) <= MAX_CODE
+        or not _CODE_CHARACTERS.issuperset(value)
     ):
-        raise InvalidField(field, f"must be 1-64 letters, digits, '-', '_' or '.'; got {value!r}")
+        raise InvalidField(
+            field,
+            f"must be 1-{MAX_CODE} lowercase letters, digits, '-', '_' or '.'; got {_shown(value)}",
+        )
+    return value
+
+
+def code_text(field: str, value: Any) -> str:
+    """A code as given to look a record up: storable text, no more (see ``code``)."""
+    if not isinstance(value, str) or not 1 <= len(value) <= MAX_CODE or not _plain_id(value):
+        raise InvalidField(field, f"must be a code such as gongliu; got {_shown(value)}")
     return value
 
 
 def entry_id(field: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 128:
-        raise InvalidField(field, "must be non-empty text of at most 128 characters")
+    """An entry's id, chosen by the township: at most ``MAX_ID`` characters, no surrounding
+    spaces, nothing invisible (control, format or direction characters)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
+        raise InvalidField(field, f"must be non-empty text of at most {MAX_ID} characters")
+    if value != value.strip():
+        raise InvalidField(field, "must not begin or end with spaces")
+    if not _plain_id(value):
+        bad = next(c for c in value if not _plain_id(c))
+        raise InvalidField(field, f"must not contain {_named(bad)}")
     return value
+
+
+def _plain_id(value: str) -> bool:
+    return all(
+        c == " " or (unicodedata.category(c) not in _ID_REFUSED and not c.isspace()) for c in value
+    )
 
 
 def no_unknown(fields: Iterable[str], known: Collection[str]) -> None:
     for name in fields:
         if name not in known:
-            raise InvalidField(name, "is not a field of this entry type")
+            raise InvalidField(_shown_name(name), "is not a field of this entry type")
+
+
+def _named(character: str) -> str:
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X}" + (f" {name}" if name else "")
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as an error message quotes it: short, with no character that could not be
+    written to a terminal or a store, and never too deep or too long to write at all."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+    shown = _REPR.repr(value).encode("utf-8", "backslashreplace").decode("utf-8")
+    return shown if len(shown) <= limit else f"{shown[: limit - 1]}…"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _shown_name(name: Any) -> str:
+    return _shown(name, 60).strip("'") if isinstance(name, str) else _shown(name, 60)

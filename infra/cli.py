@@ -7,21 +7,26 @@ Errors go to stderr, one readable line each.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from domain.access import Principal
 from domain.errors import LedgerError
 from infra.settings import Settings, SettingsError
+from infra.view_writer import WriterFailed
 from infra.wiring import open_ledger
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS
 from services import Services
 from services.interchange import ENVELOPE, ImportRejected, dumps, parse_line
+from services.jsonl import file_lines
 
 
 class Context:
@@ -55,14 +60,49 @@ def refusals() -> Iterator[None]:
     except ImportRejected as rejected:
         for error in rejected.errors:
             click.echo(f"error: {error}", err=True)
-        click.echo(f"error: {rejected.message}", err=True)
-        sys.exit(1)
+        fail(rejected.message)
     except (LedgerError, SettingsError) as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        fail(str(error))
+    except (PersistenceError, sqlite3.OperationalError, psycopg.OperationalError) as error:
+        fail(_store_trouble(error))
+    except OSError as error:  # a file to write: a missing folder, a full disk, no right
+        where = f"{error.filename}: " if error.filename else ""
+        fail(f"{where}{error.strerror or error}")
+    except WriterFailed:
+        fail(
+            "the read model could not be brought up to date (its writer process stopped);"
+            " what was stored before is kept: run the command again"
+        )
 
 
-@click.group()
+def fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _store_trouble(error: Exception) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    if "locked" in text or "busy" in text:
+        return "the database is busy: another process held it too long; try again"
+    return f"the database answered: {text}"
+
+
+class LedgerGroup(click.Group):
+    """Every command's errors as one line: the ledger's refusals (exit 1), and, should anything
+    unforeseen go wrong, the kind of error and its message, never a traceback (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            with refusals():
+                return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last resort of the command line
+            message = " ".join(str(error).split())[:300]
+            fail(f"{type(error).__name__}: {message}" if message else type(error).__name__)
+
+
+@click.group(cls=LedgerGroup)
 @click.option("--database", metavar="URL", help="Overrides LEDGER_DATABASE_URL.")
 @click.option(
     "--as",
@@ -162,21 +202,41 @@ def read_password() -> str:
 
 
 @main.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.pass_obj
 def import_(obj: Context, file: Any) -> None:
-    """Import a JSON Lines file: all lines or none."""
+    """Import a JSON Lines file (UTF-8): every line is checked first, and if any is refused,
+    nothing is recorded. A file of more than one transaction (5,000 events or 2 MiB) that is
+    interrupted while recording keeps what it recorded; `imports` lists it until the same
+    file is imported again, which completes it. See docs/interchange.md."""
     with refusals():
         if sys.stderr.isatty():
-            lines = list(file)
+            lines = list(file_lines(file))
             # Every line is checked first; the bar shows the recording that follows.
             with click.progressbar(length=len(lines), label="recording", file=sys.stderr) as bar:
                 result = obj.services.interchange.import_lines(
                     obj.principal, lines, progress=bar.update
                 )
         else:
-            result = obj.services.interchange.import_lines(obj.principal, file)
+            result = obj.services.interchange.import_lines(obj.principal, file_lines(file))
     click.echo(f"{result.recorded} recorded, {result.repeats} already recorded")
+
+
+@main.command("imports")
+@click.pass_obj
+def imports(obj: Context) -> None:
+    """Imports that were interrupted while recording: part of their file is recorded. Import
+    the same file again to complete one."""
+    with refusals():
+        unfinished = obj.services.interchange.unfinished_imports(obj.principal)
+    for item in unfinished:
+        click.echo(
+            f"unfinished: started {item.started_at:%Y-%m-%d %H:%M:%S} UTC by {item.by},"
+            f" {item.lines} lines ({item.events} events) for {', '.join(item.townships)};"
+            f" file SHA-256 {item.digest}"
+        )
+    if not unfinished:
+        click.echo("no unfinished import")
 
 
 @main.command()

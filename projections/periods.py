@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from domain.errors import InvalidField
+from domain.values import FIRST_DAY
 
 _PATTERN = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 
@@ -25,6 +26,8 @@ class Period:
             raise InvalidField("period", f"must be written 2024, 2024-Q1 or 2024-03; got {text!r}")
         year, quarter, month = match.groups()
         y = int(year)
+        if y < FIRST_DAY.year:
+            raise InvalidField("period", f"must be a year from {FIRST_DAY.year}; got {text!r}")
         if quarter:
             first = 3 * (int(quarter) - 1) + 1
             return cls(text, date(y, first, 1), _month_end(y, first + 2))

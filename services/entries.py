@@ -9,17 +9,21 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import values
 from domain.access import Principal
 from domain.catalogue import ALL_TYPES, CREATIONS
 from domain.entry import Entry, entry_uuid
-from domain.errors import Conflict, InvalidField, NotFound, RuleBroken
+from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
 from domain.inspection import Inspection
 from services.application import LedgerApplication
+from services.chains import canonical
 from services.tenancy import Tenancy
 
+Batch = tuple[list[Any], list[StoredEvent]]  # events, and each as it will be stored
+# What a stored event costs a transaction beyond its state: its id, version, topic, row.
+EVENT_OVERHEAD = 200
 RECORDED = "recorded"
 REPEAT = "repeat"
 
@@ -63,7 +67,8 @@ class UnitOfWork:
         self.app = app
         self.optimistic = optimistic
         self.entries: dict[UUID, Entry | None] = {}
-        self.events: list[Any] = []
+        self.events: list[Any] = []  # staged, in the order they were made
+        self.stored: list[StoredEvent] = []  # each of them as it will be stored
         self._keys: dict[tuple[str, str], UUID] = {}
 
     def key(self, township: str, entry_id: str) -> UUID:
@@ -100,22 +105,58 @@ class UnitOfWork:
 
     def changed(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
-        self.events.extend(entry.collect_events())
+        self.stage(entry)
 
-    def save(
-        self, batch_size: int = 0, progress: Callable[[int], None] | None = None
+    def stage(self, aggregate: Any) -> None:
+        events, stored = self.encode(aggregate)
+        self.events.extend(events)
+        self.stored.extend(stored)
+
+    def encode(self, aggregate: Any) -> Batch:
+        """The aggregate's new events, and each encoded as it will be stored (and, for an
+        entry's, as its township's hash chain will hash it): whatever the stores could not hold
+        is refused here, before anything is written."""
+        events = aggregate.collect_events()
+        try:
+            stored = [self.app.mapper.to_stored_event(e) for e in events]
+            for event in events:
+                if isinstance(event, Entry.Event):
+                    canonical(event.plain_payload())
+        except (ValueError, TypeError, OverflowError, RecursionError) as error:
+            raise LedgerError(f"cannot be stored ({type(error).__name__})") from None
+        return events, stored
+
+    def batches(self, max_events: int, max_bytes: int) -> list[Batch]:
+        """The staged events in order, cut into transactions of at most ``max_events`` events
+        and about ``max_bytes`` bytes (a single larger event has a transaction of its own)."""
+        batches: list[Batch] = []
+        size = max_bytes + 1
+        for event, stored in zip(self.events, self.stored, strict=True):
+            weight = len(stored.state) + EVENT_OVERHEAD
+            if size + weight > max_bytes or len(batches[-1][0]) >= max_events:
+                batches.append(([], []))
+                size = 0
+            batches[-1][0].append(event)
+            batches[-1][1].append(stored)
+            size += weight
+        return batches
+
+    def save(self) -> int | None:
+        """Save the staged events in one transaction; returns the last log position written
+        (None when there was nothing to save)."""
+        position = self.write([(self.events, self.stored)]) if self.events else None
+        self.events, self.stored = [], []
+        return position
+
+    def write(
+        self, batches: Iterable[Batch], progress: Callable[[int], None] | None = None
     ) -> int | None:
-        """Save the pending events in the order they were made, in batches if asked;
-        returns the last log position written (None when there was nothing to save)."""
-        size = batch_size or len(self.events) or 1
+        """Write each batch in a transaction of its own, in order."""
         position = None
-        for start in range(0, len(self.events), size):
-            batch = self.events[start : start + size]
-            recordings = self.app.save_events(batch)
-            position = recordings[-1].notification.id if recordings else position
+        for events, stored in batches:
+            position = self.app.save_events(events, stored) or position
             if progress:
-                progress(len(batch))
-        self.events = []
+                progress(len(events))
         return position
 
 
@@ -140,7 +181,9 @@ class Entries:
         """Record one event. A line identical to one already recorded is a repeat, not an error."""
         for attempt in (1, 2):
             uow = UnitOfWork(self.app, optimistic=attempt == 1)
-            result = self.apply(principal, uow, township, type, entry_id, occurred_on, fields)
+            result = self.check_and_stage(
+                principal, uow, township, type, entry_id, occurred_on, fields
+            )
             try:
                 position = uow.save()
             except IntegrityError:
@@ -156,7 +199,7 @@ class Entries:
                 return done
         raise AssertionError("unreachable")
 
-    def apply(
+    def check_and_stage(
         self,
         principal: Principal,
         uow: UnitOfWork,
@@ -166,9 +209,9 @@ class Entries:
         occurred_on: Any,
         fields: Mapping[str, Any],
     ) -> Recorded:
-        """Check one event against every rule and stage it in ``uow``; nothing is saved."""
-        if not isinstance(township, str):
-            raise InvalidField("township", "must be a township code")
+        """Check one event against every rule, encode it as it will be stored, and stage it in
+        ``uow``; nothing is saved."""
+        township = values.code_text("township", township)
         type_ = values.choice("type", type_, ALL_TYPES)
         code = self.tenancy.township(principal, township).code
         principal.check_records(type_)

@@ -5,20 +5,31 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
+from domain import values
 from domain.access import Principal
 from domain.entry import Entry
-from domain.errors import Conflict, LedgerError
+from domain.errors import Conflict, LedgerError, NotFound
+from domain.imports import FileImport, import_uuid
 from projections.gc import pause_gc
 from services.application import LedgerApplication
-from services.entries import RECORDED, Entries, UnitOfWork
+from services.entries import RECORDED, Batch, Entries, UnitOfWork
+from services.jsonl import FileRefused, Reading, parse_line
 from services.tenancy import Tenancy
 
+__all__ = ["parse_line", "Interchange", "ImportRejected", "ImportResult", "dumps"]
+
 ENVELOPE = ("township", "type", "id", "occurred_on")
+# One transaction of an import: PostgreSQL's driver stalls on a transaction of more than about
+# 5 MB, and a long one keeps every other writer of the installation waiting for its end.
 BATCH_EVENTS = 5_000
+BATCH_BYTES = 2 * 2**20
 PAGE = 5_000
 MAX_ERRORS = 100
 
@@ -46,6 +57,16 @@ class ImportRejected(LedgerError):
 
 
 @dataclass(frozen=True)
+class UnfinishedImport:
+    started_at: datetime
+    by: str
+    lines: int
+    events: int
+    digest: str  # SHA-256 of the file's lines
+    townships: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ImportResult:
     lines: int
     recorded: int
@@ -61,35 +82,29 @@ class Interchange:
     def import_lines(
         self,
         principal: Principal,
-        lines: Iterable[str],
+        lines: Iterable[str | bytes],
         *,
         progress: Callable[[int], None] | None = None,
     ) -> ImportResult:
-        """Check every line first; record all of them or none.
+        """Check every line first; then record them all, or none if any is refused.
 
-        The checked events are then written in transactions of ``BATCH_EVENTS``. Should a
-        concurrent writer interrupt that, the earlier batches stay recorded and importing the
-        same file again completes it (recorded lines are repeats).
+        The checked events are written in transactions of at most ``BATCH_EVENTS`` events and
+        about ``BATCH_BYTES`` bytes. An import of more than one transaction is recorded as
+        started with its first and completed with its last (``FileImport``): should it be
+        interrupted, its earlier transactions stay recorded, it is listed by
+        ``unfinished_imports``, and importing the same file again completes it.
         """
-        uow = UnitOfWork(self.app)
-        errors: list[LineError] = []
-        parsed: list[tuple[int, dict[str, Any]]] = []
-        count = 0
         with pause_gc():
-            for count, raw in enumerate(lines, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    parsed.append((count, parse_line(raw)))
-                except LedgerError as error:
-                    errors.append(LineError(count, error.field, error.message))
+            reading, parsed, errors = _read(lines)
+            uow = UnitOfWork(self.app)
             uow.prefetch(_named_entries(uow, (line for _, line in parsed)))
+            townships: set[str] = set()
             recorded = 0
             for number, line in parsed:
                 if len(errors) > MAX_ERRORS:
                     break  # enough to act on; nothing will be recorded anyway
                 try:
-                    result = self.entries.apply(
+                    result = self.entries.check_and_stage(
                         principal,
                         uow,
                         line.get("township"),
@@ -101,19 +116,81 @@ class Interchange:
                 except LedgerError as error:
                     errors.append(LineError(number, error.field, error.message))
                     continue
+                townships.add(result.township)
                 recorded += result.status == RECORDED
             if errors:
                 errors.sort(key=lambda e: e.line)
                 raise ImportRejected(errors[:MAX_ERRORS], truncated=len(errors) > MAX_ERRORS)
+            batches = self._batches(principal, uow, reading, townships)
             try:
-                uow.save(batch_size=BATCH_EVENTS, progress=progress)
+                uow.write(batches, progress=progress)
             except IntegrityError:
                 raise Conflict(
                     "another writer recorded some of the same entries while this file was being"
-                    " imported; the batches before stay recorded: import the same file again to"
-                    " complete it"
+                    " imported; what was recorded before stays recorded: import the same file"
+                    " again to complete it"
                 ) from None
-        return ImportResult(lines=count, recorded=recorded, repeats=len(parsed) - recorded)
+        return ImportResult(lines=reading.lines, recorded=recorded, repeats=len(parsed) - recorded)
+
+    def _batches(
+        self, principal: Principal, uow: UnitOfWork, reading: Reading, townships: set[str]
+    ) -> list[Batch]:
+        """The transactions to write, with the import's start in the first and its completion
+        in the last when it takes more than one, or completes an interrupted one."""
+        batches = uow.batches(BATCH_EVENTS, BATCH_BYTES)
+        marker = self._import(reading.digest)
+        if marker is None and len(batches) > 1:
+            marker = FileImport(
+                digest=reading.digest,
+                lines=reading.lines,
+                events=len(uow.events),
+                actor=principal.username,
+                townships=sorted(townships),
+            )
+            started, encoded = uow.encode(marker)
+            batches[0] = (started + batches[0][0], encoded + batches[0][1])
+        if marker is not None and not marker.completed:
+            marker.complete()
+            completed, encoded = uow.encode(marker)
+            last = batches.pop() if batches else ([], [])
+            batches.append((last[0] + completed, last[1] + encoded))
+        return batches
+
+    def _import(self, digest: str) -> FileImport | None:
+        try:
+            return self.app.repository.get(import_uuid(digest))
+        except AggregateNotFoundError:
+            return None
+
+    def unfinished_imports(self, principal: Principal) -> list[UnfinishedImport]:
+        """Imports started and not completed, of townships the principal sees, oldest first."""
+        topics = [get_topic(FileImport.Started), get_topic(FileImport.Completed)]
+        started: dict[Any, Any] = {}
+        start = 1
+        while True:
+            page = self.app.recorder.select_notifications(start=start, limit=PAGE, topics=topics)
+            for notification in page:
+                event = self.app.mapper.to_domain_event(notification)
+                if isinstance(event, FileImport.Started):
+                    started[event.originator_id] = event
+                else:
+                    started.pop(event.originator_id, None)
+            if len(page) < PAGE:
+                break
+            start = page[-1].id + 1
+        return [
+            UnfinishedImport(e.timestamp, e.actor, e.lines, e.events, e.digest, tuple(e.townships))
+            for e in started.values()
+            if self._sees_all(principal, e.townships)
+        ]
+
+    def _sees_all(self, principal: Principal, townships: Iterable[str]) -> bool:
+        try:
+            for code in townships:
+                self.tenancy.township(principal, code)
+        except NotFound:
+            return False
+        return True
 
     def export(self, principal: Principal, *, township: str) -> Iterator[dict[str, Any]]:
         """The township's events as interchange lines, in the order they were recorded."""
@@ -132,19 +209,30 @@ class Interchange:
 
 def _named_entries(uow: UnitOfWork, lines: Iterable[dict[str, Any]]) -> Iterator[Any]:
     for line in lines:
-        township, entry_id = line.get("township"), line.get("id")
-        if isinstance(township, str) and isinstance(entry_id, str):
-            yield uow.key(township, entry_id)
+        try:
+            township = values.code_text("township", line.get("township"))
+            yield uow.key(township, values.entry_id("id", line.get("id")))
+        except LedgerError:
+            continue  # refused when the line is checked
 
 
-def parse_line(raw: str) -> dict[str, Any]:
-    try:
-        line = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise LedgerError(f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(line, dict):
-        raise LedgerError("must be one JSON object")
-    return line
+def _read(
+    lines: Iterable[str | bytes],
+) -> tuple[Reading, list[tuple[int, dict[str, Any]]], list[LineError]]:
+    """Every line of a file, parsed (the lines refused on their own as errors)."""
+    reading = Reading()
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    errors: list[LineError] = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            text = reading.take(number, raw)
+            if text.strip():
+                parsed.append((number, parse_line(text)))
+        except FileRefused as refused:
+            raise ImportRejected([LineError(refused.line, None, refused.message)]) from None
+        except LedgerError as error:
+            errors.append(LineError(number, error.field, error.message))
+    return reading, parsed, errors
 
 
 def to_line(event: Entry.Event) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from eventsourcing.application import AggregateNotFoundError
 
+from domain import values
 from domain.access import Principal, Role
 from domain.errors import AlreadyExists, InvalidField, NotFound
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
@@ -71,6 +72,7 @@ class Tenancy:
         self, principal: Principal, *, county: str, code: str, name: str
     ) -> TownshipView:
         principal.check_administers()
+        values.code_text("county", county)
         parent = self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
         township = Township.add(county=county, code=code, name=name)
         if self._exists(township.id):
@@ -91,9 +93,10 @@ class Tenancy:
     ) -> UserView:
         principal.check_administers()
         User.check(username=username, role=role, county=county, township=township)
-        if len(password) < 8:
-            raise InvalidField("password", "must have at least 8 characters")
+        if len(password) < 8 or not password.isprintable():
+            raise InvalidField("password", "must have at least 8 printable characters")
         if county is not None:
+            values.code_text("county", county)
             self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
         if township is not None:
             # Whether it exists, not whether the administrator sees inside it (they never do).
@@ -115,6 +118,9 @@ class Tenancy:
 
     def authenticate(self, *, username: str, password: str) -> Principal:
         wrong = NotFound("unknown user or wrong password", field="password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise wrong
+        values.code_text("username", username)
         user = self._get(user_uuid(username), wrong)
         try:
             self.hasher.verify(user.password_hash, password)
@@ -124,6 +130,7 @@ class Tenancy:
 
     def principal(self, *, username: str) -> Principal:
         """The principal of a user, for trusted callers (the command line's ``--as``)."""
+        values.code_text("as", username)
         user = self._get(user_uuid(username), NotFound(f"no user {username}", field="as"))
         return _principal(user)
 
@@ -137,6 +144,7 @@ class Tenancy:
         return view
 
     def county(self, principal: Principal, code: str) -> CountyView:
+        values.code_text("county", code)
         missing = NotFound(f"no county {code}", field="county")
         if not principal.sees_county(code):
             raise missing
@@ -152,6 +160,7 @@ class Tenancy:
 
     def _township(self, code: str) -> TownshipView:
         """The township if it exists (cached: townships are never removed nor moved)."""
+        values.code_text("township", code)
         view = self._townships.get(code)
         if view is None:
             missing = NotFound(f"no township {code}", field="township")

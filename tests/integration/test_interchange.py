@@ -179,10 +179,10 @@ def test_a_writer_racing_an_import_stops_it_with_a_conflict_and_a_rerun_complete
             for n in range(3)
         ]
     )
-    save = UnitOfWork.save
+    write = UnitOfWork.write
 
-    def racing_save(uow, *args, **kwargs):
-        monkeypatch.setattr(UnitOfWork, "save", save)
+    def racing_write(uow, *args, **kwargs):
+        monkeypatch.setattr(UnitOfWork, "write", write)
         services.entries.record(
             OPERATOR,
             township=place.township,
@@ -191,9 +191,9 @@ def test_a_writer_racing_an_import_stops_it_with_a_conflict_and_a_rerun_complete
             occurred_on="2024-02-01",
             fields={},
         )
-        return save(uow, *args, **kwargs)
+        return write(uow, *args, **kwargs)
 
-    monkeypatch.setattr(UnitOfWork, "save", racing_save)
+    monkeypatch.setattr(UnitOfWork, "write", racing_write)
     with pytest.raises(Conflict, match="import the same file again"):
         services.interchange.import_lines(OPERATOR, lines)
     again = services.interchange.import_lines(OPERATOR, lines)

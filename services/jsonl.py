@@ -1,0 +1,134 @@
+"""Reading the lines of the interchange format: bytes to text, text to one JSON object, within
+the limits of docs/interchange.md. Each refusal is a LedgerError a user can act on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from domain.errors import LedgerError
+from domain.values import MAX_LONG_TEXT
+
+# A line holds at most a report's narrative (eight long texts of 10,000 characters, three bytes
+# each in UTF-8) with room to spare; a file at most what one import checks in memory at once.
+MAX_LINE_BYTES = 256 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
+assert MAX_LINE_BYTES > 8 * 3 * MAX_LONG_TEXT
+
+
+class FileRefused(LedgerError):
+    """The file as a whole cannot be read as the interchange format (its encoding, its size):
+    reading stops at ``line``."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class Reading:
+    """The lines of one file as they are read: decoded, bounded, and digested (the same
+    lines are the same import)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.lines = 0
+        self._digest = hashlib.sha256()
+
+    @property
+    def digest(self) -> str:
+        return self._digest.hexdigest()
+
+    def take(self, number: int, raw: str | bytes) -> str:
+        """The line's text; FileRefused when the file cannot be read on, LedgerError when
+        this line alone is refused."""
+        data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+        self.lines = number
+        self.size += len(data)
+        self._digest.update(data if data.endswith(b"\n") else data + b"\n")
+        if self.size > MAX_FILE_BYTES:
+            raise FileRefused(
+                number, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB: split it"
+            )
+        if len(data.rstrip(b"\r\n")) > MAX_LINE_BYTES:
+            raise LedgerError(f"is longer than {MAX_LINE_BYTES // 1024} KiB")
+        if isinstance(raw, str):
+            return raw.removeprefix("\ufeff") if number == 1 else raw
+        return decode(number, raw)
+
+
+def decode(number: int, data: bytes) -> str:
+    if b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(number, "the file looks like UTF-16: save it as UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        try:
+            data.decode("gbk")
+        except UnicodeDecodeError:
+            raise FileRefused(
+                number, f"is not UTF-8 (byte {data[error.start]:#04x} at {error.start + 1})"
+            ) from None
+        raise FileRefused(
+            number, "is not UTF-8; it looks like GBK (GB2312): save the file as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff") if number == 1 else text
+
+
+def file_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """A binary file's lines, none read into memory beyond ``MAX_LINE_BYTES`` (the rest of a
+    longer line is skipped: the line is refused for its size)."""
+    while line := stream.readline(MAX_LINE_BYTES + 3):
+        if len(line) > MAX_LINE_BYTES + 2 and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Duplicate(key)
+        found[key] = value
+    return found
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_line(raw: str) -> dict[str, Any]:
+    """One interchange line as a JSON object (no key twice, no NaN or Infinity)."""
+    if len(raw) > MAX_LINE_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+        raise LedgerError(f"is longer than {MAX_LINE_BYTES // 1024} KiB")
+    try:
+        line = json.loads(raw, object_pairs_hook=_object, parse_constant=_constant)
+    except json.JSONDecodeError as error:
+        raise LedgerError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except _Duplicate as duplicate:
+        raise LedgerError(f"gives the key {_key(duplicate.args[0])} twice") from None
+    except RecursionError:
+        raise LedgerError("not valid here (arrays or objects nested too deeply)") from None
+    except ValueError as error:  # a number of more than 4,300 digits, NaN, Infinity
+        raise LedgerError(f"not valid JSON ({_number_error(error)})") from None
+    if not isinstance(line, dict):
+        raise LedgerError("must be one JSON object")
+    return line
+
+
+def _number_error(error: ValueError) -> str:
+    message = str(error)
+    if "digits" in message:
+        return "a number with too many digits"
+    return message if "JSON number" in message else "a value JSON does not allow"
+
+
+def _key(key: str) -> str:
+    shown = json.dumps(key, ensure_ascii=False)
+    return shown if len(shown) <= 60 else f"{shown[:59]}…"
