@@ -15,6 +15,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
+# PostgreSQL's advisory lock (any fixed number) taken while the event store's tables are made.
+EVENT_STORE_SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2025
 SQLITE_CHUNK = 900  # below SQLite's limit of host parameters in one statement
 POSTGRES_CHUNK = 5_000
 
@@ -46,6 +48,19 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
 
 class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def create_table(self) -> None:
+        """Make the tables, types and functions one process at a time: several processes
+        opening an empty database at once (gunicorn's workers) otherwise clash in
+        PostgreSQL's catalogue ("tuple concurrently updated", a duplicate type)."""
+        with self.datastore.get_connection() as conn:
+            with conn.transaction():  # the session's lock outlives it; no lock timeout
+                conn.execute("SET LOCAL lock_timeout = 0")
+                conn.execute("SELECT pg_advisory_lock(%s)", [EVENT_STORE_SCHEMA_LOCK])
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [EVENT_STORE_SCHEMA_LOCK])
+
     def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
         statement = SQL(
             "SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s)"

@@ -6,22 +6,13 @@ application, so county read models follow one sequence of notifications.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    IntegrityError,
-    InternalError,
-    JSONTranscoder,
-    ProgrammingError,
-    StoredEvent,
-    Transcoding,
-)
+from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
 
 from services.chains import links_for
@@ -38,12 +29,6 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-# Opening the store creates its tables, types and functions; PostgreSQL refuses a process that
-# does so at the same moment as another ("tuple concurrently updated", a duplicate type or table):
-# once the other is done, trying again succeeds.
-OPEN_ATTEMPTS = 5
-
-
 class LedgerApplication(Application[UUID]):
     name = "ledger"
 
@@ -53,16 +38,6 @@ class LedgerApplication(Application[UUID]):
     def construct_env(self, name: str, env: Mapping[str, Any] | None = None) -> Environment:
         # Configuration comes only from the settings passed in (never os.environ here).
         return Environment(name, dict(env or {}))
-
-    def construct_recorder(self) -> ApplicationRecorder:
-        for attempt in range(1, OPEN_ATTEMPTS + 1):
-            try:
-                return super().construct_recorder()
-            except (InternalError, IntegrityError, ProgrammingError):
-                if attempt == OPEN_ATTEMPTS:
-                    raise
-                time.sleep(0.05 * attempt)
-        raise AssertionError("unreachable")
 
     def save_events(
         self, events: Sequence[Any], encoded: Sequence[StoredEvent] | None = None
