@@ -40,8 +40,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from domain.access import Principal
-from infra.demo import bulk_lines
 from infra.settings import event_store_env
+from sample.lines import bulk_lines
 from services import Services, open_services
 
 WARM_UP = 50

@@ -32,10 +32,10 @@ from common import DEFAULT_ADMIN_URL, database_url, load_average, machine, print
 
 from documents.report_docx import render_docx
 from domain.access import Principal
-from infra.demo import bulk_lines, seed_lines
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from projections.runner import PIPELINE_PAGES
+from sample.lines import bulk_lines, seed_lines
 
 OPERATOR = Principal.operator()
 PAGE = 1_000

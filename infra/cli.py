@@ -272,7 +272,7 @@ def export(obj: Context, township_code: str) -> None:
 @click.pass_obj
 def demo(obj: Context) -> None:
     """Load the demo county (idempotent) and print what it holds."""
-    from infra.demo_setup import load_demo
+    from sample.load import load_demo
 
     with refusals():
         summary = load_demo(obj.services, obj.principal)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from domain.access import Principal, Role
-from infra.demo import seed_lines
+from sample.lines import seed_lines
 from services import Services
 
 OPERATOR = Principal.operator()

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from infra.cli import main
-from infra.demo import write_jsonl
 from infra.settings import event_store_env
+from sample.lines import write_jsonl
 from services import open_services
 from tests.support import PASSWORD, alone, seed_year, unique
 

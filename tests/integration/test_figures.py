@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import NotFound
-from infra.demo import seed_lines
 from projections.figures import lookup
+from sample.lines import seed_lines
 from tests.integration.conftest import line, moment
 from tests.support import OPERATOR
 

@@ -25,12 +25,12 @@ import pytest
 
 from domain.entry import Entry
 from infra import read_model
-from infra.demo import seed_lines, township_lines
 from infra.read_model import COLUMNS
 from infra.settings import Settings
 from infra.view_writer import ViewWriter, WriterFailed
 from infra.wiring import open_ledger
 from projections.figures import lookup
+from sample.lines import seed_lines, township_lines
 from services import Services
 from tests.integration.conftest import Towns, import_lines, line, moment
 from tests.support import OPERATOR

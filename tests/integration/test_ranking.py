@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from domain.errors import Forbidden, InvalidField, NotFound
-from infra.demo import township_lines
+from sample.lines import township_lines
 from tests.integration.conftest import line, moment
 from tests.support import OPERATOR
 

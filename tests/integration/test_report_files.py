@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from domain.decision import DECISION_STEPS
 from infra.cli import main
-from infra.demo import seed_lines, township_lines, write_jsonl
 from projections.figures import lookup
+from sample.lines import seed_lines, township_lines, write_jsonl
 from tests.support import FigureSpans, unique
 
 HEADINGS = ("一、工作开展情况", "二、存在的问题", "三、下一步打算")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.demo import (
+from sample.lines import (
     DEMO_COUNTY,
     DEMO_TOWNSHIPS,
     bulk_lines,

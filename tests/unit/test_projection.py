@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from domain.access import Principal
 from domain.figure_names import MOMENT_FIGURES
-from infra.demo import township_lines
 from projections.figures import counts_for, fold
 from projections.periods import Period
+from sample.lines import township_lines
 from services import open_services
 
 OPERATOR = Principal.operator()

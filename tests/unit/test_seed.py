@@ -11,9 +11,9 @@ from typing import NamedTuple
 import pytest
 
 from documents.report_html import render_html
-from infra.demo import seed_lines
 from infra.settings import event_store_env
 from projections.figures import lookup
+from sample.lines import seed_lines
 from services import open_services
 from tests.support import OPERATOR, FigureSpans, unique
 

@@ -7,7 +7,7 @@ from contextlib import suppress
 
 from domain.access import Principal
 from domain.errors import AlreadyExists
-from infra.demo import DEMO_COUNTY, DEMO_TOWNSHIPS, demo_lines
+from sample.lines import DEMO_COUNTY, DEMO_TOWNSHIPS, demo_lines
 from services import Services
 
 DEMO_YEAR = 2024
