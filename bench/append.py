@@ -28,14 +28,13 @@ import argparse
 import cProfile
 import gc
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
-from common import DEFAULT_ADMIN_URL, database_url, load_average, machine, print_machine
+from common import database_url, load_average, start
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
@@ -259,9 +258,7 @@ def arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = arguments()
-    admin_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_ADMIN_URL
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    print_machine(machine(databases, admin_url))
+    databases, admin_url = start(args.database)
     clock = Clock(args.profile)
     table: list[Row] = []
     for database in databases:

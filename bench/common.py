@@ -101,6 +101,15 @@ def machine(databases: list[str], admin_url: str) -> dict[str, str]:
     }
 
 
+def start(choice: str) -> tuple[list[str], str]:
+    """The databases a run covers ("sqlite", "postgres" or "both") and the PostgreSQL admin URL
+    (``BENCH_POSTGRES_URL``); prints the machine it runs on."""
+    admin_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_ADMIN_URL
+    databases = ["sqlite", "postgres"] if choice == "both" else [choice]
+    print_machine(machine(databases, admin_url))
+    return databases, admin_url
+
+
 def print_machine(info: dict[str, str]) -> None:
     for key, value in info.items():
         print(f"{key:>14}: {value}")

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from common import DEFAULT_ADMIN_URL, database_url, load_average, machine, print_machine
+from common import database_url, load_average, start
 
 from documents.report_docx import render_docx
 from domain.access import Principal
@@ -178,9 +177,7 @@ def arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = arguments()
-    admin_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_ADMIN_URL
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    print_machine(machine(databases, admin_url))
+    databases, admin_url = start(args.database)
     for database in databases:
         with database_url(database, admin_url) as url:
             for row in run_database(database, url, args):

@@ -295,8 +295,7 @@ def figures(
             obj.principal, township=township_code, period=period, as_of=as_of
         )
     if as_json:
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        return
+        return _echo_json(doc)
     for name, value in _flatten(doc):
         click.echo(f"{name}\t{value}")
 
@@ -337,8 +336,7 @@ def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_j
             )
     if as_json:
         shown = {**doc, "restatement": notice} if notice else doc
-        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
-        return
+        return _echo_json(shown)
     click.echo(f"{doc['county']} {doc['period']} as of {doc['as_of']}; {doc['formula']}")
     for ind in doc["weights"]:
         click.echo(f"  {ind['figure']} ({ind['direction']} is better) weight {ind['weight']}")
@@ -421,6 +419,10 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
             read_model.follow(stop, interval=interval)
         except KeyboardInterrupt:
             stop.set()
+
+
+def _echo_json(doc: Any) -> None:
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 def _flatten(doc: dict, prefix: str = "") -> list[tuple[str, Any]]:
