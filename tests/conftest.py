@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -20,6 +21,20 @@ from services import Services, open_services
 from tests.support import Place, Tenants
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# The seed town's real report: ../shared/seed beside the checkout (LEDGER_SEED_DIR elsewhere).
+SEED_REPORT = "000_35acf787e928bc26.zh-Hans.txt"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def missing(reason: str) -> None:
+    """What is missing fails the test under CI, where everything must be there; it is
+    skipped elsewhere."""
+    if in_ci():
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,9 +63,22 @@ def _connect() -> tuple[str, psycopg.Connection]:
         f"PostgreSQL not reachable at {' or '.join(_admin_urls())}; "
         f"set LEDGER_TEST_POSTGRES_URL ({'; '.join(failures)})"
     )
-    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
+    missing(reason)
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def seed_report() -> str:
+    """The text of the seed town's real report, found in ``LEDGER_SEED_DIR`` or in
+    ``../shared/seed`` beside the checkout, wherever the checkout sits."""
+    configured = os.environ.get("LEDGER_SEED_DIR")
+    directory = (
+        Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared/seed"
+    )
+    path = directory / SEED_REPORT
+    if not path.is_file():
+        missing(f"the seed report {path} is not there; set LEDGER_SEED_DIR")
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +144,36 @@ def tenants(services: Services) -> Tenants:
 @pytest.fixture
 def place(tenants: Tenants) -> Place:
     return tenants.place()
+
+
+# -- recording as a township clerk ------------------------------------------------------
+
+
+@pytest.fixture
+def clerk(place):
+    return place.clerk()
+
+
+@pytest.fixture
+def record(services, place, clerk):
+    """Record one line in the place's township as its clerk."""
+
+    def record(type_, entry_id, occurred_on="2024-03-05", principal=None, **fields):
+        return services.entries.record(
+            principal or clerk,
+            township=place.township,
+            type=type_,
+            entry_id=entry_id,
+            occurred_on=occurred_on,
+            fields=fields,
+        )
+
+    return record
+
+
+@pytest.fixture
+def history(services, place, clerk):
+    def history(entry_id):
+        return services.entries.entry(clerk, township=place.township, entry_id=entry_id)
+
+    return history

@@ -4,7 +4,6 @@ import json
 import re
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -240,9 +239,6 @@ def test_seed_roster_is_in_place_by_april(seed):
     assert all(line["occurred_on"] < "2024-04-01" for line in seed if line["type"] in roster)
 
 
-SEED_REPORT = Path(__file__).resolve().parents[3] / "shared/seed/000_35acf787e928bc26.zh-Hans.txt"
-
-
 def test_seed_narrative(seed):
     (narrative,) = of(seed, "report_narrative")
     assert narrative["id"] == "N-2024" and narrative["year"] == 2024
@@ -251,10 +247,9 @@ def test_seed_narrative(seed):
     assert set(narrative["themes"]) == THEMES  # the head's own paragraph for every theme
 
 
-@pytest.mark.skipif(not SEED_REPORT.exists(), reason="the seed report is not here")
-def test_narratives_do_not_copy_the_seed_report():
+def test_narratives_do_not_copy_the_seed_report(seed_report):
     full_width = str.maketrans(",;:()", "，；：（）")  # the seed writes some punctuation narrow
-    report = SEED_REPORT.read_text(encoding="utf-8").translate(full_width)
+    report = seed_report.translate(full_width)
     narratives = of(seed_lines() + township_lines("x", 2024, 0), "report_narrative")
     parts = [n[key] for n in narratives for key in ("problems", "next_steps")]
     parts += [text for n in narratives for text in n.get("themes", {}).values()]
