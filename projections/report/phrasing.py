@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from domain.moments import parse_moment
 from projections.report.model import Figure, Paragraph, Part
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
@@ -41,7 +42,7 @@ def number(value: int) -> str:
 def beijing_time(moment: str | datetime) -> str:
     """An ISO moment (``2025-01-15T00:00:00Z``) as 2025年1月15日8时00分（北京时间）."""
     if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        moment = parse_moment(moment, field="as_of")
     if moment.tzinfo is None:
         raise ValueError(f"the moment {moment.isoformat()} has no time zone")
     local = moment.astimezone(BEIJING)
