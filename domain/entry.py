@@ -35,12 +35,32 @@ class Field:
     empty: Any = None
 
 
+@dataclasses.dataclass(frozen=True)
+class OneOf:
+    """A check that a value is one of ``allowed`` (forms offer them as choices)."""
+
+    allowed: tuple[str, ...]
+
+    def __call__(self, field: str, value: Any) -> str:
+        return values.choice(field, value, self.allowed)
+
+
+@dataclasses.dataclass(frozen=True)
+class SomeOf:
+    """A check that a value is a list of distinct values among ``allowed``."""
+
+    allowed: tuple[str, ...]
+
+    def __call__(self, field: str, value: Any) -> tuple[str, ...]:
+        return values.choices(field, value, self.allowed)
+
+
 def choice_of(*allowed: str) -> Check:
-    return lambda field, value: values.choice(field, value, allowed)
+    return OneOf(allowed)
 
 
 def choices_of(*allowed: str) -> Check:
-    return lambda field, value: values.choices(field, value, allowed)
+    return SomeOf(allowed)
 
 
 def entry_uuid(township: str, entry_id: str) -> UUID:

@@ -40,3 +40,7 @@ class Forbidden(LedgerError):
 
 class Conflict(LedgerError):
     """The store changed underneath a command; retrying may succeed."""
+
+
+class Throttled(LedgerError):
+    """Too many attempts in a short time; trying again later may succeed."""

@@ -112,3 +112,16 @@ def _ranked(standings: list[Standing]) -> list[Standing]:
             rank, previous = position, standing.score
         ranked.append(Standing(standing.township, standing.score, standing.indicators, rank))
     return ranked
+
+
+def contributions(standing: Standing) -> dict[str, float | None]:
+    """What each indicator added to a township's score ("why rank 7"): 100 × weight × value
+    / Σ(weight over the indicators with data); None for an indicator without data."""
+    parts = standing.indicators
+    weights = sum(p["weight"] for p in parts.values() if p["scaled"] is not None)
+    return {
+        figure: None
+        if p["scaled"] is None or not weights
+        else round(100 * p["weight"] * p["scaled"] / weights, 2)
+        for figure, p in parts.items()
+    }

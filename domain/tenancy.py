@@ -133,6 +133,9 @@ class User(Aggregate):
         self.password_hash = password_hash
         self.county = county
         self.township = township
+        # Goes up whenever the user's signed-in sessions are ended (a password change): a
+        # session made before carries an older number and is no longer honoured.
+        self.session_version = 0
 
     @staticmethod
     def create_id(username: str, **_: object) -> UUID:
@@ -143,4 +146,6 @@ class User(Aggregate):
 
     @event("PasswordChanged")
     def _change_password_hash(self, password_hash: str) -> None:
+        # Assign state only: this runs again on every replay.
         self.password_hash = password_hash
+        self.session_version += 1

@@ -174,7 +174,7 @@ def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[
     if not (entry.occurred_on in period or in_roster):
         return Counter()
     counts = Counter(contribution(entry))
-    if _is_overdue(entry, as_of):
+    if is_overdue(entry, as_of):
         counts["issues.overdue"] += 1
     return counts
 
@@ -192,7 +192,8 @@ def figure_sources(
     return found
 
 
-def _is_overdue(entry: EntryState, as_of: datetime) -> bool:
+def is_overdue(entry: EntryState, as_of: datetime) -> bool:
+    """An issue still not rectified after its deadline, as of a moment."""
     return (
         entry.type == Issue.Found.TYPE
         and entry.last(Issue.Rectified.TYPE) is None

@@ -18,6 +18,9 @@
 - ``history``: an entry's events, a township's time window, late events marked
   (services/history.py)
 - ``trail``: what auditors looked at, per county (services/trail.py)
+- ``accounts``: signed-in sessions, sign-in throttling, password changes (services/accounts.py)
+- ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
+- ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from dataclasses import dataclass
 
 from projections.ledger import LedgerView
 from projections.memory import InMemoryLedgerView
+from services.accounts import Accounts, AttemptStore, InMemoryAttempts
 from services.application import LedgerApplication
 from services.audit_export import AuditExport
 from services.differences import Differences
+from services.breakdowns import Breakdowns
+from services.browsing import Browsing
 from services.entries import Entries
 from services.figures import Figures
 from services.history import History
@@ -59,15 +65,23 @@ class Services:
     differences: Differences
     history: History
     trail: Trail
+    accounts: Accounts
+    browsing: Browsing
+    breakdowns: Breakdowns
 
     def close(self) -> None:
         self.app.close()
         self.read_model.view.close()
 
 
-def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Services:
+def open_services(
+    env: Mapping[str, str],
+    view: LedgerView | None = None,
+    attempts: AttemptStore | None = None,
+) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
-    with its read model in ``view`` (in memory when not given)."""
+    with its read model in ``view`` (in memory when not given) and failed sign-ins kept in
+    ``attempts`` (this process's memory when not given)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -92,4 +106,7 @@ def open_services(env: Mapping[str, str], view: LedgerView | None = None) -> Ser
         differences=Differences(tenancy, read_model, figures, rankings),
         history=History(tenancy, read_model, trail),
         trail=trail,
+        accounts=Accounts(tenancy, attempts or InMemoryAttempts()),
+        browsing=Browsing(tenancy, read_model),
+        breakdowns=Breakdowns(tenancy, rankings),
     )

@@ -83,7 +83,7 @@ class Figures:
         if as_of is not None and self.trail is not None:
             action = f"figures of {span.key} as of {stamp(moment)}"
             self.trail.note_township(principal, township=place.code, action=action)
-        self.read_model.refresh()
+        self.read_model.before_read()
         until = None if is_year(span) else span.end
         return Snapshot(
             place, span, moment, self.read_model.entries(place.code, as_of=moment, until=until)

@@ -34,7 +34,7 @@ class History:
         """Every event of one entry: who recorded what, when, for which day; late ones marked."""
         code = self.tenancy.township(principal, township).code
         self.trail.note_township(principal, township=code, action=f"history of entry {entry_id}")
-        self.read_model.refresh()
+        self.read_model.before_read()
         facts = self.read_model.view.entry_facts(code, entry_id)
         if not facts:
             raise NotFound(f"no entry {entry_id} in {code}", field="id")
@@ -59,7 +59,7 @@ class History:
         end = parse_moment(until, field="to")
         window = f"{stamp(start)} to {stamp(end) if end else 'now'}"
         self.trail.note_township(principal, township=code, action=f"history from {window}")
-        self.read_model.refresh()
+        self.read_model.before_read()
         submitted = self._submissions(code)
         return [
             _item(f, submitted)

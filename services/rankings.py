@@ -85,7 +85,7 @@ class Rankings:
         if moment is not None and self.trail is not None:
             action = f"ranking of {span.key} as of {stamp(moment)}"
             self.trail.note(principal, county=view.code, action=action, subject=view.code)
-        self.read_model.refresh()
+        self.read_model.before_read()
         indicators = view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
         counts = self._counts(view.townships, span, moment, indicators)
         values = {t: _indicator_values(indicators, counts[t]) for t in view.townships}

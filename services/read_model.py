@@ -26,6 +26,10 @@ class ReadModel:
         self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
         self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
         self._lock = threading.Lock()
+        # True: every query projects what was recorded before it (the command line). False:
+        # a projection worker keeps the read model current and queries only read it; a caller
+        # that wrote waits for its own position first (``wait_for``): the web pages.
+        self.refresh_before_reads = True
 
     def refresh(self) -> int:
         """Project everything recorded so far; returns the position reached."""
@@ -63,6 +67,20 @@ class ReadModel:
             daemon=True,
         ).start()
         return stop
+
+    def before_read(self) -> None:
+        """What every query does first: project what was recorded so far, unless a worker
+        keeps the read model current (``refresh_before_reads`` False)."""
+        if self.refresh_before_reads:
+            self.refresh()
+
+    def recorded_position(self) -> int:
+        """The position of the last event recorded in the log."""
+        return self.app.recorder.max_notification_id() or 0
+
+    def lag(self) -> tuple[int, int]:
+        """(the position the read model has projected, the last position recorded)."""
+        return self.view.position(), self.recorded_position()
 
     def wait_for(self, position: int, *, timeout: float = 5.0) -> bool:
         """Read-your-writes: wait until a worker has projected ``position``."""

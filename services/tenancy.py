@@ -12,7 +12,8 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain import values
 from domain.access import Principal, Role
-from domain.errors import AlreadyExists, InvalidField, NotFound
+from domain.errors import AlreadyExists, NotFound
+from domain.signin import check_password
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
 from services.application import LedgerApplication
 
@@ -93,8 +94,7 @@ class Tenancy:
     ) -> UserView:
         principal.check_administers()
         User.check(username=username, role=role, county=county, township=township)
-        if len(password) < 8 or not password.isprintable():
-            raise InvalidField("password", "must have at least 8 printable characters")
+        check_password("password", password)
         if county is not None:
             values.code_text("county", county)
             self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
@@ -126,13 +126,13 @@ class Tenancy:
             self.hasher.verify(user.password_hash, password)
         except VerificationError:
             raise wrong from None
-        return _principal(user)
+        return principal_of(user)
 
     def principal(self, *, username: str) -> Principal:
         """The principal of a user, for trusted callers (the command line's ``--as``)."""
         values.code_text("as", username)
         user = self._get(user_uuid(username), NotFound(f"no user {username}", field="as"))
-        return _principal(user)
+        return principal_of(user)
 
     # -- what a principal sees --------------------------------------------------------------
 
@@ -190,7 +190,7 @@ def _county_view(county: County) -> CountyView:
     )
 
 
-def _principal(user: User) -> Principal:
+def principal_of(user: User) -> Principal:
     return Principal(
         username=user.username, role=Role(user.role), county=user.county, township=user.township
     )

@@ -1,0 +1,106 @@
+"""Signed-in sessions: sign-in held back after repeated failures, a session honoured only
+while the user's session number is unchanged, and password changes that end the others."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from argon2.exceptions import VerificationError
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.access import Principal
+from domain.errors import InvalidField, NotFound
+from domain.signin import check_not_throttled, check_password, throttle_keys, window_start
+from domain.tenancy import User, user_uuid
+from services.tenancy import Tenancy, principal_of
+
+
+class AttemptStore(Protocol):
+    """Failed sign-ins, shared by every process serving the installation."""
+
+    def failures(self, keys: list[str], since: datetime) -> dict[str, int]: ...
+
+    def record_failure(self, keys: list[str], at: datetime) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class InMemoryAttempts:
+    """One process's failures (tests, and the command line)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
+        with self._lock:
+            return {k: sum(1 for at in self._seen.get(k, ()) if at >= since) for k in keys}
+
+    def record_failure(self, keys: list[str], at: datetime) -> None:
+        with self._lock:
+            for key in keys:
+                self._seen.setdefault(key, []).append(at)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._seen.pop(key, None)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    principal: Principal
+    session_version: int
+
+
+class Accounts:
+    def __init__(
+        self,
+        tenancy: Tenancy,
+        attempts: AttemptStore,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.tenancy = tenancy
+        self.attempts = attempts
+        self.clock = clock
+
+    def sign_in(self, *, username: str, password: str, client: str) -> SignedIn:
+        """The user's principal and session number; refused without saying which of the
+        name or the password was wrong, and held back after repeated failures."""
+        allowed = throttle_keys(username, client)
+        now = self.clock()
+        check_not_throttled(self.attempts.failures(list(allowed), window_start(now)), allowed)
+        try:
+            principal = self.tenancy.authenticate(username=username, password=password)
+        except NotFound:
+            self.attempts.record_failure(list(allowed), now)
+            raise
+        self.attempts.clear(f"user:{username}")
+        return SignedIn(principal, self._user(username).session_version)
+
+    def session(self, *, username: str, version: int) -> Principal | None:
+        """The principal of a session, or None when the user's sessions were ended since."""
+        try:
+            user = self._user(username)
+        except AggregateNotFoundError:
+            return None
+        return principal_of(user) if user.session_version == version else None
+
+    def change_password(self, principal: Principal, *, current: str, new: str) -> int:
+        """Change the signed-in user's password; every session of theirs ends. Returns the
+        new session number (the session that changed it carries on with it)."""
+        user = self._user(principal.username)
+        try:
+            self.tenancy.hasher.verify(user.password_hash, current)
+        except VerificationError:
+            raise InvalidField("current_password", "is not your current password") from None
+        check_password("new_password", new)
+        user.change_password_hash(self.tenancy.hasher.hash(new))
+        self.tenancy.app.save(user)
+        return user.session_version
+
+    def _user(self, username: str) -> User:
+        return self.tenancy.app.repository.get(user_uuid(username))

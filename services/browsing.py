@@ -1,0 +1,91 @@
+"""A township's entries as lists: filtered, paged, and its open issues, from the read model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from domain import values
+from domain.access import Principal
+from domain.catalogue import CREATIONS
+from domain.errors import InvalidField
+from projections.entries import EntrySummary, Filters, select
+from services.read_model import ReadModel
+from services.tenancy import Tenancy
+
+MAX_PAGE = 200
+LOOK_BACK = 10  # years
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    items: tuple[EntrySummary, ...]
+    total: int
+    next_cursor: str | None  # give it back as ``cursor`` for the next page
+
+
+class Browsing:
+    def __init__(self, tenancy: Tenancy, read_model: ReadModel) -> None:
+        self.tenancy = tenancy
+        self.read_model = read_model
+
+    def entries(
+        self,
+        principal: Principal,
+        *,
+        township: str,
+        type: str | None = None,  # noqa: A002 - the interchange format's own name
+        since: str | None = None,
+        until: str | None = None,
+        open: bool | None = None,  # noqa: A002
+        cursor: str | None = None,
+        limit: int = 25,
+    ) -> EntryPage:
+        filters = Filters(
+            type=values.choice("type", type, tuple(CREATIONS)) if type else None,
+            since=values.day("from", since) if since else None,
+            until=values.day("to", until) if until else None,
+            open=open,
+        )
+        start = _offset(cursor)
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidField("limit", f"must be between 1 and {MAX_PAGE}")
+        kept = self._select(principal, township, filters)
+        end = start + limit
+        return EntryPage(tuple(kept[start:end]), len(kept), str(end) if end < len(kept) else None)
+
+    def open_issues(self, principal: Principal, *, township: str) -> list[EntrySummary]:
+        """Issues not yet rectified, those past their deadline first."""
+        kept = self._select(principal, township, Filters(type="issue_found", open=True))
+        return sorted(kept, key=lambda s: (not s.overdue, s.deadline or ""))
+
+    def latest_year(
+        self, principal: Principal, *, township: str | None = None, county: str | None = None
+    ) -> int:
+        """The latest year, of the last ``LOOK_BACK``, in which the township (or any township
+        of the county) has counted anything: what its pages open on. This year when none."""
+        if township is not None:
+            codes: tuple[str, ...] = (self.tenancy.township(principal, township).code,)
+        else:
+            codes = self.tenancy.county(principal, county or "").townships
+        self.read_model.before_read()
+        this_year = datetime.now(UTC).year
+        for year in range(this_year, this_year - LOOK_BACK, -1):
+            tallies = self.read_model.view.tallies(codes, str(year))
+            if any(+counts for counts in tallies.values()):
+                return year
+        return this_year
+
+    def _select(self, principal: Principal, township: str, filters: Filters) -> list:
+        code = self.tenancy.township(principal, township).code
+        self.read_model.before_read()
+        now = datetime.now(UTC)
+        return select(self.read_model.entries(code, as_of=now), filters, now)
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    if not cursor.isdigit():
+        raise InvalidField("cursor", "is not a cursor this list gave")
+    return int(cursor)
