@@ -277,7 +277,8 @@ def demo(obj: Context) -> None:
         click.echo(line)
 
 
-# The reporting and audit commands live in their own modules; importing them registers them
-# on ``main``.
+# The reporting, audit and serving commands live in their own modules; importing them registers
+# them on ``main``.
 import infra.cli_audit  # noqa: E402, F401
 import infra.cli_reporting  # noqa: E402, F401
+import infra.cli_serve  # noqa: E402, F401

@@ -18,14 +18,25 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # The web: the key that signs session cookies (every worker must share it), cookies sent
+    # only over HTTPS (behind TLS), Redis for sign-in throttling (else the database), Sentry.
+    secret_key: str | None = None
+    secure_cookies: bool = False
+    redis_url: str | None = None
+    sentry_dsn: str | None = None
 
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **overrides: str | None
     ) -> Settings:
         environ = os.environ if environ is None else environ
-        values = {
+        values: dict = {
             "database_url": environ.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            "secret_key": environ.get("LEDGER_SECRET_KEY") or None,
+            "secure_cookies": environ.get("LEDGER_SECURE_COOKIES", "").lower()
+            in ("1", "true", "yes"),
+            "redis_url": environ.get("LEDGER_REDIS_URL") or None,
+            "sentry_dsn": environ.get("SENTRY_DSN") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

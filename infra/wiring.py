@@ -7,17 +7,20 @@ import time
 
 from infra.read_model import open_view
 from infra.settings import Settings
+from infra.throttle import open_attempts
 from services import Services, open_services
 
 WAL_ATTEMPTS = 100
 
 
-def open_ledger(settings: Settings) -> Services:
-    """Open the event store (creating its tables if need be) and the read model beside it."""
+def open_ledger(settings: Settings, *, shared_attempts: bool = False) -> Services:
+    """Open the event store (creating its tables if need be) and the read model beside it;
+    with ``shared_attempts``, failed sign-ins kept where every process sees them."""
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])
-    return open_services(env, view=open_view(env))
+    attempts = open_attempts(settings) if shared_attempts else None
+    return open_services(env, view=open_view(env), attempts=attempts)
 
 
 def use_wal(path: str) -> None:

@@ -72,3 +72,12 @@ def load_demo(services: Services, principal: Principal) -> list[str]:
 def _ignore_existing(command, *args, **kwargs) -> None:
     with suppress(AlreadyExists):
         command(*args, **kwargs)
+
+
+def demo_logins(url: str) -> list[str]:
+    """Where to log in to the demo, and as whom."""
+    lines = [f"log in at {url}/login with the password {DEMO_PASSWORD!r} as:"]
+    for username, role, scope in DEMO_USERS:
+        where = scope.get("township") or scope.get("county") or "the installation"
+        lines.append(f"  {username:<8} {role} ({where})")
+    return lines

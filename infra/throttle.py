@@ -1,0 +1,108 @@
+"""Failed sign-ins kept where every worker process sees them: Redis when configured, else a
+table in the ledger's database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from infra.settings import Settings
+
+TABLE = "ledger_signin_failures"
+SCHEMA = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT NOT NULL, at TEXT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} (key, at)",
+)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class SQLAttempts:
+    def __init__(self, connect: Callable[[], Any], mark: str) -> None:
+        self._connect = connect
+        self._mark = mark
+        self._run(SCHEMA)
+
+    def _run(self, statements, params=()) -> list[tuple]:
+        with closing(self._connect()) as connection:
+            rows: list[tuple] = []
+            with connection:  # one transaction, committed at the end
+                cursor = connection.cursor()
+                for statement in statements:
+                    cursor.execute(statement.replace("?", self._mark), params)
+                    if cursor.description:
+                        rows = cursor.fetchall()
+            return rows
+
+    def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
+        found = {}
+        for key in keys:
+            statement = f"SELECT COUNT(*) FROM {TABLE} WHERE key = ? AND at >= ?"
+            found[key] = self._run([statement], (key, _stamp(since)))[0][0]
+        return found
+
+    def record_failure(self, keys: list[str], at: datetime) -> None:
+        for key in keys:
+            self._run([f"INSERT INTO {TABLE} (key, at) VALUES (?, ?)"], (key, _stamp(at)))
+
+    def clear(self, key: str) -> None:
+        self._run([f"DELETE FROM {TABLE} WHERE key = ?"], (key,))
+
+
+class RedisAttempts:
+    """Each key a sorted set of failure times (seconds), expiring a day after its last."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
+        low = since.timestamp()
+        return {k: int(self._redis.zcount(f"ledger:signin:{k}", low, "+inf")) for k in keys}
+
+    def record_failure(self, keys: list[str], at: datetime) -> None:
+        with self._redis.pipeline() as pipe:
+            for key in keys:
+                name = f"ledger:signin:{key}"
+                pipe.zadd(name, {f"{at.timestamp()}": at.timestamp()})
+                pipe.expire(name, 86_400)
+            pipe.execute()
+
+    def clear(self, key: str) -> None:
+        self._redis.delete(f"ledger:signin:{key}")
+
+
+def open_attempts(settings: Settings) -> Any:
+    """The shared store of failed sign-ins (creating its table when it is the database's)."""
+    if settings.redis_url:
+        return RedisAttempts(settings.redis_url)
+    env = settings.event_store_env()
+    module = env["PERSISTENCE_MODULE"]
+    if module == "eventsourcing.sqlite":
+        path = env["SQLITE_DBNAME"]
+        uri = path.startswith("file:")
+        return SQLAttempts(lambda: sqlite3.connect(path, timeout=30, uri=uri), "?")
+    if module == "eventsourcing.postgres":
+        options = f"-c search_path={env['POSTGRES_SCHEMA']}" if "POSTGRES_SCHEMA" in env else ""
+        return SQLAttempts(
+            lambda: psycopg.connect(
+                dbname=env["POSTGRES_DBNAME"],
+                host=env["POSTGRES_HOST"],
+                port=env["POSTGRES_PORT"],
+                user=env["POSTGRES_USER"],
+                password=env["POSTGRES_PASSWORD"],
+                options=options,
+            ),
+            "%s",
+        )
+    from services.accounts import InMemoryAttempts
+
+    return InMemoryAttempts()
