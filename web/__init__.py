@@ -1,0 +1,37 @@
+"""The web pages: an application factory, a short list of ``register_*`` steps."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services import Services
+from web.config import WebConfig
+
+
+def create_app(services: Services, config: WebConfig) -> Flask:
+    from web import (
+        accounts,
+        audit,
+        county,
+        errors,
+        health,
+        i18n,
+        labels,
+        security,
+        township,
+        township_files,  # noqa: F401 - its routes join the township blueprint
+    )
+
+    app = Flask(__name__)
+    app.config.update(config.flask())
+    app.extensions["ledger"] = services
+    app.extensions["ledger.config"] = config
+    security.register_security(app)
+    labels.register_labels(app)
+    i18n.register_i18n(app)
+    accounts.register_accounts(app)
+    errors.register_errors(app)
+    health.register_health(app)
+    for blueprint in (accounts.bp, township.bp, county.bp, audit.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,133 @@
+"""Signing in and out, changing one's password, and where each role starts."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import sentry_sdk
+from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+
+from web.errors import form_page
+from web.ledger import catch_up_to_own_writes, principal, services
+
+bp = Blueprint("accounts", __name__)
+
+START = {
+    "clerk": "township.dashboard",
+    "head": "township.dashboard",
+    "county_officer": "county.ranking",
+    "auditor": "audit.index",
+    "admin": "accounts.password",
+}
+
+
+class SignedInUser:
+    """Flask-Login's user: a principal and the session number it signed in with."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, principal, version: int) -> None:
+        self.principal = principal
+        self.version = version
+
+    def get_id(self) -> str:
+        return f"{self.version}:{self.principal.username}"
+
+
+def load_user(user_id: str) -> SignedInUser | None:
+    version, _, username = user_id.partition(":")
+    if not version.isdigit():
+        return None
+    found = services().accounts.session(username=username, version=int(version))
+    return None if found is None else SignedInUser(found, int(version))
+
+
+def register_accounts(app: Flask) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "accounts.login"
+    manager.login_message = None
+    manager.session_protection = "basic"
+    manager.user_loader(load_user)
+
+    @app.before_request
+    def signed_in_user() -> None:
+        if not current_user.is_authenticated:
+            return
+        who = principal()
+        # Sentry's tags (when it is on): the role and the tenant, nothing personal.
+        sentry_sdk.set_tag("role", who.role.value)
+        sentry_sdk.set_tag("tenant", who.township or who.county or "installation")
+        if request.method == "GET":
+            catch_up_to_own_writes()
+
+    @app.context_processor
+    def who() -> dict:
+        signed_in = current_user.is_authenticated
+        return {"me": principal() if signed_in else None}
+
+
+def roles(*allowed: str):
+    """Pages of an area answer 403 to a signed-in role that has no business there."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if principal().role.value not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for(START[principal().role.value]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("login.html")
+    form_page("login.html")
+    signed = services().accounts.sign_in(
+        username=request.form.get("username", ""),
+        password=request.form.get("password", ""),
+        client=request.remote_addr or "unknown",
+    )
+    login_user(SignedInUser(signed.principal, signed.session_version))
+    return redirect(url_for(START[signed.principal.role.value]))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    if request.method == "GET":
+        return render_template("password.html")
+    form_page("password.html")
+    if request.form.get("new_password") != request.form.get("confirm_password"):
+        return render_template(
+            "password.html", errors={"confirm_password": _("两次输入的新密码不一致")}
+        ), 400
+    version = services().accounts.change_password(
+        principal(),
+        current=request.form.get("current_password", ""),
+        new=request.form.get("new_password", ""),
+    )
+    login_user(SignedInUser(principal(), version))
+    return render_template("password.html", done=True)

@@ -1,0 +1,146 @@
+"""The county office's pages: the ranking and why, charts, indicators, reports to answer,
+and the spreadsheet of it all. The county is always the signed-in officer's own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from services.catalogue import rankable_figures
+from web import workbooks
+from web.accounts import roles
+from web.errors import form_page
+from web.ledger import principal, services, wrote
+
+bp = Blueprint("county", __name__, url_prefix="/county")
+ROLES = ("county_officer",)
+
+
+def here() -> str:
+    return principal().county
+
+
+def chosen_period() -> str:
+    given = request.args.get("period")
+    return given or str(services().browsing.latest_year(principal(), county=here()))
+
+
+@bp.get("/")
+@roles(*ROLES)
+def ranking():
+    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
+    county = services().tenancy.county(principal(), here())
+    return render_template("county/ranking.html", ranking=doc, county=county)
+
+
+@bp.get("/townships/<code>")
+@roles(*ROLES)
+def township(code: str):
+    found = services().breakdowns.breakdown(
+        principal(), county=here(), township=code, period=chosen_period()
+    )
+    return render_template("county/township.html", breakdown=found)
+
+
+@bp.get("/charts/scores.json")
+@roles(*ROLES)
+def scores_chart():
+    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
+    rows = doc["townships"]
+    return jsonify(
+        period=doc["period"],
+        townships=[r["name"] for r in rows],
+        scores=[r["score"] for r in rows],
+    )
+
+
+@bp.get("/charts/trend/<code>.json")
+@roles(*ROLES)
+def trend_chart(code: str):
+    year = int(chosen_period()[:4]) if chosen_period()[:4].isdigit() else 0
+    quarters = services().breakdowns.trend(principal(), county=here(), township=code, year=year)
+    return jsonify(
+        periods=[q["period"] for q in quarters],
+        scores=[q["score"] for q in quarters],
+        ranks=[q["rank"] for q in quarters],
+    )
+
+
+@bp.route("/indicators", methods=["GET", "POST"])
+@roles(*ROLES)
+def indicators():
+    county = services().tenancy.county(principal(), here())
+    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
+    context = {"figures": rankable_figures(), "current": {w["figure"]: w for w in doc["weights"]}}
+    if request.method == "GET":
+        return render_template("county/indicators.html", county=county, **context)
+    form_page("county/indicators.html", county=county, **context)
+    chosen = [
+        {
+            "figure": figure,
+            "direction": request.form.get(f"direction:{figure}", "higher"),
+            "weight": _number(request.form.get(f"weight:{figure}", "")),
+        }
+        for figure in rankable_figures()
+        if request.form.get(f"use:{figure}")
+    ]
+    services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
+    return redirect(url_for("county.ranking"))
+
+
+@bp.get("/reports")
+@roles(*ROLES)
+def reports():
+    year = chosen_period()[:4]
+    county = services().tenancy.county(principal(), here())
+    rows = [
+        (
+            services().tenancy.township(principal(), code),
+            services().figures.figures(principal(), township=code, period=year)["report"],
+        )
+        for code in county.townships
+    ]
+    return render_template("county/reports.html", rows=rows, year=year)
+
+
+@bp.post("/reports/answer")
+@roles(*ROLES)
+def answer():
+    form = request.form
+    accept = form.get("answer") == "accept"
+    fields = {} if accept else {"reason": form.get("reason", "").strip() or None}
+    result = services().entries.record(
+        principal(),
+        township=form.get("township", ""),
+        type="report_accepted" if accept else "report_returned",
+        entry_id=form.get("submission", ""),
+        occurred_on=form.get("occurred_on") or date.today().isoformat(),
+        fields=fields,
+    )
+    wrote(result.position)
+    return redirect(url_for("county.reports", period=form.get("year", "")))
+
+
+def _number(text: str):
+    """A weight as typed: a number when it reads as one (else the ledger names the field)."""
+    cleaned = text.strip()
+    if cleaned.replace(".", "", 1).isdigit():
+        return float(cleaned) if "." in cleaned else int(cleaned)
+    return cleaned
+
+
+@bp.get("/ranking.xlsx")
+@roles(*ROLES)
+def workbook():
+    period = chosen_period()
+    doc = services().rankings.ranking(principal(), county=here(), period=period)
+    figures = [
+        services().figures.figures(principal(), township=row["township"], period=period)
+        for row in doc["townships"]
+    ]
+    return Response(
+        workbooks.ranking_workbook(doc, figures),
+        mimetype=workbooks.XLSX,
+        headers={"Content-Disposition": f"attachment; filename={here()}-{period}-ranking.xlsx"},
+    )

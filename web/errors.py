@@ -1,0 +1,76 @@
+"""The one place errors become answers: a refusal of the ledger is shown beside the field of
+the form that caused it (or as a page), with the status DOMAIN.md gives it; never a 500 for
+bad input."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import Conflict, Forbidden, LedgerError, NotFound, Throttled
+from services.interchange import ImportRejected
+
+STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Throttled, 429))
+
+
+def status_of(error: LedgerError) -> int:
+    for kind, status in STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def titles() -> dict[int, str]:
+    return {
+        400: _("提交的内容有误"),
+        401: _("请先登录"),
+        403: _("无权进行此操作"),
+        404: _("没有找到该记录"),
+        405: _("不支持此操作"),
+        409: _("记录刚被他人修改，请重试"),
+        413: _("上传的文件太大"),
+        429: _("尝试次数过多，请稍后再试"),
+    }
+
+
+def form_page(template: str, **context) -> None:
+    """Declare the form a view is handling: a refusal re-renders it with the error beside
+    the field and what the user typed kept."""
+    g.form_page = (template, context)
+
+
+def _page(status: int, message: str | None = None):
+    title = titles().get(status, _("出错了"))
+    return render_template("error.html", status=status, title=title, detail=message), status
+
+
+def ledger_error(error: LedgerError):
+    status = status_of(error)
+    form = g.get("form_page")
+    if form is None or (status in (403, 404) and form[0] != "login.html"):
+        return _page(status, error.message if status not in (403, 404) else None)
+    template, context = form
+    if status == 404:  # the sign-in form: which of the name or password was wrong stays unsaid
+        status = 401
+    context = {**context, "values": request.form, "message": error.message}
+    if isinstance(error, ImportRejected):
+        context["line_errors"] = error.errors
+    else:
+        context["errors"] = {error.field or "_": error.message}
+    return render_template(template, **context), status
+
+
+def http_error(error: HTTPException):
+    return _page(error.code or 500)
+
+
+def csrf_error(error: CSRFError):
+    return _page(400, _("页面已过期，请刷新后重新提交"))
+
+
+def register_errors(app: Flask) -> None:
+    app.register_error_handler(LedgerError, ledger_error)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)

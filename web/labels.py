@@ -1,0 +1,125 @@
+"""What pages call the ledger's types, fields and values (Simplified Chinese; the English
+catalogue translates them)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+TYPES = {
+    "session_held": _l("学法/培训/普法活动"),
+    "meeting_held": _l("党委会议"),
+    "decision_reviewed": _l("重大决策合法性审查"),
+    "inspection_conducted": _l("执法检查"),
+    "issue_found": _l("发现问题"),
+    "issue_rectified": _l("督促整改"),
+    "dispute_registered": _l("排查矛盾纠纷"),
+    "dispute_mediated": _l("调解"),
+    "hotline_case_received": _l("12345转办"),
+    "hotline_case_answered": _l("12345答复"),
+    "advisor_appointed": _l("法律顾问"),
+    "liaison_registered": _l("法律明白人"),
+    "volunteer_pledged": _l("志愿者"),
+    "officer_certified": _l("执法证"),
+    "entry_retracted": _l("更正（撤回）"),
+    "report_narrative": _l("存在的问题、下一步打算"),
+    "report_submitted": _l("报送年度报告"),
+    "report_accepted": _l("县级采纳"),
+    "report_returned": _l("县级退回"),
+}
+
+FIELDS = {
+    "id": _l("编号"),
+    "occurred_on": _l("日期"),
+    "kind": _l("类别"),
+    "title": _l("标题"),
+    "attendees": _l("参加人次"),
+    "laws": _l("所学法律（每行一部）"),
+    "reached": _l("覆盖人数"),
+    "materials": _l("发放资料份数"),
+    "matters_decided": _l("研究重大事项数"),
+    "steps": _l("经过的程序"),
+    "reviewer": _l("审查人"),
+    "result": _l("审查结果"),
+    "area": _l("检查领域"),
+    "category": _l("类别"),
+    "description": _l("问题描述"),
+    "deadline": _l("整改期限"),
+    "inspection": _l("所属执法检查编号"),
+    "source": _l("来源"),
+    "outcome": _l("调解结果"),
+    "mediator": _l("调解人"),
+    "resolved": _l("是否解决"),
+    "level": _l("层级"),
+    "post": _l("认领岗位"),
+    "reason": _l("原因"),
+    "year": _l("年度"),
+    "problems": _l("存在的问题"),
+    "next_steps": _l("下一步打算"),
+    "themes": _l("各项工作的补充说明（选填）"),
+    "township": _l("乡镇"),
+    "type": _l("类型"),
+    "password": _l("密码"),
+    "indicators": _l("指标"),
+}
+
+VALUES = {
+    "theory_study": _l("理论学习中心组学法"),
+    "political_study_day": _l("政治理论学习日"),
+    "pre_meeting_law_study": _l("会前学法"),
+    "lecture": _l("法治讲座"),
+    "enforcement_training": _l("执法培训"),
+    "publicity": _l("普法宣传活动"),
+    "public_participation": _l("公众参与"),
+    "expert_consultation": _l("专家论证"),
+    "risk_assessment": _l("风险评估"),
+    "legality_review": _l("合法性审查"),
+    "collective_decision": _l("集体讨论决定"),
+    "disclosure": _l("公开"),
+    "legal_advisor": _l("法律顾问"),
+    "judicial_office": _l("司法所"),
+    "other": _l("其他"),
+    "approved": _l("通过"),
+    "approved_with_changes": _l("修改后通过"),
+    "rejected": _l("未通过"),
+    "screening": _l("排查发现"),
+    "hotline_12345": _l("12345热线"),
+    "petition": _l("信访"),
+    "volunteer": _l("志愿者"),
+    "resolved": _l("调解成功"),
+    "failed": _l("调解不成功"),
+    "mediation_committee": _l("调解委员会"),
+    "township": _l("乡镇级"),
+    "community": _l("村（社区）级"),
+    "none": _l("未认领"),
+    "mediation": _l("调解"),
+    "true": _l("是"),
+    "false": _l("否"),
+    "study": _l("学法用法"),
+    "decisions": _l("依法决策"),
+    "workforce": _l("法治队伍建设"),
+    "enforcement": _l("严格规范执法"),
+    "publicity_and_disputes": _l("普法与矛盾纠纷化解"),
+    "leaders_duty": _l("履行第一责任人职责"),
+    "higher": _l("越高越好"),
+    "lower": _l("越低越好"),
+}
+
+RATES = {
+    "legality_review_coverage": _l("合法性审查覆盖率"),
+    "rectification": _l("整改率"),
+    "on_time_rectification": _l("按期整改率"),
+    "mediation_success": _l("调解成功率"),
+    "hotline_answer": _l("12345答复率"),
+}
+
+
+def label(table: dict, key: str) -> str:
+    return str(table.get(key, key))
+
+
+def register_labels(app) -> None:
+    app.jinja_env.globals.update(TYPES=TYPES, FIELDS=FIELDS, VALUES=VALUES, RATES=RATES)
+    app.jinja_env.filters["type_label"] = lambda key: label(TYPES, key)
+    app.jinja_env.filters["field_label"] = lambda key: label(FIELDS, key)
+    app.jinja_env.filters["value_label"] = lambda key: label(VALUES, str(key))
+    app.jinja_env.filters["rate_label"] = lambda key: label(RATES, key.removeprefix("rates."))

@@ -1,0 +1,132 @@
+"""The township's pages: its figures, its entries, recording, importing, its annual report.
+The township is always the signed-in user's own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only
+from web.accounts import roles
+from web.errors import form_page
+from web.forms import fields_from, suggested_id
+from web.ledger import principal, services, wrote
+
+bp = Blueprint("township", __name__, url_prefix="/township")
+ROLES = ("clerk", "head")
+
+
+def here() -> str:
+    return principal().township
+
+
+def default_year() -> str:
+    return str(services().browsing.latest_year(principal(), township=here()))
+
+
+def record(type_: str, entry_id: str, occurred_on: str, fields: dict):
+    result = services().entries.record(
+        principal(),
+        township=here(),
+        type=type_,
+        entry_id=entry_id,
+        occurred_on=occurred_on,
+        fields=fields,
+    )
+    wrote(result.position)
+    return result
+
+
+def entry_page(found) -> dict:
+    follow_ups = [(t, fields_of(t)) for t in follow_ups_of(found.type)]
+    return {"entry": found, "follow_ups": follow_ups, "today": date.today().isoformat()}
+
+
+@bp.get("/")
+@roles(*ROLES)
+def dashboard():
+    period = request.args.get("period") or default_year()
+    figures = services().figures.figures(principal(), township=here(), period=period)
+    issues = services().browsing.open_issues(principal(), township=here())
+    place = services().tenancy.township(principal(), here())
+    return render_template(
+        "township/dashboard.html", figures=figures, period=period, issues=issues, place=place
+    )
+
+
+@bp.get("/entries")
+@roles(*ROLES)
+def entries():
+    args = request.args
+    state = args.get("state", "")
+    page = services().browsing.entries(
+        principal(),
+        township=here(),
+        type=args.get("type") or None,
+        since=args.get("from") or None,
+        until=args.get("to") or None,
+        open={"open": True, "closed": False}.get(state),
+        cursor=args.get("cursor") or None,
+    )
+    return render_template("township/entries.html", page=page, types=TOWNSHIP_CREATIONS)
+
+
+@bp.get("/entries/<path:entry_id>")
+@roles(*ROLES)
+def entry(entry_id: str):
+    found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
+    return render_template("township/entry.html", **entry_page(found))
+
+
+@bp.get("/record")
+@roles(*ROLES)
+def choose():
+    allowed = [t for t in TOWNSHIP_CREATIONS if not head_only(t) or principal().role == "head"]
+    return render_template("township/choose.html", types=allowed)
+
+
+@bp.route("/record/<type_>", methods=["GET", "POST"])
+@roles(*ROLES)
+def record_form(type_: str):
+    if type_ not in TOWNSHIP_CREATIONS:
+        abort(404)
+    context = {"type_": type_, "fields": fields_of(type_)}
+    if request.method == "GET":
+        today = date.today()
+        values = {"id": suggested_id(type_, today), "occurred_on": today.isoformat()}
+        return render_template("township/record.html", values=values, **context)
+    form_page("township/record.html", **context)
+    form = request.form
+    result = record(
+        type_, form.get("id", ""), form.get("occurred_on", ""), fields_from(type_, form)
+    )
+    return redirect(url_for("township.entry", entry_id=result.entry_id, recorded=result.status))
+
+
+@bp.post("/follow-up")
+@roles(*ROLES)
+def follow_up():
+    form = request.form
+    type_, entry_id = form.get("type", ""), form.get("id", "")
+    found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
+    form_page("township/entry.html", **entry_page(found))
+    fields = fields_from(type_, form) if type_ in follow_ups_of(found.type) else {}
+    record(type_, entry_id, form.get("occurred_on", ""), fields)
+    return redirect(url_for("township.entry", entry_id=entry_id))
+
+
+@bp.post("/retract")
+@roles(*ROLES)
+def retract():
+    form = request.form
+    entry_id = form.get("id", "")
+    found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
+    form_page("township/entry.html", **entry_page(found))
+    record(
+        "entry_retracted",
+        entry_id,
+        form.get("occurred_on") or date.today().isoformat(),
+        {"reason": form.get("reason", "").strip() or None},
+    )
+    return redirect(url_for("township.entry", entry_id=entry_id))

@@ -1,0 +1,25 @@
+"""The web app as gunicorn builds it in each worker, after the fork (``web.wsgi:make_app()``):
+settings from the environment, Sentry before Flask, the ledger opened in the worker itself."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from infra.observability import start_sentry
+from infra.settings import Settings
+from infra.wiring import open_ledger
+from web import create_app
+from web.config import WebConfig
+
+
+def make_app() -> Flask:
+    settings = Settings.from_env()
+    if not settings.secret_key:
+        raise SystemExit("LEDGER_SECRET_KEY must be set: every worker signs sessions with it")
+    start_sentry(settings)
+    services = open_ledger(settings, shared_attempts=True)
+    # The projection worker beside the web workers keeps the read model current; a page
+    # waits only for the user's own writes.
+    services.read_model.refresh_before_reads = False
+    config = WebConfig(secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
+    return create_app(services, config)
