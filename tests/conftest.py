@@ -39,6 +39,7 @@ def missing(reason: str) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: runs on the PostgreSQL test database")
+    config.addinivalue_line("markers", "browser: drives the pages in a real Chromium")
 
 
 # -- the stores ----------------------------------------------------------------------------

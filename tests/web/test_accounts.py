@@ -1,0 +1,126 @@
+"""Signing in and out, sessions ended by a password change, throttling, CSRF, cookies and
+the security headers."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support import PASSWORD
+from tests.web.conftest import make_app, sign_in
+
+
+def test_a_clerk_signs_in_and_lands_on_the_township_dashboard(client, site):
+    answer = sign_in(client, site.users["clerk"])
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/township/"
+    assert client.get("/township/").status_code == 200
+
+
+def test_a_wrong_password_says_neither_which_nor_signs_in(client, site):
+    wrong = sign_in(client, site.users["clerk"], "not the password")
+    unknown = sign_in(client, "nobody-at-all", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "unknown user or wrong password" in wrong.text
+    assert client.get("/township/").status_code == 302  # still signed out
+
+
+def test_pages_need_a_signed_in_user(client):
+    answer = client.get("/township/")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/login")
+
+
+def test_logging_out_ends_the_session(as_role):
+    client = as_role("clerk")
+    assert client.post("/logout").status_code == 302
+    assert client.get("/township/").status_code == 302
+
+
+def test_a_password_change_ends_the_users_other_sessions(app, site):
+    username = site.add_user("clerk", township=site.township)
+    phone, desk = app.test_client(), app.test_client()
+    sign_in(phone, username)
+    sign_in(desk, username)
+    answer = desk.post(
+        "/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a much newer secret",
+            "confirm_password": "a much newer secret",
+        },
+    )
+    assert answer.status_code == 200
+    assert desk.get("/township/").status_code == 200  # the session that changed it goes on
+    assert phone.get("/township/").status_code == 302  # the other one is signed out
+    assert sign_in(app.test_client(), username).status_code == 401
+    assert sign_in(app.test_client(), username, "a much newer secret").status_code == 302
+
+
+def test_a_wrong_current_password_is_named_and_changes_nothing(app, site):
+    username = site.add_user("clerk", township=site.township)
+    client = app.test_client()
+    sign_in(client, username)
+    answer = client.post(
+        "/password",
+        data={"current_password": "nope", "new_password": "x" * 12, "confirm_password": "x" * 12},
+    )
+    assert answer.status_code == 400
+    assert 'id="current_password-error"' in answer.text
+    assert sign_in(app.test_client(), username).status_code == 302
+
+
+def test_repeated_failures_hold_back_even_the_right_password(app, site):
+    username = site.add_user("clerk", township=site.township)
+    client = app.test_client()
+    for _ in range(5):
+        assert sign_in(client, username, "guess").status_code == 401
+    assert sign_in(client, username).status_code == 429
+
+
+def test_every_form_needs_its_csrf_token(site):
+    app = make_app(site)  # CSRF on, as served
+    client = app.test_client()
+    assert sign_in(client, site.users["clerk"]).status_code == 400
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        "/login",
+        data={"username": site.users["clerk"], "password": PASSWORD, "csrf_token": token},
+    )
+    assert answer.status_code == 302
+
+
+def test_session_cookies_are_httponly_and_lax_and_secure_behind_tls(site):
+    for secure in (False, True):
+        app = make_app(site, secure_cookies=secure)
+        app.config["WTF_CSRF_ENABLED"] = False
+        client = app.test_client()
+        answer = sign_in(client, site.users["clerk"])
+        cookie = answer.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert ("Secure" in cookie) is secure
+
+
+def test_answers_carry_a_csp_without_inline_script(client):
+    answer = client.get("/login")
+    policy = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in answer.text and " style=" not in answer.text
+
+
+def test_health_and_readiness(client, site):
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json["lag"] >= 0
+    assert ready.json["position"] <= site.services.read_model.recorded_position()
+
+
+def test_pages_speak_chinese_first_and_english_on_request(client):
+    assert "登录" in client.get("/login").text
+    client.get("/language/en")
+    assert "Log in" in client.get("/login").text

@@ -1,0 +1,32 @@
+"""Every text the pages show in Chinese has its English translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import web
+
+WEB = Path(web.__file__).parent
+
+
+def test_every_page_text_has_an_english_translation():
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    used = {
+        message for _, _, message, _, _ in extract_from_dir(str(WEB), method_map, keywords=keywords)
+    }
+    with (WEB / "translations/en/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    untranslated = sorted(m for m in used if not (catalog.get(m) and catalog.get(m).string))
+    assert used and untranslated == []
+
+
+def test_a_page_in_english(as_role):
+    clerk = as_role("clerk")
+    clerk.get("/language/en")
+    page = clerk.get("/township/?period=2024").text
+    assert '<html lang="en">' in page
+    assert "Issues not yet rectified" in page and "Mediation success rate" in page

@@ -1,0 +1,131 @@
+"""Every route, for every role: allowed, 403 (a role with no business there) or 404 (another
+tenant's record, the same as a missing one). A route added without a rule here fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import seed_year
+from tests.web.conftest import sign_in
+
+ROLES = (
+    "anonymous",
+    "clerk",
+    "head",
+    "county_officer",
+    "auditor",
+    "admin",
+    "neighbour_clerk",  # a clerk of another township of the same county
+    "far_officer",  # an officer of another county
+    "far_auditor",  # an auditor of another county
+)
+SIGNED_IN = {role: 200 for role in ROLES[1:]}
+TOWNSHIP = {**{r: 403 for r in ROLES[1:]}, "clerk": 200, "head": 200, "neighbour_clerk": 200}
+COUNTY = {**{r: 403 for r in ROLES[1:]}, "county_officer": 200, "far_officer": 200}
+AUDIT = {**{r: 403 for r in ROLES[1:]}, "auditor": 200, "far_auditor": 200}
+
+
+def refusing(allowed: dict[str, int], status: int) -> dict[str, int]:
+    """The same roles let in, whose empty form is then refused with ``status``."""
+    return {r: status if s == 200 else s for r, s in allowed.items()}
+
+
+# endpoint -> (method, path, status by role); anonymous visitors are sent to sign in (302)
+# unless the rule says otherwise. {town}, {entry}: the first township and one of its entries.
+RULES: dict[str, tuple[str, str, dict[str, int]]] = {
+    "accounts.home": ("GET", "/", {r: 302 for r in ROLES}),
+    "accounts.login": ("GET", "/login", {r: 200 for r in ROLES}),
+    "accounts.logout": ("POST", "/logout", {r: 302 for r in ROLES}),
+    "accounts.password": ("GET", "/password", SIGNED_IN),
+    "healthz": ("GET", "/healthz", {r: 200 for r in ROLES}),
+    "readyz": ("GET", "/readyz", {r: 200 for r in ROLES}),
+    "static": ("GET", "/static/app.css", {r: 200 for r in ROLES}),
+    "switch_language": ("GET", "/language/zh", {r: 302 for r in ROLES}),
+    "township.dashboard": ("GET", "/township/", TOWNSHIP),
+    "township.entries": ("GET", "/township/entries", TOWNSHIP),
+    "township.entry": (
+        "GET",
+        "/township/entries/{entry}",
+        {**TOWNSHIP, "neighbour_clerk": 404},
+    ),
+    "township.choose": ("GET", "/township/record", TOWNSHIP),
+    "township.record_form": ("GET", "/township/record/dispute_registered", TOWNSHIP),
+    "township.follow_up": ("POST", "/township/follow-up", refusing(TOWNSHIP, 404)),
+    "township.retract": ("POST", "/township/retract", refusing(TOWNSHIP, 404)),
+    "township.imports": ("GET", "/township/import", TOWNSHIP),
+    "township.import_template": ("GET", "/township/import/template.xlsx", TOWNSHIP),
+    "township.report": ("GET", "/township/report?year=2024", TOWNSHIP),
+    "township.report_preview": ("GET", "/township/report/2024/preview", TOWNSHIP),
+    "township.report_docx": ("GET", "/township/report/2024.docx", TOWNSHIP),
+    "township.report_narrative": (
+        "POST",
+        "/township/report/narrative",
+        {**TOWNSHIP, "clerk": 403, "neighbour_clerk": 403, "head": 400},
+    ),
+    "township.report_submit": (
+        "POST",
+        "/township/report/submit",
+        {**TOWNSHIP, "clerk": 403, "neighbour_clerk": 403, "head": 400},
+    ),
+    "county.ranking": ("GET", "/county/?period=2024", COUNTY),
+    "county.township": (
+        "GET",
+        "/county/townships/{town}?period=2024",
+        {**COUNTY, "far_officer": 404},
+    ),
+    "county.scores_chart": ("GET", "/county/charts/scores.json?period=2024", COUNTY),
+    "county.trend_chart": (
+        "GET",
+        "/county/charts/trend/{town}.json?period=2024",
+        {**COUNTY, "far_officer": 404},
+    ),
+    "county.indicators": ("GET", "/county/indicators", COUNTY),
+    "county.reports": ("GET", "/county/reports?period=2024", COUNTY),
+    "county.answer": ("POST", "/county/reports/answer", refusing(COUNTY, 404)),
+    "county.workbook": ("GET", "/county/ranking.xlsx?period=2024", COUNTY),
+    "audit.index": ("GET", "/audit/", AUDIT),
+    "audit.entry": ("GET", "/audit/entries/{town}/{entry}", {**AUDIT, "far_auditor": 404}),
+    "audit.find_entry": (
+        "GET",
+        "/audit/entry?township={town}&id={entry}",
+        {**AUDIT, "far_auditor": 404},
+    ),
+    "audit.figures": (
+        "GET",
+        "/audit/figures?township={town}&period=2024",
+        {**AUDIT, "far_auditor": 404},
+    ),
+    "audit.ranking": ("GET", "/audit/ranking?period=2024", AUDIT),
+}
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(RULES)) == [], "routes without a rule in RULES"
+    assert sorted(set(RULES) - endpoints) == [], "rules for routes that are gone"
+
+
+@pytest.fixture(scope="module")
+def clients(app, site):
+    made = {"anonymous": app.test_client()}
+    for role in ROLES[1:]:
+        made[role] = app.test_client()
+        assert sign_in(made[role], site.users[role]).status_code == 302
+    return made
+
+
+@pytest.mark.parametrize("endpoint", sorted(RULES))
+def test_each_role_gets_what_domain_md_says(endpoint, clients, app, site):
+    method, path, statuses = RULES[endpoint]
+    entry = seed_year(site.township)[0]["id"]
+    url = path.format(town=site.township, entry=entry)
+    got = {}
+    for role in ROLES:
+        client = clients[role]
+        if endpoint == "accounts.logout" and role != "anonymous":
+            client = app.test_client()
+            sign_in(client, site.users[role])
+        answer = client.open(url, method=method, data={} if method == "POST" else None)
+        got[role] = answer.status_code
+    expected = {role: statuses.get(role, 302) for role in ROLES}
+    assert got == expected

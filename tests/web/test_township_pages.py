@@ -1,0 +1,248 @@
+"""The township's pages: figures, recording with read-your-writes, lists, follow-ups,
+retraction, imports (interchange lines and Excel) and the annual report."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from openpyxl import Workbook, load_workbook
+
+from domain.session import SESSION_KINDS
+from tests.support import unique
+from tests.web.conftest import field_error, shown
+
+
+def test_the_seed_towns_clerk_sees_its_2024_figures(as_role):
+    page = as_role("clerk").get("/township/?period=2024").text
+    assert shown(page, "disputes.registered") >= 362
+    assert shown(page, "disputes.resolved") >= 330
+
+
+def test_a_dispute_and_its_mediation_show_on_the_next_page(as_role):
+    clerk = as_role("clerk")
+    before = clerk.get("/township/?period=2024").text
+    entry = unique("D")
+    answer = clerk.post(
+        "/township/record/dispute_registered",
+        data={"id": entry, "occurred_on": "2024-06-01", "source": "petition", "category": "土地"},
+    )
+    assert answer.status_code == 302
+    clerk.post(
+        "/township/follow-up",
+        data={
+            "id": entry,
+            "type": "dispute_mediated",
+            "occurred_on": "2024-06-03",
+            "outcome": "resolved",
+            "mediator": "legal_advisor",
+        },
+    )
+    after = clerk.get("/township/?period=2024").text  # no projection asked for: waits for it
+    for figure in ("disputes.registered", "disputes.resolved"):
+        assert shown(after, figure) == shown(before, figure) + 1
+    history = clerk.get(f"/township/entries/{entry}").text
+    assert "调解" in history and "法律顾问" in history
+
+
+def test_a_bad_value_is_named_beside_its_field_and_nothing_is_recorded(as_role, site):
+    clerk = as_role("clerk")
+    entry = unique("D")
+    answer = clerk.post(
+        "/township/record/dispute_registered",
+        data={"id": entry, "occurred_on": "2024-06-01", "source": "rumour", "category": "土地"},
+    )
+    assert answer.status_code == 400
+    assert field_error(answer.text) == ["source"]
+    assert 'value="土地"' in answer.text  # what was typed is kept
+    assert clerk.get(f"/township/entries/{entry}").status_code == 404
+
+
+def test_the_record_form_offers_the_allowed_values_and_labels_every_field(as_role):
+    page = as_role("clerk").get("/township/record/session_held").text
+    assert tuple(re.findall(r'<option value="(\w+)"', page)) == SESSION_KINDS
+    inputs = re.findall(r'<(?:input|select|textarea) id="(f-[\w]+)"', page)
+    labels = re.findall(r'<label for="(f-[\w]+)"', page)
+    assert inputs and sorted(inputs) == sorted(labels)
+
+
+def test_lists_filter_by_type_and_state_and_page(as_role):
+    clerk = as_role("clerk")
+    page = clerk.get("/township/entries?type=issue_found&state=open").text
+    rows = re.findall(r'href="/township/entries/([^"]+)"', page)
+    assert rows
+    assert all("已逾期" in page or "未办结" in page for _ in rows)
+    first = clerk.get("/township/entries?type=dispute_registered").text
+    assert 'rel="next"' in first
+    cursor = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = clerk.get(cursor).text
+    assert set(re.findall(r'/township/entries/([^"]+)"', first)).isdisjoint(
+        re.findall(r'/township/entries/([^"]+)"', second)
+    )
+    assert clerk.get("/township/entries?from=yesterday").status_code == 400
+
+
+def test_open_issues_past_their_deadline_are_highlighted(as_role):
+    clerk = as_role("clerk")
+    entry = unique("I")
+    clerk.post(
+        "/township/record/issue_found",
+        data={
+            "id": entry,
+            "occurred_on": "2024-02-01",
+            "category": "安全",
+            "description": "消防通道堵塞",
+            "deadline": "2024-03-01",
+        },
+    )
+    page = clerk.get("/township/").text
+    assert re.search(rf'<li class="overdue">\s*<a href="/township/entries/{entry}"', page)
+
+
+def test_a_retraction_needs_a_reason(as_role):
+    clerk = as_role("clerk")
+    entry = unique("L")
+    clerk.post(
+        "/township/record/liaison_registered", data={"id": entry, "occurred_on": "2024-01-05"}
+    )
+    refused = clerk.post("/township/retract", data={"id": entry, "reason": " "})
+    assert refused.status_code == 400
+    assert field_error(refused.text) == ["reason"]
+    assert (
+        clerk.post("/township/retract", data={"id": entry, "reason": "重复登记"}).status_code == 302
+    )
+    assert "已撤回" in clerk.get(f"/township/entries/{entry}").text
+
+
+def _line(township: str, **fields) -> str:
+    return json.dumps({"township": township, **fields}, ensure_ascii=False)
+
+
+def test_an_interchange_file_with_a_bad_line_records_nothing(as_role, site):
+    clerk = as_role("clerk")
+    good, bad = unique("D"), unique("D")
+    text = "\n".join(
+        _line(
+            site.township,
+            type="dispute_registered",
+            id=entry,
+            occurred_on="2024-07-01",
+            source=source,
+            category="邻里",
+        )
+        for entry, source in ((good, "screening"), (bad, "gossip"))
+    )
+    answer = clerk.post(
+        "/township/import",
+        data={"file": (io.BytesIO(text.encode()), "lines.jsonl")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert "第 2 行" in answer.text and "(source)" in answer.text
+    assert clerk.get(f"/township/entries/{good}").status_code == 404
+
+
+def _workbook(rows: list[list]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_workbook_names_its_bad_row_and_records_nothing(as_role):
+    clerk = as_role("clerk")
+    template = load_workbook(io.BytesIO(clerk.get("/township/import/template.xlsx").data))
+    header = [cell.value for cell in template["entries"][1]]
+    assert header[:3] == ["type", "id", "occurred_on"] and "source" in header
+    good, bad = unique("D"), unique("D")
+    column = {name: n for n, name in enumerate(header)}
+
+    def row(entry: str, source: str) -> list:
+        cells = [None] * len(header)
+        for name, value in (
+            ("type", "dispute_registered"),
+            ("id", entry),
+            ("occurred_on", "2024-08-01"),
+            ("source", source),
+            ("category", "土地"),
+        ):
+            cells[column[name]] = value
+        return cells
+
+    data = _workbook([header, row(good, "screening"), row(bad, "gossip")])
+    answer = clerk.post(
+        "/township/import",
+        data={"file": (io.BytesIO(data), "entries.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert "第 3 行" in answer.text  # the sheet's row (the header is row 1)
+    assert clerk.get(f"/township/entries/{good}").status_code == 404
+    data = _workbook([header, row(good, "screening")])
+    answer = clerk.post(
+        "/township/import",
+        data={"file": (io.BytesIO(data), "entries.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 200
+    assert clerk.get(f"/township/entries/{good}").status_code == 200
+
+
+def test_a_file_that_is_no_workbook_is_refused_by_name(as_role):
+    answer = as_role("clerk").post(
+        "/township/import",
+        data={"file": (io.BytesIO(b"not a zip"), "entries.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert field_error(answer.text) == ["file"]
+
+
+def test_the_report_previews_downloads_and_is_submitted_then_answered(as_role, site):
+    head = as_role("head")
+    page = head.get("/township/report?year=2024")
+    assert page.status_code == 200 and 'data-report-status="' in page.text
+    preview = head.get("/township/report/2024/preview")
+    assert "<script" not in preview.text
+    assert "unsafe-inline" in preview.headers["Content-Security-Policy"]
+    assert "script-src" not in preview.headers["Content-Security-Policy"]
+    docx = head.get("/township/report/2024.docx")
+    assert docx.data[:2] == b"PK"
+    narrative = head.post(
+        "/township/report/narrative",
+        data={
+            "year": "2024",
+            "problems": "基层力量不足",
+            "next_steps": "加强培训",
+            "themes.study": "每月第一个周一集中学法",
+        },
+    )
+    assert narrative.status_code == 302
+    assert "每月第一个周一集中学法" in head.get("/township/report/2024/preview").text
+    assert head.post("/township/report/submit", data={"year": "2024"}).status_code == 302
+    assert 'data-report-status="submitted"' in head.get("/township/report?year=2024").text
+    officer = as_role("county_officer")
+    listing = officer.get("/county/reports?period=2024").text
+    submission = re.search(
+        rf'name="township" value="{site.township}">\s*<input type="hidden" name="submission"'
+        r' value="([^"]+)"',
+        listing,
+    ).group(1)
+    answered = officer.post(
+        "/county/reports/answer",
+        data={"township": site.township, "submission": submission, "answer": "accept"},
+    )
+    assert answered.status_code == 302
+    # The head reads their own writes at once; another's once the worker has projected them.
+    read_model = site.services.read_model
+    read_model.wait_for(read_model.recorded_position())
+    assert 'data-report-status="accepted"' in head.get("/township/report?year=2024").text
+
+
+def test_a_clerk_may_not_submit_the_report(as_role):
+    assert (
+        as_role("clerk").post("/township/report/submit", data={"year": "2024"}).status_code == 403
+    )
