@@ -32,7 +32,6 @@ def start_sentry(settings: Settings, transport: Any = None) -> bool:
         return False
     options: dict[str, Any] = {
         "dsn": settings.sentry_dsn,
-        "send_default_pii": False,
         "include_local_variables": False,
         "max_breadcrumbs": 0,
         "before_send": scrub,

@@ -1,0 +1,67 @@
+"""``serve`` for real: gunicorn's workers open a fresh database at once, beside the projection
+worker, and answer."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CLI = str(Path(sys.executable).parent / "township-ledger")
+ATTEMPTS = 1200  # tenths of a second, for a loaded machine
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.status
+    except OSError:
+        return 0
+
+
+@pytest.mark.postgres
+def test_four_workers_open_a_fresh_postgresql_database_at_once(make_postgres_database, tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "LEDGER_DATABASE_URL": make_postgres_database(),
+        "LEDGER_SECRET_KEY": "serve-test",
+    }
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [CLI, "serve", "--port", str(port), "--workers", "4"],
+            env=env,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(ATTEMPTS):
+                booted = log_path.read_text().count("Booting worker")
+                if booted == 4 and _get(f"http://127.0.0.1:{port}/readyz") == 200:
+                    break
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+            answers = [_get(f"http://127.0.0.1:{port}/login") for _ in range(12)]
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+    text = log_path.read_text()
+    assert text.count("Booting worker") == 4, text
+    assert answers == [200] * 12, text
+    for trouble in ("Traceback", "Exception in worker", "Worker failed", "error:"):
+        assert trouble not in text
