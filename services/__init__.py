@@ -33,9 +33,9 @@ from projections.memory import InMemoryLedgerView
 from services.accounts import Accounts, AttemptStore, InMemoryAttempts
 from services.application import LedgerApplication
 from services.audit_export import AuditExport
-from services.differences import Differences
 from services.breakdowns import Breakdowns
 from services.browsing import Browsing
+from services.differences import Differences
 from services.entries import Entries
 from services.figures import Figures
 from services.history import History

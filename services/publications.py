@@ -95,6 +95,7 @@ class Publications:
         place = self.tenancy.township(principal, township)
         principal.check_publishes()
         heads = self._heads([place.code])
+        self.read_model.reach(self.read_model.recorded_position())  # the answer just recorded
         found = self.figures.snapshot(principal, township=place.code, period=str(year), as_of=None)
         figures = self.figures.document(found)
         document = {

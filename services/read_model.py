@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime
 
+from domain.errors import Conflict
 from projections.figures import EntryState, fold
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up, wait_for
@@ -73,6 +74,14 @@ class ReadModel:
         keeps the read model current (``refresh_before_reads`` False)."""
         if self.refresh_before_reads:
             self.refresh()
+
+    def reach(self, position: int, *, timeout: float = 5.0) -> None:
+        """Make sure the read model holds everything up to ``position`` (a use case that
+        reads what it has just written): project it here, or wait for the worker."""
+        if self.refresh_before_reads:
+            self.refresh()
+        elif not self.wait_for(position, timeout=timeout):
+            raise Conflict("the figures are still being brought up to date; try again")
 
     def recorded_position(self) -> int:
         """The position of the last event recorded in the log."""

@@ -236,6 +236,14 @@ def test_the_report_previews_downloads_and_is_submitted_then_answered(as_role, s
         data={"township": site.township, "submission": submission, "answer": "accept"},
     )
     assert answered.status_code == 302
+    # Accepting publishes the report as it stands, the acceptance included (the page waits
+    # for the projection worker; it never projects itself).
+    principal = site.services.tenancy.principal(username=site.users["county_officer"])
+    published = site.services.publications.published(principal, county=site.county)[-1]
+    document = json.loads(
+        site.services.publications.publication(principal, publication_id=published["id"])
+    )
+    assert document["figures"]["report"]["status"] == "accepted"
     # The head reads their own writes at once; another's once the worker has projected them.
     read_model = site.services.read_model
     read_model.wait_for(read_model.recorded_position())
