@@ -19,9 +19,7 @@ def check_password(field: str, password: str) -> str:
         or len(password) < MIN_PASSWORD_LENGTH
         or not password.isprintable()
     ):
-        raise InvalidField(
-            field, f"must have at least {MIN_PASSWORD_LENGTH} printable characters"
-        )
+        raise InvalidField(field, f"must have at least {MIN_PASSWORD_LENGTH} printable characters")
     return password
 
 

@@ -16,6 +16,9 @@ KINDS: dict = {
     values.text: "text",
     values.count: "count",
     values.day: "day",
+    values.deadline: "day",
+    values.long_text: "long_text",
+    values.code_text: "text",
     values.texts: "texts",
     values.flag: "flag",
     values.entry_id: "entry_id",
@@ -26,7 +29,7 @@ KINDS: dict = {
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # text, count, day, texts, flag, entry_id, year, choice, choices
+    kind: str  # text, long_text, count, day, texts, flag, entry_id, year, choice, choices, themes
     optional: bool
     allowed: tuple[str, ...] = ()
 
@@ -54,7 +57,7 @@ def fields_of(type_: str) -> tuple[FieldSpec, ...]:
             kind = "choice" if isinstance(check, OneOf) else "choices"
             specs.append(FieldSpec(name, kind, field.optional, check.allowed))
         else:
-            specs.append(FieldSpec(name, KINDS.get(check, "text"), field.optional))
+            specs.append(FieldSpec(name, KINDS[check], field.optional))  # a new check: name it
     return tuple(specs)
 
 

@@ -88,7 +88,7 @@ def _cell(kind: str, value: Any) -> Any:
         return [part.strip() for part in value.split(LIST_SEPARATORS[0]) if part.strip()]
     if kind == "flag" and isinstance(value, str):
         return {"true": True, "false": False, "是": True, "否": False}.get(value.lower(), value)
-    if kind in ("text", "entry_id", "day") and isinstance(value, int | float):
+    if kind in ("text", "long_text", "entry_id", "day") and isinstance(value, int | float):
         return str(value)
     return value
 

@@ -81,7 +81,7 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     "county.indicators": ("GET", "/county/indicators", COUNTY),
     "county.reports": ("GET", "/county/reports?period=2024", COUNTY),
-    "county.answer": ("POST", "/county/reports/answer", refusing(COUNTY, 404)),
+    "county.answer": ("POST", "/county/reports/answer", refusing(COUNTY, 400)),
     "county.workbook": ("GET", "/county/ranking.xlsx?period=2024", COUNTY),
     "audit.index": ("GET", "/audit/", AUDIT),
     "audit.entry": ("GET", "/audit/entries/{town}/{entry}", {**AUDIT, "far_auditor": 404}),
