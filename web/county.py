@@ -89,10 +89,7 @@ def indicators():
     return redirect(url_for("county.ranking"))
 
 
-@bp.get("/reports")
-@roles(*ROLES)
-def reports():
-    year = chosen_period()[:4]
+def reports_page(year: str) -> dict:
     county = services().tenancy.county(principal(), here())
     rows = [
         (
@@ -101,13 +98,20 @@ def reports():
         )
         for code in county.townships
     ]
-    return render_template("county/reports.html", rows=rows, year=year)
+    return {"rows": rows, "year": year}
+
+
+@bp.get("/reports")
+@roles(*ROLES)
+def reports():
+    return render_template("county/reports.html", **reports_page(chosen_period()[:4]))
 
 
 @bp.post("/reports/answer")
 @roles(*ROLES)
 def answer():
     form = request.form
+    form_page("county/reports.html", **reports_page(form.get("year", "")[:4] or chosen_period()))
     accept = form.get("answer") == "accept"
     fields = {} if accept else {"reason": form.get("reason", "").strip() or None}
     result = services().entries.record(

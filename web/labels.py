@@ -117,9 +117,15 @@ def label(table: dict, key: str) -> str:
     return str(table.get(key, key))
 
 
+def value_label(value) -> str:
+    """A stored value as pages call it (true and false as 是 and 否)."""
+    key = str(value).lower() if isinstance(value, bool) else str(value)
+    return label(VALUES, key)
+
+
 def register_labels(app) -> None:
     app.jinja_env.globals.update(TYPES=TYPES, FIELDS=FIELDS, VALUES=VALUES, RATES=RATES)
     app.jinja_env.filters["type_label"] = lambda key: label(TYPES, key)
     app.jinja_env.filters["field_label"] = lambda key: label(FIELDS, key)
-    app.jinja_env.filters["value_label"] = lambda key: label(VALUES, str(key))
+    app.jinja_env.filters["value_label"] = value_label
     app.jinja_env.filters["rate_label"] = lambda key: label(RATES, key.removeprefix("rates."))

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 from openpyxl import load_workbook
 
-from tests.support import unique
+from tests.support import PASSWORD, unique
 
 
 def test_the_ranking_shows_weights_formula_and_every_township(as_role, site):
@@ -123,3 +123,29 @@ def test_another_tenants_entry_answers_as_a_missing_one(as_role, site, role):
     missing = client.get(path.format(town=site.township, entry="no-such-entry"))
     assert theirs.status_code == missing.status_code == 404
     assert theirs.text == missing.text
+
+
+def test_a_report_returned_needs_a_reason_which_the_township_then_reads(as_role, app, site):
+    township = site.neighbour
+    head_name = site.add_user("head", township=township)
+    head = app.test_client()
+    head.post("/login", data={"username": head_name, "password": PASSWORD})
+    assert head.post("/township/report/submit", data={"year": "2023"}).status_code == 302
+    officer = as_role("county_officer")
+    listing = officer.get("/county/reports?period=2023").text
+    submission = re.search(
+        rf'name="township" value="{township}">\s*<input type="hidden" name="submission"'
+        r' value="([^"]+)"',
+        listing,
+    ).group(1)
+    answer = {"township": township, "submission": submission, "year": "2023"}
+    refused = officer.post("/county/reports/answer", data={**answer, "answer": "return"})
+    assert refused.status_code == 400 and 'class="error" role="alert"' in refused.text
+    returned = officer.post(
+        "/county/reports/answer", data={**answer, "answer": "return", "reason": "数据缺少附件"}
+    )
+    assert returned.status_code == 302
+    read_model = site.services.read_model
+    read_model.wait_for(read_model.recorded_position())
+    status = head.get("/township/report?year=2023").text
+    assert 'data-report-status="returned"' in status and "数据缺少附件" in status

@@ -254,3 +254,25 @@ def test_a_clerk_may_not_submit_the_report(as_role):
     assert (
         as_role("clerk").post("/township/report/submit", data={"year": "2024"}).status_code == 403
     )
+
+
+def test_a_hotline_case_is_answered_from_its_page(as_role):
+    clerk = as_role("clerk")
+    entry = unique("H")
+    clerk.post(
+        "/township/record/hotline_case_received", data={"id": entry, "occurred_on": "2024-04-01"}
+    )
+    page = clerk.get(f"/township/entries/{entry}").text
+    assert '<select id="f-resolved" name="resolved" required>' in page
+    answered = clerk.post(
+        "/township/follow-up",
+        data={
+            "id": entry,
+            "type": "hotline_case_answered",
+            "occurred_on": "2024-04-02",
+            "resolved": "true",
+        },
+    )
+    assert answered.status_code == 302
+    history = clerk.get(f"/township/entries/{entry}").text
+    assert "<dt>是否解决</dt><dd>是</dd>" in history
