@@ -3,11 +3,16 @@ tenant's record, the same as a missing one). A route added without a rule here f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support import seed_year
 from tests.web.conftest import sign_in
 
+# What the Content-Security-Policy would refuse: a script without src, a style element or
+# attribute, an event handler attribute (the report preview is a document of its own).
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=")
 ROLES = (
     "anonymous",
     "clerk",
@@ -127,5 +132,7 @@ def test_each_role_gets_what_domain_md_says(endpoint, clients, app, site):
             sign_in(client, site.users[role])
         answer = client.open(url, method=method, data={} if method == "POST" else None)
         got[role] = answer.status_code
+        if answer.mimetype == "text/html" and endpoint != "township.report_preview":
+            assert not INLINE.search(answer.text), f"{url} has inline script or style"
     expected = {role: statuses.get(role, 302) for role in ROLES}
     assert got == expected
