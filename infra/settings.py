@@ -24,6 +24,9 @@ class Settings:
     secure_cookies: bool = False
     redis_url: str | None = None
     sentry_dsn: str | None = None
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are believed (0: none):
+    # sign-in throttling counts per client address, which a proxy would otherwise hide.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(
@@ -37,6 +40,7 @@ class Settings:
             in ("1", "true", "yes"),
             "redis_url": environ.get("LEDGER_REDIS_URL") or None,
             "sentry_dsn": environ.get("SENTRY_DSN") or None,
+            "trusted_proxies": _whole(environ.get("LEDGER_TRUSTED_PROXIES") or "0"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -90,3 +94,9 @@ def event_store_env(url: str) -> dict[str, str]:
     raise SettingsError(
         f"unsupported database URL {url!r}: use sqlite:///path or postgresql://user@host/dbname"
     )
+
+
+def _whole(text: str) -> int:
+    if not text.isdigit():
+        raise SettingsError(f"LEDGER_TRUSTED_PROXIES must be a whole number, got {text!r}")
+    return int(text)

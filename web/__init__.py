@@ -26,7 +26,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     app.config.update(config.flask())
     app.extensions["ledger"] = services
     app.extensions["ledger.config"] = config
-    security.register_security(app)
+    security.register_security(app, config.trusted_proxies)
     labels.register_labels(app)
     i18n.register_i18n(app)
     accounts.register_accounts(app)

@@ -14,6 +14,7 @@ class WebConfig:
     # position of the user's own last write before it answers anyway.
     read_wait_seconds: float = 5.0
     testing: bool = False
+    trusted_proxies: int = 0  # proxies whose X-Forwarded-For and -Proto are believed
 
     def flask(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     (
@@ -29,8 +30,10 @@ HEADERS = {
 }
 
 
-def register_security(app: Flask) -> None:
+def register_security(app: Flask, trusted_proxies: int = 0) -> None:
     CSRFProtect(app)
+    if trusted_proxies:  # the client's own address, for per-client sign-in throttling
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
 
     @app.after_request
     def secure_headers(response: Response) -> Response:

@@ -21,5 +21,9 @@ def make_app() -> Flask:
     # The projection worker beside the web workers keeps the read model current; a page
     # waits only for the user's own writes.
     services.read_model.refresh_before_reads = False
-    config = WebConfig(secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
+    config = WebConfig(
+        secret_key=settings.secret_key,
+        secure_cookies=settings.secure_cookies,
+        trusted_proxies=settings.trusted_proxies,
+    )
     return create_app(services, config)

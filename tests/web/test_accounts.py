@@ -124,3 +124,22 @@ def test_pages_speak_chinese_first_and_english_on_request(client):
     assert "登录" in client.get("/login").text
     client.get("/language/en")
     assert "Log in" in client.get("/login").text
+
+
+def test_behind_a_trusted_proxy_each_client_is_held_back_on_its_own(site):
+    app = make_app(site, trusted_proxies=1)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+
+    def attempt(address: str, username: str, password: str = "guess") -> int:
+        answer = client.post(
+            "/login",
+            data={"username": username, "password": password},
+            headers={"X-Forwarded-For": address},
+        )
+        return answer.status_code
+
+    for n in range(20):
+        assert attempt("203.0.113.7", f"nobody-{n}") == 401
+    assert attempt("203.0.113.7", site.users["clerk"], PASSWORD) == 429
+    assert attempt("198.51.100.9", site.users["clerk"], PASSWORD) == 302
