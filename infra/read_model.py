@@ -326,16 +326,24 @@ class SQLLedgerView:
         return [_fact(row) for row in rows]
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
-        """One query for them all: by township and entry id apart, pairs kept after."""
-        keys = set(keys)
-        townships, township_params = self._in("township", sorted({t for t, _ in keys}))
-        entries, entry_params = self._in("entry_id", sorted({e for _, e in keys}))
+        """One query for them all, the (township, entry id) pairs as one parameter each way:
+        arrays on PostgreSQL, a JSON array on SQLite (an index probe per pair)."""
+        pairs = sorted(set(keys))
+        if not pairs:
+            return []
+        if self._dialect.postgresql:
+            match = "(township, entry_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+            params: list[Any] = [[t for t, _ in pairs], [e for _, e in pairs]]
+        else:
+            match = (
+                "(township, entry_id) IN (SELECT json_extract(value, '$[0]'),"
+                " json_extract(value, '$[1]') FROM json_each(?))"
+            )
+            params = [orjson.dumps(pairs).decode()]
         rows = self._query(
-            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {townships} AND {entries}"
-            " ORDER BY position",
-            [*township_params, *entry_params],
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {match} ORDER BY position", params
         )
-        return [fact for fact in map(_fact, rows) if (fact.township, fact.entry_id) in keys]
+        return [_fact(row) for row in rows]
 
     def tally_periods(self, township: str) -> list[str]:
         rows = self._query("SELECT period FROM ledger_rm_tallies WHERE township = ?", (township,))

@@ -15,6 +15,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.utils import Environment
 
+from services import chains
 from services.chains import links_for
 
 
@@ -53,8 +54,14 @@ class LedgerApplication(Application[UUID]):
         same transaction (``services.chains``): no entry event is stored unchained."""
         to_stored = self.mapper.to_stored_event
         stored = list(encoded) if encoded is not None else [to_stored(e) for e in events]
-        stored.extend(to_stored(link) for link in links_for(self, events))
-        ids = self.recorder.insert_events(stored)
+        links = links_for(self, events)
+        stored.extend(to_stored(link) for link in links)
+        try:
+            ids = self.recorder.insert_events(stored)
+        except BaseException:
+            chains.refused(self, links)  # a head this process holds may be stale
+            raise
+        chains.saved(self, links)
         return ids[-1] if ids else None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

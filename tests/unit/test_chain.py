@@ -4,6 +4,7 @@ canonical encoding the standard library reproduces, and a concurrent writer refu
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from eventsourcing.application import AggregateNotFoundError
@@ -12,7 +13,7 @@ from domain.chain import GENESIS, chain_uuid
 from domain.entry import entry_uuid
 from domain.errors import Conflict
 from services import Services, chains
-from services.chains import canonical, head, link_hash
+from services.chains import canonical, event_body, head, link_hash
 from tests.support import OPERATOR, Tenants
 
 TRICKY = ["中文/", "\x00\x01\x1f\x7f", "\b\f\n\r\t", '"\\', "\u2028\u2029", "é"]
@@ -51,15 +52,29 @@ def test_each_command_adds_a_link_over_the_one_before(services: Services) -> Non
     assert head(services.app, township) == (2, links[1].sha256)
 
 
-def test_a_writer_that_read_the_head_before_another_wrote_is_refused(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Two writers to one township: the second writes the link number the first wrote; the
-    store refuses it, the command is tried again once, then reported as a conflict."""
+def test_a_command_whose_head_another_writer_moved_is_tried_again(services: Services) -> None:
+    """This process holds the head it last saved; another writer moved it since: the store
+    refuses the link (its version is taken), and the command, tried again, reads the head."""
     township = Tenants(services).township()
     _dispute(services, township, "D-1")
     stale = head(services.app, township)
     _dispute(services, township, "D-2")
+    services.app._chain_heads[township] = stale  # as if D-2 had come from another process
+    _dispute(services, township, "D-3")
+    links = list(services.app.events.get(chain_uuid(township)))
+    assert [link.originator_version for link in links] == [1, 2, 3]
+    assert links[2].previous == links[1].sha256
+    assert links[2].covered[0][0] == "D-3"
+
+
+def test_a_writer_that_keeps_finding_the_head_moved_is_told_so(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    township = Tenants(services).township()
+    _dispute(services, township, "D-1")
+    stale = head(services.app, township)
+    _dispute(services, township, "D-2")
+    services.app._chain_heads[township] = stale
     monkeypatch.setattr(chains, "head", lambda app, code: stale)
     with pytest.raises(Conflict, match="changed while it was being recorded"):
         _dispute(services, township, "D-3")
@@ -67,3 +82,14 @@ def test_a_writer_that_read_the_head_before_another_wrote_is_refused(
     assert head(services.app, township)[0] == 2
     with pytest.raises(AggregateNotFoundError):
         services.app.repository.get(entry_uuid(township, "D-3"))
+
+
+def test_an_events_body_writes_its_recording_time_with_microseconds(services: Services) -> None:
+    township = Tenants(services).township()
+    _dispute(services, township, "D-1")
+    (event,) = services.app.events.get(entry_uuid(township, "D-1"))
+    for moment in (event.timestamp, event.timestamp.replace(microsecond=0)):
+        body = json.loads(canonical(event_body(replace(event, timestamp=moment))))
+        assert body["recorded_at"] == moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+        assert body["occurred_on"] == "2024-03-01"
+        assert body["fields"] == {"source": "screening", "category": "邻里"}

@@ -1,0 +1,139 @@
+"""What the townships' hash chains cost: the product with and without them, side by side.
+
+In one process, per database, on a fresh database: single commands (``Entries.record`` of one
+``dispute_registered``) in ``--rounds`` pairs of rounds, and imports (``--import-lines`` lines
+over 20 townships of their own) in ``--import-rounds`` pairs, each pair one round with the
+chain and one without (the links left out of the transaction), their order alternating. A
+machine busy with other work weighs on both sides of a pair alike: the median of the pairs'
+ratios is the chain's cost. (``bench/append.py`` measures the product's absolute rates.)
+
+    python bench/chain_cost.py [--database sqlite|postgres|both] [--rounds N] [--commands N]
+                               [--import-rounds N] [--import-lines N]
+
+The exit status is 0 whatever the figures: this is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from append import import_lines, record_disputes
+from common import DEFAULT_ADMIN_URL, database_url, load_average, machine, print_machine
+
+from domain.access import Principal
+from infra.settings import event_store_env
+from services import Services, application, open_services
+
+OPERATOR = Principal.operator("bench")
+TARGET = 0.10  # the chain may cost commands and imports at most 10 %
+
+
+@contextmanager
+def chain_off() -> Iterator[None]:
+    """Saves without the townships' hash-chain links (a measurement only)."""
+    saved = application.links_for
+    application.links_for = lambda app, events: []
+    try:
+        yield
+    finally:
+        application.links_for = saved
+
+
+def paired(rounds: int, with_chain: Callable[[int], None], without: Callable[[int], None]):
+    """The median ratio (with / without) over the pairs, and the total seconds of each."""
+    ratios, on_total, off_total = [], 0.0, 0.0
+    for n in range(rounds):
+        first_on = n % 2 == 0
+        for on in (first_on, not first_on):
+            start = time.perf_counter()
+            if on:
+                with_chain(n)
+            else:
+                with chain_off():
+                    without(n)
+            took = time.perf_counter() - start
+            if on:
+                on_took = took
+                on_total += took
+            else:
+                off_took = took
+                off_total += took
+        ratios.append(on_took / off_took)
+    return statistics.median(ratios), on_total, off_total
+
+
+def commands(services: Services, args: argparse.Namespace) -> str:
+    services.tenancy.add_township(OPERATOR, county="bench", code="t00", name="t00")
+    record_disputes(services, OPERATOR, "W", 50)
+    size = args.commands
+    ratio, on, off = paired(
+        args.rounds,
+        lambda n: record_disputes(services, OPERATOR, f"A{n}", size),
+        lambda n: record_disputes(services, OPERATOR, f"B{n}", size),
+    )
+    count = size * args.rounds
+    return row("single commands", ratio, count / on, count / off, "events")
+
+
+def imports(services: Services, args: argparse.Namespace) -> str:
+    files = {}
+    for n in range(args.import_rounds):
+        for side in "ab":
+            codes = [f"{side}{n}x{k:02d}" for k in range(20)]
+            for code in codes:
+                services.tenancy.add_township(OPERATOR, county="bench", code=code, name=code)
+            files[(n, side)] = import_lines(args.import_lines, codes)
+    ratio, on, off = paired(
+        args.import_rounds,
+        lambda n: services.interchange.import_lines(OPERATOR, files[(n, "a")]),
+        lambda n: services.interchange.import_lines(OPERATOR, files[(n, "b")]),
+    )
+    count = args.import_lines * args.import_rounds
+    return row("imports, first time", ratio, count / on, count / off, "lines")
+
+
+def row(measure: str, ratio: float, on: float, off: float, unit: str) -> str:
+    cost = ratio - 1
+    verdict = "PASS" if cost <= TARGET else "MISS"
+    return (
+        f"  {measure:<20} with the chain {on:>8,.0f} {unit}/s, without {off:>8,.0f} {unit}/s;"
+        f" cost (median of pairs) {cost:+.1%} (target <= +{TARGET:.0%}) {verdict}"
+    )
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--commands", type=int, default=60, help="commands a round")
+    parser.add_argument("--import-rounds", type=int, default=6)
+    parser.add_argument("--import-lines", type=int, default=10_000, help="lines a round")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments()
+    admin_url = os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_ADMIN_URL
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    print_machine(machine(databases, admin_url))
+    for database in databases:
+        with database_url(database, admin_url) as url:
+            services = open_services({**event_store_env(url), "CREATE_TABLE": "y"})
+            try:
+                services.tenancy.add_county(OPERATOR, code="bench", name="Bench county")
+                print(f"{database}:", flush=True)
+                print(commands(services, args), flush=True)
+                print(imports(services, args), flush=True)
+            finally:
+                services.close()
+    print(f"\nload average at the end: {load_average()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
