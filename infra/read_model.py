@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import chain
@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from infra.read_model_audit import AuditQueries
 from infra.view_writer import ViewWriter
 from projections.figures import Fact
 from projections.ledger import Changes, TallyKey
@@ -112,7 +113,7 @@ POSTGRESQL = Dialect(
 )
 
 
-class SQLLedgerView:
+class SQLLedgerView(AuditQueries):
     """Portable SQL; ``connect`` gives a DB-API connection of the ``dialect``."""
 
     def __init__(
@@ -315,39 +316,6 @@ class SQLLedgerView:
                 values = {name: values[name] for name in names if name in values}
             found[township].update(values)
         return found
-
-    def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
-        where, params = self._in("township", townships)
-        rows = self._query(
-            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {where}"
-            " AND recorded_at > ? AND entry_occurred_on <= ? ORDER BY position",
-            [*params, stamp(moment), until.isoformat()],
-        )
-        return [_fact(row) for row in rows]
-
-    def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
-        """One query for them all, the (township, entry id) pairs as one parameter each way:
-        arrays on PostgreSQL, a JSON array on SQLite (an index probe per pair)."""
-        pairs = sorted(set(keys))
-        if not pairs:
-            return []
-        if self._dialect.postgresql:
-            match = "(township, entry_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
-            params: list[Any] = [[t for t, _ in pairs], [e for _, e in pairs]]
-        else:
-            match = (
-                "(township, entry_id) IN (SELECT json_extract(value, '$[0]'),"
-                " json_extract(value, '$[1]') FROM json_each(?))"
-            )
-            params = [orjson.dumps(pairs).decode()]
-        rows = self._query(
-            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {match} ORDER BY position", params
-        )
-        return [_fact(row) for row in rows]
-
-    def tally_periods(self, township: str) -> list[str]:
-        rows = self._query("SELECT period FROM ledger_rm_tallies WHERE township = ?", (township,))
-        return [period for (period,) in rows]
 
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         """``column`` is one of ``values``, as one parameter whatever their number: an array

@@ -1,0 +1,57 @@
+"""The read model's queries for the audit: facts recorded since a moment, the facts of many
+entries at once, a township's tally periods (for the as-of ranking and ``verify``). A part of
+``SQLLedgerView``, kept apart from its projection and storage code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from infra import read_model as rm  # the view's own rows and helpers (it imports this module)
+from projections.figures import Fact
+
+
+class AuditQueries:
+    """Mixed into ``SQLLedgerView``: uses its ``_query``, ``_in`` and ``_dialect``."""
+
+    _dialect: Any
+
+    def _query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]: ...
+
+    def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
+        where, params = self._in("township", townships)
+        rows = self._query(
+            f"SELECT {rm.COLUMNS} FROM ledger_rm_facts WHERE {where}"
+            " AND recorded_at > ? AND entry_occurred_on <= ? ORDER BY position",
+            [*params, rm.stamp(moment), until.isoformat()],
+        )
+        return [rm._fact(row) for row in rows]
+
+    def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
+        """One query for them all, the (township, entry id) pairs as one parameter each way:
+        arrays on PostgreSQL, a JSON array on SQLite (an index probe per pair)."""
+        pairs = sorted(set(keys))
+        if not pairs:
+            return []
+        if self._dialect.postgresql:
+            match = "(township, entry_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+            params: list[Any] = [[t for t, _ in pairs], [e for _, e in pairs]]
+        else:
+            match = (
+                "(township, entry_id) IN (SELECT json_extract(value, '$[0]'),"
+                " json_extract(value, '$[1]') FROM json_each(?))"
+            )
+            params = [orjson.dumps(pairs).decode()]
+        rows = self._query(
+            f"SELECT {rm.COLUMNS} FROM ledger_rm_facts WHERE {match} ORDER BY position", params
+        )
+        return [rm._fact(row) for row in rows]
+
+    def tally_periods(self, township: str) -> list[str]:
+        rows = self._query("SELECT period FROM ledger_rm_tallies WHERE township = ?", (township,))
+        return [period for (period,) in rows]
