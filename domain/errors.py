@@ -44,3 +44,7 @@ class Conflict(LedgerError):
 
 class Throttled(LedgerError):
     """Too many attempts in a short time; trying again later may succeed."""
+
+
+class Unauthenticated(LedgerError):
+    """No valid credentials: a wrong password, or a token unknown, expired or revoked."""

@@ -136,13 +136,25 @@ class User(Aggregate):
         # Goes up whenever the user's signed-in sessions are ended (a password change): a
         # session made before carries an older number and is no longer honoured.
         self.session_version = 0
+        # Tokens issued before this moment are no longer accepted (None: all are).
+        self.tokens_valid_from: datetime | None = None
 
     @staticmethod
     def create_id(username: str, **_: object) -> UUID:
         return user_uuid(username)
 
     def change_password_hash(self, password_hash: str) -> None:
+        """A new password; every token issued with the old one stops working."""
         self._change_password_hash(password_hash=password_hash)
+        self.revoke_tokens()
+
+    class TokensRevoked(Aggregate.Event):
+        def apply(self, aggregate: User) -> None:
+            aggregate.tokens_valid_from = self.timestamp
+
+    def revoke_tokens(self) -> None:
+        """Every token issued to this user so far stops working."""
+        self.trigger_event(self.TokensRevoked)
 
     @event("PasswordChanged")
     def _change_password_hash(self, password_hash: str) -> None:

@@ -22,7 +22,7 @@ from infra.settings import Settings, SettingsError
 from infra.view_writer import WriterFailed
 from infra.wiring import open_ledger
 from services import Services
-from services.interchange import ENVELOPE, ImportRejected, dumps, parse_line
+from services.interchange import ImportRejected, dumps, parse_line
 from services.jsonl import file_lines
 
 
@@ -243,15 +243,7 @@ def record(obj: Context, line: str) -> None:
     """Record one event given as a line of the interchange format, e.g. a head's
     report_submitted, a county officer's report_accepted, or an entry_retracted."""
     with refusals():
-        given = parse_line(line)
-        result = obj.services.entries.record(
-            obj.principal,
-            township=given.get("township"),
-            type=given.get("type"),
-            entry_id=given.get("id"),
-            occurred_on=given.get("occurred_on"),
-            fields={k: v for k, v in given.items() if k not in ENVELOPE},
-        )
+        result = obj.services.interchange.record_line(obj.principal, parse_line(line))
     click.echo(f"{result.status}: {result.type} {result.entry_id} in {result.township}")
 
 

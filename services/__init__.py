@@ -21,6 +21,7 @@
 - ``accounts``: signed-in sessions, sign-in throttling, password changes (services/accounts.py)
 - ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
+- ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
 from services.tenancy import Tenancy
+from services.tokens import Tokens
 from services.trail import Trail
 from services.verification import Verifier
 
@@ -68,6 +70,7 @@ class Services:
     accounts: Accounts
     browsing: Browsing
     breakdowns: Breakdowns
+    tokens: Tokens
 
     def close(self) -> None:
         self.app.close()
@@ -91,6 +94,7 @@ def open_services(
     rankings = Rankings(app, tenancy, read_model, trail)
     publications = Publications(app, tenancy, read_model, rankings, figures)
     entries.recorded_hooks.append(publications.on_recorded)
+    accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     return Services(
         app=app,
         tenancy=tenancy,
@@ -106,7 +110,8 @@ def open_services(
         differences=Differences(tenancy, read_model, figures, rankings),
         history=History(tenancy, read_model, trail),
         trail=trail,
-        accounts=Accounts(tenancy, attempts or InMemoryAttempts()),
+        accounts=accounts,
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
+        tokens=Tokens(app, accounts),
     )

@@ -12,6 +12,7 @@ from typing import Protocol
 from argon2.exceptions import VerificationError
 from eventsourcing.application import AggregateNotFoundError
 
+from domain import values
 from domain.access import Principal
 from domain.errors import InvalidField, NotFound
 from domain.signin import check_not_throttled, check_password, throttle_keys, window_start
@@ -70,6 +71,7 @@ class Accounts:
     def sign_in(self, *, username: str, password: str, client: str) -> SignedIn:
         """The user's principal and session number; refused without saying which of the
         name or the password was wrong, and held back after repeated failures."""
+        values.code_text("username", username)  # storable, before it is counted
         allowed = throttle_keys(username, client)
         now = self.clock()
         check_not_throttled(self.attempts.failures(list(allowed), window_start(now)), allowed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -25,6 +27,8 @@ Batch = tuple[list[Any], list[StoredEvent]]  # events, and each as it will be st
 # What a stored event costs a transaction beyond its state: its id, version, topic, row.
 EVENT_OVERHEAD = 200
 RECORDED = "recorded"
+# Concurrent writers to one township conflict on its hash chain: try again a few times.
+RECORD_ATTEMPTS = 5
 REPEAT = "repeat"
 
 
@@ -92,16 +96,20 @@ class UnitOfWork:
                 entry = self.app.mapper.to_domain_event(stored).mutate(entry)
             self.entries[key] = entry
 
-    def get(self, township: str, entry_id: str, *, creating: bool = False) -> Entry | None:
-        key = self.key(township, entry_id)
+    def get_aggregate(self, key: UUID) -> Any:
+        """Any aggregate of the ledger by id (prefetched or read now); None when none."""
         if key not in self.entries:
-            if creating and self.optimistic:
-                return None
             try:
                 self.entries[key] = self.app.repository.get(key)
             except AggregateNotFoundError:
                 self.entries[key] = None
         return self.entries[key]
+
+    def get(self, township: str, entry_id: str, *, creating: bool = False) -> Entry | None:
+        key = self.key(township, entry_id)
+        if key not in self.entries and creating and self.optimistic:
+            return None  # a new entry is written without reading: the store refuses a taken id
+        return self.get_aggregate(key)
 
     def changed(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
@@ -178,8 +186,12 @@ class Entries:
         occurred_on: str | date,
         fields: Mapping[str, Any],
     ) -> Recorded:
-        """Record one event. A line identical to one already recorded is a repeat, not an error."""
-        for attempt in (1, 2):
+        """Record one event. A line identical to one already recorded is a repeat, not an error.
+
+        A save refused because another writer got in first (the same entry, or the township's
+        hash chain, which every write of the township extends) is tried again, reading afresh,
+        up to ``RECORD_ATTEMPTS`` times in all; then it is reported as a conflict."""
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
             uow = UnitOfWork(self.app, optimistic=attempt == 1)
             result = self.check_and_stage(
                 principal, uow, township, type, entry_id, occurred_on, fields
@@ -187,11 +199,13 @@ class Entries:
             try:
                 position = uow.save()
             except IntegrityError:
-                if attempt == 2:
+                if attempt == RECORD_ATTEMPTS:
                     raise Conflict(
-                        f"entry {entry_id} changed while it was being recorded; try again",
+                        f"entry {entry_id}: the township's records changed while it was being"
+                        " recorded; try again",
                         field="id",
                     ) from None
+                time.sleep(random.uniform(0, 0.002 * attempt))  # let the other writer finish
             else:
                 done = replace(result, position=position)
                 for hook in self.recorded_hooks:

@@ -19,7 +19,7 @@ from domain.errors import Conflict, LedgerError, NotFound
 from domain.imports import FileImport, import_uuid
 from projections.gc import pause_gc
 from services.application import LedgerApplication
-from services.entries import RECORDED, Batch, Entries, UnitOfWork
+from services.entries import RECORDED, Batch, Entries, Recorded, UnitOfWork
 from services.jsonl import FileRefused, Reading, parse_line
 from services.tenancy import Tenancy
 
@@ -78,6 +78,18 @@ class Interchange:
         self.app = app
         self.tenancy = tenancy
         self.entries = entries
+
+    def record_line(self, principal: Principal, line: dict[str, Any]) -> Recorded:
+        """Record one interchange line (parsed) with the principal's rights: the command
+        line's ``record`` and the API's ``POST /entries``."""
+        return self.entries.record(
+            principal,
+            township=line.get("township"),
+            type=line.get("type"),
+            entry_id=line.get("id"),
+            occurred_on=line.get("occurred_on"),
+            fields={k: v for k, v in line.items() if k not in ENVELOPE},
+        )
 
     def import_lines(
         self,

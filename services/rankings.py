@@ -18,7 +18,7 @@ from projections.gc import pause_gc
 from projections.periods import Period
 from services.application import LedgerApplication
 from services.read_model import ReadModel
-from services.tenancy import Tenancy
+from services.tenancy import CountyView, Tenancy
 from services.trail import Trail
 
 
@@ -57,6 +57,13 @@ class Rankings:
         self.read_model = read_model
         self.trail = trail  # records auditors' queries as of a moment
 
+    def indicators(
+        self, principal: Principal, *, county: str, as_of: Any = None
+    ) -> list[dict[str, Any]]:
+        """The indicators in force for the county at ``as_of`` (now): its own, or the defaults."""
+        view = self.tenancy.county(principal, county)
+        return _in_force(view, parse_moment(as_of))
+
     def set_indicators(
         self, principal: Principal, *, county: str, indicators: list[dict]
     ) -> list[dict]:
@@ -86,7 +93,7 @@ class Rankings:
             action = f"ranking of {span.key} as of {stamp(moment)}"
             self.trail.note(principal, county=view.code, action=action, subject=view.code)
         self.read_model.before_read()
-        indicators = view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
+        indicators = _in_force(view, moment)
         counts = self._counts(view.townships, span, moment, indicators)
         values = {t: _indicator_values(indicators, counts[t]) for t in view.townships}
         names = {t: self.tenancy.township(principal, t).name for t in view.townships}
@@ -141,3 +148,7 @@ def _indicator_values(indicators: list[dict], counts: Counter[str]) -> dict[str,
         else:
             values[figure] = counts.get(figure, 0)
     return values
+
+
+def _in_force(view: CountyView, moment: datetime | None) -> list[dict[str, Any]]:
+    return view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]

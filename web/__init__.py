@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from services import Services
+from web.api import register_api
 from web.config import WebConfig
 
 
@@ -34,4 +35,5 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     health.register_health(app)
     for blueprint in (accounts.bp, township.bp, county.bp, audit.bp):
         app.register_blueprint(blueprint)
+    register_api(app, services)
     return app

@@ -1,0 +1,127 @@
+"""Tokens: issued for a password, expiring, revoked one by one or all together (a password
+change included), throttled across processes, never together with a session cookie."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.signin import MAX_FAILURES_PER_USER
+from infra.settings import Settings
+from infra.wiring import open_ledger
+from tests.support import OPERATOR, PASSWORD, unique
+from tests.web.api.conftest import add_user, error_of, make_app, sign_in
+
+PROBE = "/api/v1/townships/{}/entries/probe"
+
+
+@pytest.fixture(autouse=True)
+def probe_entry(site, ledger):
+    """An entry whose history every caller of the township may read."""
+    ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "probe"))
+
+
+def test_a_token_for_a_password_opens_the_api(site):
+    clerk = site.caller("clerk")
+    answer = clerk.get(PROBE.format(site.township))
+    assert answer.status_code == 200
+    issued = site.client.post(
+        "/api/v1/tokens", json={"username": clerk.username, "password": PASSWORD}
+    ).get_json()
+    expires = datetime.fromisoformat(issued["expires_at"])
+    assert expires > datetime.now(UTC) + timedelta(days=1)
+
+
+def test_a_wrong_password_or_no_token_is_401(site):
+    clerk = site.caller("clerk")
+    wrong = site.client.post("/api/v1/tokens", json={"username": clerk.username, "password": "x"})
+    assert wrong.status_code == 401
+    assert error_of(wrong)["code"] == "unauthenticated"
+    nobody = site.client.post("/api/v1/tokens", json={"username": "nobody", "password": "x"})
+    assert error_of(nobody) == error_of(wrong)
+    assert site.client.get(PROBE.format(site.township)).status_code == 401
+    forged = site.client.get(
+        PROBE.format(site.township), headers={"Authorization": "Bearer forged"}
+    )
+    assert forged.status_code == 401
+    assert forged.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_revoking_the_current_token_leaves_the_others(site):
+    clerk = site.caller("clerk")
+    second = sign_in(site.client, clerk.username)
+    assert clerk.delete("/api/v1/tokens/current").status_code == 204
+    assert clerk.get(PROBE.format(site.township)).status_code == 401
+    assert second.get(PROBE.format(site.township)).status_code == 200
+
+
+def test_revoking_all_tokens_of_a_user(site):
+    clerk = site.caller("clerk")
+    second = sign_in(site.client, clerk.username)
+    head = site.caller("head")
+    assert second.delete("/api/v1/tokens").status_code == 204
+    assert clerk.get(PROBE.format(site.township)).status_code == 401
+    assert second.get(PROBE.format(site.township)).status_code == 401
+    assert head.get(PROBE.format(site.township)).status_code == 200
+    # A token asked for afterwards works.
+    assert sign_in(site.client, clerk.username).get(PROBE.format(site.township)).status_code == 200
+
+
+def test_a_password_change_revokes_every_token(site, ledger):
+    clerk = site.caller("clerk")
+    principal = ledger.tenancy.principal(username=clerk.username)
+    ledger.accounts.change_password(principal, current=PASSWORD, new="a new long password")
+    assert clerk.get(PROBE.format(site.township)).status_code == 401
+    again = site.client.post(
+        "/api/v1/tokens", json={"username": clerk.username, "password": "a new long password"}
+    )
+    assert again.status_code == 201
+
+
+def test_an_expired_token_is_refused(site, ledger):
+    clerk = site.caller("clerk")
+    ledger.tokens.clock = lambda: datetime.now(UTC) + timedelta(days=31)
+    answer = clerk.get(PROBE.format(site.township))
+    assert answer.status_code == 401
+
+
+def test_sign_ins_are_throttled_for_every_process_of_the_installation(site, store_url):
+    """Failures counted by one process (a gunicorn worker) throttle the name in another."""
+    clerk = site.caller("clerk")
+    other = open_ledger(Settings(database_url=store_url), shared_attempts=True)
+    try:
+        other_client = make_app(other).test_client()
+        other_client.environ_base["REMOTE_ADDR"] = unique("client")
+        wrong = {"username": clerk.username, "password": "not the password"}
+        for n in range(MAX_FAILURES_PER_USER):
+            client = site.client if n % 2 else other_client
+            assert client.post("/api/v1/tokens", json=wrong).status_code == 401
+        for client in (site.client, other_client):
+            right = client.post(
+                "/api/v1/tokens", json={"username": clerk.username, "password": PASSWORD}
+            )
+            assert right.status_code == 429
+            assert error_of(right)["code"] == "throttled"
+            assert int(right.headers["Retry-After"]) > 0
+            assert error_of(right)["field"] == "password"
+    finally:
+        other.close()
+    # Other names are not throttled.
+    assert sign_in(site.client, add_user(site.ledger, "clerk", township=site.township))
+
+
+def test_a_token_and_a_session_cookie_together_are_refused(site):
+    clerk = site.caller("clerk")
+    site.client.set_cookie("session", "something")
+    answer = clerk.get(PROBE.format(site.township))
+    assert answer.status_code == 400
+    assert error_of(answer)["field"] == "Authorization"
+
+
+def test_a_token_request_names_its_bad_field(site):
+    answer = site.client.post("/api/v1/tokens", json={"username": "x", "password": "y", "z": 1})
+    assert answer.status_code == 422
+    assert error_of(answer)["field"] == "z"
+    missing = site.client.post("/api/v1/tokens", json={"username": "x"})
+    assert error_of(missing)["field"] == "password"

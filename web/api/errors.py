@@ -1,0 +1,128 @@
+"""One place that turns every refusal into the API's error document and status:
+``{"error": {"code", "message", "field", "line"}}``.
+
+The ledger's own errors (from the services), the shape errors of the schemas (webargs), and
+Flask's (an unknown route, a method not allowed, a body past the size limit) all come here; a
+view never catches anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import (
+    AlreadyExists,
+    Conflict,
+    Forbidden,
+    InvalidField,
+    LedgerError,
+    NotFound,
+    RuleBroken,
+    Throttled,
+    Unauthenticated,
+)
+from domain.signin import FAILURE_WINDOW
+from services.interchange import ImportRejected
+
+RETRY_AFTER = int(FAILURE_WINDOW.total_seconds())  # seconds, at most
+
+# Most specific first.
+STATUSES: tuple[tuple[type[LedgerError], int, str], ...] = (
+    (Unauthenticated, 401, "unauthenticated"),
+    (Throttled, 429, "throttled"),
+    (NotFound, 404, "not_found"),
+    (Forbidden, 403, "forbidden"),
+    (Conflict, 409, "conflict"),
+    (AlreadyExists, 409, "already_exists"),
+    (ImportRejected, 422, "rejected"),
+    (InvalidField, 422, "invalid"),
+    (RuleBroken, 422, "rule_broken"),
+    (LedgerError, 400, "bad_request"),
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    line: int | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field, "line": line}
+    if errors is not None:
+        body["errors"] = errors
+    response = jsonify(error=body)
+    response.status_code = status
+    response.headers.update(headers or {})
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def ledger_error(error: LedgerError) -> Response:
+    status, code = next((s, c) for kind, s, c in STATUSES if isinstance(error, kind))
+    headers = {"Retry-After": str(RETRY_AFTER)} if isinstance(error, Throttled) else None
+    if isinstance(error, ImportRejected):
+        first = error.errors[0]
+        listed = [
+            {"code": code, "message": e.message, "field": e.field, "line": e.line}
+            for e in error.errors
+        ]
+        message = f"line {first.line}: {first.message}; {error.message}"
+        return error_response(
+            status, code, message, field=first.field, line=first.line, errors=listed
+        )
+    return error_response(status, code, error.message, field=error.field, headers=headers)
+
+
+def shape_error(error: ma.ValidationError) -> Response:
+    field, message = first_message(error.messages)
+    return error_response(422, "invalid", message, field=field)
+
+
+def http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    if "messages" in data:  # the schemas' verdict on a request's arguments (webargs)
+        field, message = first_message(data["messages"])
+        return error_response(422 if status == 422 else status, "invalid", message, field=field)
+    message = {
+        413: "the request is larger than the 50 MB an import may be",
+        404: "no such address in the API",
+    }.get(status, error.description or error.name)
+    return error_response(status, HTTP_CODES.get(status, "error"), message)
+
+
+def first_message(messages: Any, path: str = "") -> tuple[str | None, str]:
+    """The first field named in marshmallow's nested messages, as a dotted path, and its
+    message ("json"/"query" locations and the schema-wide ``_schema`` are no field)."""
+    if isinstance(messages, Mapping) and messages:
+        key, value = next(iter(messages.items()))
+        if key in ("json", "query", "path", "headers", "form", "_schema"):
+            return first_message(value, path)
+        name = f"{path}.{key}" if path else str(key)
+        return first_message(value, name)
+    if isinstance(messages, list | tuple) and messages:
+        return first_message(messages[0], path)
+    text = str(messages) if messages else "is not valid"
+    if text == "Unknown field.":
+        text = "is not a field of this request"
+    return (path or None), text

@@ -1,0 +1,99 @@
+"""Reading: figures, the entries behind a figure, the county ranking and its indicators, and
+annual reports. Each answers with the same document as the command line's ``--json``."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response
+from flask_smorest import Blueprint
+
+from web.api.auth import ledger, principal
+from web.api.documents import report_file
+from web.api.schemas import (
+    CountyIndicators,
+    Figures,
+    Indicators,
+    PeriodQuery,
+    Ranking,
+    ReportQuery,
+    Trace,
+    TraceQuery,
+)
+
+blp = Blueprint("reading", __name__, url_prefix="/api/v1", description="Figures and rankings.")
+
+REPORT_FILES = {
+    "content": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+        "text/html": {"schema": {"type": "string"}},
+    },
+    "description": "The annual report as a document.",
+}
+
+
+@blp.route("/townships/<code>/figures", methods=["GET"])
+@blp.arguments(PeriodQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, Figures)
+def figures(query: dict, code: str):
+    """A township's figures for a period (as ``figures --json``)."""
+    return ledger().figures.figures(
+        principal(), township=code, period=query["period"], as_of=query.get("as_of")
+    )
+
+
+@blp.route("/townships/<code>/trace", methods=["GET"])
+@blp.arguments(TraceQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, Trace)
+def trace(query: dict, code: str):
+    """The entry ids behind one figure (for a rate, behind its numerator, or its denominator
+    when the figure ends in ``.denominator``)."""
+    ids = ledger().figures.trace(
+        principal(),
+        township=code,
+        period=query["period"],
+        figure=query["figure"],
+        as_of=query.get("as_of"),
+    )
+    return {"township": code, "period": query["period"], "figure": query["figure"], "entries": ids}
+
+
+@blp.route("/counties/<code>/ranking", methods=["GET"])
+@blp.arguments(PeriodQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, Ranking)
+def ranking(query: dict, code: str):
+    """The county's townships ranked (as ``ranking --json``)."""
+    return ledger().rankings.ranking(
+        principal(), county=code, period=query["period"], as_of=query.get("as_of")
+    )
+
+
+@blp.route("/counties/<code>/indicators", methods=["GET"])
+@blp.response(200, CountyIndicators)
+def indicators(code: str):
+    """The ranking indicators in force for the county."""
+    chosen = ledger().rankings.indicators(principal(), county=code)
+    return {"county": code, "indicators": chosen}
+
+
+@blp.route("/counties/<code>/indicators", methods=["PUT"])
+@blp.arguments(Indicators)
+@blp.response(200, CountyIndicators)
+def set_indicators(given: dict, code: str):
+    """Set the county's ranking indicators (the county officer)."""
+    chosen = ledger().rankings.set_indicators(
+        principal(), county=code, indicators=given["indicators"]
+    )
+    return {"county": code, "indicators": chosen}
+
+
+@blp.route("/townships/<code>/reports/<int:year>", methods=["GET"])
+@blp.arguments(ReportQuery, location="query", unknown=ma.RAISE)
+@blp.doc(responses={"200": REPORT_FILES})
+def report(query: dict, code: str, year: int) -> Response:
+    """A township's annual report as DOCX or HTML (as ``report --format``)."""
+    document = ledger().reports.report(
+        principal(), township=code, year=year, as_of=query.get("as_of")
+    )
+    return report_file(document, query["format"], name=f"{code}-{year}")
