@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.decision import DECISION_STEPS, REVIEW_RESULTS, REVIEWERS
 from domain.dispute import DISPUTE_SOURCES, MEDIATORS
+from domain.errors import InvalidField
 from domain.session import SESSION_KINDS
 
 # rate name -> (numerator figure, denominator figure)
@@ -56,3 +57,22 @@ MOMENT_FIGURES = frozenset(
     name for name in COUNT_FIGURES if name.startswith("roster.") or name == "issues.overdue"
 )
 RANKABLE_COUNTS = frozenset(COUNT_FIGURES) - MOMENT_FIGURES
+
+
+def traced_count(figure: str) -> str:
+    """The count figure whose entries a trace of ``figure`` lists: the figure itself, or for a
+    rate its numerator (its denominator for ``rates.NAME.denominator``). An unknown name is
+    refused with every name there is."""
+    name = figure
+    if figure.startswith("rates."):
+        rate, _, part = figure.removeprefix("rates.").partition(".")
+        if rate in RATES and part in ("", "denominator"):
+            name = RATES[rate][1 if part else 0]
+    if name not in COUNT_FIGURES:
+        known = [*COUNT_FIGURES, *(f"rates.{r}" for r in RATES)]
+        raise InvalidField(
+            "figure",
+            f"no figure {figure}; the figures are {', '.join(known)}"
+            " (and rates.NAME.denominator for a rate's denominator)",
+        )
+    return name

@@ -12,105 +12,41 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import chain
 from typing import Any
 
 import orjson
 
 from infra.read_model_audit import AuditQueries
+from infra.read_model_rows import (
+    COLUMNS,
+    INSERT_FACTS,
+    SQLITE_ROWS,
+    dumps,
+    fact_from_row,
+    fact_row,
+    loads,
+    row_from_message,
+    stamp,
+    storable,
+)
+from infra.read_model_schema import POSTGRESQL, SCHEMA_VERSION, SQLITE, Dialect, retried, set_up
 from infra.view_writer import ViewWriter
 from projections.figures import Fact
 from projections.ledger import Changes, TallyKey
 from projections.memory import InMemoryLedgerView
 
-# The read model is derived: when its tables change shape (or what the tallies count: 4 added
-# decisions.by_step), this number goes up, and opening a database whose read model has another
-# number drops those tables, to be rebuilt from zero.
-SCHEMA_VERSION = 4
-READ_MODEL_TABLES = ("ledger_rm_facts", "ledger_rm_tallies", "ledger_rm_position")
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
-        position {position_key},
-        township TEXT NOT NULL,
-        entry_id TEXT NOT NULL,
-        entry_type TEXT NOT NULL,
-        entry_occurred_on TEXT NOT NULL,
-        type TEXT NOT NULL,
-        occurred_on TEXT NOT NULL,
-        recorded_at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        payload TEXT NOT NULL)""",
-    # One index serves both reads: a township's facts, and one entry's (township, entry id).
-    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_entry ON ledger_rm_facts (township, entry_id)",
-    # One row per township and period: its non-zero counts, as a JSON object by figure name
-    # (a row per figure made a rebuild write two tally rows per event).
-    """CREATE TABLE IF NOT EXISTS ledger_rm_tallies (
-        township TEXT NOT NULL,
-        period TEXT NOT NULL,
-        counts TEXT NOT NULL,
-        PRIMARY KEY (township, period))""",
-    """CREATE TABLE IF NOT EXISTS ledger_rm_position (
-        name TEXT PRIMARY KEY,
-        position BIGINT NOT NULL)""",
-    "INSERT INTO ledger_rm_position (name, position) VALUES ('ledger', 0) ON CONFLICT DO NOTHING",
-)
-SQLITE_ROWS = 90  # fact rows an INSERT on SQLite: 900 parameters, under every build's limit
-SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2024  # any fixed number: PostgreSQL's advisory lock for SCHEMA
-COLUMNS = (
-    "position, township, entry_id, entry_type, entry_occurred_on, type,"
-    " occurred_on, recorded_at, actor, payload"
-)
-
-_INSERT_FACTS = {  # by the number of rows
-    n: f"INSERT INTO ledger_rm_facts ({COLUMNS}) VALUES "
-    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * n)
-    for n in range(1, SQLITE_ROWS + 1)
-}
-
-
-def stamp(moment: datetime) -> str:
-    """A UTC moment as fixed-width text, so that text order is time order (ISO 8601 with
-    microseconds; orjson writes it four times faster than ``isoformat``, which a rebuild
-    felt, but leaves out microseconds that are zero)."""
-    if moment.tzinfo is not UTC:
-        moment = moment.astimezone(UTC)
-    text = orjson.dumps(moment)[1:-1].decode()
-    return text if moment.microsecond else f"{text[:19]}.000000{text[19:]}"
-
-
-def _unstamp(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-@dataclass(frozen=True)
-class Dialect:
-    mark: str  # the driver's parameter marker
-    begin: dict[str, str]  # statement opening a "read" or "write" transaction ("": implicit)
-    position_key: str
-    # PostgreSQL's own forms: "column = ANY(array)" instead of a list of markers; facts written
-    # with COPY and tallies as one JSON document, instead of a statement per row (3-4x faster).
-    postgresql: bool
-    serialise: str = ""  # run first when creating the tables, so creators take turns
-
-
-SQLITE = Dialect(
-    mark="?",
-    begin={"read": "BEGIN", "write": "BEGIN IMMEDIATE"},  # IMMEDIATE: writers take turns
-    # Only INTEGER PRIMARY KEY is SQLite's row id itself; another type adds an index to keep.
-    position_key="INTEGER PRIMARY KEY",
-    postgresql=False,
-)
-POSTGRESQL = Dialect(
-    mark="%s",
-    begin={"read": "", "write": ""},
-    position_key="BIGINT PRIMARY KEY",
-    postgresql=True,
-    # CREATE TABLE IF NOT EXISTS run by two processes at once fails on PostgreSQL (a duplicate
-    # type): a lock held until the schema transaction ends makes them take turns.
-    serialise=f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})",
-)
+# Where the tests and the writer process find them.
+__all__ = [
+    "COLUMNS",
+    "SCHEMA_VERSION",
+    "SQLLedgerView",
+    "fact_row",
+    "open_view",
+    "row_from_message",
+    "stamp",
+]
 
 
 class SQLLedgerView(AuditQueries):
@@ -127,24 +63,7 @@ class SQLLedgerView(AuditQueries):
         self._store_env = store_env  # how a writer process opens this view (None: no writer)
         self._writer: ViewWriter | None = None
         self._local = threading.local()
-        with self._transaction("write") as cursor:
-            if dialect.serialise:
-                cursor.execute(dialect.serialise)
-            self._replace_other_versions(cursor)
-            for statement in SCHEMA:
-                cursor.execute(statement.replace("{position_key}", dialect.position_key))
-
-    def _replace_other_versions(self, cursor: Any) -> None:
-        cursor.execute("CREATE TABLE IF NOT EXISTS ledger_rm_schema (version INTEGER NOT NULL)")
-        cursor.execute("SELECT version FROM ledger_rm_schema")
-        if cursor.fetchall() == [(SCHEMA_VERSION,)]:
-            return
-        for table in READ_MODEL_TABLES:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute("DELETE FROM ledger_rm_schema")
-        cursor.execute(
-            self._sql("INSERT INTO ledger_rm_schema (version) VALUES (?)"), (SCHEMA_VERSION,)
-        )
+        set_up(self)
 
     # -- connection handling ----------------------------------------------------------------
 
@@ -208,7 +127,18 @@ class SQLLedgerView(AuditQueries):
         since: int,
         position: int,
     ) -> bool:
-        """``commit`` with the facts already as rows (as a writer process receives them)."""
+        """``commit`` with the facts already as rows (as a writer process receives them); a
+        page that meets another process's transaction is stored again."""
+        return retried(lambda: self._store(rows, tallies, since=since, position=position))
+
+    def _store(
+        self,
+        rows: list[tuple],
+        tallies: dict[TallyKey, dict[str, int]],
+        *,
+        since: int,
+        position: int,
+    ) -> bool:
         try:
             # The position moves first: a second worker waits on that row, then finds it moved.
             with self._transaction("write") as cursor:
@@ -253,13 +183,13 @@ class SQLLedgerView(AuditQueries):
         current = {(t, p): counts for t, p, counts in cursor.fetchall() if (t, p) in deltas}
         rows = []
         for key, delta in deltas.items():
-            counts = _loads(current[key]) if key in current else {}
+            counts = loads(current[key]) if key in current else {}
             for name, value in delta.items():
                 if total := counts.get(name, 0) + value:
                     counts[name] = total
                 else:
                     counts.pop(name, None)
-            rows.append((*key, _dumps(counts)))
+            rows.append((*key, dumps(counts)))
         insert = "INSERT INTO ledger_rm_tallies (township, period, counts)"
         upsert = " ON CONFLICT (township, period) DO UPDATE SET counts = excluded.counts"
         if self._dialect.postgresql:  # the rows as one JSON document: psycopg adapts lists slowly
@@ -279,7 +209,7 @@ class SQLLedgerView(AuditQueries):
         else:  # SQLite: rows a statement, as many as its parameters allow (a fifth faster)
             for start in range(0, len(rows), SQLITE_ROWS):
                 chunk = rows[start : start + SQLITE_ROWS]
-                cursor.execute(_INSERT_FACTS[len(chunk)], list(chain.from_iterable(chunk)))
+                cursor.execute(INSERT_FACTS[len(chunk)], list(chain.from_iterable(chunk)))
 
     def facts(
         self, township: str, *, until: date | None = None, as_of: datetime | None = None
@@ -287,17 +217,17 @@ class SQLLedgerView(AuditQueries):
         rows = self._query(
             f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE township = ?"
             " AND entry_occurred_on <= ? AND recorded_at <= ? ORDER BY position",
-            (township, (until or date.max).isoformat(), stamp(as_of) if as_of else "9"),
+            (storable(township), (until or date.max).isoformat(), stamp(as_of) if as_of else "9"),
         )
-        return [_fact(row) for row in rows]
+        return [fact_from_row(row) for row in rows]
 
     def entry_facts(self, township: str, entry_id: str) -> list[Fact]:
         rows = self._query(
             f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE township = ? AND entry_id = ?"
             " ORDER BY position",
-            (township, entry_id),
+            (storable(township), storable(entry_id)),
         )
-        return [_fact(row) for row in rows]
+        return [fact_from_row(row) for row in rows]
 
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
@@ -311,7 +241,7 @@ class SQLLedgerView(AuditQueries):
             [period, *params],
         )
         for township, counts in rows:
-            values = _loads(counts)
+            values = loads(counts)
             if names is not None:
                 values = {name: values[name] for name in names if name in values}
             found[township].update(values)
@@ -327,6 +257,9 @@ class SQLLedgerView(AuditQueries):
         return f"{column} IN (SELECT value FROM json_each(?))", [orjson.dumps(values).decode()]
 
     def reset(self) -> None:
+        retried(self._reset)
+
+    def _reset(self) -> None:
         with self._transaction("write") as cursor:
             cursor.execute("DELETE FROM ledger_rm_facts")
             cursor.execute("DELETE FROM ledger_rm_tallies")
@@ -337,57 +270,9 @@ class _Moved(Exception):
     """Another worker moved the position first: the transaction is rolled back."""
 
 
-def fact_row(fact: Fact) -> tuple:
-    return (
-        fact.position,
-        fact.township,
-        fact.entry_id,
-        fact.entry_type,
-        fact.entry_occurred_on.isoformat(),
-        fact.type,
-        fact.occurred_on.isoformat(),
-        stamp(fact.recorded_at),
-        fact.actor,
-        _dumps(fact.payload),
-    )
-
-
 def usable_cores() -> int:
     """The cores this process may run on (a container's share, where it is limited)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def row_from_message(item: list[Any]) -> tuple:
-    """A fact's row from its JSON form in a writer message (``ViewWriter.send``): dates are
-    ISO text already, the recording time RFC 3339 text as orjson writes it."""
-    recorded_at = item[7]
-    if not (len(recorded_at) == 32 and recorded_at.endswith("+00:00")):
-        recorded_at = stamp(datetime.fromisoformat(recorded_at))
-    return (*item[:7], recorded_at, item[8], _dumps(item[9]))
-
-
-def _dumps(value: Any) -> str:
-    """JSON text with its keys sorted, so that equal models have equal rows; dates as ISO text
-    (payload values are text, numbers, lists or dates)."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-
-
-_loads = orjson.loads
-
-
-def _fact(row: tuple) -> Fact:
-    return Fact(
-        position=row[0],
-        township=row[1],
-        entry_id=row[2],
-        entry_type=row[3],
-        entry_occurred_on=date.fromisoformat(row[4]),
-        type=row[5],
-        occurred_on=date.fromisoformat(row[6]),
-        recorded_at=_unstamp(row[7]),
-        actor=row[8],
-        payload=_loads(row[9]),
-    )
 
 
 def open_view(store_env: dict[str, str]) -> Any:
@@ -401,7 +286,7 @@ def open_view(store_env: dict[str, str]) -> Any:
         def connect_sqlite() -> sqlite3.Connection:
             connection = sqlite3.connect(
                 path,
-                timeout=30,
+                timeout=float(store_env.get("SQLITE_LOCK_TIMEOUT", "30")),
                 isolation_level=None,
                 uri=path.startswith("file:"),
                 check_same_thread=False,

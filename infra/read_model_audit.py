@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from infra import read_model as rm  # the view's own rows and helpers (it imports this module)
+from infra.read_model_rows import COLUMNS, fact_from_row, stamp, storable
 from projections.figures import Fact
 
 
@@ -24,18 +24,18 @@ class AuditQueries:
     def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]: ...
 
     def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
-        where, params = self._in("township", townships)
+        where, params = self._in("township", [storable(t) for t in townships])
         rows = self._query(
-            f"SELECT {rm.COLUMNS} FROM ledger_rm_facts WHERE {where}"
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {where}"
             " AND recorded_at > ? AND entry_occurred_on <= ? ORDER BY position",
-            [*params, rm.stamp(moment), until.isoformat()],
+            [*params, stamp(moment), until.isoformat()],
         )
-        return [rm._fact(row) for row in rows]
+        return [fact_from_row(row) for row in rows]
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         """One query for them all, the (township, entry id) pairs as one parameter each way:
         arrays on PostgreSQL, a JSON array on SQLite (an index probe per pair)."""
-        pairs = sorted(set(keys))
+        pairs = sorted({(storable(t), storable(e)) for t, e in keys})
         if not pairs:
             return []
         if self._dialect.postgresql:
@@ -48,10 +48,12 @@ class AuditQueries:
             )
             params = [orjson.dumps(pairs).decode()]
         rows = self._query(
-            f"SELECT {rm.COLUMNS} FROM ledger_rm_facts WHERE {match} ORDER BY position", params
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {match} ORDER BY position", params
         )
-        return [rm._fact(row) for row in rows]
+        return [fact_from_row(row) for row in rows]
 
     def tally_periods(self, township: str) -> list[str]:
-        rows = self._query("SELECT period FROM ledger_rm_tallies WHERE township = ?", (township,))
+        rows = self._query(
+            "SELECT period FROM ledger_rm_tallies WHERE township = ?", (storable(township),)
+        )
         return [period for (period,) in rows]

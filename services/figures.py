@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple, NotRequired, TypedDict
 
 from domain.access import Principal
-from domain.errors import InvalidField
-from domain.figure_names import RATES
+from domain.figure_names import traced_count
 from domain.moments import parse_moment, stamp
 from domain.report import FollowUp, Recorded, report_status
 from projections.figures import EntryState, counts_for, document, figure_sources, laws_studied
@@ -71,7 +70,7 @@ class Figures:
         or its denominator when ``figure`` ends in ``.denominator``)."""
         found = self.snapshot(principal, township=township, period=period, as_of=as_of)
         behind = figure_sources(found.entries, found.period, found.as_of)
-        return sorted(behind.get(_traced_name(figure), ()))
+        return sorted(behind.get(traced_count(figure), ()))
 
     def snapshot(self, principal: Principal, *, township: str, period: str, as_of: Any) -> Snapshot:
         """The township, the period, the moment, and the township's entries as they stood
@@ -128,13 +127,3 @@ def _follow_up(state: EntryState) -> FollowUp | None:
         return None
     last = state.follow_ups[-1]
     return FollowUp(last.type, last.recorded_at, last.payload)
-
-
-def _traced_name(figure: str) -> str:
-    if figure.startswith("rates."):
-        parts = figure.split(".")
-        numerator, denominator = RATES.get(parts[1], (None, None))
-        if numerator is None:
-            raise InvalidField("figure", f"no rate {parts[1]}")
-        return denominator if parts[-1] == "denominator" else numerator
-    return figure

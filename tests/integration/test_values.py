@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.entry import entry_uuid
 from domain.errors import InvalidField, LedgerError, RuleBroken
+from domain.session import Session
 from domain.values import MAX_COUNT
 from services.interchange import ImportRejected
 from tests.integration.conftest import line
@@ -199,3 +201,44 @@ def test_a_township_no_store_could_name_is_not_found_or_refused(towns, township)
     assert refused(towns, bad) == [(1, "township")]
     with pytest.raises(LedgerError):
         towns.ledger.figures.figures(OPERATOR, township=township, period="2024")
+
+
+def test_an_entry_recorded_before_these_limits_breaks_nothing(towns):
+    """A ledger recorded before the limits may hold a count beyond 64 bits, or a NUL in an id
+    or a text (a lone surrogate never reached a store): figures, traces, the ranking and the
+    report still answer for everyone (the read model writes every value as its store holds
+    it)."""
+    place = towns.place()
+    neighbour = towns.township(place.county)
+    towns.import_lines([session(neighbour)])
+    app = towns.ledger.app
+    old = [
+        Session._create(
+            Session.Held,
+            id=entry_uuid(place.township, entry_id),
+            township=place.township,
+            entry_id=entry_id,
+            occurred_on=date(2024, 3, 5),
+            actor="operator",
+            kind="lecture",
+            title="旧\x00",
+            attendees=attendees,
+            laws=None,
+            reached=None,
+            materials=None,
+        )
+        for entry_id, attendees in (("S\x00-1", 2**70), ("S-2", 2**70), ("S-3", 5))
+    ]
+    app.recorder.insert_events(
+        [app.mapper.to_stored_event(e) for entry in old for e in entry.collect_events()]
+    )
+
+    figures = everything_answers(towns.ledger, place.county, place.township)
+
+    assert figures["sessions"]["lecture"]["attendees"] == 2**71 + 5
+    assert (
+        everything_answers(towns.ledger, place.county, neighbour)["sessions"]["lecture"][
+            "attendees"
+        ]
+        == SESSION["attendees"]
+    )
