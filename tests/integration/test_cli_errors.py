@@ -17,7 +17,7 @@ from infra.cli import main
 from infra.settings import Settings
 from infra.view_writer import ViewWriter
 from services.interchange import Interchange
-from tests.support import unique
+from tests.support import PASSWORD, unique
 
 
 @pytest.fixture
@@ -204,3 +204,30 @@ def test_imports_lists_nothing_when_every_import_completed(cli, township, tmp_pa
 def test_a_moment_that_does_not_exist_is_one_error(cli, township, as_of):
     args = ["figures", "--township", township, "--period", "2024", "--as-of", as_of]
     assert "as_of: must be" in one_error(cli(*args))
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({"id": "D\u0000-1"}, "id"),
+        ({"id": "D-\ud800"}, "id"),
+        ({"id": " D-1"}, "id"),
+        ({"category": "土地\u202e纠纷"}, "category"),
+        ({"occurred_on": "9999-12-31"}, "occurred_on"),
+        ({"source": {"nested": ["x"]}}, "source"),
+    ],
+    ids=["nul-id", "surrogate-id", "spaced-id", "direction-override", "year-9999", "nested"],
+)
+def test_a_clerk_recording_what_no_store_could_hold_is_refused_and_figures_still_answer(
+    cli, township, given, field
+):
+    clerk = unique("clerk")
+    added = cli("user", "add", clerk, "--role", "clerk", "--township", township, input=PASSWORD)
+    assert added.exit_code == 0
+    line = json.dumps(dispute(township, **given))  # ASCII: a lone surrogate as its escape
+
+    assert one_error(cli("--as", clerk, "record", line)).startswith(f"error: {field}: ")
+
+    assert cli("--as", clerk, "record", json.dumps(dispute(township))).exit_code == 0
+    figures = cli("--as", clerk, "figures", "--township", township, "--period", "2024", "--json")
+    assert json.loads(figures.stdout)["disputes"]["registered"] == 1
