@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from projections.report.phrasing import share_percent
+
 TYPES = {
     "session_held": _l("学法/培训/普法活动"),
     "meeting_held": _l("党委会议"),
@@ -128,4 +130,5 @@ def register_labels(app) -> None:
     app.jinja_env.filters["type_label"] = lambda key: label(TYPES, key)
     app.jinja_env.filters["field_label"] = lambda key: label(FIELDS, key)
     app.jinja_env.filters["value_label"] = value_label
+    app.jinja_env.filters["percent"] = share_percent
     app.jinja_env.filters["rate_label"] = lambda key: label(RATES, key.removeprefix("rates."))

@@ -26,10 +26,14 @@ def numeral(n: int) -> str:
 
 def percent(numerator: int, denominator: int) -> str:
     """A share to one decimal, as people write it: 91.2%, 97%, 100%."""
-    share = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-    return f"{share.normalize():f}%"
+    return share_percent(Decimal(numerator) / Decimal(denominator))
+
+
+def share_percent(share: Decimal | float) -> str:
+    """A share (0.912) written as people write it: 91.2%; whole numbers without a decimal."""
+    exact = Decimal(str(share)) if isinstance(share, float) else share
+    rounded = (exact * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded.normalize():f}%"
 
 
 def number(value: int) -> str:

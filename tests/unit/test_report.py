@@ -14,7 +14,7 @@ from domain.figure_names import COUNT_FIGURES, RATES
 from projections.figures import document, lookup
 from projections.report import THEMES, Figure, Report, build_report, source_rows
 from projections.report.annex import LABELS
-from projections.report.phrasing import beijing_time, number, numeral, percent
+from projections.report.phrasing import beijing_time, number, numeral, percent, share_percent
 
 AS_OF = "2025-01-15T00:00:00Z"
 # A made-up township's year, every theme with something to say.
@@ -216,6 +216,8 @@ def test_a_theme_with_only_the_heads_words_is_reported():
 )
 def test_percentages_are_written_as_people_write_them(numerator, denominator, written):
     assert percent(numerator, denominator) == written
+    # the pages show a rate's value (a float) the same way
+    assert share_percent(numerator / denominator) == written
 
 
 def test_numbers_numerals_and_beijing_time():
