@@ -26,7 +26,7 @@ def index():
 @bp.get("/entries/<township>/<path:entry_id>")
 @roles(*ROLES)
 def entry(township: str, entry_id: str):
-    found = services().entries.entry(principal(), township=township, entry_id=entry_id)
+    found = services().history.entry(principal(), township=township, entry_id=entry_id)
     return render_template("audit/entry.html", entry=found)
 
 

@@ -11,6 +11,7 @@ from fractions import Fraction
 import pytest
 from openpyxl import load_workbook
 
+from domain.access import Principal
 from tests.support import PASSWORD, unique
 
 
@@ -108,6 +109,9 @@ def test_an_auditor_reads_the_figures_as_they_stood(as_role, site):
     assert registered(now) == registered(then) + 1
     history = auditor.get(f"/audit/entries/{site.township}/{entry}").text
     assert site.users["clerk"] in history
+    assert "data-late" in history  # recorded today for 2024-09-09: long after its business date
+    looked = site.services.trail.looks(Principal.operator(), county=site.county)
+    assert any(f"history of entry {entry}" in look["action"] for look in looked)
     assert (
         auditor.get(f"/audit/figures?township={site.township}&period=2024&as_of=soon").status_code
         == 400
