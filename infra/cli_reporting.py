@@ -4,6 +4,7 @@ and project (keeping the read model current). Registered on ``infra.cli.main``."
 from __future__ import annotations
 
 import json
+import signal
 import threading
 from typing import Any
 
@@ -129,7 +130,12 @@ def report(
 
 
 @main.command()
-@click.option("--follow", is_flag=True, help="Keep following the log until interrupted.")
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep following the log until interrupted or sent SIGTERM (the projection worker;"
+    " of several on one database one projects, the others stand by).",
+)
 @click.option("--rebuild", is_flag=True, help="Forget the read model and project from zero.")
 @click.option("--interval", default=0.5, show_default=True, help="Seconds between polls.")
 @click.option(
@@ -145,10 +151,18 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
     """Bring the read models up to date (the projection worker with --follow)."""
     read_model = obj.services.read_model
     read_model.page = page
-    position = read_model.rebuild() if rebuild else read_model.refresh()
-    click.echo(f"projected up to {position}")
+    stop = threading.Event()
+    if follow:  # the projection worker
+        from infra.observability import start_logging
+
+        start_logging(obj.settings)
+        # SIGTERM (an operator, systemd, a container's stop): end after the page being stored.
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if rebuild or not follow:  # a follower projects only while it leads (in ``follow``)
+        position = read_model.rebuild() if rebuild else read_model.refresh()
+        click.echo(f"projected up to {position}")
     if follow:
-        stop = threading.Event()
+        click.echo(f"following the log from position {read_model.view.position()}")
         try:
             read_model.follow(stop, interval=interval)
         except KeyboardInterrupt:

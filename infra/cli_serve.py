@@ -11,16 +11,39 @@ from infra.cli import Context, main, refusals
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--host", help="Address to listen on  [default: LEDGER_BIND's, or 127.0.0.1]")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="Port to listen on  [default: LEDGER_BIND's, or 8000]",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="gunicorn's worker processes  [default: LEDGER_WORKERS, or 2]",
+)
 @click.option("--demo", is_flag=True, help="Load the demo county first and say who can log in.")
+@click.option(
+    "--projector/--no-projector",
+    default=True,
+    show_default=True,
+    help="Follow the log here as the projection worker; --no-projector when projection"
+    " workers run apart (project --follow), as with several web processes or hosts.",
+)
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, workers: int, demo: bool) -> None:
-    """Serve the web pages (gunicorn), with the projection worker beside them."""
+def serve(
+    obj: Context,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    demo: bool,
+    projector: bool,
+) -> None:
+    """Serve the web pages (gunicorn), with the projection worker beside them. SIGTERM stops
+    it gracefully: the requests in flight are answered first."""
     from infra.serving import Serving, serve
 
-    serving = Serving(host=host, port=port, workers=workers)
+    serving = Serving(host=host, port=port, workers=workers, projector=projector)
     with refusals():
         if demo:
             from sample.load import demo_logins, load_demo

@@ -1,18 +1,28 @@
-"""gunicorn's settings for ``township-ledger serve`` (``-c python:infra.gunicorn_conf``).
+"""gunicorn's settings for ``township-ledger serve`` (``-c python:infra.gunicorn_conf``), from
+the environment (``infra.settings.GunicornSettings``; docs/deployment.md lists the variables).
 
 No ``preload_app``: each worker builds the app, and opens its database connections, after the
 fork. The tables and SQLite's WAL mode are prepared by ``serve`` before gunicorn starts.
+
+SIGTERM is a graceful stop: gunicorn closes its listening socket, and each worker finishes the
+requests it has started (for up to ``graceful_timeout`` seconds) before it exits.
 """
 
-import os
+from infra.settings import GunicornSettings, Settings
 
-bind = os.environ.get("LEDGER_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("LEDGER_WORKERS", "2"))
+_serving = GunicornSettings.from_env()
+_settings = Settings.from_env()
+
+bind = _serving.bind
+workers = _serving.workers
 worker_class = "gthread"
-threads = 4
+threads = _serving.threads
 preload_app = False
-timeout = 60
-graceful_timeout = 10
+timeout = _serving.timeout
+graceful_timeout = _serving.graceful_timeout
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("LEDGER_FORWARDED_ALLOW_IPS", "127.0.0.1")
+loglevel = _settings.log_level.lower()
+forwarded_allow_ips = _serving.forwarded_allow_ips
+if _settings.log_format == "json":
+    logger_class = "infra.observability.JsonGunicornLogger"

@@ -1,11 +1,18 @@
-"""Sentry, started before the web app when ``SENTRY_DSN`` is set. Nothing personal is sent:
-no request bodies, cookies, user names or free text; the role and tenant are tags."""
+"""Sentry and the logs, started before the web app.
+
+Sentry runs when ``SENTRY_DSN`` is set. Nothing personal is sent: no request bodies, cookies,
+user names or free text; the role and tenant are tags. The logs go to stderr, as text or as
+one JSON object a line (``LEDGER_LOG_FORMAT=json``), gunicorn's included."""
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Any
 
+import pythonjsonlogger.json
 import sentry_sdk
+from gunicorn import glogging
 
 from infra.settings import Settings
 
@@ -40,3 +47,70 @@ def start_sentry(settings: Settings, transport: Any = None) -> bool:
         options["transport"] = transport
     sentry_sdk.init(**options)
     return True
+
+
+# -- logs ---------------------------------------------------------------------------------------
+
+# Every line of a JSON log has these keys; the last three are null outside a request. The web
+# app fills them in (web/request_log.py); nothing else personal is logged: no user names,
+# passwords, free text, query strings or client addresses.
+REQUEST_FIELDS = ("request_id", "role", "tenant")
+# What the web app leaves in a request's WSGI environ for the access log (web/request_log.py).
+ENVIRON_KEYS = {field: f"ledger.{field}" for field in REQUEST_FIELDS}
+
+
+class JsonFormatter(pythonjsonlogger.json.JsonFormatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, request_id, role,
+    tenant, and whatever a call passes as ``extra``."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "{levelname}{name}{message}",
+            style="{",
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",
+            defaults=dict.fromkeys(REQUEST_FIELDS),
+            json_ensure_ascii=False,
+        )
+
+
+def start_logging(settings: Settings, stream: Any = None) -> None:
+    """Logs of this process on stderr (or ``stream``), as text or JSON (``LEDGER_LOG_FORMAT``)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(settings.log_level)
+
+
+class JsonGunicornLogger(glogging.Logger):
+    """gunicorn's error and access logs as JSON lines (``logger_class`` when
+    ``LEDGER_LOG_FORMAT=json``). An access line names the method, the path without its query,
+    the status, the bytes sent and the duration, with the request id, role and tenant the app
+    left in the request's environ."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+    def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
+        if not self.cfg.accesslog:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        path = environ.get("PATH_INFO", "")
+        self.access_log.info(
+            f"{environ.get('REQUEST_METHOD', '-')} {path} {status}",
+            extra={
+                **{field: environ.get(key) for field, key in ENVIRON_KEYS.items()},
+                "method": environ.get("REQUEST_METHOD"),
+                "path": path,
+                "status": int(status),
+                "bytes": getattr(resp, "sent", None),
+                "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            },
+        )

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from infra.projector_lock import AdvisoryLeadership, FileLeadership
 from infra.read_model_audit import AuditQueries
 from infra.read_model_rows import (
     COLUMNS,
@@ -34,7 +35,7 @@ from infra.read_model_rows import (
 from infra.read_model_schema import POSTGRESQL, SCHEMA_VERSION, SQLITE, Dialect, retried, set_up
 from infra.view_writer import ViewWriter
 from projections.figures import Fact
-from projections.ledger import Changes, TallyKey
+from projections.ledger import Changes, EveryoneLeads, Leadership, TallyKey
 from projections.memory import InMemoryLedgerView
 
 # Where the tests and the writer process find them.
@@ -57,9 +58,11 @@ class SQLLedgerView(AuditQueries):
         connect: Callable[[], Any],
         dialect: Dialect,
         store_env: Mapping[str, str] | None = None,
+        leadership: Callable[[], Leadership] = EveryoneLeads,
     ) -> None:
         self._connect = connect
         self._dialect = dialect
+        self.leadership = leadership  # which of several projection workers projects
         self._store_env = store_env  # how a writer process opens this view (None: no writer)
         self._writer: ViewWriter | None = None
         self._local = threading.local()
@@ -299,7 +302,11 @@ def open_view(store_env: dict[str, str]) -> Any:
 
         # An in-memory database is this process's alone: no writer process can reach it.
         in_memory = path.startswith("file:")
-        return SQLLedgerView(connect_sqlite, SQLITE, None if in_memory else store_env)
+        if in_memory:
+            return SQLLedgerView(connect_sqlite, SQLITE)
+        return SQLLedgerView(
+            connect_sqlite, SQLITE, store_env, lambda: FileLeadership(f"{path}-projector.lock")
+        )
     if module == "eventsourcing.postgres":
         import psycopg
 
@@ -323,5 +330,7 @@ def open_view(store_env: dict[str, str]) -> Any:
             connection.commit()
             return connection
 
-        return SQLLedgerView(connect_postgres, POSTGRESQL, store_env)
+        return SQLLedgerView(
+            connect_postgres, POSTGRESQL, store_env, lambda: AdvisoryLeadership(connect_postgres)
+        )
     raise ValueError(f"no read model for {module}")

@@ -1,39 +1,61 @@
 """``township-ledger serve``: gunicorn serving ``web.wsgi:make_app()`` in worker processes,
-and this process following the log as the projection worker beside them.
+and this process following the log as the projection worker beside them (unless
+``--no-projector``: then projection workers run apart, ``township-ledger project --follow``).
 
 Everything the workers share is prepared here before gunicorn starts (the tables, SQLite's
 WAL mode, the sign-in failures table); no worker is forked from a process holding a
 connection (no ``--preload``).
+
+SIGTERM stops it gracefully: gunicorn is sent SIGTERM and finishes the requests in flight
+(``LEDGER_GRACEFUL_TIMEOUT``), the projection worker ends after the page it is storing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import logging
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
-from infra.settings import Settings
+from infra.observability import start_logging
+from infra.settings import GunicornSettings, Settings, SettingsError
 from infra.throttle import open_attempts
 from services import Services
 
 APP = "web.wsgi:make_app()"
+log = logging.getLogger("ledger.serve")
+PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal to this process when its parent dies
 
 
 @dataclass(frozen=True)
 class Serving:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 2
+    """What ``serve`` was asked on its command line; what it leaves out comes from the
+    environment (``LEDGER_BIND``, ``LEDGER_WORKERS``: ``infra.settings.GunicornSettings``)."""
+
+    host: str | None = None
+    port: int | None = None
+    workers: int | None = None
     interval: float = 0.2  # seconds between the projection worker's polls
+    projector: bool = True  # False: the projection workers run apart (``project --follow``)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.gunicorn().bind}"
+
+    def gunicorn(self, environ: Mapping[str, str] | None = None) -> GunicornSettings:
+        configured = GunicornSettings.from_env(environ)
+        host, _, port = configured.bind.rpartition(":")
+        bind = configured.bind
+        if self.host is not None or self.port is not None:
+            bind = f"{self.host or host or '127.0.0.1'}:{self.port or port or 8000}"
+        return replace(configured, bind=bind, workers=self.workers or configured.workers)
 
 
 def gunicorn_command(serving: Serving) -> list[str]:
@@ -43,34 +65,52 @@ def gunicorn_command(serving: Serving) -> list[str]:
 def worker_env(settings: Settings, serving: Serving) -> dict[str, str]:
     """The workers' environment: the same database and one session key for all of them
     (a fresh one per start when none is configured: sessions then end with the server)."""
+    gunicorn = serving.gunicorn()
     return {
         **os.environ,
         "LEDGER_DATABASE_URL": settings.database_url,
         "LEDGER_SECRET_KEY": settings.secret_key or secrets.token_urlsafe(32),
-        "LEDGER_BIND": f"{serving.host}:{serving.port}",
-        "LEDGER_WORKERS": str(serving.workers),
+        "LEDGER_BIND": gunicorn.bind,
+        "LEDGER_WORKERS": str(gunicorn.workers),
     }
+
+
+def _die_with_parent() -> None:
+    """gunicorn ends (SIGTERM, graceful) if ``serve`` is killed without a chance to stop it."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def serve(
     settings: Settings, services: Services, serving: Serving, echo: Callable[[str], None]
 ) -> int:
-    """Run until gunicorn exits or the projection worker fails; returns the exit status."""
+    """Run until gunicorn exits, the projection worker fails, or SIGTERM; returns the exit
+    status."""
+    if not serving.projector and not settings.secret_key:
+        raise SettingsError(
+            "LEDGER_SECRET_KEY must be set with --no-projector: every web process of the"
+            " installation must sign sessions with the same key"
+        )
+    env = worker_env(settings, serving)
+    gunicorn = GunicornSettings.from_env(env)  # checked here, before gunicorn reads it
+    start_logging(settings)
     open_attempts(settings)  # its table, before any worker asks for it
-    services.read_model.refresh()
     failure: list[BaseException] = []
     stop = threading.Event()
+    projector = None
+    if serving.projector:
 
-    def follow() -> None:
-        try:
-            services.read_model.follow(stop, interval=serving.interval)
-        except BaseException as error:  # reported below; a projection never skips an event
-            failure.append(error)
+        def follow() -> None:
+            try:
+                services.read_model.follow(stop, interval=serving.interval)
+            except BaseException as error:  # reported below; a projection never skips an event
+                failure.append(error)
 
-    threading.Thread(target=follow, name="ledger-projection", daemon=True).start()
-    process = subprocess.Popen(gunicorn_command(serving), env=worker_env(settings, serving))
+        projector = threading.Thread(target=follow, name="ledger-projection", daemon=True)
+        projector.start()
+    process = subprocess.Popen(gunicorn_command(serving), env=env, preexec_fn=_die_with_parent)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # stop gunicorn too, then exit
-    echo(f"serving {settings.database_url} at {serving.url}/login (Ctrl-C stops)")
+    echo(f"serving {settings.database_url} at http://{gunicorn.bind}/login (Ctrl-C stops)")
     try:
         while process.poll() is None and not failure and not stop.is_set():
             stop.wait(0.5)
@@ -79,8 +119,15 @@ def serve(
     finally:
         stop.set()
         if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+            log.info("stopping: finishing the requests in flight")
+            process.terminate()  # gunicorn's graceful stop
+            try:
+                process.wait(timeout=gunicorn.graceful_timeout + 15)
+            except subprocess.TimeoutExpired:  # gunicorn itself should have ended them by now
+                process.kill()
+                process.wait()
+        if projector is not None:
+            projector.join(timeout=60)  # it ends after the page it is storing
     if failure:
         echo(f"error: the projection worker stopped: {failure[0]}")
         return 1

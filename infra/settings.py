@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class SettingsError(ValueError):
@@ -27,6 +29,10 @@ class Settings:
     # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are believed (0: none):
     # sign-in throttling counts per client address, which a proxy would otherwise hide.
     trusted_proxies: int = 0
+    # Logs on stderr: "text" for a person at a terminal, "json" (one object a line: time,
+    # level, logger, message, request id, role, tenant) for a log collector.
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(
@@ -40,7 +46,11 @@ class Settings:
             in ("1", "true", "yes"),
             "redis_url": environ.get("LEDGER_REDIS_URL") or None,
             "sentry_dsn": environ.get("SENTRY_DSN") or None,
-            "trusted_proxies": _whole(environ.get("LEDGER_TRUSTED_PROXIES") or "0"),
+            "trusted_proxies": _whole(
+                "LEDGER_TRUSTED_PROXIES", environ.get("LEDGER_TRUSTED_PROXIES") or "0"
+            ),
+            "log_format": _one_of("LEDGER_LOG_FORMAT", environ, LOG_FORMATS, "text").lower(),
+            "log_level": _one_of("LEDGER_LOG_LEVEL", environ, LOG_LEVELS, "INFO").upper(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -96,7 +106,50 @@ def event_store_env(url: str) -> dict[str, str]:
     )
 
 
-def _whole(text: str) -> int:
-    if not text.isdigit():
-        raise SettingsError(f"LEDGER_TRUSTED_PROXIES must be a whole number, got {text!r}")
+@dataclass(frozen=True)
+class GunicornSettings:
+    """How gunicorn serves the web app (``infra/gunicorn_conf.py``), from the environment."""
+
+    bind: str = "127.0.0.1:8000"
+    workers: int = 2
+    threads: int = 4
+    timeout: int = 60  # seconds a request may take before its worker is replaced
+    graceful_timeout: int = 30  # seconds the requests in flight get after SIGTERM
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> GunicornSettings:
+        environ = os.environ if environ is None else environ
+        whole = {
+            field: _whole(name, environ[name], minimum=1)
+            for field, name in (
+                ("workers", "LEDGER_WORKERS"),
+                ("threads", "LEDGER_THREADS"),
+                ("timeout", "LEDGER_TIMEOUT"),
+                ("graceful_timeout", "LEDGER_GRACEFUL_TIMEOUT"),
+            )
+            if environ.get(name)
+        }
+        text = {
+            field: environ[name]
+            for field, name in (
+                ("bind", "LEDGER_BIND"),
+                ("forwarded_allow_ips", "LEDGER_FORWARDED_ALLOW_IPS"),
+            )
+            if environ.get(name)
+        }
+        return cls(**whole, **text)
+
+
+def _whole(name: str, text: str, *, minimum: int = 0) -> int:
+    if not text.strip().isdigit() or int(text) < minimum:
+        least = "a whole number" if minimum == 0 else f"a whole number of at least {minimum}"
+        raise SettingsError(f"{name} must be {least}, got {text!r}")
     return int(text)
+
+
+def _one_of(name: str, environ: Mapping[str, str], allowed: tuple[str, ...], default: str) -> str:
+    value = (environ.get(name) or default).strip()
+    if value.lower() not in (a.lower() for a in allowed):
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value

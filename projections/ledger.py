@@ -64,8 +64,32 @@ class LedgerView(Protocol):
     def writer(self) -> PageWriter | None:
         """Something that commits pages in the background, for long catch-ups (None: none)."""
 
+    def leadership(self) -> Leadership:
+        """Which of several projection workers on this view projects (one at a time)."""
+
     def close(self) -> None:
         """Release connections."""
+
+
+class Leadership(Protocol):
+    """Asked before each poll of a projection worker: True while this worker is the one that
+    projects; the others wait, and one takes over when the leader stops or dies. (Two workers
+    projecting at once would still be correct, the position's compare-and-set sees to that;
+    they would only do every page twice.)"""
+
+    def __call__(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class EveryoneLeads:
+    """A view no other process can reach (in memory): whoever asks leads."""
+
+    def __call__(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
 
 
 class PageWriter(Protocol):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from projections.figures import Fact
-from projections.ledger import Changes
+from projections.ledger import Changes, EveryoneLeads
 
 
 class InMemoryLedgerView:
@@ -27,6 +27,9 @@ class InMemoryLedgerView:
 
     def close(self) -> None:
         """Nothing to release."""
+
+    def leadership(self) -> EveryoneLeads:
+        return EveryoneLeads()
 
     def writer(self) -> None:
         """Commits here are a few dictionary updates: nothing to do in the background."""

@@ -10,7 +10,7 @@ where there is one, and computes the next page while that one is stored.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from projections.gc import pause_gc
@@ -26,18 +26,28 @@ def catch_up(
     *,
     page: int = PROJECTION_PAGE_EVENTS,
     pipeline_pages: int | None = PIPELINE_PAGES,
+    stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Project every event recorded so far, ``page`` events a transaction, with the view's
-    writer from ``pipeline_pages`` pages behind (None: never); returns the position reached."""
+    writer from ``pipeline_pages`` pages behind (None: never); returns the position reached.
+    When ``stop()`` turns true (a worker told to stop), it ends after the page it is storing."""
     with pause_gc():
-        return _catch_up(app, projection, page, pipeline_pages)
+        return _catch_up(app, projection, page, pipeline_pages, stop)
 
 
-def _catch_up(app: Any, projection: LedgerProjection, page: int, pipeline_pages: int | None) -> int:
+def _catch_up(
+    app: Any,
+    projection: LedgerProjection,
+    page: int,
+    pipeline_pages: int | None,
+    stop: Callable[[], bool],
+) -> int:
     view = projection.view
     writer_from = None if pipeline_pages is None else pipeline_pages * page  # events behind
     while True:
         since = view.position()
+        if stop():
+            return since
         projection.resume(since)
         notifications = app.recorder.select_notifications(start=since + 1, limit=page)
         if not notifications:
@@ -48,7 +58,7 @@ def _catch_up(app: Any, projection: LedgerProjection, page: int, pipeline_pages:
             writer = view.writer() if behind >= writer_from else None
             writer_from = None  # asked once: the plain loop finishes what is left
             if writer is not None:
-                _pipelined(app, projection, writer, since, notifications, page)
+                _pipelined(app, projection, writer, since, notifications, page, stop)
                 continue
         changes = projection.changes(_events(app, notifications))
         if view.commit(changes, since=since, position=notifications[-1].id):
@@ -64,10 +74,12 @@ def _pipelined(
     since: int,
     notifications: Sequence[Any],
     page: int,
+    stop: Callable[[], bool],
 ) -> None:
     """Send each page to the writer, and compute the next while it is stored. Ends at the end
-    of the log, or where another worker moved the view; the projection's cached states then
-    reflect exactly what the view holds (or are dropped)."""
+    of the log, where another worker moved the view, or when told to stop (once the page in
+    flight is stored); the projection's cached states then reflect exactly what the view holds
+    (or are dropped)."""
     pending = False  # a page was sent whose answer has not come yet
     try:
         while notifications:
@@ -81,7 +93,10 @@ def _pipelined(
                 if not writer.result():
                     break
                 projection.position = since
-            notifications = app.recorder.select_notifications(start=since + 1, limit=page)
+            if stop():
+                notifications = []  # as at the end of the log: wait for the page in flight
+            else:
+                notifications = app.recorder.select_notifications(start=since + 1, limit=page)
         if not notifications and (not pending or writer.result()):
             projection.position = since  # caught up, every page stored
             return

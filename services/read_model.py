@@ -7,7 +7,9 @@ answers with everything recorded before it was asked.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 
 from domain.errors import Conflict
@@ -15,6 +17,8 @@ from projections.figures import EntryState, fold
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up, wait_for
 from services.application import LedgerApplication
+
+log = logging.getLogger("ledger.projection")
 
 
 class ReadModel:
@@ -32,10 +36,11 @@ class ReadModel:
         # that wrote waits for its own position first (``wait_for``): the web pages.
         self.refresh_before_reads = True
 
-    def refresh(self) -> int:
-        """Project everything recorded so far; returns the position reached."""
+    def refresh(self, *, stop: Callable[[], bool] = lambda: False) -> int:
+        """Project everything recorded so far (or, once ``stop()`` is true, up to the end of
+        the page being stored); returns the position reached."""
         with self._lock:
-            return self._catch_up()
+            return self._catch_up(stop)
 
     def rebuild(self) -> int:
         """Forget the read model and project the whole log again; returns the position."""
@@ -44,17 +49,32 @@ class ReadModel:
             self.projection.forget()
             return self._catch_up()
 
-    def _catch_up(self) -> int:
+    def _catch_up(self, stop: Callable[[], bool] = lambda: False) -> int:
         return catch_up(
-            self.app, self.projection, page=self.page, pipeline_pages=self.pipeline_pages
+            self.app,
+            self.projection,
+            page=self.page,
+            pipeline_pages=self.pipeline_pages,
+            stop=stop,
         )
 
     def follow(self, stop: threading.Event, *, interval: float = 0.5) -> None:
-        """The projection worker: keep the read model up to date until ``stop`` is set.
+        """The projection worker: keep the read model up to date until ``stop`` is set, then
+        end after the page being stored. Of several workers on one database one projects and
+        the others stand by, one of them taking over when it ends (the view's leadership).
         An error stops it (a projection never skips an event)."""
-        while not stop.is_set():
-            self.refresh()
-            stop.wait(interval)
+        leads = self.view.leadership()
+        leading: bool | None = None
+        try:
+            while not stop.is_set():
+                if (now := leads()) != leading:
+                    leading = now
+                    log.info("projecting" if leading else "standing by: another worker projects")
+                if leading:
+                    self.refresh(stop=stop.is_set)
+                stop.wait(interval)
+        finally:
+            leads.release()
 
     def follow_in_background(self, *, interval: float = 0.5) -> threading.Event:
         """Run the worker in a daemon thread of this process (the embedded default);

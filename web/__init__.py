@@ -18,6 +18,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         health,
         i18n,
         labels,
+        request_log,
         security,
         township,
         township_files,  # noqa: F401 - its routes join the township blueprint
@@ -27,6 +28,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     app.config.update(config.flask())
     app.extensions["ledger"] = services
     app.extensions["ledger.config"] = config
+    request_log.register_request_log(app)
     security.register_security(app, config.trusted_proxies)
     labels.register_labels(app)
     i18n.register_i18n(app)

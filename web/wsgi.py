@@ -1,11 +1,12 @@
 """The web app as gunicorn builds it in each worker, after the fork (``web.wsgi:make_app()``):
-settings from the environment, Sentry before Flask, the ledger opened in the worker itself."""
+settings from the environment, the logs and Sentry before Flask, the ledger opened in the
+worker itself."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from infra.observability import start_sentry
+from infra.observability import start_logging, start_sentry
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from web import create_app
@@ -16,6 +17,7 @@ def make_app() -> Flask:
     settings = Settings.from_env()
     if not settings.secret_key:
         raise SystemExit("LEDGER_SECRET_KEY must be set: every worker signs sessions with it")
+    start_logging(settings)
     start_sentry(settings)
     services = open_ledger(settings, shared_attempts=True)
     # The projection worker beside the web workers keeps the read model current; a page
