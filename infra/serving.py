@@ -12,7 +12,6 @@ SIGTERM stops it gracefully: gunicorn is sent SIGTERM and finishes the requests 
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import logging
 import os
@@ -75,10 +74,15 @@ def worker_env(settings: Settings, serving: Serving) -> dict[str, str]:
     }
 
 
-def _die_with_parent() -> None:
-    """gunicorn ends (SIGTERM, graceful) if ``serve`` is killed without a chance to stop it."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def _death_signal() -> Callable[[], None] | None:
+    """What gunicorn's child runs before exec so that it is sent SIGTERM (a graceful stop) if
+    ``serve`` is killed without a chance to stop it (Linux; None elsewhere). Looked up here, in
+    the parent: between fork and exec the child only calls it, loading nothing."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def serve(
@@ -97,6 +101,7 @@ def serve(
     open_attempts(settings)  # its table, before any worker asks for it
     failure: list[BaseException] = []
     stop = threading.Event()
+    process = subprocess.Popen(gunicorn_command(serving), env=env, preexec_fn=_death_signal())
     projector = None
     if serving.projector:
 
@@ -108,7 +113,6 @@ def serve(
 
         projector = threading.Thread(target=follow, name="ledger-projection", daemon=True)
         projector.start()
-    process = subprocess.Popen(gunicorn_command(serving), env=env, preexec_fn=_die_with_parent)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # stop gunicorn too, then exit
     echo(f"serving {settings.database_url} at http://{gunicorn.bind}/login (Ctrl-C stops)")
     try:
