@@ -22,6 +22,11 @@ log = logging.getLogger("ledger.projection")
 
 # PostgreSQL's two-key advisory lock: this class (any fixed 32-bit number), the schema's hash.
 PROJECTOR_LOCK_CLASS = 0x4C45_4447  # "LEDG"
+KEEPALIVES = (
+    "SET tcp_keepalives_idle = 10",
+    "SET tcp_keepalives_interval = 5",
+    "SET tcp_keepalives_count = 3",
+)
 
 
 class AdvisoryLeadership:
@@ -37,6 +42,10 @@ class AdvisoryLeadership:
             if self._connection is None:
                 self._connection = self._connect()
                 self._connection.autocommit = True
+                # A leader whose host vanished holds the lock until the server notices that
+                # its connection is dead: with these, within about half a minute.
+                for setting in KEEPALIVES:
+                    self._connection.execute(setting)
             if self._held:
                 self._connection.execute("SELECT 1")  # the lock lives as long as this session
             else:
