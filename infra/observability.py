@@ -57,6 +57,7 @@ def start_sentry(settings: Settings, transport: Any = None) -> bool:
 REQUEST_FIELDS = ("request_id", "role", "tenant")
 # What the web app leaves in a request's WSGI environ for the access log (web/request_log.py).
 ENVIRON_KEYS = {field: f"ledger.{field}" for field in REQUEST_FIELDS}
+ROUTE_KEY = "ledger.route"  # the pattern of the URL (its ids are not logged), "-" without one
 
 
 class JsonFormatter(pythonjsonlogger.json.JsonFormatter):
@@ -88,9 +89,11 @@ def start_logging(settings: Settings, stream: Any = None) -> None:
 
 class JsonGunicornLogger(glogging.Logger):
     """gunicorn's error and access logs as JSON lines (``logger_class`` when
-    ``LEDGER_LOG_FORMAT=json``). An access line names the method, the path without its query,
-    the status, the bytes sent and the duration, with the request id, role and tenant the app
-    left in the request's environ."""
+    ``LEDGER_LOG_FORMAT=json``). An access line names the method, the route, the status, the
+    bytes sent and the duration, with the request id, role and tenant the app left in the
+    request's environ. The route is the URL's pattern
+    (``/api/v1/townships/<code>/entries/<path:entry_id>``), not the path: an entry id is
+    something a user typed."""
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
@@ -102,13 +105,13 @@ class JsonGunicornLogger(glogging.Logger):
         if not self.cfg.accesslog:
             return
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        path = environ.get("PATH_INFO", "")
+        method, route = environ.get("REQUEST_METHOD", "-"), environ.get(ROUTE_KEY) or "-"
         self.access_log.info(
-            f"{environ.get('REQUEST_METHOD', '-')} {path} {status}",
+            f"{method} {route} {status}",
             extra={
                 **{field: environ.get(key) for field, key in ENVIRON_KEYS.items()},
-                "method": environ.get("REQUEST_METHOD"),
-                "path": path,
+                "method": method,
+                "route": route,
                 "status": int(status),
                 "bytes": getattr(resp, "sent", None),
                 "duration_ms": round(request_time.total_seconds() * 1000, 1),

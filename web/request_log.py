@@ -1,8 +1,9 @@
 """Who and what a log line is about: every request gets an id (the load balancer's
 ``X-Request-ID`` when it sends a plausible one, else a new one), answered in the same header;
 every log record made during the request, and gunicorn's access line after it, carries the
-request id, the caller's role and tenant (township or county code). Nothing else about the
-caller: no user name, address or anything they typed."""
+request id, the caller's role and tenant (township or county code), and the access line the
+route's pattern rather than the path. Nothing else about the caller: no user name, address or
+anything they typed (an entry id in a path included)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from flask import Flask, Response, g, has_request_context, request
 HEADER = "X-Request-ID"
 PLAUSIBLE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # Where gunicorn's access log (infra.observability.JsonGunicornLogger) finds them.
-ENVIRON_KEYS = {"request_id": "ledger.request_id", "role": "ledger.role", "tenant": "ledger.tenant"}
+ENVIRON_KEYS = {
+    "request_id": "ledger.request_id",
+    "role": "ledger.role",
+    "tenant": "ledger.tenant",
+    "route": "ledger.route",  # the URL's pattern: not the entry ids or anything else in it
+}
 
 
 def register_request_log(app: Flask) -> None:
@@ -35,6 +41,8 @@ def register_request_log(app: Flask) -> None:
             role, tenant = _caller()
             request.environ[ENVIRON_KEYS["role"]] = role
             request.environ[ENVIRON_KEYS["tenant"]] = tenant
+            rule = request.url_rule
+            request.environ[ENVIRON_KEYS["route"]] = rule.rule if rule is not None else None
         return response
 
 

@@ -320,13 +320,15 @@ def test_web_processes_and_projection_workers_apart_cooperate_on_postgresql(
         json_lines(tmp_path / f"{web}.err")
         out = (tmp_path / f"{web}.out").read_text().splitlines()
         access += [json.loads(text) for text in out if text.startswith("{")]
-    posted = [a for a in access if a.get("path") == "/api/v1/entries"]
+    posted = [a for a in access if a.get("route") == "/api/v1/entries"]
     answered = [a for a in posted if a["status"] in (200, 201)]  # a 409 was sent again
     assert len(answered) == expected_posts + TOWNSHIPS * WEB
     assert {a["role"] for a in posted} == {"clerk"}
     assert {a["tenant"] for a in posted} == {township for township, _ in clerks}
     assert len({a["request_id"] for a in posted}) == len(posted)
     assert {"time", "level", "logger", "message", "status", "duration_ms"} <= set(posted[0])
+    looked = [a for a in access if a.get("route") == "/readyz"]
+    assert looked and all(a["role"] is None and a["status"] == 200 for a in looked)
     for log in tmp_path.iterdir():
         text = log.read_text()
         assert PASSWORD not in text and "deploy-clerk" not in text, log.name
