@@ -62,21 +62,21 @@ class Principal:
             return
         if type_ in COUNTY_TYPES:
             if self.role is not Role.COUNTY_OFFICER:
-                raise Forbidden(f"only the county office records {type_}", field="type")
+                raise Forbidden("role.county_office_records", field="type", type=type_)
             return
         if self.role not in (Role.CLERK, Role.HEAD):
-            raise Forbidden(f"a {self.role} records nothing for a township", field="type")
+            raise Forbidden("role.records_nothing", field="type", role=self.role)
         if type_ in HEAD_TYPES and self.role is not Role.HEAD:
-            raise Forbidden(f"only the township head records {type_}", field="type")
+            raise Forbidden("role.head_only", field="type", type=type_)
 
     def check_sets_indicators(self) -> None:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
-            raise Forbidden("only a county officer sets the county's indicators")
+            raise Forbidden("role.sets_indicators")
 
     def check_publishes(self) -> None:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
-            raise Forbidden("only the county office publishes")
+            raise Forbidden("role.publishes")
 
     def check_administers(self) -> None:
         if self.role not in (Role.ADMIN, Role.OPERATOR):
-            raise Forbidden("only an administrator creates counties, townships and users")
+            raise Forbidden("role.administers")

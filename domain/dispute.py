@@ -44,7 +44,5 @@ class Dispute(Entry):
     def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
         if self.resolved_on is not None:
             raise RuleBroken(
-                f"dispute {self.entry_id} was already resolved on {self.resolved_on}; "
-                "a resolved dispute is not mediated again",
-                field="id",
+                "dispute.already_resolved", field="id", id=self.entry_id, on=self.resolved_on
             )

@@ -94,7 +94,7 @@ def check_fields(spec: Mapping[str, Field], given: Mapping[str, Any]) -> dict[st
     for name, field in spec.items():
         if given.get(name) is None:
             if not field.optional:
-                raise InvalidField(name, "is required")
+                raise InvalidField(name, "field.required")
             clean[name] = None
         else:
             value = field.check(name, given[name])
@@ -224,14 +224,10 @@ class Entry(Aggregate):
         clean = check_fields(event_class.FIELDS, fields)
         if self.retracted is not None:
             raise RuleBroken(
-                f"entry {self.entry_id} was retracted on {self.retracted.occurred_on}; "
-                "it takes no further events",
-                field="id",
+                "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
             )
         if occurred_on < self.occurred_on:
-            raise RuleBroken(
-                f"is before the entry it follows ({self.occurred_on})", field="occurred_on"
-            )
+            raise RuleBroken("entry.follow_up_before", field="occurred_on", on=self.occurred_on)
         if type_ != Entry.Retracted.TYPE:
             self.check_follow_up(type_, occurred_on, clean)
         self.trigger_event(

@@ -70,9 +70,5 @@ def traced_count(figure: str) -> str:
             name = RATES[rate][1 if part else 0]
     if name not in COUNT_FIGURES:
         known = [*COUNT_FIGURES, *(f"rates.{r}" for r in RATES)]
-        raise InvalidField(
-            "figure",
-            f"no figure {figure}; the figures are {', '.join(known)}"
-            " (and rates.NAME.denominator for a rate's denominator)",
-        )
+        raise InvalidField("figure", "figure.unknown", figure=figure, figures=tuple(known))
     return name

@@ -29,6 +29,5 @@ class HotlineCase(Entry):
     def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
         if self.answered_on is not None:
             raise RuleBroken(
-                f"hotline case {self.entry_id} was already answered on {self.answered_on}",
-                field="id",
+                "hotline.already_answered", field="id", id=self.entry_id, on=self.answered_on
             )

@@ -39,13 +39,10 @@ class Issue(Entry):
     @classmethod
     def check_new(cls, occurred_on: date, fields: Mapping[str, Any]) -> None:
         if fields["deadline"] < occurred_on:
-            raise RuleBroken(
-                f"must not be before the day the issue was found ({occurred_on})",
-                field="deadline",
-            )
+            raise RuleBroken("issue.deadline_before_found", field="deadline", on=occurred_on)
 
     def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
         if self.rectified_on is not None:
             raise RuleBroken(
-                f"issue {self.entry_id} was already rectified on {self.rectified_on}", field="id"
+                "issue.already_rectified", field="id", id=self.entry_id, on=self.rectified_on
             )

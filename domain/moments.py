@@ -25,14 +25,12 @@ def parse_moment(value: str | datetime | None, *, field: str = "as_of") -> datet
         try:
             moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
-            raise InvalidField(
-                field, f"must be an ISO time such as 2025-01-15T00:00:00Z; got {value!r}"
-            ) from None
+            raise InvalidField(field, "moment.malformed", got=value) from None
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
         if moment is not None:
             moment.astimezone(UTC)
     except OverflowError:  # 9999-12-31T23:00:00-05:00 is after the last moment there is
-        raise InvalidField(field, f"must be a time before the year 10000; got {value!r}") from None
+        raise InvalidField(field, "moment.too_late", got=value) from None
     return moment

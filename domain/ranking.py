@@ -25,27 +25,27 @@ FORMULA = "score = 100 × Σ(weight × value) / Σ(weight), over the indicators 
 
 def check_indicators(indicators: Any) -> list[dict[str, Any]]:
     if not isinstance(indicators, list) or not indicators:
-        raise InvalidField("indicators", "must be a non-empty list")
+        raise InvalidField("indicators", "indicators.empty")
     clean = []
     for n, item in enumerate(indicators, start=1):
         where = f"indicators[{n}]"
         if not isinstance(item, dict) or set(item) - {"figure", "direction", "weight"}:
-            raise InvalidField(where, "must hold figure, direction and weight only")
+            raise InvalidField(where, "indicators.malformed")
         figure = item.get("figure")
         if not (
             isinstance(figure, str)
             and (figure.removeprefix("rates.") in RATE_NAMES or figure in RANKABLE_COUNTS)
         ):
-            raise InvalidField(f"{where}.figure", f"is not a rankable figure: {figure!r}")
+            raise InvalidField(f"{where}.figure", "indicators.not_rankable", figure=figure)
         direction = item.get("direction", "higher")
         if direction not in DIRECTIONS:
-            raise InvalidField(f"{where}.direction", "must be higher or lower")
+            raise InvalidField(f"{where}.direction", "indicators.direction")
         weight = item.get("weight")
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise InvalidField(f"{where}.weight", "must be a number greater than 0")
+            raise InvalidField(f"{where}.weight", "indicators.weight")
         clean.append({"figure": figure, "direction": direction, "weight": weight})
     if len({i["figure"] for i in clean}) != len(clean):
-        raise InvalidField("indicators", "must not name a figure twice")
+        raise InvalidField("indicators", "indicators.repeated")
     return clean
 
 

@@ -28,12 +28,10 @@ REPORT_THEMES = (
 def theme_texts(field: str, value: Any) -> dict[str, str]:
     """``{theme code: text}``: known theme codes only, each with non-empty text."""
     if not isinstance(value, Mapping):
-        raise InvalidField(field, "must be an object of theme: text")
+        raise InvalidField(field, "themes.not_object")
     for code in value:
         if code not in REPORT_THEMES:
-            raise InvalidField(
-                field, f"no theme {code!r}; the themes are {', '.join(REPORT_THEMES)}"
-            )
+            raise InvalidField(field, "themes.unknown", theme=code, themes=tuple(REPORT_THEMES))
     return {code: values.long_text(f"{field}.{code}", value[code]) for code in value}
 
 
@@ -89,9 +87,12 @@ class ReportSubmission(Entry):
     def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
         if self.answer is not None:
             raise RuleBroken(
-                f"the {self.year} report {self.entry_id} was already answered "
-                f"({self.answer.TYPE}) on {self.answer.occurred_on}",
+                "report.already_answered",
                 field="id",
+                year=self.year,
+                id=self.entry_id,
+                answer=self.answer.TYPE,
+                on=self.answer.occurred_on,
             )
 
 

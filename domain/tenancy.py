@@ -50,7 +50,9 @@ class County(Aggregate):
 
     def include(self, township: str) -> None:
         if township in self.townships:
-            raise RuleBroken(f"{township} is already a township of {self.code}", field="code")
+            raise RuleBroken(
+                "township.already_included", field="code", township=township, county=self.code
+            )
         self._include(township)
 
     @event("TownshipIncluded")
@@ -94,11 +96,11 @@ class User(Aggregate):
         values.choice("role", role, [r.value for r in Role])
         needs = Role(role).scope
         if needs == "township" and (not township or county):
-            raise InvalidField("township", f"a {role} belongs to one township (give --township)")
+            raise InvalidField("township", "user.needs_township", role=role)
         if needs == "county" and (not county or township):
-            raise InvalidField("county", f"a {role} belongs to one county (give --county)")
+            raise InvalidField("county", "user.needs_county", role=role)
         if needs == "installation" and (county or township):
-            raise InvalidField("role", f"an {role} belongs to no county or township")
+            raise InvalidField("role", "user.needs_nothing", role=role)
 
     @classmethod
     def add(

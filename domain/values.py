@@ -53,11 +53,11 @@ _CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 def count(field: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidField(field, f"must be a whole number, got {_shown(value)}")
+        raise InvalidField(field, "value.not_whole", got=_shown(value))
     if value < 0:
-        raise InvalidField(field, f"must not be negative, got {_shown(value)}")
+        raise InvalidField(field, "value.negative", got=_shown(value))
     if value > MAX_COUNT:
-        raise InvalidField(field, f"must be at most {MAX_COUNT:,}, got {_shown(value)}")
+        raise InvalidField(field, "value.too_large", most=MAX_COUNT, got=_shown(value))
     return value
 
 
@@ -73,44 +73,46 @@ def long_text(field: str, value: Any) -> str:
 
 def _text(field: str, value: Any, limit: int, allowed: frozenset[str]) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidField(field, "must be non-empty text")
+        raise InvalidField(field, "text.empty")
     if len(value) > limit:
-        raise InvalidField(field, f"must be at most {limit:,} characters, got {len(value):,}")
+        raise InvalidField(field, "text.too_long", most=limit, length=len(value))
     for position, character in enumerate(value, start=1):
         if character in allowed:
             continue
         if unicodedata.category(character) in _TEXT_REFUSED or character in _BIDI_CONTROLS:
-            raise InvalidField(field, f"must not contain {_named(character)} (at {position})")
+            raise InvalidField(
+                field, "text.refused_character", character=_named(character), position=position
+            )
     return value.strip()
 
 
 def texts(field: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
-        raise InvalidField(field, "must be a list of text")
+        raise InvalidField(field, "list.not_texts")
     if len(value) > MAX_ITEMS:
-        raise InvalidField(field, f"must have at most {MAX_ITEMS} items, got {len(value)}")
+        raise InvalidField(field, "list.too_long", most=MAX_ITEMS, length=len(value))
     return tuple(text(field, item) for item in value)
 
 
 def choice(field: str, value: Any, allowed: Collection[str]) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise InvalidField(field, f"must be one of {', '.join(allowed)}; got {_shown(value)}")
+        raise InvalidField(field, "value.not_allowed", allowed=tuple(allowed), got=_shown(value))
     return value
 
 
 def choices(field: str, value: Any, allowed: Collection[str]) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
-        raise InvalidField(field, "must be a list")
+        raise InvalidField(field, "list.not_list")
     for item in value:
         choice(field, item, allowed)
     if len(set(value)) != len(value):
-        raise InvalidField(field, "must not repeat a value")
+        raise InvalidField(field, "list.repeated")
     return tuple(item for item in allowed if item in value)
 
 
 def flag(field: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidField(field, f"must be true or false, got {_shown(value)}")
+        raise InvalidField(field, "value.not_flag", got=_shown(value))
     return value
 
 
@@ -123,10 +125,10 @@ def day(field: str, value: Any, ahead: timedelta = AHEAD) -> date:
         with contextlib.suppress(ValueError):  # 2024-02-30
             parsed = date.fromisoformat(value)
     if parsed is None:
-        raise InvalidField(field, f"must be a date written YYYY-MM-DD, got {_shown(value)}")
+        raise InvalidField(field, "date.malformed", got=_shown(value))
     last = date.today() + ahead
     if not FIRST_DAY <= parsed <= last:
-        raise InvalidField(field, f"must be between {FIRST_DAY} and {last}, got {parsed}")
+        raise InvalidField(field, "date.out_of_range", first=FIRST_DAY, last=last, got=parsed)
     return parsed
 
 
@@ -138,7 +140,7 @@ def year(field: str, value: Any) -> int:
     last = (date.today() + AHEAD).year
     if isinstance(value, bool) or not isinstance(value, int) or not FIRST_DAY.year <= value <= last:
         raise InvalidField(
-            field, f"must be a year from {FIRST_DAY.year} to {last}, got {_shown(value)}"
+            field, "year.out_of_range", first=FIRST_DAY.year, last=last, got=_shown(value)
         )
     return value
 
@@ -152,17 +154,14 @@ def code(field: str, value: Any) -> str:
         or not 1 <= len(value) <= MAX_CODE
         or not _CODE_CHARACTERS.issuperset(value)
     ):
-        raise InvalidField(
-            field,
-            f"must be 1-{MAX_CODE} lowercase letters, digits, '-', '_' or '.'; got {_shown(value)}",
-        )
+        raise InvalidField(field, "code.malformed", most=MAX_CODE, got=_shown(value))
     return value
 
 
 def code_text(field: str, value: Any) -> str:
     """A code as given to look a record up: storable text, no more (see ``code``)."""
     if not isinstance(value, str) or not 1 <= len(value) <= MAX_CODE or not _plain_id(value):
-        raise InvalidField(field, f"must be a code such as gongliu; got {_shown(value)}")
+        raise InvalidField(field, "code.not_text", got=_shown(value))
     return value
 
 
@@ -170,12 +169,12 @@ def entry_id(field: str, value: Any) -> str:
     """An entry's id, chosen by the township: at most ``MAX_ID`` characters, no surrounding
     spaces, nothing invisible (control, format or direction characters)."""
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
-        raise InvalidField(field, f"must be non-empty text of at most {MAX_ID} characters")
+        raise InvalidField(field, "id.malformed", most=MAX_ID)
     if value != value.strip():
-        raise InvalidField(field, "must not begin or end with spaces")
+        raise InvalidField(field, "id.spaces")
     if not _plain_id(value):
         bad = next(c for c in value if not _plain_id(c))
-        raise InvalidField(field, f"must not contain {_named(bad)}")
+        raise InvalidField(field, "id.refused_character", character=_named(bad))
     return value
 
 
@@ -188,7 +187,7 @@ def _plain_id(value: str) -> bool:
 def no_unknown(fields: Iterable[str], known: Collection[str]) -> None:
     for name in fields:
         if name not in known:
-            raise InvalidField(_shown_name(name), "is not a field of this entry type")
+            raise InvalidField(_shown_name(name), "field.unknown")
 
 
 def _named(character: str) -> str:

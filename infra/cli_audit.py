@@ -122,7 +122,7 @@ def diff(
                 obj.principal, township=township_code, period=period, as_of=as_of
             )
         else:
-            raise InvalidField("township", "give a township (--township) or a county (--county)")
+            raise InvalidField("township", "export.needs_scope")
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 

@@ -95,7 +95,9 @@ def indicators(obj: Context, county_code: str, file: Any) -> None:
         try:
             given = json.load(file)
         except json.JSONDecodeError as error:
-            raise LedgerError(f"not valid JSON: {error}", field="indicators") from None
+            raise LedgerError(
+                "indicators.not_json", field="indicators", detail=str(error)
+            ) from None
         chosen = obj.services.rankings.set_indicators(
             obj.principal, county=county_code, indicators=given
         )

@@ -23,11 +23,11 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PATTERN.match(text or "")
         if not match:
-            raise InvalidField("period", f"must be written 2024, 2024-Q1 or 2024-03; got {text!r}")
+            raise InvalidField("period", "period.malformed", got=text)
         year, quarter, month = match.groups()
         y = int(year)
         if y < FIRST_DAY.year:
-            raise InvalidField("period", f"must be a year from {FIRST_DAY.year}; got {text!r}")
+            raise InvalidField("period", "period.too_early", first=FIRST_DAY.year, got=text)
         if quarter:
             first = 3 * (int(quarter) - 1) + 1
             return cls(text, date(y, first, 1), _month_end(y, first + 2))

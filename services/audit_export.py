@@ -36,7 +36,7 @@ class AuditExport:
             self.trail.note(principal, county=view.code, action="export", subject=view.code)
             return sorted(view.townships)
         if township is None:
-            raise InvalidField("township", "give a township (--township) or a county (--county)")
+            raise InvalidField("township", "export.needs_scope")
         self.trail.note_township(principal, township=township, action="export")
         return [self.tenancy.township(principal, township).code]
 

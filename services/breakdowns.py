@@ -59,4 +59,4 @@ def _row(doc: dict[str, Any], township: str) -> dict[str, Any]:
     for row in doc["townships"]:
         if row["township"] == township:
             return row
-    raise NotFound(f"no township {township}", field="township")
+    raise NotFound("township.not_found", field="township", code=township)

@@ -49,7 +49,7 @@ class Browsing:
         )
         start = _offset(cursor)
         if not 1 <= limit <= MAX_PAGE:
-            raise InvalidField("limit", f"must be between 1 and {MAX_PAGE}")
+            raise InvalidField("limit", "limit.out_of_range", most=MAX_PAGE)
         kept = self._select(principal, township, filters)
         end = start + limit
         return EntryPage(tuple(kept[start:end]), len(kept), str(end) if end < len(kept) else None)
@@ -87,5 +87,5 @@ def _offset(cursor: str | None) -> int:
     if cursor is None or cursor == "":
         return 0
     if not cursor.isdigit():
-        raise InvalidField("cursor", "is not a cursor this list gave")
+        raise InvalidField("cursor", "cursor.unknown")
     return int(cursor)

@@ -43,7 +43,7 @@ def event_class(type_: str) -> type[Entry.Event]:
         found = cls.event_classes().get(type_)
         if found is not None:
             return found
-    raise NotFound(f"no entry type {type_}", field="type")
+    raise NotFound("type.unknown", field="type", type=type_)
 
 
 def fields_of(type_: str) -> tuple[FieldSpec, ...]:

@@ -157,5 +157,5 @@ class Differences:
 def _moment(as_of: Any) -> datetime:
     moment = parse_moment(as_of)
     if moment is None:
-        raise InvalidField("as_of", "is required: the moment to compare with today")
+        raise InvalidField("as_of", "as_of.required")
     return moment

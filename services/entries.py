@@ -131,7 +131,7 @@ class UnitOfWork:
                 if isinstance(event, Entry.Event):
                     canonical(event.plain_payload())
         except (ValueError, TypeError, OverflowError, RecursionError) as error:
-            raise LedgerError(f"cannot be stored ({type(error).__name__})") from None
+            raise LedgerError("value.unstorable", kind=type(error).__name__) from None
         return events, stored
 
     def batches(self, max_events: int, max_bytes: int) -> list[Batch]:
@@ -200,11 +200,7 @@ class Entries:
                 position = uow.save()
             except IntegrityError:
                 if attempt == RECORD_ATTEMPTS:
-                    raise Conflict(
-                        f"entry {entry_id}: the township's records changed while it was being"
-                        " recorded; try again",
-                        field="id",
-                    ) from None
+                    raise Conflict("entry.changed_meanwhile", field="id", id=entry_id) from None
                 time.sleep(random.uniform(0, 0.002 * attempt))  # let the other writer finish
             else:
                 done = replace(result, position=position)
@@ -237,10 +233,16 @@ class Entries:
                 uow, code, type_, entry_id, occurred_on, fields, existing, principal
             )
         if existing is None:
-            raise NotFound(f"no entry {entry_id} in {code} for {type_} to follow", field="id")
+            raise NotFound(
+                "entry.nothing_to_follow", field="id", id=entry_id, township=code, type=type_
+            )
         if type_ not in existing.event_classes():
             raise RuleBroken(
-                f"entry {entry_id} is a {existing.type}; {type_} does not follow it", field="type"
+                "entry.does_not_follow",
+                field="type",
+                id=entry_id,
+                existing=existing.type,
+                type=type_,
             )
         status = RECORDED
         if existing.is_repeat(existing.candidate_key(type_, occurred_on, fields)):
@@ -256,15 +258,9 @@ class Entries:
         cls = CREATIONS[type_]
         if existing is not None:
             if existing.type != type_:
-                raise RuleBroken(
-                    f"id {entry_id} is already used by a {existing.type} entry", field="id"
-                )
+                raise RuleBroken("id.taken", field="id", id=entry_id, existing=existing.type)
             if not existing.is_repeat(cls.candidate_key(type_, occurred_on, fields)):
-                raise RuleBroken(
-                    f"entry {entry_id} was already recorded with other values; "
-                    "retract it and record a new entry to correct it",
-                    field="id",
-                )
+                raise RuleBroken("entry.recorded_otherwise", field="id", id=entry_id)
             return Recorded(code, entry_id, type_, REPEAT)
         entry = cls.record(
             township=code,
@@ -284,16 +280,14 @@ class Entries:
             return
         inspection = uow.get(code, inspection_id)
         if not isinstance(inspection, Inspection) or inspection.retracted:
-            raise InvalidField(
-                "inspection", f"names no inspection_conducted entry {inspection_id} of {code}"
-            )
+            raise InvalidField("inspection", "inspection.unknown", id=inspection_id, township=code)
 
     def entry(self, principal: Principal, *, township: str, entry_id: str) -> EntryView:
         """One entry's full history: who recorded what, when, and any retraction."""
         code = self.tenancy.township(principal, township).code
         events = list(self.app.events.get(entry_uuid(code, entry_id)))
         if not events:
-            raise NotFound(f"no entry {entry_id} in {code}", field="id")
+            raise NotFound("entry.not_found", field="id", id=entry_id, township=code)
         history = tuple(
             HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )

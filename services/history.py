@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.access import Principal
 from domain.errors import InvalidField, NotFound
+from domain.messages import Message
 from domain.moments import parse_moment, stamp
 from domain.report import ReportSubmission
 from projections.figures import RETRACTION, Fact
@@ -37,7 +38,7 @@ class History:
         self.read_model.before_read()
         facts = self.read_model.view.entry_facts(code, entry_id)
         if not facts:
-            raise NotFound(f"no entry {entry_id} in {code}", field="id")
+            raise NotFound("entry.not_found", field="id", id=entry_id, township=code)
         submitted = self._submissions(code)
         return {
             "township": code,
@@ -55,7 +56,7 @@ class History:
         code = self.tenancy.township(principal, township).code
         start = parse_moment(since, field="from")
         if start is None:
-            raise InvalidField("from", "is required: the start of the time window")
+            raise InvalidField("from", "window.needs_start")
         end = parse_moment(until, field="to")
         window = f"{stamp(start)} to {stamp(end) if end else 'now'}"
         self.trail.note_township(principal, township=code, action=f"history from {window}")
@@ -77,13 +78,13 @@ class History:
         return first
 
 
-def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[str]:
+def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[Message]:
     """Why an event is late: recorded long after its business date, or after its year's
     report was submitted (the report's own events are not late for it)."""
     reasons = []
     days = (fact.recorded_at.date() - fact.occurred_on).days
     if days > LATE_AFTER_DAYS:
-        reasons.append(f"recorded {days} days after its business date")
+        reasons.append(Message("late.after_days", {"days": days}))
     year = fact.entry_occurred_on.year
     report = submitted.get(year)
     if (
@@ -91,14 +92,16 @@ def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[str]:
         and fact.recorded_at > report
         and not fact.entry_type.startswith("report_")
     ):
-        reasons.append(f"recorded after the {year} report was submitted ({stamp(report)})")
+        reasons.append(Message("late.after_report", {"year": year, "at": stamp(report)}))
     return reasons
 
 
 def _item(fact: Fact, submitted: dict[int, datetime]) -> dict[str, Any]:
+    late = late_because(fact, submitted)
     return {
         **summary(fact),
         "fields": json.loads(canonical(fact.payload)),  # dates as text, lists as lists
         "retraction": fact.type == RETRACTION,
-        "late": late_because(fact, submitted),
+        "late": [reason.english() for reason in late],
+        "late_reasons": [reason.as_dict() for reason in late],  # codes, for other languages
     }

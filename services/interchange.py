@@ -17,6 +17,7 @@ from domain.access import Principal
 from domain.entry import Entry
 from domain.errors import Conflict, LedgerError, NotFound
 from domain.imports import FileImport, import_uuid
+from domain.messages import Message
 from projections.gc import pause_gc
 from services.application import LedgerApplication
 from services.entries import RECORDED, Batch, Entries, Recorded, UnitOfWork
@@ -38,7 +39,12 @@ MAX_ERRORS = 100
 class LineError:
     line: int
     field: str | None
-    message: str
+    message: str  # in English
+    said: Message | None = None  # what the message says, for pages in other languages
+
+    @classmethod
+    def of(cls, line: int, error: LedgerError) -> LineError:
+        return cls(line, error.field, error.message, error.said)
 
     def __str__(self) -> str:
         where = f"line {self.line}"
@@ -51,8 +57,9 @@ class ImportRejected(LedgerError):
     """The file had bad lines; nothing was recorded."""
 
     def __init__(self, errors: list[LineError], truncated: bool = False) -> None:
-        more = " (and more; only the first ones are listed)" if truncated else ""
-        super().__init__(f"{len(errors)} bad line(s){more}; nothing was recorded")
+        super().__init__(
+            "import.rejected_more" if truncated else "import.rejected", count=len(errors)
+        )
         self.errors = errors
 
 
@@ -126,7 +133,7 @@ class Interchange:
                         {k: v for k, v in line.items() if k not in ENVELOPE},
                     )
                 except LedgerError as error:
-                    errors.append(LineError(number, error.field, error.message))
+                    errors.append(LineError.of(number, error))
                     continue
                 townships.add(result.township)
                 recorded += result.status == RECORDED
@@ -137,11 +144,7 @@ class Interchange:
             try:
                 uow.write(batches, progress=progress)
             except IntegrityError:
-                raise Conflict(
-                    "another writer recorded some of the same entries while this file was being"
-                    " imported; what was recorded before stays recorded: import the same file"
-                    " again to complete it"
-                ) from None
+                raise Conflict("import.changed_meanwhile") from None
         return ImportResult(lines=reading.lines, recorded=recorded, repeats=len(parsed) - recorded)
 
     def _batches(
@@ -241,9 +244,9 @@ def _read(
             if text.strip():
                 parsed.append((number, parse_line(text)))
         except FileRefused as refused:
-            raise ImportRejected([LineError(refused.line, None, refused.message)]) from None
+            raise ImportRejected([LineError.of(refused.line, refused)]) from None
         except LedgerError as error:
-            errors.append(LineError(number, error.field, error.message))
+            errors.append(LineError.of(number, error))
     return reading, parsed, errors
 
 

@@ -22,8 +22,8 @@ class FileRefused(LedgerError):
     """The file as a whole cannot be read as the interchange format (its encoding, its size):
     reading stops at ``line``."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, code: str, /, **params: Any) -> None:
+        super().__init__(code, **params)
         self.line = line
 
 
@@ -48,11 +48,9 @@ class Reading:
         self.size += len(data)
         self._digest.update(data if data.endswith(b"\n") else data + b"\n")
         if self.size > MAX_FILE_BYTES:
-            raise FileRefused(
-                number, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB: split it"
-            )
+            raise FileRefused(number, "file.too_large", most=MAX_FILE_BYTES // 2**20)
         if len(data.rstrip(b"\r\n")) > MAX_LINE_BYTES:
-            raise LedgerError(f"is longer than {MAX_LINE_BYTES // 1024} KiB")
+            raise LedgerError("line.too_long", most=MAX_LINE_BYTES // 1024)
         if isinstance(raw, str):
             return raw.removeprefix("\ufeff") if number == 1 else raw
         return decode(number, raw)
@@ -60,7 +58,7 @@ class Reading:
 
 def decode(number: int, data: bytes) -> str:
     if b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(number, "the file looks like UTF-16: save it as UTF-8")
+        raise FileRefused(number, "file.utf16")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -68,11 +66,9 @@ def decode(number: int, data: bytes) -> str:
             data.decode("gbk")
         except UnicodeDecodeError:
             raise FileRefused(
-                number, f"is not UTF-8 (byte {data[error.start]:#04x} at {error.start + 1})"
+                number, "file.not_utf8", byte=f"{data[error.start]:#04x}", position=error.start + 1
             ) from None
-        raise FileRefused(
-            number, "is not UTF-8; it looks like GBK (GB2312): save the file as UTF-8"
-        ) from None
+        raise FileRefused(number, "file.gbk") from None
     return text.removeprefix("\ufeff") if number == 1 else text
 
 
@@ -99,34 +95,39 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+class _NotANumber(ValueError):
+    """NaN, Infinity or -Infinity: Python's JSON reads them, JSON does not allow them."""
+
+
 def _constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise _NotANumber(name)
 
 
 def parse_line(raw: str) -> dict[str, Any]:
     """One interchange line as a JSON object (no key twice, no NaN or Infinity)."""
     if len(raw) > MAX_LINE_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
-        raise LedgerError(f"is longer than {MAX_LINE_BYTES // 1024} KiB")
+        raise LedgerError("line.too_long", most=MAX_LINE_BYTES // 1024)
     try:
         line = json.loads(raw, object_pairs_hook=_object, parse_constant=_constant)
     except json.JSONDecodeError as error:
-        raise LedgerError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+        raise LedgerError("line.not_json", detail=error.msg, column=error.colno) from None
     except _Duplicate as duplicate:
-        raise LedgerError(f"gives the key {_key(duplicate.args[0])} twice") from None
+        raise LedgerError("line.key_twice", key=_key(duplicate.args[0])) from None
     except RecursionError:
-        raise LedgerError("not valid here (arrays or objects nested too deeply)") from None
+        raise LedgerError("line.too_deep") from None
     except ValueError as error:  # a number of more than 4,300 digits, NaN, Infinity
-        raise LedgerError(f"not valid JSON ({_number_error(error)})") from None
+        raise _number_error(error) from None
     if not isinstance(line, dict):
-        raise LedgerError("must be one JSON object")
+        raise LedgerError("line.not_object")
     return line
 
 
-def _number_error(error: ValueError) -> str:
-    message = str(error)
-    if "digits" in message:
-        return "a number with too many digits"
-    return message if "JSON number" in message else "a value JSON does not allow"
+def _number_error(error: ValueError) -> LedgerError:
+    if isinstance(error, _NotANumber):
+        return LedgerError("line.not_a_number", name=str(error))
+    if "digits" in str(error):
+        return LedgerError("line.long_number")
+    return LedgerError("line.bad_value")
 
 
 def _key(key: str) -> str:

@@ -154,14 +154,12 @@ class Publications:
         data = found.document.encode("utf-8")
         if sha256(data) != found.sha256:
             raise LedgerError(
-                f"publication {publication_id} no longer matches its SHA-256 {found.sha256}:"
-                " the ledger's database was altered (run verify)",
-                field="id",
+                "publication.altered", field="id", id=publication_id, sha256=found.sha256
             )
         return data
 
     def get(self, principal: Principal, publication_id: str) -> Publication:
-        missing = NotFound(f"no publication {publication_id}", field="id")
+        missing = NotFound("publication.not_found", field="id", id=publication_id)
         try:
             found = self.app.repository.get(UUID(publication_id))
         except (ValueError, AggregateNotFoundError):

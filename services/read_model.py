@@ -101,7 +101,7 @@ class ReadModel:
         if self.refresh_before_reads:
             self.refresh()
         elif not self.wait_for(position, timeout=timeout):
-            raise Conflict("the figures are still being brought up to date; try again")
+            raise Conflict("read_model.behind")
 
     def recorded_position(self) -> int:
         """The position of the last event recorded in the log."""

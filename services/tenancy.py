@@ -65,7 +65,7 @@ class Tenancy:
         principal.check_administers()
         county = County.add(code=code, name=name)
         if self._exists(county.id):
-            raise AlreadyExists(f"county {code} already exists", field="code")
+            raise AlreadyExists("county.exists", field="code", code=code)
         self.app.save(county)
         return _county_view(county)
 
@@ -74,10 +74,12 @@ class Tenancy:
     ) -> TownshipView:
         principal.check_administers()
         values.code_text("county", county)
-        parent = self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
+        parent = self._get(
+            county_uuid(county), NotFound("county.not_found", field="county", code=county)
+        )
         township = Township.add(county=county, code=code, name=name)
         if self._exists(township.id):
-            raise AlreadyExists(f"township {code} already exists", field="code")
+            raise AlreadyExists("township.exists", field="code", code=code)
         parent.include(township.code)
         self.app.save(parent, township)
         return self.township_view(township)
@@ -97,12 +99,14 @@ class Tenancy:
         check_password("password", password)
         if county is not None:
             values.code_text("county", county)
-            self._get(county_uuid(county), NotFound(f"no county {county}", field="county"))
+            self._get(
+                county_uuid(county), NotFound("county.not_found", field="county", code=county)
+            )
         if township is not None:
             # Whether it exists, not whether the administrator sees inside it (they never do).
             self._township(township)
         if self._exists(user_uuid(username)):
-            raise AlreadyExists(f"user {username} already exists", field="username")
+            raise AlreadyExists("user.exists", field="username", username=username)
         # Checked first: hashing with Argon2id is deliberately slow.
         user = User.add(
             username=username,
@@ -117,7 +121,7 @@ class Tenancy:
     # -- sign-in ----------------------------------------------------------------------------
 
     def authenticate(self, *, username: str, password: str) -> Principal:
-        wrong = NotFound("unknown user or wrong password", field="password")
+        wrong = NotFound("signin.wrong", field="password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise wrong
         values.code_text("username", username)
@@ -131,7 +135,9 @@ class Tenancy:
     def principal(self, *, username: str) -> Principal:
         """The principal of a user, for trusted callers (the command line's ``--as``)."""
         values.code_text("as", username)
-        user = self._get(user_uuid(username), NotFound(f"no user {username}", field="as"))
+        user = self._get(
+            user_uuid(username), NotFound("user.not_found", field="as", username=username)
+        )
         return principal_of(user)
 
     # -- what a principal sees --------------------------------------------------------------
@@ -140,12 +146,12 @@ class Tenancy:
         """The township, if it exists and the principal may see it; else "not found"."""
         view = self._township(code)
         if not principal.sees(township=view.code, county=view.county):
-            raise NotFound(f"no township {code}", field="township")
+            raise NotFound("township.not_found", field="township", code=code)
         return view
 
     def county(self, principal: Principal, code: str) -> CountyView:
         values.code_text("county", code)
-        missing = NotFound(f"no county {code}", field="county")
+        missing = NotFound("county.not_found", field="county", code=code)
         if not principal.sees_county(code):
             raise missing
         with self._counties_lock:
@@ -163,7 +169,7 @@ class Tenancy:
         values.code_text("township", code)
         view = self._townships.get(code)
         if view is None:
-            missing = NotFound(f"no township {code}", field="township")
+            missing = NotFound("township.not_found", field="township", code=code)
             view = self.township_view(self._get(township_uuid(code), missing))
         return view
 

@@ -59,7 +59,7 @@ class Tokens:
         try:
             signed_in = self.accounts.sign_in(username=username, password=password, client=client)
         except NotFound as wrong:
-            raise Unauthenticated(wrong.message, field=wrong.field) from None
+            raise Unauthenticated("signin.wrong", field=wrong.field) from None
         principal = signed_in.principal
         secret = f"{principal.username}.{secrets.token_urlsafe(32)}"
         expires_at = self.clock() + self.lifetime
@@ -104,4 +104,4 @@ class Tokens:
 
 
 def _refused() -> Unauthenticated:
-    return Unauthenticated("the token is unknown, expired or revoked; ask for a new one")
+    return Unauthenticated("token.unknown")

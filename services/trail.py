@@ -32,7 +32,7 @@ class Trail:
                 return
             except IntegrityError:
                 if attempt == 2:
-                    raise Conflict("the audit trail changed meanwhile; try again") from None
+                    raise Conflict("trail.changed_meanwhile") from None
 
     def note_township(self, principal: Principal, *, township: str, action: str) -> None:
         if principal.role is Role.AUDITOR:

@@ -287,5 +287,5 @@ class Verifier:
             )
             return set(county.townships)
         if principal.role is not Role.OPERATOR:
-            raise Forbidden("give --township: the ledger is verified township by township")
+            raise Forbidden("verify.needs_township")
         return None

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import Conflict, Forbidden, LedgerError, NotFound, Throttled
 from services.interchange import ImportRejected
+from web.messages import register_messages, say_error
 
 STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Throttled, 429))
 
@@ -50,15 +51,17 @@ def ledger_error(error: LedgerError):
     status = status_of(error)
     form = g.get("form_page")
     if form is None or (status in (403, 404) and form[0] != "login.html"):
-        return _page(status, error.message if status not in (403, 404) else None)
+        said = say_error(error, with_field=True) if status not in (403, 404) else None
+        return _page(status, said)
     template, context = form
     if status == 404:  # the sign-in form: which of the name or password was wrong stays unsaid
         status = 401
-    context = {**context, "values": request.form, "message": error.message}
+    message = say_error(error, with_field=True)
+    context = {**context, "values": request.form, "message": message}
     if isinstance(error, ImportRejected):
         context["line_errors"] = error.errors
     else:
-        context["errors"] = {error.field or "_": error.message}
+        context["errors"] = {error.field or "_": say_error(error)}
     return render_template(template, **context), status
 
 
@@ -71,6 +74,7 @@ def csrf_error(error: CSRFError):
 
 
 def register_errors(app: Flask) -> None:
+    register_messages(app)
     app.register_error_handler(LedgerError, ledger_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)

@@ -31,7 +31,7 @@ TYPES = {
 
 FIELDS = {
     "id": _l("编号"),
-    "occurred_on": _l("日期"),
+    "occurred_on": _l("发生日期"),
     "kind": _l("类别"),
     "title": _l("标题"),
     "attendees": _l("参加人次"),
@@ -62,6 +62,29 @@ FIELDS = {
     "type": _l("类型"),
     "password": _l("密码"),
     "indicators": _l("指标"),
+    "username": _l("用户名"),
+    "current_password": _l("当前密码"),
+    "new_password": _l("新密码"),
+    "file": _l("文件"),
+    "period": _l("期间"),
+    "as_of": _l("截至时刻"),
+    "from": _l("起始时刻"),
+    "to": _l("截止时刻"),
+    "figure": _l("数据项"),
+    "county": _l("县"),
+    "code": _l("代码"),
+    "role": _l("角色"),
+    "limit": _l("每页条数"),
+    "cursor": _l("翻页位置"),
+}
+
+ROLES = {
+    "clerk": _l("镇办事员"),
+    "head": _l("镇领导"),
+    "county_officer": _l("县依法治县办"),
+    "auditor": _l("审计"),
+    "admin": _l("管理员"),
+    "operator": _l("命令行操作员"),
 }
 
 VALUES = {
@@ -119,6 +142,17 @@ def label(table: dict, key: str) -> str:
     return str(table.get(key, key))
 
 
+def field_label(field: str) -> str:
+    """A field as pages call it: 「发生日期」 for occurred_on; a part of a field
+    (indicators[2].weight, themes.study) as its field's label and the part."""
+    if field in FIELDS:
+        return str(FIELDS[field])
+    base = field.split(".")[0].split("[")[0]
+    if base in FIELDS:
+        return str(FIELDS[base]) + field[len(base) :]
+    return field
+
+
 def value_label(value) -> str:
     """A stored value as pages call it (true and false as 是 and 否)."""
     key = str(value).lower() if isinstance(value, bool) else str(value)
@@ -128,7 +162,7 @@ def value_label(value) -> str:
 def register_labels(app) -> None:
     app.jinja_env.globals.update(TYPES=TYPES, FIELDS=FIELDS, VALUES=VALUES, RATES=RATES)
     app.jinja_env.filters["type_label"] = lambda key: label(TYPES, key)
-    app.jinja_env.filters["field_label"] = lambda key: label(FIELDS, key)
+    app.jinja_env.filters["field_label"] = field_label
     app.jinja_env.filters["value_label"] = value_label
     app.jinja_env.filters["percent"] = share_percent
     app.jinja_env.filters["rate_label"] = lambda key: label(RATES, key.removeprefix("rates."))

@@ -57,7 +57,7 @@ def lines_from(upload: bytes, township: str) -> list[str]:
     try:
         book = load_workbook(io.BytesIO(upload), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
-        raise InvalidField("file", "is not an Excel workbook (.xlsx)") from None
+        raise InvalidField("file", "file.not_workbook") from None
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = [str(name).strip() if name is not None else "" for name in next(rows, ())]
     lines = []

@@ -20,7 +20,7 @@ def test_a_wrong_password_says_neither_which_nor_signs_in(client, site):
     wrong = sign_in(client, site.users["clerk"], "not the password")
     unknown = sign_in(client, "nobody-at-all", "not the password")
     assert wrong.status_code == unknown.status_code == 401
-    assert "unknown user or wrong password" in wrong.text
+    assert "用户名或密码不正确" in wrong.text
     assert client.get("/township/").status_code == 302  # still signed out
 
 

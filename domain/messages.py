@@ -1,0 +1,190 @@
+"""What the ledger says to a user: each refusal (and each note, such as why an event is late)
+has a stable code and its parameters (the field's value, the allowed values, a date …).
+
+``ENGLISH`` holds the sentence the command line and the API write for each code; the pages say
+the same in the reader's language from the code and the parameters (web/messages.py), so a
+Chinese page never shows an English sentence. A code is never renamed once published: scripts
+and translations rely on it; add a code rather than change what one means.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ENGLISH: dict[str, str] = {
+    # values (domain/values.py): what any field accepts
+    "value.not_whole": "must be a whole number, got {got}",
+    "value.negative": "must not be negative, got {got}",
+    "value.too_large": "must be at most {most:,}, got {got}",
+    "value.not_allowed": "must be one of {allowed}; got {got}",
+    "value.not_flag": "must be true or false, got {got}",
+    "value.unstorable": "cannot be stored ({kind})",
+    "text.empty": "must be non-empty text",
+    "text.too_long": "must be at most {most:,} characters, got {length:,}",
+    "text.refused_character": "must not contain {character} (at {position})",
+    "list.not_list": "must be a list",
+    "list.not_texts": "must be a list of text",
+    "list.too_long": "must have at most {most} items, got {length}",
+    "list.repeated": "must not repeat a value",
+    "date.malformed": "must be a date written YYYY-MM-DD, got {got}",
+    "date.out_of_range": "must be between {first} and {last}, got {got}",
+    "year.out_of_range": "must be a year from {first} to {last}, got {got}",
+    "code.malformed": "must be 1-{most} lowercase letters, digits, '-', '_' or '.'; got {got}",
+    "code.not_text": "must be a code such as gongliu; got {got}",
+    "id.malformed": "must be non-empty text of at most {most} characters",
+    "id.spaces": "must not begin or end with spaces",
+    "id.refused_character": "must not contain {character}",
+    "field.unknown": "is not a field of this entry type",
+    "field.required": "is required",
+    "moment.malformed": "must be an ISO time such as 2025-01-15T00:00:00Z; got {got!r}",
+    "moment.too_late": "must be a time before the year 10000; got {got!r}",
+    "period.malformed": "must be written 2024, 2024-Q1 or 2024-03; got {got!r}",
+    "period.too_early": "must be a year from {first}; got {got!r}",
+    # entries and their rules
+    "entry.not_found": "no entry {id} in {township}",
+    "entry.nothing_to_follow": "no entry {id} in {township} for {type} to follow",
+    "entry.does_not_follow": "entry {id} is a {existing}; {type} does not follow it",
+    "entry.retracted": "entry {id} was retracted on {on}; it takes no further events",
+    "entry.follow_up_before": "is before the entry it follows ({on})",
+    "entry.recorded_otherwise": (
+        "entry {id} was already recorded with other values; "
+        "retract it and record a new entry to correct it"
+    ),
+    "entry.changed_meanwhile": (
+        "entry {id}: the township's records changed while it was being recorded; try again"
+    ),
+    "id.taken": "id {id} is already used by a {existing} entry",
+    "type.unknown": "no entry type {type}",
+    "issue.deadline_before_found": "must not be before the day the issue was found ({on})",
+    "issue.already_rectified": "issue {id} was already rectified on {on}",
+    "inspection.unknown": "names no inspection_conducted entry {id} of {township}",
+    "dispute.already_resolved": (
+        "dispute {id} was already resolved on {on}; a resolved dispute is not mediated again"
+    ),
+    "hotline.already_answered": "hotline case {id} was already answered on {on}",
+    "themes.not_object": "must be an object of theme: text",
+    "themes.unknown": "no theme {theme!r}; the themes are {themes}",
+    "report.already_answered": "the {year} report {id} was already answered ({answer}) on {on}",
+    # who may do what
+    "role.records_nothing": "a {role} records nothing for a township",
+    "role.head_only": "only the township head records {type}",
+    "role.county_office_records": "only the county office records {type}",
+    "role.sets_indicators": "only a county officer sets the county's indicators",
+    "role.publishes": "only the county office publishes",
+    "role.administers": "only an administrator creates counties, townships and users",
+    # counties, townships, users
+    "county.not_found": "no county {code}",
+    "county.exists": "county {code} already exists",
+    "township.not_found": "no township {code}",
+    "township.exists": "township {code} already exists",
+    "township.already_included": "{township} is already a township of {county}",
+    "user.not_found": "no user {username}",
+    "user.exists": "user {username} already exists",
+    "user.needs_township": "a {role} belongs to one township (give --township)",
+    "user.needs_county": "a {role} belongs to one county (give --county)",
+    "user.needs_nothing": "an {role} belongs to no county or township",
+    # signing in
+    "signin.wrong": "unknown user or wrong password",
+    "signin.throttled": "too many failed sign-ins; try again in {minutes} minutes",
+    "signin.slowed": (
+        "too many failed sign-ins for this name from unfamiliar places; "
+        "try again in {seconds} second(s)"
+    ),
+    "password.too_short": "must have at least {least} printable characters",
+    "password.not_current": "is not your current password",
+    "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
+    # figures, rankings, lists, audit
+    "figure.unknown": (
+        "no figure {figure}; the figures are {figures}"
+        " (and rates.NAME.denominator for a rate's denominator)"
+    ),
+    "indicators.empty": "must be a non-empty list",
+    "indicators.malformed": "must hold figure, direction and weight only",
+    "indicators.not_rankable": "is not a rankable figure: {figure!r}",
+    "indicators.direction": "must be higher or lower",
+    "indicators.weight": "must be a number greater than 0",
+    "indicators.repeated": "must not name a figure twice",
+    "indicators.not_json": "not valid JSON: {detail}",
+    "limit.out_of_range": "must be between 1 and {most}",
+    "cursor.unknown": "is not a cursor this list gave",
+    "window.needs_start": "is required: the start of the time window",
+    "as_of.required": "is required: the moment to compare with today",
+    "export.needs_scope": "give a township (--township) or a county (--county)",
+    "verify.needs_township": "give --township: the ledger is verified township by township",
+    "publication.not_found": "no publication {id}",
+    "publication.altered": (
+        "publication {id} no longer matches its SHA-256 {sha256}:"
+        " the ledger's database was altered (run verify)"
+    ),
+    # the store changed meanwhile
+    "trail.changed_meanwhile": "the audit trail changed meanwhile; try again",
+    "read_model.behind": "the figures are still being brought up to date; try again",
+    "import.changed_meanwhile": (
+        "another writer recorded some of the same entries while this file was being"
+        " imported; what was recorded before stays recorded: import the same file"
+        " again to complete it"
+    ),
+    # files and their lines
+    "import.rejected": "{count} bad line(s); nothing was recorded",
+    "import.rejected_more": (
+        "{count} bad line(s) (and more; only the first ones are listed); nothing was recorded"
+    ),
+    "file.not_workbook": "is not an Excel workbook (.xlsx)",
+    "file.too_large": "the file is larger than {most} MiB: split it",
+    "file.utf16": "the file looks like UTF-16: save it as UTF-8",
+    "file.not_utf8": "is not UTF-8 (byte {byte} at {position})",
+    "file.gbk": "is not UTF-8; it looks like GBK (GB2312): save the file as UTF-8",
+    "line.too_long": "is longer than {most} KiB",
+    "line.not_json": "not valid JSON ({detail} at column {column})",
+    "line.long_number": "not valid JSON (a number with too many digits)",
+    "line.not_a_number": "not valid JSON ({name} is not a JSON number)",
+    "line.bad_value": "not valid JSON (a value JSON does not allow)",
+    "line.key_twice": "gives the key {key} twice",
+    "line.too_deep": "not valid here (arrays or objects nested too deeply)",
+    "line.not_object": "must be one JSON object",
+    # notes (not refusals): why the audit history marks an event late
+    "late.after_days": "recorded {days} days after its business date",
+    "late.after_report": "recorded after the {year} report was submitted ({at})",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing said: its code and what fills it in."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def english(self) -> str:
+        return ENGLISH[self.code].format(**{k: _english(v) for k, v in self.params.items()})
+
+    def as_dict(self) -> dict[str, Any]:
+        """The message as JSON holds it: its code and its parameters as text or numbers."""
+        return {"code": self.code, **{k: _plain(v) for k, v in self.params.items()}}
+
+
+def placeholders(code: str) -> dict[str, tuple[str | None, str]]:
+    """Each parameter of a code's English sentence with its conversion and format ("!r",
+    ":,"), so that every language shows a value as the English sentence does."""
+    found = {}
+    for _, name, spec, conversion in string.Formatter().parse(ENGLISH[code]):
+        if name is not None:
+            found[name] = (conversion, spec or "")
+    return found
+
+
+def _english(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,192 @@
+"""What pages say for the ledger's messages (domain/messages.py): each code's sentence in
+Simplified Chinese (the English catalogue translates them), filled in with its parameters as
+pages name things: entry types, values and roles by their labels, numbers as the English
+sentence formats them.
+
+A message beside its field says what is wrong with it; a message away from its field (at the
+top of a page, in an import's list of lines) names the field by its label first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from domain.errors import LedgerError
+from domain.messages import Message, placeholders
+from web.labels import ROLES, TYPES, field_label, label, value_label
+
+SAID = {
+    "value.not_whole": _l("须为整数，填写的是 %(got)s"),
+    "value.negative": _l("不能为负数，填写的是 %(got)s"),
+    "value.too_large": _l("不能超过 %(most)s，填写的是 %(got)s"),
+    "value.not_allowed": _l("须为以下之一：%(allowed)s；填写的是 %(got)s"),
+    "value.not_flag": _l("须为“是”或“否”，填写的是 %(got)s"),
+    "value.unstorable": _l("无法保存（%(kind)s）"),
+    "text.empty": _l("不能为空"),
+    "text.too_long": _l("不能超过 %(most)s 个字，填写了 %(length)s 个字"),
+    "text.refused_character": _l("第 %(position)s 个字符 %(character)s 不能使用"),
+    "list.not_list": _l("须为一组值"),
+    "list.not_texts": _l("须为一组文字"),
+    "list.too_long": _l("最多 %(most)s 项，填写了 %(length)s 项"),
+    "list.repeated": _l("不能重复选择同一项"),
+    "date.malformed": _l("须为日期，格式为 年-月-日（如 2024-03-05），填写的是 %(got)s"),
+    "date.out_of_range": _l("须在 %(first)s 至 %(last)s 之间，填写的是 %(got)s"),
+    "year.out_of_range": _l("须为 %(first)s 至 %(last)s 之间的年份，填写的是 %(got)s"),
+    "code.malformed": _l("须为 1 至 %(most)s 个小写字母、数字或“-”“_”“.”，填写的是 %(got)s"),
+    "code.not_text": _l("须为代码（如 gongliu），填写的是 %(got)s"),
+    "id.malformed": _l("不能为空，最多 %(most)s 个字符"),
+    "id.spaces": _l("开头和结尾不能有空格"),
+    "id.refused_character": _l("不能包含字符 %(character)s"),
+    "field.unknown": _l("不是这类记录的项目"),
+    "field.required": _l("必须填写"),
+    "moment.malformed": _l("须为时间，如 2025-01-15T00:00:00Z，填写的是 %(got)s"),
+    "moment.too_late": _l("须为公元10000年以前的时间，填写的是 %(got)s"),
+    "period.malformed": _l("须写作 2024、2024-Q1 或 2024-03，填写的是 %(got)s"),
+    "period.too_early": _l("须为 %(first)s 年以后，填写的是 %(got)s"),
+    "entry.not_found": _l("%(township)s 没有编号为 %(id)s 的记录"),
+    "entry.nothing_to_follow": _l("%(township)s 没有编号为 %(id)s 的记录，无法登记“%(type)s”"),
+    "entry.does_not_follow": _l("记录 %(id)s 是“%(existing)s”，不能登记“%(type)s”"),
+    "entry.retracted": _l("记录 %(id)s 已于 %(on)s 撤回，不能再登记后续事项"),
+    "entry.follow_up_before": _l("不能早于所跟进记录的日期（%(on)s）"),
+    "entry.recorded_otherwise": _l("记录 %(id)s 已按其他内容登记；如需更正，请撤回后重新登记"),
+    "entry.changed_meanwhile": _l("登记记录 %(id)s 时本乡镇的记录恰被他人修改，请重试"),
+    "id.taken": _l("编号 %(id)s 已用于一条“%(existing)s”记录"),
+    "type.unknown": _l("没有“%(type)s”这类记录"),
+    "issue.deadline_before_found": _l("不能早于发现问题的日期（%(on)s）"),
+    "issue.already_rectified": _l("问题 %(id)s 已于 %(on)s 整改"),
+    "inspection.unknown": _l("%(township)s 没有编号为 %(id)s 的执法检查"),
+    "dispute.already_resolved": _l("纠纷 %(id)s 已于 %(on)s 调解成功，不再调解"),
+    "hotline.already_answered": _l("12345转办件 %(id)s 已于 %(on)s 答复"),
+    "themes.not_object": _l("须按工作主题分别填写"),
+    "themes.unknown": _l("没有“%(theme)s”这一主题；主题有：%(themes)s"),
+    "report.already_answered": _l(
+        "%(year)s 年度报告 %(id)s 已于 %(on)s 得到县级答复（%(answer)s）"
+    ),
+    "role.records_nothing": _l("%(role)s不登记乡镇的记录"),
+    "role.head_only": _l("只有镇领导可以登记“%(type)s”"),
+    "role.county_office_records": _l("只有县依法治县办可以登记“%(type)s”"),
+    "role.sets_indicators": _l("只有县依法治县办可以设置排名指标"),
+    "role.publishes": _l("只有县依法治县办可以发布"),
+    "role.administers": _l("只有管理员可以新建县、乡镇和用户"),
+    "county.not_found": _l("没有代码为 %(code)s 的县"),
+    "county.exists": _l("代码为 %(code)s 的县已存在"),
+    "township.not_found": _l("没有代码为 %(code)s 的乡镇"),
+    "township.exists": _l("代码为 %(code)s 的乡镇已存在"),
+    "township.already_included": _l("%(township)s 已是 %(county)s 的乡镇"),
+    "user.not_found": _l("没有用户 %(username)s"),
+    "user.exists": _l("用户 %(username)s 已存在"),
+    "user.needs_township": _l("%(role)s须属于一个乡镇（请给出 --township）"),
+    "user.needs_county": _l("%(role)s须属于一个县（请给出 --county）"),
+    "user.needs_nothing": _l("%(role)s不属于任何县或乡镇"),
+    "signin.wrong": _l("用户名或密码不正确"),
+    "signin.throttled": _l("登录失败次数过多，请 %(minutes)s 分钟后再试"),
+    "signin.slowed": _l("此用户名从陌生地址登录失败次数过多，请 %(seconds)s 秒后再试"),
+    "password.too_short": _l("至少 %(least)s 个可打印字符"),
+    "password.not_current": _l("不是您当前的密码"),
+    "token.unknown": _l("令牌无效、已过期或已撤销，请重新申请"),
+    "figure.unknown": _l(
+        "没有“%(figure)s”这项数据；数据有：%(figures)s（比率的分母写作 rates.名称.denominator）"
+    ),
+    "indicators.empty": _l("至少要有一项指标"),
+    "indicators.malformed": _l("每项指标只能包括数据项、方向和权重"),
+    "indicators.not_rankable": _l("%(figure)s 不能用于排名"),
+    "indicators.direction": _l("须为“越高越好”或“越低越好”"),
+    "indicators.weight": _l("权重须为大于0的数"),
+    "indicators.repeated": _l("同一数据项不能列两次"),
+    "indicators.not_json": _l("不是有效的JSON：%(detail)s"),
+    "limit.out_of_range": _l("须在 1 至 %(most)s 之间"),
+    "cursor.unknown": _l("不是本列表给出的翻页位置"),
+    "window.needs_start": _l("必须填写：时间段的开始"),
+    "as_of.required": _l("必须填写：与今天比较的时刻"),
+    "export.needs_scope": _l("请给出一个乡镇（--township）或一个县（--county）"),
+    "verify.needs_township": _l("请给出 --township：台账逐个乡镇核验"),
+    "publication.not_found": _l("没有编号为 %(id)s 的发布"),
+    "publication.altered": _l(
+        "发布 %(id)s 与其 SHA-256 %(sha256)s 不再相符：台账数据库被改动过（请运行核验）"
+    ),
+    "trail.changed_meanwhile": _l("审计记录刚被修改，请重试"),
+    "read_model.behind": _l("数据正在更新，请稍后重试"),
+    "import.changed_meanwhile": _l(
+        "导入此文件期间，有人登记了其中部分记录；已登记的保留，请再次导入同一文件以完成"
+    ),
+    "import.rejected": _l("%(count)s 行有误，未登记任何内容"),
+    "import.rejected_more": _l("%(count)s 行有误（仅列出前面若干行），未登记任何内容"),
+    "file.not_workbook": _l("不是Excel工作簿（.xlsx）"),
+    "file.too_large": _l("文件超过 %(most)s MiB，请拆分"),
+    "file.utf16": _l("文件似为UTF-16编码，请另存为UTF-8"),
+    "file.not_utf8": _l("不是UTF-8编码（第 %(position)s 个字节 %(byte)s）"),
+    "file.gbk": _l("不是UTF-8编码，似为GBK（GB2312），请另存为UTF-8"),
+    "line.too_long": _l("一行超过 %(most)s KiB"),
+    "line.not_json": _l("不是有效的JSON（第 %(column)s 列：%(detail)s）"),
+    "line.long_number": _l("不是有效的JSON（数字位数过多）"),
+    "line.not_a_number": _l("不是有效的JSON（%(name)s 不是JSON允许的数字）"),
+    "line.bad_value": _l("不是有效的JSON（含有JSON不允许的值）"),
+    "line.key_twice": _l("键 %(key)s 出现了两次"),
+    "line.too_deep": _l("数组或对象嵌套过深"),
+    "line.not_object": _l("每行须为一个JSON对象"),
+    "late.after_days": _l("在业务日期 %(days)s 天后才登记"),
+    "late.after_report": _l("在 %(year)s 年度报告报送（%(at)s）之后才登记"),
+}
+
+# Parameters that hold the ledger's own names, shown as pages call them.
+TYPE_PARAMS = frozenset({"type", "existing", "answer"})
+VALUE_PARAMS = frozenset({"allowed", "theme", "themes"})
+ROLE_PARAMS = frozenset({"role"})
+
+
+def say(said: Message) -> str:
+    """A message in the page's language."""
+    formats = placeholders(said.code)
+    shown = {name: _shown(name, said.params.get(name), *formats[name]) for name in formats}
+    return str(SAID[said.code]) % shown
+
+
+def say_error(error: LedgerError, *, with_field: bool = False) -> str:
+    """A refusal in the page's language (a sentence given without a code as it is);
+    ``with_field`` names the field first, for a message shown away from its field."""
+    text = say(error.said) if error.said else error.message
+    if with_field and error.field:
+        return _("%(field)s：%(message)s", field=field_label(error.field), message=text)
+    return text
+
+
+def _shown(name: str, value: Any, conversion: str | None, spec: str) -> str:
+    if name in TYPE_PARAMS:
+        return label(TYPES, str(value))
+    if name in ROLE_PARAMS:
+        return label(ROLES, str(value))
+    if name in VALUE_PARAMS:
+        return _listed(value_label(v) for v in _items(value))
+    if isinstance(value, list | tuple):
+        return _listed(str(v) for v in value)
+    if conversion == "r":
+        value = repr(value)
+    return format(value, spec) if spec else str(value)
+
+
+def _items(value: Any) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _listed(items: Iterable[str]) -> str:
+    return ("、" if str(get_locale()).startswith("zh") else ", ").join(items)
+
+
+def say_line(error: Any) -> str:
+    """An import's line error (services.interchange.LineError) in the page's language."""
+    return say(error.said) if error.said else error.message
+
+
+def say_note(note: dict[str, Any]) -> str:
+    """A note given as JSON holds it (``{"code", ...params}``), such as a late reason."""
+    params = {k: v for k, v in note.items() if k != "code"}
+    return say(Message(note["code"], params))
+
+
+def register_messages(app) -> None:
+    app.jinja_env.filters["said"] = say_line
+    app.jinja_env.filters["note"] = say_note
