@@ -1,9 +1,11 @@
-"""Failed sign-ins kept where every worker process sees them: Redis when configured, else a
-table in the ledger's database (SQLite or PostgreSQL)."""
+"""Failed sign-ins, and the addresses each user signed in from, kept where every worker process
+sees them: Redis when configured, else tables in the ledger's database (SQLite or
+PostgreSQL). What they are counted for is domain/signin.py's."""
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
@@ -14,14 +16,21 @@ import psycopg
 from infra.settings import Settings
 
 TABLE = "ledger_signin_failures"
+MARKS = "ledger_signin_marks"
 SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT NOT NULL, at TEXT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} (key, at)",
+    f"CREATE TABLE IF NOT EXISTS {MARKS} (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
 )
+MARK_DAYS = 31  # Redis keeps a mark this long (longer than any question asked of it)
 
 
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _moment(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 class SQLAttempts:
@@ -55,6 +64,22 @@ class SQLAttempts:
     def clear(self, key: str) -> None:
         self._run([f"DELETE FROM {TABLE} WHERE key = ?"], (key,))
 
+    def last_failure(self, key: str, since: datetime) -> datetime | None:
+        statement = f"SELECT MAX(at) FROM {TABLE} WHERE key = ? AND at >= ?"
+        latest = self._run([statement], (key, _stamp(since)))[0][0]
+        return _moment(latest) if latest else None
+
+    def remember(self, key: str, at: datetime) -> None:
+        statement = (
+            f"INSERT INTO {MARKS} (key, at) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET at = excluded.at"
+        )
+        self._run([statement], (key, _stamp(at)))
+
+    def remembered(self, key: str, since: datetime) -> bool:
+        statement = f"SELECT COUNT(*) FROM {MARKS} WHERE key = ? AND at >= ?"
+        return self._run([statement], (key, _stamp(since)))[0][0] > 0
+
 
 class RedisAttempts:
     """Each key a sorted set of failure times (seconds), expiring a day after its last."""
@@ -72,12 +97,26 @@ class RedisAttempts:
         with self._redis.pipeline() as pipe:
             for key in keys:
                 name = f"ledger:signin:{key}"
-                pipe.zadd(name, {f"{at.timestamp()}": at.timestamp()})
+                # A member of its own: two failures at the same instant are two.
+                pipe.zadd(name, {f"{at.timestamp()}:{uuid.uuid4().hex}": at.timestamp()})
                 pipe.expire(name, 86_400)
             pipe.execute()
 
     def clear(self, key: str) -> None:
         self._redis.delete(f"ledger:signin:{key}")
+
+    def last_failure(self, key: str, since: datetime) -> datetime | None:
+        name = f"ledger:signin:{key}"
+        found = self._redis.zrevrangebyscore(name, "+inf", since.timestamp(), 0, 1, True)
+        return datetime.fromtimestamp(found[0][1], UTC) if found else None
+
+    def remember(self, key: str, at: datetime) -> None:
+        name = f"ledger:signin:mark:{key}"
+        self._redis.set(name, at.timestamp(), ex=MARK_DAYS * 86_400)
+
+    def remembered(self, key: str, since: datetime) -> bool:
+        at = self._redis.get(f"ledger:signin:mark:{key}")
+        return at is not None and float(at) >= since.timestamp()
 
 
 def open_attempts(settings: Settings) -> Any:

@@ -15,7 +15,15 @@ from eventsourcing.application import AggregateNotFoundError
 from domain import values
 from domain.access import Principal
 from domain.errors import InvalidField, NotFound
-from domain.signin import check_not_throttled, check_password, throttle_keys, window_start
+from domain.signin import (
+    Attempt,
+    check_not_throttled,
+    check_pace,
+    check_password,
+    familiar_since,
+    is_paced,
+    window_start,
+)
 from domain.tenancy import User, user_uuid
 from services.tenancy import Tenancy, principal_of
 
@@ -29,12 +37,20 @@ class AttemptStore(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def last_failure(self, key: str, since: datetime) -> datetime | None: ...
+
+    def remember(self, key: str, at: datetime) -> None:
+        """Mark a key (a user's familiar address) as seen at ``at``."""
+
+    def remembered(self, key: str, since: datetime) -> bool: ...
+
 
 class InMemoryAttempts:
     """One process's failures (tests, and the command line)."""
 
     def __init__(self) -> None:
         self._seen: dict[str, list[datetime]] = {}
+        self._marks: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
@@ -49,6 +65,18 @@ class InMemoryAttempts:
     def clear(self, key: str) -> None:
         with self._lock:
             self._seen.pop(key, None)
+
+    def last_failure(self, key: str, since: datetime) -> datetime | None:
+        with self._lock:
+            return max((at for at in self._seen.get(key, ()) if at >= since), default=None)
+
+    def remember(self, key: str, at: datetime) -> None:
+        with self._lock:
+            self._marks[key] = at
+
+    def remembered(self, key: str, since: datetime) -> bool:
+        with self._lock:
+            return key in self._marks and self._marks[key] >= since
 
 
 @dataclass(frozen=True)
@@ -70,17 +98,26 @@ class Accounts:
 
     def sign_in(self, *, username: str, password: str, client: str) -> SignedIn:
         """The user's principal and session number; refused without saying which of the
-        name or the password was wrong, and held back after repeated failures."""
+        name or the password was wrong, and held back after repeated failures
+        (domain/signin.py says how)."""
         values.code_text("username", username)  # storable, before it is counted
-        allowed = throttle_keys(username, client)
+        attempt = Attempt(username, client)
         now = self.clock()
-        check_not_throttled(self.attempts.failures(list(allowed), window_start(now)), allowed)
+        since = window_start(now)
+        failures = self.attempts.failures(attempt.counted, since)
+        check_not_throttled(attempt, failures)
+        if is_paced(attempt, failures) and not self.attempts.remembered(
+            attempt.familiar, familiar_since(now)
+        ):
+            latest = self.attempts.last_failure(attempt.of_name, since)
+            check_pace(failures[attempt.of_name], latest, now)
         try:
             principal = self.tenancy.authenticate(username=username, password=password)
         except NotFound:
-            self.attempts.record_failure(list(allowed), now)
+            self.attempts.record_failure(attempt.counted, now)
             raise
-        self.attempts.clear(f"user:{username}")
+        self.attempts.clear(attempt.pair)
+        self.attempts.remember(attempt.familiar, now)
         return SignedIn(principal, self._user(username).session_version)
 
     def session(self, *, username: str, version: int) -> Principal | None:
@@ -98,7 +135,7 @@ class Accounts:
         try:
             self.tenancy.hasher.verify(user.password_hash, current)
         except VerificationError:
-            raise InvalidField("current_password", "is not your current password") from None
+            raise InvalidField("current_password", "password.not_current") from None
         check_password("new_password", new)
         user.change_password_hash(self.tenancy.hasher.hash(new))
         self.tenancy.app.save(user)

@@ -1,5 +1,6 @@
 """Failed sign-ins are seen by every process: two stores opened on the same database (as two
-gunicorn workers do) count the same failures."""
+gunicorn workers do) count the same failures and remember the same familiar addresses; and
+the throttling's rules hold on each store (the database, Redis)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from infra.settings import Settings
 from infra.throttle import RedisAttempts, open_attempts
+from services import open_services
+from tests.signin_cases import CASES
 from tests.support import unique
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -21,8 +24,16 @@ def _shared(first, second) -> None:
     second.record_failure([key], NOW + timedelta(minutes=1))
     assert second.failures([key], NOW - timedelta(minutes=15)) == {key: 2}
     assert first.failures([key], NOW + timedelta(seconds=30)) == {key: 1}  # the window
+    assert second.last_failure(key, NOW - timedelta(minutes=15)) == NOW + timedelta(minutes=1)
+    assert first.last_failure(key, NOW + timedelta(minutes=2)) is None
     first.clear(key)
     assert second.failures([key], NOW - timedelta(minutes=15)) == {key: 0}
+    familiar = unique("familiar:someone")
+    assert not second.remembered(familiar, NOW - timedelta(days=30))
+    first.remember(familiar, NOW)
+    first.remember(familiar, NOW + timedelta(days=1))  # again: the latest counts
+    assert second.remembered(familiar, NOW + timedelta(hours=1))
+    assert not second.remembered(familiar, NOW + timedelta(days=2))
 
 
 def test_two_processes_share_the_failures_in_the_database(own_sql_database_url):
@@ -30,14 +41,37 @@ def test_two_processes_share_the_failures_in_the_database(own_sql_database_url):
     _shared(open_attempts(settings), open_attempts(settings))
 
 
-def test_two_processes_share_the_failures_in_redis():
-    url = "redis://127.0.0.1:6379/15"
-    first = RedisAttempts(url)
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _redis() -> RedisAttempts:
+    store = RedisAttempts(REDIS)
     try:
-        first.failures(["probe"], NOW)
+        store.failures(["probe"], NOW)
     except Exception as error:  # noqa: BLE001 - any trouble reaching Redis: not here
-        reason = f"no Redis at {url}: {error}"
+        reason = f"no Redis at {REDIS}: {error}"
         if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
-    _shared(first, open_attempts(Settings(redis_url=url)))
+    return store
+
+
+def test_two_processes_share_the_failures_in_redis():
+    _shared(_redis(), open_attempts(Settings(redis_url=REDIS)))
+
+
+@pytest.fixture(scope="module")
+def tenancy():
+    opened = open_services({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    yield opened.tenancy
+    opened.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
+def test_throttling_holds_in_the_database(tenancy, own_sql_database_url, case):
+    case(tenancy, open_attempts(Settings(database_url=own_sql_database_url)))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
+def test_throttling_holds_in_redis(tenancy, case):
+    case(tenancy, _redis())

@@ -26,10 +26,7 @@ from domain.errors import (
     Throttled,
     Unauthenticated,
 )
-from domain.signin import FAILURE_WINDOW
 from services.interchange import ImportRejected
-
-RETRY_AFTER = int(FAILURE_WINDOW.total_seconds())  # seconds, at most
 
 # Most specific first.
 STATUSES: tuple[tuple[type[LedgerError], int, str], ...] = (
@@ -79,7 +76,7 @@ def error_response(
 
 def ledger_error(error: LedgerError) -> Response:
     status, code = next((s, c) for kind, s, c in STATUSES if isinstance(error, kind))
-    headers = {"Retry-After": str(RETRY_AFTER)} if isinstance(error, Throttled) else None
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
     if isinstance(error, ImportRejected):
         first = error.errors[0]
         listed = [

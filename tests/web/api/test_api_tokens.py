@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.signin import MAX_FAILURES_PER_USER
+from domain.signin import MAX_FAILURES_PER_PAIR
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from tests.support import OPERATOR, PASSWORD, unique
@@ -87,14 +87,15 @@ def test_an_expired_token_is_refused(site, ledger):
 
 
 def test_sign_ins_are_throttled_for_every_process_of_the_installation(site, store_url):
-    """Failures counted by one process (a gunicorn worker) throttle the name in another."""
+    """Failures counted by one process (a gunicorn worker) throttle the name from that
+    address in another; from another address the name still signs in."""
     clerk = site.caller("clerk")
     other = open_ledger(Settings(database_url=store_url), shared_attempts=True)
     try:
         other_client = make_app(other).test_client()
-        other_client.environ_base["REMOTE_ADDR"] = unique("client")
+        other_client.environ_base["REMOTE_ADDR"] = site.client.environ_base["REMOTE_ADDR"]
         wrong = {"username": clerk.username, "password": "not the password"}
-        for n in range(MAX_FAILURES_PER_USER):
+        for n in range(MAX_FAILURES_PER_PAIR):
             client = site.client if n % 2 else other_client
             assert client.post("/api/v1/tokens", json=wrong).status_code == 401
         for client in (site.client, other_client):
@@ -105,6 +106,10 @@ def test_sign_ins_are_throttled_for_every_process_of_the_installation(site, stor
             assert error_of(right)["code"] == "throttled"
             assert int(right.headers["Retry-After"]) > 0
             assert error_of(right)["field"] == "password"
+        elsewhere = make_app(other).test_client()
+        elsewhere.environ_base["REMOTE_ADDR"] = unique("client")
+        right = {"username": clerk.username, "password": PASSWORD}
+        assert elsewhere.post("/api/v1/tokens", json=right).status_code == 201
     finally:
         other.close()
     # Other names are not throttled.

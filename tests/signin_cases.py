@@ -1,0 +1,97 @@
+"""What sign-in throttling must hold on any store of failed sign-ins (in memory, SQLite,
+PostgreSQL, Redis): guessing is held back, and a stranger cannot lock a user out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.errors import NotFound, Throttled
+from domain.signin import (
+    MAX_FAILURES_PER_CLIENT,
+    MAX_FAILURES_PER_PAIR,
+    NAME_CEILING,
+    SLOWEST,
+)
+from services.accounts import Accounts, AttemptStore
+from services.tenancy import Tenancy
+from tests.support import OPERATOR, PASSWORD, unique
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def _accounts(tenancy: Tenancy, store: AttemptStore) -> tuple[Accounts, Clock, str]:
+    clock = Clock()
+    username = unique("clerk")
+    tenancy.add_user(OPERATOR, username=username, password=PASSWORD, role="admin")
+    return Accounts(tenancy, store, clock=clock), clock, username
+
+
+def _fails(accounts: Accounts, username: str, client: str) -> None:
+    with pytest.raises(NotFound):
+        accounts.sign_in(username=username, password="a wrong guess", client=client)
+
+
+def _refused(accounts: Accounts, username: str, client: str, password: str = PASSWORD):
+    with pytest.raises(Throttled) as refused:
+        accounts.sign_in(username=username, password=password, client=client)
+    return refused.value
+
+
+def guessing_from_one_address_is_refused_there_only(tenancy: Tenancy, store: AttemptStore):
+    accounts, clock, username = _accounts(tenancy, store)
+    stranger, own = unique("203.0.113"), unique("198.51.100")
+    for _ in range(MAX_FAILURES_PER_PAIR):
+        _fails(accounts, username, stranger)
+    refused = _refused(accounts, username, stranger)  # even the right password, from there
+    assert refused.code == "signin.throttled" and refused.retry_after > 0
+    assert accounts.sign_in(username=username, password=PASSWORD, client=own)
+    clock.advance(minutes=16)  # the window has passed
+    assert accounts.sign_in(username=username, password=PASSWORD, client=stranger)
+
+
+def one_address_guessing_many_names_is_refused(tenancy: Tenancy, store: AttemptStore):
+    accounts, _, username = _accounts(tenancy, store)
+    stranger = unique("203.0.113")
+    for n in range(MAX_FAILURES_PER_CLIENT):
+        _fails(accounts, f"{username}-{n}", stranger)
+    assert _refused(accounts, username, stranger).code == "signin.throttled"
+    assert accounts.sign_in(username=username, password=PASSWORD, client=unique("198.51"))
+
+
+def many_addresses_guessing_one_name_slow_strangers_not_the_user(
+    tenancy: Tenancy, store: AttemptStore
+):
+    accounts, clock, username = _accounts(tenancy, store)
+    own = unique("198.51.100")
+    assert accounts.sign_in(username=username, password=PASSWORD, client=own)  # familiar now
+    for _ in range(NAME_CEILING + 3):  # a botnet: each address guesses once, patiently
+        _fails(accounts, username, unique("203.0.113"))
+        clock.advance(seconds=SLOWEST.total_seconds())
+    _fails(accounts, username, unique("203.0.113"))
+    # From an unfamiliar address, even with the right password: wait for the pause.
+    slowed = _refused(accounts, username, unique("192.0.2"))
+    assert slowed.code == "signin.slowed"
+    assert 0 < slowed.retry_after <= SLOWEST.total_seconds()
+    # The user at their familiar address is not held back at all.
+    assert accounts.sign_in(username=username, password=PASSWORD, client=own)
+    # After the pause, one more attempt from anywhere.
+    clock.advance(seconds=slowed.retry_after)
+    assert accounts.sign_in(username=username, password=PASSWORD, client=unique("192.0.2"))
+
+
+CASES = (
+    guessing_from_one_address_is_refused_there_only,
+    one_address_guessing_many_names_is_refused,
+    many_addresses_guessing_one_name_slow_strangers_not_the_user,
+)
