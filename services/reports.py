@@ -30,3 +30,10 @@ class Reports:
             narrative=latest_narrative(as_recorded(found.entries), year),
             sources=figure_sources(found.entries, found.period, found.as_of),
         )
+
+    def narrative(self, principal: Principal, *, township: str, year: int) -> dict[str, Any]:
+        """The township's words for ``year`` as the report uses them (the narrative recorded
+        last): its problems, next steps and each theme's paragraph, for the head to edit; empty
+        when none was written."""
+        found = self.figures.snapshot(principal, township=township, period=str(year), as_of=None)
+        return latest_narrative(as_recorded(found.entries), year) or {}

@@ -51,6 +51,20 @@ def typed(spec: FieldSpec, form: MultiDict) -> Any:
     return raw
 
 
+def form_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """A recorded event's fields as its form holds them (the inverse of ``fields_from``):
+    lists one item a line, a theme's text under ``themes.CODE``."""
+    values: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, dict):
+            values.update({f"{name}.{code}": text for code, text in value.items()})
+        elif isinstance(value, list | tuple):
+            values[name] = "\n".join(str(item) for item in value)
+        elif value is not None:
+            values[name] = str(value)
+    return values
+
+
 def fields_from(type_: str, form: MultiDict) -> dict[str, Any]:
     """The event's fields from a submitted form (fields left empty are not given)."""
     given = {spec.name: typed(spec, form) for spec in fields_of(type_)}

@@ -13,7 +13,7 @@ from services.catalogue import fields_of
 from web import workbooks
 from web.accounts import roles
 from web.errors import form_page
-from web.forms import fields_from
+from web.forms import fields_from, form_values
 from web.ledger import principal, services, wrote
 from web.township import ROLES, bp, default_year, here, record
 
@@ -58,12 +58,16 @@ def report():
     year = request.args.get("year") or default_year()[:4]
     figures = services().figures.figures(principal(), township=here(), period=year)
     document = services().reports.report(principal(), township=here(), year=int(year))
+    written = {}
+    if principal().role.value == "head":  # the head's form holds what was saved before
+        written = services().reports.narrative(principal(), township=here(), year=int(year))
     return render_template(
         "township/report.html",
         year=int(year),
         status=figures["report"],
         document=document,
         narrative_fields=fields_of("report_narrative"),
+        values=form_values(written),
     )
 
 

@@ -276,3 +276,26 @@ def test_a_hotline_case_is_answered_from_its_page(as_role):
     assert answered.status_code == 302
     history = clerk.get(f"/township/entries/{entry}").text
     assert "<dt>是否解决</dt><dd>是</dd>" in history
+
+
+def test_the_heads_narrative_form_holds_what_was_saved_before(as_role):
+    head = as_role("head")
+    blank = head.get("/township/report?year=2023").text
+    assert re.search(r'<textarea id="f-problems" name="problems"[^>]*></textarea>', blank)
+    first = {
+        "year": "2023",
+        "problems": "学法形式单一 <不够>",
+        "next_steps": "每月集中学法",
+        "themes.study": "全年组织学法十二次",
+    }
+    assert head.post("/township/report/narrative", data=first).status_code == 302
+    page = head.get("/township/report?year=2023").text
+    assert ">学法形式单一 &lt;不够&gt;</textarea>" in page
+    assert ">每月集中学法</textarea>" in page
+    assert ">全年组织学法十二次</textarea>" in page
+    # The narrative saved last is the one the report uses, theme by theme: so is the form.
+    second = {"year": "2023", "problems": "调解力量不足", "next_steps": "充实调解员队伍"}
+    assert head.post("/township/report/narrative", data=second).status_code == 302
+    page = head.get("/township/report?year=2023").text
+    assert ">调解力量不足</textarea>" in page and "学法形式单一" not in page
+    assert "全年组织学法十二次" not in page
