@@ -77,6 +77,11 @@ class Principal:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
             raise Forbidden("role.publishes")
 
+    def check_audits(self) -> None:
+        """Verification and the audit export are the auditor's (DOMAIN.md "Who uses it")."""
+        if self.role not in (Role.AUDITOR, Role.OPERATOR):
+            raise Forbidden("only an auditor verifies the ledger or exports it for audit")
+
     def check_administers(self) -> None:
         if self.role not in (Role.ADMIN, Role.OPERATOR):
             raise Forbidden("role.administers")

@@ -31,6 +31,7 @@ class AuditExport:
         self, principal: Principal, *, township: str | None = None, county: str | None = None
     ) -> list[str]:
         """The townships an export covers: one, or a county's (``county`` wins if both)."""
+        principal.check_audits()
         if county is not None:
             view = self.tenancy.county(principal, county)
             self.trail.note(principal, county=view.code, action="export", subject=view.code)

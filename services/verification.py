@@ -252,8 +252,13 @@ class Verifier:
         self.read_model = read_model
         self.trail = trail
 
-    def verify(self, principal: Principal, *, township: str | None = None) -> Verification:
-        scope = self._scope(principal, township)
+    def verify(
+        self, principal: Principal, *, township: str | None = None, county: str | None = None
+    ) -> Verification:
+        """The chains, anchors and read model of one township, of a county (the principal's
+        own when neither is given), or of the whole installation (the operator)."""
+        principal.check_audits()
+        scope = self._scope(principal, township, county or principal.county)
         found = scan(self.app, scope)
         chains = check_chains(found)
         anchors = check_anchors(found, chains)  # their findings join the chains'
@@ -276,16 +281,16 @@ class Verifier:
             findings=(*chain_findings, *sorted(model_findings)),
         )
 
-    def _scope(self, principal: Principal, township: str | None) -> set[str] | None:
+    def _scope(
+        self, principal: Principal, township: str | None, county: str | None
+    ) -> set[str] | None:
         if township is not None:
             self.trail.note_township(principal, township=township, action="verification")
             return {self.tenancy.township(principal, township).code}
-        if principal.county is not None:
-            county = self.tenancy.county(principal, principal.county)
-            self.trail.note(
-                principal, county=county.code, action="verification", subject=county.code
-            )
-            return set(county.townships)
+        if county is not None:
+            view = self.tenancy.county(principal, county)
+            self.trail.note(principal, county=view.code, action="verification", subject=view.code)
+            return set(view.townships)
         if principal.role is not Role.OPERATOR:
             raise Forbidden("verify.needs_township")
         return None

@@ -1,22 +1,25 @@
-"""Recording: one interchange line, or a whole file; listing a township's entries and one
-entry's history."""
+"""Recording: one interchange line, or a whole file (interchange lines, or the pages' Excel
+workbook); listing a township's entries and one entry's history (the audit history, late
+events marked; an auditor's look is recorded in the county's trail)."""
 
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request
+from flask import g, request
 from flask_smorest import Blueprint
 
 from services.entries import RECORDED
+from web import workbooks
+from web.api.audit_schemas import EntryHistory
 from web.api.auth import ledger, principal
 from web.api.bodies import interchange_line, ndjson_lines
 from web.api.schemas import (
     LINE_SCHEMAS,
     EntriesQuery,
-    EntryHistory,
     EntryPage,
     EntryRecorded,
     ImportDone,
+    ImportQuery,
     check_line,
 )
 
@@ -34,14 +37,24 @@ LINE_BODY = {
         }
     },
 }
-NDJSON_BODY = {
+IMPORT_BODY = {
     "required": True,
     "content": {
         "application/x-ndjson": {
             "schema": {"type": "string", "description": "interchange lines, one JSON object each"}
-        }
+        },
+        workbooks.XLSX: {
+            "schema": {
+                "type": "string",
+                "format": "binary",
+                "description": "the pages' Excel workbook (its template: the import page);"
+                " errors name the sheet's row",
+            }
+        },
     },
 }
+# A workbook's line n is the first sheet's row n + 1 (row 1 holds the column names).
+WORKBOOK_ROWS = 1
 
 
 @blp.route("/entries", methods=["POST"])
@@ -57,11 +70,18 @@ def record():
 
 
 @blp.route("/imports", methods=["POST"])
-@blp.doc(requestBody=NDJSON_BODY)
+@blp.arguments(ImportQuery, location="query", unknown=ma.RAISE)
+@blp.doc(requestBody=IMPORT_BODY)
 @blp.response(201, ImportDone)
-def import_file():
-    """Record a file of interchange lines: every line or none."""
-    lines = ndjson_lines(request.stream)
+def import_file(query: dict):
+    """Record a file of interchange lines, or an Excel workbook of the pages: every line
+    (row) or none."""
+    if request.mimetype == workbooks.XLSX:
+        g.row_offset = WORKBOOK_ROWS  # errors name the sheet's rows
+        township = query.get("township") or principal().township or ""
+        lines = workbooks.lines_from(request.get_data(), township)
+    else:
+        lines = ndjson_lines(request.stream)
     return ledger().interchange.import_lines(principal(), lines)
 
 
@@ -85,5 +105,6 @@ def list_entries(query: dict, code: str):
 @blp.route("/townships/<code>/entries/<path:entry_id>", methods=["GET"])
 @blp.response(200, EntryHistory)
 def entry(code: str, entry_id: str):
-    """One entry and its whole history: who recorded what, when, and any retraction."""
-    return ledger().entries.entry(principal(), township=code, entry_id=entry_id)
+    """One entry and its whole history: who recorded what, when, and any retraction, late
+    events marked (an auditor's look is recorded, as on the auditor's pages)."""
+    return ledger().history.entry(principal(), township=code, entry_id=entry_id)

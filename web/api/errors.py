@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, jsonify
+from flask import Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import (
@@ -78,14 +78,16 @@ def ledger_error(error: LedgerError) -> Response:
     status, code = next((s, c) for kind, s, c in STATUSES if isinstance(error, kind))
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
     if isinstance(error, ImportRejected):
+        # A workbook's errors name the sheet's rows: ``line`` is then the row.
+        offset, unit = (g.row_offset, "row") if "row_offset" in g else (0, "line")
         first = error.errors[0]
         listed = [
-            {"code": code, "message": e.message, "field": e.field, "line": e.line}
+            {"code": code, "message": e.message, "field": e.field, "line": e.line + offset}
             for e in error.errors
         ]
-        message = f"line {first.line}: {first.message}; {error.message}"
+        message = f"{unit} {first.line + offset}: {first.message}; {error.message}"
         return error_response(
-            status, code, message, field=first.field, line=first.line, errors=listed
+            status, code, message, field=first.field, line=first.line + offset, errors=listed
         )
     return error_response(status, code, error.message, field=error.field, headers=headers)
 

@@ -7,6 +7,7 @@ import marshmallow as ma
 from flask import Response
 from flask_smorest import Blueprint
 
+from web.api.audit_schemas import TodaysRanking
 from web.api.auth import ledger, principal
 from web.api.documents import report_file
 from web.api.schemas import (
@@ -14,7 +15,6 @@ from web.api.schemas import (
     Figures,
     Indicators,
     PeriodQuery,
-    Ranking,
     ReportQuery,
     Trace,
     TraceQuery,
@@ -61,12 +61,20 @@ def trace(query: dict, code: str):
 
 @blp.route("/counties/<code>/ranking", methods=["GET"])
 @blp.arguments(PeriodQuery, location="query", unknown=ma.RAISE)
-@blp.response(200, Ranking)
+@blp.response(200, TodaysRanking)
 def ranking(query: dict, code: str):
-    """The county's townships ranked (as ``ranking --json``)."""
-    return ledger().rankings.ranking(
+    """The county's townships ranked (as ``ranking --json``); today's ranking carries a
+    ``restatement`` notice when entries recorded since the latest publication of this
+    ranking changed a published rank, naming those entries."""
+    doc = ledger().rankings.ranking(
         principal(), county=code, period=query["period"], as_of=query.get("as_of")
     )
+    if query.get("as_of") is not None:
+        return doc
+    notice = ledger().publications.restatement(
+        principal(), county=code, period=query["period"], today=doc
+    )
+    return {**doc, "restatement": notice} if notice else doc
 
 
 @blp.route("/counties/<code>/indicators", methods=["GET"])

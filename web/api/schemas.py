@@ -134,6 +134,12 @@ class ImportDone(Strict):
     )
 
 
+class ImportQuery(Strict):
+    township = ma.fields.String(
+        metadata={"description": "a workbook's township (default: the caller's own)"}
+    )
+
+
 class EntriesQuery(Strict):
     type = ma.fields.String(validate=Enum(tuple(CREATIONS)))
     from_ = ma.fields.Date(data_key="from")
@@ -141,14 +147,6 @@ class EntriesQuery(Strict):
     open = ma.fields.Boolean()
     limit = ma.fields.Integer(validate=Range(min=1, max=200), load_default=100)
     cursor = ma.fields.String()
-
-
-class HistoryItem(Strict):
-    type = ma.fields.String(required=True)
-    occurred_on = ma.fields.Date(required=True)
-    recorded_by = ma.fields.String(required=True)
-    recorded_at = ma.fields.DateTime(required=True)
-    fields = Payload(required=True)
 
 
 class EntrySummary(Strict):
@@ -166,15 +164,6 @@ class EntryPage(Strict):
     items = ma.fields.List(ma.fields.Nested(EntrySummary), required=True)
     total = ma.fields.Integer(required=True, metadata={"description": "entries the filters keep"})
     next_cursor = ma.fields.String(allow_none=True, required=True)
-
-
-class EntryHistory(Strict):
-    township = ma.fields.String(required=True)
-    id = ma.fields.String(required=True, attribute="entry_id")
-    type = ma.fields.String(required=True)
-    occurred_on = ma.fields.Date(required=True)
-    retracted = ma.fields.Boolean(required=True)
-    history = ma.fields.List(ma.fields.Nested(HistoryItem), required=True)
 
 
 class PeriodQuery(Strict):

@@ -16,7 +16,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.support import PASSWORD
+from tests.support import OPERATOR, PASSWORD
+from web.workbooks import XLSX
 
 CHECKS = [
     not_a_server_error,
@@ -26,22 +27,43 @@ CHECKS = [
 ]
 EXAMPLES = 12
 
-# An import's body is text: interchange lines.
+# An import's body is text: interchange lines, or a workbook's bytes.
 schemathesis.serializer.alias("application/x-ndjson", "text/plain")
+schemathesis.serializer.alias(XLSX, "application/octet-stream")
+
+# Who calls each operation: the role that may, so that its answers are checked past the
+# refusal (the township head everywhere else).
+CALLERS = {
+    "POST /api/v1/counties/{code}/publications": "county_officer",
+    "GET /api/v1/counties/{code}/publications": "county_officer",
+    "GET /api/v1/publications/{publication_id}": "county_officer",
+    "GET /api/v1/counties/{code}/ranking/difference": "auditor",
+    "GET /api/v1/townships/{code}/figures/difference": "auditor",
+    "GET /api/v1/townships/{code}/history": "auditor",
+    "POST /api/v1/verifications": "auditor",
+    "GET /api/v1/townships/{code}/audit-export": "auditor",
+    "GET /api/v1/counties/{code}/audit-export": "auditor",
+    "GET /api/v1/counties/{code}/audit-log": "auditor",
+}
 
 
 def test_the_api_keeps_its_document(app, site, ledger):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    head = site.caller("head")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 23
+    assert set(CALLERS) <= {operation.label for operation in operations}
+    ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
+    published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
 
     def check(case) -> None:
+        caller = site.caller(CALLERS.get(case.operation.label, "head"))
         # A fresh token each time: the generated requests include revoking it.
-        token = ledger.tokens.issue(username=head.username, password=PASSWORD).token
+        token = ledger.tokens.issue(username=caller.username, password=PASSWORD).token
         if "code" in (case.path_parameters or {}):
             county_route = "/counties/" in case.path
             case.path_parameters["code"] = site.county if county_route else site.township
+        if "publication_id" in (case.path_parameters or {}):
+            case.path_parameters["publication_id"] = published.id
         case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
     for operation in operations:

@@ -1,0 +1,231 @@
+"""The shapes of the audit's requests and answers (DOMAIN.md "Audit"): histories, the past
+beside today, publications and their restatement notices, verification, the audit log.
+
+The audit services answer with moments and days already written as text (``stamp``), so
+those fields pass text through, documented with their format.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow.validate import OneOf as Enum
+
+from domain.publication import RANKING, REPORT
+from web.api.schemas import Payload, Ranking, Strict
+
+
+def day(**options) -> ma.fields.String:
+    return _text({"format": "date"}, options)
+
+
+def moment(**options) -> ma.fields.String:
+    return _text({"format": "date-time", "example": "2025-01-15T00:00:00Z"}, options)
+
+
+def score(**options) -> ma.fields.String:
+    described = {"description": "fixed notation, six decimals", "example": "87.500000"}
+    return _text(described, {"allow_none": True, **options})
+
+
+def _text(metadata: dict, options: dict) -> ma.fields.String:
+    return ma.fields.String(metadata={**metadata, **options.pop("metadata", {})}, **options)
+
+
+class HistoryEvent(Strict):
+    """One event of an entry, as the audit history shows it."""
+
+    type = ma.fields.String(required=True)
+    occurred_on = day(required=True)
+    recorded_by = ma.fields.String(required=True)
+    recorded_at = moment(required=True)
+    position = ma.fields.Integer(required=True, metadata={"description": "in the ledger's log"})
+    fields = Payload(required=True)
+    retraction = ma.fields.Boolean(required=True)
+    late = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={
+            "description": "why the event is late (recorded long after its business"
+            " date, or after its year's report was submitted); empty when it is not"
+        },
+    )
+
+
+class EntryHistory(Strict):
+    township = ma.fields.String(required=True)
+    id = ma.fields.String(required=True, attribute="entry_id")
+    type = ma.fields.String(required=True)
+    occurred_on = day(required=True)
+    retracted = ma.fields.Boolean(required=True)
+    history = ma.fields.List(ma.fields.Nested(HistoryEvent), required=True, attribute="events")
+
+
+class StreamEvent(HistoryEvent):
+    township = ma.fields.String(required=True)
+    entry_id = ma.fields.String(required=True)
+
+
+class StreamQuery(Strict):
+    from_ = moment(required=True, data_key="from")
+    to = moment(metadata={"description": "the end of the window (default: now)"})
+
+
+class HistoryStream(Strict):
+    township = ma.fields.String(required=True)
+    from_ = moment(required=True, data_key="from")
+    to = moment(allow_none=True, required=True)
+    events = ma.fields.List(ma.fields.Nested(StreamEvent), required=True)
+
+
+class DifferenceQuery(Strict):
+    period = ma.fields.String(required=True, metadata={"example": "2024"})
+    as_of = moment(required=True)
+
+
+class ChangedBy(Strict):
+    """An event recorded (or a retraction) since the earlier moment that counts in the period."""
+
+    township = ma.fields.String(required=True)
+    entry_id = ma.fields.String(required=True)
+    type = ma.fields.String(required=True)
+    occurred_on = day(required=True)
+    recorded_at = moment(required=True)
+    recorded_by = ma.fields.String(required=True)
+    position = ma.fields.Integer(required=True)
+    why = ma.fields.String(required=True, metadata={"example": "recorded after 2025-01-15…"})
+
+
+class Change(Strict):
+    then = ma.fields.Raw(allow_none=True, required=True)
+    now = ma.fields.Raw(allow_none=True, required=True)
+
+
+class FiguresDifference(Strict):
+    township = ma.fields.String(required=True)
+    period = ma.fields.String(required=True)
+    as_of = moment(required=True)
+    now = moment(required=True)
+    changed = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Nested(Change),
+        required=True,
+        metadata={"description": "figure name (as in the figures document) -> then, now"},
+    )
+    entries = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
+
+
+class RankChange(Strict):
+    township = ma.fields.String(required=True)
+    then_rank = ma.fields.Integer(allow_none=True, required=True)
+    rank = ma.fields.Integer(allow_none=True, required=True)
+    then_score = score(required=True)
+    score = score(required=True)
+
+
+class RankingDifference(Strict):
+    county = ma.fields.String(required=True)
+    period = ma.fields.String(required=True)
+    as_of = moment(required=True)
+    now = moment(required=True)
+    changed = ma.fields.List(ma.fields.Nested(RankChange), required=True)
+    entries = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
+
+
+class PublishedRankChange(Strict):
+    township = ma.fields.String(required=True)
+    published_rank = ma.fields.Integer(allow_none=True, required=True)
+    rank = ma.fields.Integer(allow_none=True, required=True)
+    published_score = score(required=True)
+    score = score(required=True)
+
+
+class Restatement(Strict):
+    """Entries recorded since the latest publication of this ranking changed a published
+    rank: which ranks, and the entries."""
+
+    publication = ma.fields.String(required=True)
+    published_at = moment(required=True)
+    changed = ma.fields.List(ma.fields.Nested(PublishedRankChange), required=True)
+    entries = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
+
+
+class TodaysRanking(Ranking):
+    """The ranking document; today's also carries a restatement notice when a published
+    rank has changed since (as ``ranking --json``)."""
+
+    restatement = ma.fields.Nested(Restatement, allow_none=True)
+
+
+class PublishRequest(Strict):
+    period = ma.fields.String(required=True, metadata={"example": "2024"})
+
+
+class Receipt(Strict):
+    """Keep it: its ``sha256`` is the anchor held outside the ledger."""
+
+    id = ma.fields.String(required=True)
+    sha256 = ma.fields.String(required=True)
+    position = ma.fields.Integer(required=True)
+    published_at = moment(required=True)
+
+
+class PublicationEntry(Receipt):
+    kind = ma.fields.String(required=True, validate=Enum([RANKING, REPORT]))
+    township = ma.fields.String(allow_none=True, required=True)
+    period = ma.fields.String(required=True)
+
+
+class CountyPublications(Strict):
+    county = ma.fields.String(required=True)
+    publications = ma.fields.List(ma.fields.Nested(PublicationEntry), required=True)
+
+
+class VerificationRequest(Strict):
+    township = ma.fields.String(metadata={"description": "only this township"})
+    county = ma.fields.String(metadata={"description": "the county (default: the caller's)"})
+
+
+class Finding(Strict):
+    position = ma.fields.Integer(required=True)
+    township = ma.fields.String(allow_none=True, required=True)
+    entry_id = ma.fields.String(allow_none=True, required=True)
+    version = ma.fields.Integer(allow_none=True, required=True)
+    what = ma.fields.String(required=True)
+    text = ma.fields.Function(
+        lambda finding: str(finding), required=True, metadata={"type": "string"}
+    )
+
+
+class VerificationResult(Strict):
+    ok = ma.fields.Boolean(required=True)
+    summary = ma.fields.Method("_summary", required=True, metadata={"type": "string"})
+    townships = ma.fields.Integer(required=True)
+    events = ma.fields.Integer(required=True)
+    links = ma.fields.Integer(required=True)
+    anchors = ma.fields.Integer(required=True)
+    position = ma.fields.Integer(required=True, metadata={"description": "verified up to"})
+    first = ma.fields.Nested(
+        Finding,
+        allow_none=True,
+        required=True,
+        metadata={"description": "the first record that does not match (null: none)"},
+    )
+    findings = ma.fields.Method("_count", required=True, metadata={"type": "integer"})
+
+    def _summary(self, result) -> str:
+        return result.summary()
+
+    def _count(self, result) -> int:
+        return len(result.findings)
+
+
+class Look(Strict):
+    at = moment(required=True)
+    actor = ma.fields.String(required=True)
+    action = ma.fields.String(required=True)
+    subject = ma.fields.String(required=True)
+
+
+class AuditLog(Strict):
+    county = ma.fields.String(required=True)
+    looks = ma.fields.List(ma.fields.Nested(Look), required=True)

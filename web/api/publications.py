@@ -1,0 +1,50 @@
+"""Publications: the county office publishes a ranking; anyone of the county gets its exact
+bytes back at any later time; the county's publications listed."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from web.api.audit_schemas import CountyPublications, PublishRequest, Receipt
+from web.api.auth import ledger, principal
+from web.api.documents import publication_file
+
+blp = Blueprint("publications", __name__, url_prefix="/api/v1", description="Publications.")
+
+PUBLICATION_FILE = {
+    "content": {"application/json": {"schema": {"type": "object"}}},
+    "description": "The publication's bytes exactly as published (canonical JSON); their"
+    " SHA-256 is in the X-Content-SHA256 header (hex) and in Repr-Digest (RFC 9530).",
+}
+
+
+@blp.route("/counties/<code>/publications", methods=["POST"])
+@blp.arguments(PublishRequest)
+@blp.response(201, Receipt)
+def publish(given: dict, code: str):
+    """Publish the county's ranking for a period as it stands now (the county officer), as
+    ``publish``: the receipt's SHA-256 is the anchor to keep outside the ledger."""
+    receipt = ledger().publications.publish_ranking(
+        principal(), county=code, period=given["period"]
+    )
+    return receipt.as_dict()
+
+
+@blp.route("/counties/<code>/publications", methods=["GET"])
+@blp.response(200, CountyPublications)
+def published(code: str):
+    """The county's publications (rankings, and the townships' accepted reports), oldest
+    first."""
+    return {
+        "county": code,
+        "publications": ledger().publications.published(principal(), county=code),
+    }
+
+
+@blp.route("/publications/<publication_id>", methods=["GET"])
+@blp.doc(responses={"200": PUBLICATION_FILE})
+def publication(publication_id: str) -> Response:
+    """A publication's bytes, exactly as published (as ``publication ID``)."""
+    data = ledger().publications.publication(principal(), publication_id=publication_id)
+    return publication_file(data, name=publication_id)
