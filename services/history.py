@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.access import Principal
+from domain.entry import entry_uuid
 from domain.errors import InvalidField, NotFound
 from domain.messages import Message
 from domain.moments import parse_moment, stamp
@@ -37,6 +38,11 @@ class History:
         self.trail.note_township(principal, township=code, action=f"history of entry {entry_id}")
         self.read_model.before_read()
         facts = self.read_model.view.entry_facts(code, entry_id)
+        if len(facts) < self.read_model.recorded_version(entry_uuid(code, entry_id)):
+            # Recorded, not yet projected (a worker keeps the read model): a script that has
+            # just recorded a follow-up reads it, as a page waits for its own writes.
+            self.read_model.reach(self.read_model.recorded_position())
+            facts = self.read_model.view.entry_facts(code, entry_id)
         if not facts:
             raise NotFound("entry.not_found", field="id", id=entry_id, township=code)
         submitted = self._submissions(code)

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from uuid import UUID
 
 from domain.errors import Conflict
 from projections.figures import EntryState, fold
@@ -106,6 +107,11 @@ class ReadModel:
     def recorded_position(self) -> int:
         """The position of the last event recorded in the log."""
         return self.app.recorder.max_notification_id() or 0
+
+    def recorded_version(self, originator_id: UUID) -> int:
+        """The version of an aggregate's last event in the log (0: none recorded)."""
+        last = self.app.recorder.select_events(originator_id, desc=True, limit=1)
+        return last[0].originator_version if last else 0
 
     def lag(self) -> tuple[int, int]:
         """(the position the read model has projected, the last position recorded)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 from tests.integration.test_audit_export import verify_export
@@ -335,3 +336,30 @@ def test_another_countys_publication_looks_missing(site, other_site, ledger):
     # A clerk of the county the ranking belongs to: a county's document, not the township's.
     assert other_site.caller("clerk").get(f"{API}/publications/{theirs.id}").status_code == 404
     assert other_site.caller("auditor").get(f"{API}/publications/{theirs.id}").status_code == 200
+
+
+def test_a_script_reads_the_follow_up_it_has_just_recorded(site, ledger):
+    """As under gunicorn: a projection worker keeps the read model and queries only read it.
+    The entry's history waits for what the store holds of it (here the worker projects it
+    0.3 s after the request came in), instead of answering without it."""
+    clerk = site.caller("clerk")
+    line = site.line("dispute_registered", "D-9", source="screening", category="土地")
+    assert clerk.post(f"{API}/entries", json=line).status_code == 201
+    ledger.read_model.refresh()
+    ledger.read_model.refresh_before_reads = False
+    mediated = site.line("dispute_mediated", "D-9", outcome="resolved", mediator="other")
+    assert clerk.post(f"{API}/entries", json=mediated).status_code == 201
+    new = site.line("liaison_registered", "L-9")
+    assert clerk.post(f"{API}/entries", json=new).status_code == 201
+    worker = threading.Timer(0.3, ledger.read_model.refresh)
+    worker.start()
+    try:
+        entry = clerk.get(f"{API}/townships/{site.township}/entries/D-9")
+        liaison = clerk.get(f"{API}/townships/{site.township}/entries/L-9")
+    finally:
+        worker.join()
+    assert [e["type"] for e in entry.get_json()["history"]] == [
+        "dispute_registered",
+        "dispute_mediated",
+    ]
+    assert liaison.status_code == 200
