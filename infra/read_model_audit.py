@@ -1,6 +1,7 @@
 """The read model's queries for the audit: facts recorded since a moment, the facts of many
-entries at once, a township's tally periods (for the as-of ranking and ``verify``). A part of
-``SQLLedgerView``, kept apart from its projection and storage code."""
+entries at once, a township's facts of one type (its reports' submissions), its tally periods
+(for the as-of ranking, the history and ``verify``). A part of ``SQLLedgerView``, kept apart
+from its projection and storage code."""
 
 from __future__ import annotations
 
@@ -49,6 +50,14 @@ class AuditQueries:
             params = [orjson.dumps(pairs).decode()]
         rows = self._query(
             f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {match} ORDER BY position", params
+        )
+        return [fact_from_row(row) for row in rows]
+
+    def facts_of_type(self, township: str, type_: str) -> list[Fact]:
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE township = ? AND type = ?"
+            " ORDER BY position",
+            (storable(township), type_),
         )
         return [fact_from_row(row) for row in rows]
 

@@ -50,6 +50,9 @@ class LedgerView(Protocol):
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         """Every fact of the entries ``keys`` (township, entry id), in log order."""
 
+    def facts_of_type(self, township: str, type_: str) -> list[Fact]:
+        """A township's facts of one event type (``report_submitted``), in log order."""
+
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:

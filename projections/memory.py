@@ -82,3 +82,6 @@ class InMemoryLedgerView:
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         found = [f for key in keys for f in self._by_entry.get(key, [])]
         return sorted(found, key=lambda f: f.position)
+
+    def facts_of_type(self, township: str, type_: str) -> list[Fact]:
+        return [f for f in self._facts.get(township, []) if f.type == type_]

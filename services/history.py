@@ -77,10 +77,9 @@ class History:
     def _submissions(self, township: str) -> dict[int, datetime]:
         """When each year's report was first submitted."""
         first: dict[int, datetime] = {}
-        for fact in self.read_model.view.facts(township):
-            if fact.type == SUBMITTED:
-                year = fact.payload["year"]
-                first[year] = min(first.get(year, fact.recorded_at), fact.recorded_at)
+        for fact in self.read_model.view.facts_of_type(township, SUBMITTED):
+            year = fact.payload["year"]
+            first[year] = min(first.get(year, fact.recorded_at), fact.recorded_at)
         return first
 
 
