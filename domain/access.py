@@ -80,7 +80,7 @@ class Principal:
     def check_audits(self) -> None:
         """Verification and the audit export are the auditor's (DOMAIN.md "Who uses it")."""
         if self.role not in (Role.AUDITOR, Role.OPERATOR):
-            raise Forbidden("only an auditor verifies the ledger or exports it for audit")
+            raise Forbidden("role.audits")
 
     def check_administers(self) -> None:
         if self.role not in (Role.ADMIN, Role.OPERATOR):

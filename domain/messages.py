@@ -74,6 +74,7 @@ ENGLISH: dict[str, str] = {
     "role.county_office_records": "only the county office records {type}",
     "role.sets_indicators": "only a county officer sets the county's indicators",
     "role.publishes": "only the county office publishes",
+    "role.audits": "only an auditor verifies the ledger or exports it for an audit",
     "role.administers": "only an administrator creates counties, townships and users",
     # counties, townships, users
     "county.not_found": "no county {code}",

@@ -71,6 +71,7 @@ SAID = {
     "role.county_office_records": _l("只有县依法治县办可以登记“%(type)s”"),
     "role.sets_indicators": _l("只有县依法治县办可以设置排名指标"),
     "role.publishes": _l("只有县依法治县办可以发布"),
+    "role.audits": _l("只有审计人员可以核验账本或导出审计文件"),
     "role.administers": _l("只有管理员可以新建县、乡镇和用户"),
     "county.not_found": _l("没有代码为 %(code)s 的县"),
     "county.exists": _l("代码为 %(code)s 的县已存在"),
