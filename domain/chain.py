@@ -12,6 +12,7 @@ replaying the chain.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -24,6 +25,7 @@ GENESIS = "0" * 64  # the "previous" of a township's first link
 Covered = list[Any]  # [entry id, type, version, sha256 of the event's canonical encoding]
 
 
+@lru_cache(maxsize=4096)  # a uuid5 is a SHA-1: asked twice for every township's write
 def chain_uuid(township: str) -> UUID:
     return uuid5(CHAIN_NAMESPACE, township)
 

@@ -1,7 +1,7 @@
 """Hash chains: the canonical encoding of entry events, and the links saved with them.
 
-``links_for`` is called by ``LedgerApplication.save_events`` for every transaction: it adds one
-link per township the transaction touches, so an entry event is never stored unchained. The
+``LedgerApplication.save_events`` adds to every transaction one link per township whose entry
+events it saves (``Links``), so an entry event is never stored unchained. The
 canonical encoding (docs/audit.md) is written with orjson for speed; ``tools/verify_export.py``
 writes the same bytes with the standard library's ``json``, and a test holds the two together.
 """
@@ -9,13 +9,15 @@ writes the same bytes with the standard library's ``json``, and a test holds the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import orjson
+from eventsourcing.persistence import StoredEvent
 
-from domain.chain import GENESIS, Chain, Covered, chain_uuid, link_body, next_link
+from domain.chain import GENESIS, Covered, chain_uuid, link_body, next_link
 from domain.entry import Entry
 
 if TYPE_CHECKING:
@@ -81,47 +83,68 @@ def head(app: LedgerApplication, township: str) -> tuple[int, str] | None:
     return link.originator_version, link.sha256
 
 
-# A command (a save of a few events) takes its township's head from what this process last
-# saved, when it has it: reading it costs a read transaction, a quarter of a command on SQLite.
-# A head another process has moved since makes the store refuse the link (the same version
-# twice): the heads are then forgotten, and the command, tried again, reads them.
-CACHED_UP_TO = 20  # events in a save; a larger one (an import's batch) reads its heads
+class Heads:
+    """The links this process has saved, by chain (its last of each): a chain's head read in a
+    write transaction at a version found here is that link, and needs no decoding (a chain's
+    versions are unique). Anything else is decoded."""
+
+    def __init__(self) -> None:
+        self._saved: dict[UUID, tuple[int, str]] = {}
+
+    def of(self, mapper: Any, stored: StoredEvent) -> tuple[int, str]:
+        """The version and hash of the link ``stored``."""
+        saved = self._saved.get(stored.originator_id)  # type: ignore[arg-type]
+        if saved is not None and saved[0] == stored.originator_version:
+            return saved
+        link = mapper.to_domain_event(stored)
+        return link.originator_version, link.sha256
+
+    def saved(self, links: Links) -> None:
+        """``links`` were committed."""
+        self._saved.update(links.made)
 
 
-def links_for(app: LedgerApplication, events: Sequence[Any]) -> list[Chain.Linked]:
-    """One new link per township whose entry events are in ``events`` (in their order)."""
-    by_township: dict[str, list[Covered]] = {}
-    for event in _entry_events(events):
-        by_township.setdefault(event.township, []).append(covered(event))
-    cached = _heads(app) if len(events) <= CACHED_UP_TO else {}
-    links = []
-    for township, items in by_township.items():
-        last = cached[township] if township in cached else head(app, township)
-        version, previous = last if last is not None else (0, GENESIS)
-        digest = link_hash(township, version + 1, previous, items)
-        links.append(next_link(township, last, items, digest))
-    return links
+class Links:
+    """The links one transaction's entry events need: one per township they belong to, after
+    its head. The events are hashed here, before the transaction; the links are made by
+    calling this with the townships' last links, which the store reads inside its write
+    transaction once no other writer can move them (``LedgerApplication.save_events``)."""
 
+    def __init__(
+        self,
+        mapper: Any,
+        events: Sequence[Any],
+        heads: Heads,
+        known: Mapping[tuple[UUID, int], Covered] | None = None,
+    ) -> None:
+        """``known``: events' ``covered`` items already worked out, by aggregate id and
+        version (the services hash each entry event as they check it can be stored)."""
+        self.mapper = mapper
+        self.heads = heads
+        self.covered: dict[str, list[Covered]] = {}
+        known = known or {}
+        for event in _entry_events(events):
+            item = known.get((event.originator_id, event.originator_version))
+            self.covered.setdefault(event.township, []).append(item or covered(event))
+        self.chain_ids = {chain_uuid(township): township for township in self.covered}
+        self.made: dict[UUID, tuple[int, str]] = {}  # by the last call: each chain's new head
 
-def saved(app: LedgerApplication, links: Iterable[Chain.Linked]) -> None:
-    """The links were stored: they are their townships' heads."""
-    heads = _heads(app)
-    for link in links:
-        heads[link.township] = (link.originator_version, link.sha256)
+    def __bool__(self) -> bool:
+        return bool(self.covered)
 
-
-def refused(app: LedgerApplication, links: Iterable[Chain.Linked]) -> None:
-    """The save failed: what this process holds of these townships' heads may be stale."""
-    heads = _heads(app)
-    for link in links:
-        heads.pop(link.township, None)
-
-
-def _heads(app: Any) -> dict[str, tuple[int, str]]:
-    heads = getattr(app, "_chain_heads", None)
-    if heads is None:
-        heads = app._chain_heads = {}
-    return heads
+    def __call__(self, last: Mapping[UUID, StoredEvent]) -> list[StoredEvent]:
+        """The new links, encoded for storing, given each chain's last stored link (absent:
+        the township has none yet)."""
+        links, self.made = [], {}
+        for chain_id, township in self.chain_ids.items():
+            stored = last.get(chain_id)
+            head = None if stored is None else self.heads.of(self.mapper, stored)
+            version, previous = head if head is not None else (0, GENESIS)
+            items = self.covered[township]
+            digest = link_hash(township, version + 1, previous, items)
+            links.append(self.mapper.to_stored_event(next_link(township, head, items, digest)))
+            self.made[chain_id] = (version + 1, digest)
+        return links
 
 
 def _entry_events(events: Iterable[Any]) -> Iterable[Entry.Event]:

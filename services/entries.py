@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -16,19 +14,21 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from domain import values
 from domain.access import Principal
 from domain.catalogue import ALL_TYPES, CREATIONS
+from domain.chain import Covered
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
 from domain.inspection import Inspection
 from services.application import LedgerApplication
-from services.chains import canonical
+from services.chains import covered
 from services.tenancy import Tenancy
 
 Batch = tuple[list[Any], list[StoredEvent]]  # events, and each as it will be stored
 # What a stored event costs a transaction beyond its state: its id, version, topic, row.
 EVENT_OVERHEAD = 200
 RECORDED = "recorded"
-# Concurrent writers to one township conflict on its hash chain: try again a few times.
-RECORD_ATTEMPTS = 5
+# A save refused because another writer changed the same entry first is tried once more,
+# reading the entry afresh (writers to one township's hash chain wait for each other instead).
+RECORD_ATTEMPTS = 2
 REPEAT = "repeat"
 
 
@@ -73,6 +73,7 @@ class UnitOfWork:
         self.entries: dict[UUID, Entry | None] = {}
         self.events: list[Any] = []  # staged, in the order they were made
         self.stored: list[StoredEvent] = []  # each of them as it will be stored
+        self.covered: dict[tuple[UUID, int], Covered] = {}  # each entry event's hash (chains)
         self._keys: dict[tuple[str, str], UUID] = {}
 
     def key(self, township: str, entry_id: str) -> UUID:
@@ -122,14 +123,14 @@ class UnitOfWork:
 
     def encode(self, aggregate: Any) -> Batch:
         """The aggregate's new events, and each encoded as it will be stored (and, for an
-        entry's, as its township's hash chain will hash it): whatever the stores could not hold
-        is refused here, before anything is written."""
+        entry's, hashed as its township's hash chain covers it, kept for the save): whatever
+        the stores could not hold is refused here, before anything is written."""
         events = aggregate.collect_events()
         try:
             stored = [self.app.mapper.to_stored_event(e) for e in events]
             for event in events:
                 if isinstance(event, Entry.Event):
-                    canonical(event.plain_payload())
+                    self.covered[(event.originator_id, event.originator_version)] = covered(event)
         except (ValueError, TypeError, OverflowError, RecursionError) as error:
             raise LedgerError("value.unstorable", kind=type(error).__name__) from None
         return events, stored
@@ -162,7 +163,7 @@ class UnitOfWork:
         """Write each batch in a transaction of its own, in order."""
         position = None
         for events, stored in batches:
-            position = self.app.save_events(events, stored) or position
+            position = self.app.save_events(events, stored, self.covered) or position
             if progress:
                 progress(len(events))
         return position
@@ -188,9 +189,9 @@ class Entries:
     ) -> Recorded:
         """Record one event. A line identical to one already recorded is a repeat, not an error.
 
-        A save refused because another writer got in first (the same entry, or the township's
-        hash chain, which every write of the township extends) is tried again, reading afresh,
-        up to ``RECORD_ATTEMPTS`` times in all; then it is reported as a conflict."""
+        A save refused because another writer got in first with the same entry (or, written
+        without reading, its id) is tried again, reading afresh, up to ``RECORD_ATTEMPTS``
+        times in all; then it is reported as a conflict."""
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             uow = UnitOfWork(self.app, optimistic=attempt == 1)
             result = self.check_and_stage(
@@ -201,7 +202,6 @@ class Entries:
             except IntegrityError:
                 if attempt == RECORD_ATTEMPTS:
                     raise Conflict("entry.changed_meanwhile", field="id", id=entry_id) from None
-                time.sleep(random.uniform(0, 0.002 * attempt))  # let the other writer finish
             else:
                 done = replace(result, position=position)
                 for hook in self.recorded_hooks:

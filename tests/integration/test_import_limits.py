@@ -117,15 +117,15 @@ def test_an_interrupted_import_keeps_its_first_transactions_and_is_listed_until_
     township = towns.township()
     lines = officers(township, 25)
     monkeypatch.setattr(interchange, "BATCH_EVENTS", 10)
-    insert, calls = ledger.app.recorder.insert_events, []
+    save, calls = ledger.app.save_events, []
 
-    def killed_on_the_second_transaction(stored, **kwargs):
-        calls.append(len(stored))
+    def killed_on_the_second_transaction(events, *args, **kwargs):
+        calls.append(len(events))
         if len(calls) == 2:
             raise Interrupted
-        return insert(stored, **kwargs)
+        return save(events, *args, **kwargs)
 
-    monkeypatch.setattr(ledger.app.recorder, "insert_events", killed_on_the_second_transaction)
+    monkeypatch.setattr(ledger.app, "save_events", killed_on_the_second_transaction)
     with pytest.raises(Interrupted):
         ledger.interchange.import_lines(OPERATOR, lines)
     monkeypatch.undo()

@@ -1,5 +1,6 @@
 """The hash chain as the services write it: one link per township per transaction, the
-canonical encoding the standard library reproduces, and a concurrent writer refused."""
+canonical encoding the standard library reproduces (concurrent writers:
+tests/integration/test_chain_writers.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ import json
 from dataclasses import replace
 
 import pytest
-from eventsourcing.application import AggregateNotFoundError
 
 from domain.chain import GENESIS, chain_uuid
 from domain.entry import entry_uuid
-from domain.errors import Conflict
-from services import Services, chains
+from services import Services
 from services.chains import canonical, event_body, head, link_hash
 from tests.support import OPERATOR, Tenants
 
@@ -50,38 +49,6 @@ def test_each_command_adds_a_link_over_the_one_before(services: Services) -> Non
         version = link.originator_version
         assert link.sha256 == link_hash(township, version, link.previous, link.covered)
     assert head(services.app, township) == (2, links[1].sha256)
-
-
-def test_a_command_whose_head_another_writer_moved_is_tried_again(services: Services) -> None:
-    """This process holds the head it last saved; another writer moved it since: the store
-    refuses the link (its version is taken), and the command, tried again, reads the head."""
-    township = Tenants(services).township()
-    _dispute(services, township, "D-1")
-    stale = head(services.app, township)
-    _dispute(services, township, "D-2")
-    services.app._chain_heads[township] = stale  # as if D-2 had come from another process
-    _dispute(services, township, "D-3")
-    links = list(services.app.events.get(chain_uuid(township)))
-    assert [link.originator_version for link in links] == [1, 2, 3]
-    assert links[2].previous == links[1].sha256
-    assert links[2].covered[0][0] == "D-3"
-
-
-def test_a_writer_that_keeps_finding_the_head_moved_is_told_so(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    township = Tenants(services).township()
-    _dispute(services, township, "D-1")
-    stale = head(services.app, township)
-    _dispute(services, township, "D-2")
-    services.app._chain_heads[township] = stale
-    monkeypatch.setattr(chains, "head", lambda app, code: stale)
-    with pytest.raises(Conflict, match="changed while it was being recorded"):
-        _dispute(services, township, "D-3")
-    monkeypatch.undo()
-    assert head(services.app, township)[0] == 2
-    with pytest.raises(AggregateNotFoundError):
-        services.app.repository.get(entry_uuid(township, "D-3"))
 
 
 def test_an_events_body_writes_its_recording_time_with_microseconds(services: Services) -> None:

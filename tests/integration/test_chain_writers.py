@@ -1,0 +1,167 @@
+"""Writers to one township at once (threads, two opened ledgers, two processes): every command
+is recorded, none refused as a conflict, and the township's links form one line that covers
+each event once. Each link is made inside the store's write transaction from the head read
+there (infra/recorders.py ``insert_events_after``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from domain.chain import GENESIS, chain_uuid
+from domain.entry import entry_uuid
+from infra.settings import event_store_env
+from services import Services, entries, open_services
+from services.chains import head, link_hash
+from tests.support import OPERATOR, Tenants
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dispute(services: Services, township: str, entry_id: str) -> None:
+    services.entries.record(
+        OPERATOR,
+        township=township,
+        type="dispute_registered",
+        entry_id=entry_id,
+        occurred_on="2024-03-01",
+        fields={"source": "screening", "category": "邻里"},
+    )
+
+
+def _assert_one_line(services: Services, township: str, entry_ids: set[str]) -> None:
+    links = list(services.app.events.get(chain_uuid(township)))
+    assert [link.originator_version for link in links] == list(range(1, len(links) + 1))
+    previous = GENESIS
+    for link in links:
+        assert link.previous == previous
+        assert link.sha256 == link_hash(township, link.originator_version, previous, link.covered)
+        previous = link.sha256
+    covered = [item[0] for link in links for item in link.covered]
+    assert sorted(covered) == sorted(entry_ids)
+
+
+def test_eight_threads_recording_in_one_township_at_once(services: Services) -> None:
+    township = Tenants(services).township()
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def write(thread: int) -> None:
+        start.wait()
+        try:
+            for n in range(10):
+                _dispute(services, township, f"T{thread}-{n}")
+        except BaseException as error:  # noqa: BLE001 - asserted below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    _assert_one_line(services, township, {f"T{t}-{n}" for t in range(8) for n in range(10)})
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database two processes can open (the in-memory store is one process's)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/ledger.sqlite3"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def opened(shared_url: str) -> Iterator[Services]:
+    services = open_services({**event_store_env(shared_url), "CREATE_TABLE": "y"})
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def test_a_head_moved_by_another_writer_needs_no_second_try(
+    opened: Services, shared_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ledgers opened on one database (as two server processes) take turns: each command
+    links after the head the other wrote, at the first try."""
+    monkeypatch.setattr(entries, "RECORD_ATTEMPTS", 1)  # a refused save would be a conflict
+    other = open_services({**event_store_env(shared_url), "CREATE_TABLE": "y"})
+    try:
+        township = Tenants(opened).township()
+        for n in range(6):
+            _dispute(opened if n % 2 else other, township, f"D-{n}")
+        _assert_one_line(opened, township, {f"D-{n}" for n in range(6)})
+    finally:
+        other.close()
+
+
+WRITER = """
+import sys
+from domain.access import Principal
+from infra.settings import event_store_env
+from services import open_services
+
+url, township, name, count, ready, go = sys.argv[1:]
+services = open_services({**event_store_env(url), "CREATE_TABLE": "y"})
+operator = Principal.operator("test")
+open(ready, "w").close()
+while True:
+    try:
+        open(go).close()
+        break
+    except FileNotFoundError:
+        pass
+for n in range(int(count)):
+    services.entries.record(
+        operator, township=township, type="dispute_registered", entry_id=f"{name}-{n}",
+        occurred_on="2024-03-01", fields={"source": "screening", "category": "land"},
+    )
+services.close()
+"""
+
+
+def test_two_processes_recording_in_one_township_at_once(
+    opened: Services, shared_url: str, tmp_path: Path
+) -> None:
+    township = Tenants(opened).township()
+    go = tmp_path / "go"
+    writers = []
+    for name in ("P", "Q"):
+        ready = tmp_path / f"ready-{name}"
+        script = textwrap.dedent(WRITER)
+        arguments = [shared_url, township, name, "40", str(ready), str(go)]
+        writers.append(
+            (ready, subprocess.Popen([sys.executable, "-c", script, *arguments], cwd=ROOT))
+        )
+    for ready, writer in writers:
+        for _ in range(600):
+            if ready.exists() or writer.poll() is not None:
+                break
+            threading.Event().wait(0.05)
+    go.touch()
+    for _, writer in writers:
+        assert writer.wait(timeout=120) == 0
+    _assert_one_line(opened, township, {f"{p}-{n}" for p in "PQ" for n in range(40)})
+
+
+def test_a_write_refused_by_the_store_leaves_no_link(services: Services) -> None:
+    """An entry event whose version is taken (another writer's) is refused with its link: the
+    chain keeps its head, and the next writes link after it."""
+    township = Tenants(services).township()
+    _dispute(services, township, "D-1")
+    before = head(services.app, township)
+    (taken,) = services.app.events.get(entry_uuid(township, "D-1"))
+    with pytest.raises(IntegrityError):
+        services.app.save_events([taken])
+    assert head(services.app, township) == before
+    for n in range(2, 8):  # more writes than the pool has connections
+        _dispute(services, township, f"D-{n}")
+    _assert_one_line(services, township, {f"D-{n}" for n in range(1, 8)})
