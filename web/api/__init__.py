@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, request
+from flask import Flask, Request, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +27,21 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 BLUEPRINTS = (tokens.blp, entries.blp, reading.blp, audit.blp, publications.blp)
 
 
+def under_api(path: str) -> bool:
+    return path.startswith(PREFIX + "/") or path == PREFIX
+
+
+class PagesSessions(SecureCookieSessionInterface):
+    """The pages' sessions; a request to the API opens none (an empty one that cannot be
+    written): a token is its only credential, so no cookie is read and no signed-in user is
+    looked up for it."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if under_api(request.path):
+            return None  # Flask makes it a null session
+        return super().open_session(app, request)
+
+
 class LedgerApi(Api):
     ERROR_SCHEMA = ErrorDocument
     pages_handler: Callable[[HTTPException], Any] | None = None
@@ -33,7 +49,7 @@ class LedgerApi(Api):
     def handle_http_exception(self, error: HTTPException):
         """Flask's own errors (an unknown address, a method not allowed, a body too large):
         the error document under ``/api/``; elsewhere the pages' handler answers."""
-        if request.path.startswith(PREFIX + "/") or request.path == PREFIX:
+        if under_api(request.path):
             return http_error(error)
         return self.pages_handler(error) if self.pages_handler else error
 
@@ -54,6 +70,7 @@ def register_api(app: Flask, services: Services) -> Api:
     """Mount the API on ``app``, answering from ``services`` (after the pages' error
     handlers: Flask's errors outside ``/api/`` still go to them)."""
     app.extensions["ledger"] = services
+    app.session_interface = PagesSessions()
     pages_handler = app.error_handler_spec[None][None].get(HTTPException)
     app.config.update(
         API_TITLE="Township ledger",

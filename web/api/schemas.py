@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import marshmallow as ma
@@ -98,9 +98,16 @@ def _plain(value: Any) -> Any:
 def check_line(line: dict[str, Any]) -> None:
     """Check an interchange line's shape against its type's schema (raises ValidationError);
     a line whose type is not one of the ledger's is left to the service to name."""
-    schema = LINE_SCHEMAS.get(line.get("type"))  # type: ignore[arg-type]
-    if schema is not None:
-        schema().load(line)
+    type_ = line.get("type")
+    if isinstance(type_, str) and type_ in LINE_SCHEMAS:
+        _line_schema(type_).load(line)
+
+
+@cache
+def _line_schema(type_: str) -> ma.Schema:
+    """One instance per type, kept: making a schema (copying its fields) cost as much as
+    using it. An instance's ``load`` keeps no state between calls."""
+    return LINE_SCHEMAS[type_]()
 
 
 class Strict(ma.Schema):
