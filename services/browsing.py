@@ -86,6 +86,6 @@ class Browsing:
 def _offset(cursor: str | None) -> int:
     if cursor is None or cursor == "":
         return 0
-    if not cursor.isdigit():
+    if not (cursor.isascii() and cursor.isdigit()):  # "²".isdigit(), and int() refuses it
         raise InvalidField("cursor", "cursor.unknown")
     return int(cursor)

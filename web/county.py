@@ -3,6 +3,7 @@ and the spreadsheet of it all. The county is always the signed-in officer's own.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
@@ -11,10 +12,12 @@ from services.catalogue import rankable_figures
 from web import workbooks
 from web.accounts import roles
 from web.errors import form_page
+from web.forms import WHOLE_NUMBER
 from web.ledger import principal, services, wrote
 
 bp = Blueprint("county", __name__, url_prefix="/county")
 ROLES = ("county_officer",)
+NUMBER = re.compile(r"(?=\.?[0-9])[0-9]*\.?[0-9]*")  # a weight as typed, in ASCII digits
 
 
 def here() -> str:
@@ -58,7 +61,7 @@ def scores_chart():
 @bp.get("/charts/trend/<code>.json")
 @roles(*ROLES)
 def trend_chart(code: str):
-    year = int(chosen_period()[:4]) if chosen_period()[:4].isdigit() else 0
+    year = int(chosen_period()[:4]) if WHOLE_NUMBER.fullmatch(chosen_period()[:4]) else 0
     quarters = services().breakdowns.trend(principal(), county=here(), township=code, year=year)
     return jsonify(
         periods=[q["period"] for q in quarters],
@@ -129,7 +132,7 @@ def answer():
 def _number(text: str):
     """A weight as typed: a number when it reads as one (else the ledger names the field)."""
     cleaned = text.strip()
-    if cleaned.replace(".", "", 1).isdigit():
+    if NUMBER.fullmatch(cleaned):
         return float(cleaned) if "." in cleaned else int(cleaned)
     return cleaned
 

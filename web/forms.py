@@ -3,6 +3,7 @@ Values that cannot be read are passed on as typed, so the ledger names the field
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 from typing import Any
@@ -28,6 +29,11 @@ PREFIXES = {
 }
 
 
+# A whole number as typed: ASCII digits only (str.isdigit() also takes "²", which int()
+# refuses, and "--5" passes lstrip("-").isdigit()).
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
 def suggested_id(type_: str, today: date) -> str:
     """A fresh entry id; the form keeps it, so sending the form twice records it once."""
     return f"{PREFIXES.get(type_, 'E')}-{today.year}-{secrets.token_hex(3).upper()}"
@@ -43,7 +49,7 @@ def typed(spec: FieldSpec, form: MultiDict) -> Any:
     if raw == "":
         return None
     if spec.kind in ("count", "year"):
-        return int(raw) if raw.lstrip("-").isdigit() else raw
+        return int(raw) if WHOLE_NUMBER.fullmatch(raw) else raw
     if spec.kind == "flag":
         return {"true": True, "false": False}.get(raw, raw)
     if spec.kind == "texts":

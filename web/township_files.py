@@ -3,6 +3,7 @@ report (preview, the head's narratives, DOCX, submission and the county's answer
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from flask import Response, redirect, render_template, request, url_for
@@ -10,10 +11,11 @@ from flask import Response, redirect, render_template, request, url_for
 from documents.report_docx import render_docx
 from documents.report_html import render_html
 from services.catalogue import fields_of
+from services.jsonl import file_lines
 from web import workbooks
 from web.accounts import roles
 from web.errors import form_page
-from web.forms import fields_from, form_values
+from web.forms import WHOLE_NUMBER, fields_from, form_values
 from web.ledger import principal, services, wrote
 from web.township import ROLES, bp, default_year, here, record
 
@@ -33,10 +35,9 @@ def imports():
     excel = name.endswith(".xlsx")
     form_page("township/import.html", row_offset=1 if excel else 0)
     data = upload.read() if upload else b""
-    if excel:
-        lines = workbooks.lines_from(data, here())
-    else:
-        lines = data.decode("utf-8", errors="replace").splitlines()
+    # An interchange file's bytes go to the ledger as the command line's do: it names a file
+    # that is not UTF-8 (GBK), and splits lines at "\n" only (U+2028 may sit in a text).
+    lines = workbooks.lines_from(data, here()) if excel else file_lines(io.BytesIO(data))
     result = services().interchange.import_lines(principal(), lines)
     wrote(services().read_model.recorded_position())
     return render_template("township/import.html", result=result)
@@ -113,7 +114,7 @@ def report_submit():
     form_page(
         "township/report_form.html", year=year, narrative_fields=fields_of("report_narrative")
     )
-    fields = {"year": int(year) if year.isdigit() else year}
+    fields = {"year": int(year) if WHOLE_NUMBER.fullmatch(year) else year}
     record("report_submitted", f"RS-{year}-{_serial()}", date.today().isoformat(), fields)
     return redirect(url_for("township.report", year=year))
 

@@ -1,0 +1,77 @@
+"""What the fuzzes found, each kept as a test of its own: digits that str.isdigit() takes and
+int() does not (a 500 on four forms and the entries' cursor), and the import page that read
+a GBK file as UTF-8 with replacement characters (recording 乱码) and split lines at U+2028."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from tests.fuzz.lines import good_line
+
+
+def user(world, role):
+    return next(u for u in world.users if u.role == role)
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "--5", "1²"])
+def test_numbers_typed_in_other_digits_are_refused_by_name(world, typed):
+    clerk, head, officer = (user(world, r) for r in ("clerk", "head", "county_officer"))
+    before = world.position()
+    asked = [
+        clerk.page.post(
+            "/township/record/meeting_held",
+            data={"id": "M-²", "occurred_on": "2024-03-05", "matters_decided": typed},
+        ),
+        head.page.post("/township/report/submit", data={"year": typed}),
+        officer.page.post(
+            "/county/indicators",
+            data={"use:rates.rectification": "1", "weight:rates.rectification": typed},
+        ),
+        clerk.page.get(f"/township/entries?cursor={typed}"),
+        clerk.api.get(
+            f"/api/v1/townships/{clerk.township}/entries?cursor={typed}",
+            headers={"Authorization": f"Bearer {clerk.token}"},
+        ),
+    ]
+    assert [a.status_code for a in asked] == [400, 400, 400, 400, 422]
+    assert officer.page.get(f"/county/charts/trend/{clerk.township}.json?period={typed}")
+    assert world.position() == before
+
+
+def test_a_gbk_file_on_the_import_page_is_refused_and_records_nothing(world):
+    clerk = user(world, "clerk")
+    line = good_line(clerk.township, "dispute_registered", "D-GBK")
+    data = json.dumps(line, ensure_ascii=False).encode("gbk")
+    before = world.position()
+    answer = clerk.page.post(
+        "/township/import",
+        data={"file": (io.BytesIO(data), "entries.jsonl")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert "GBK" in answer.text
+    assert world.position() == before
+
+
+def test_a_line_separator_inside_a_text_stays_in_its_line(world):
+    """The page split lines at U+2028 as str.splitlines() does: one line read as two lines
+    of broken JSON. Read as the command line reads a file, the text is refused by name."""
+    clerk = user(world, "clerk")
+    line = {
+        **good_line(clerk.township, "inspection_conducted", "IN-2028"),
+        "area": "食品\u2028安全",
+    }
+    data = (json.dumps(line, ensure_ascii=False) + "\r\n").encode()
+    before = world.position()
+    answer = clerk.page.post(
+        "/township/import",
+        data={"file": (io.BytesIO(data), "entries.jsonl")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert "第 1 行 · " in answer.text and "(area)" in answer.text
+    assert "第 2 行" not in answer.text
+    assert world.position() == before
