@@ -10,6 +10,7 @@ from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from domain.errors import InvalidField
@@ -59,12 +60,27 @@ def lines_from(upload: bytes, township: str) -> list[str]:
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
         raise InvalidField("file", "file.not_workbook") from None
     rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [str(name).strip() if name is not None else "" for name in next(rows, ())]
+    header = _header(next(rows, ()))
     lines = []
     for row in rows:
-        given = {k: v for k, v in zip(header, row, strict=False) if k and v not in (None, "")}
+        given = {k: v for k, v in zip(header, row, strict=False) if v not in (None, "")}
         lines.append(json.dumps(_line(given, township), ensure_ascii=False) if given else "")
     return lines
+
+
+def _header(row: tuple[Any, ...]) -> list[str]:
+    """Row 1's names. A column without a name is called by its letter, so that a value under
+    it is refused naming the row and the column (it was dropped unsaid); a name given twice
+    (``id`` and ``id `` alike) is refused (the later column's values replaced the earlier's)."""
+    names: list[str] = []
+    for number, cell in enumerate(row, start=1):
+        name = (str(cell).strip() if cell is not None else "") or (
+            f"column {get_column_letter(number)}"
+        )
+        if name in names:
+            raise InvalidField("file", f"row 1 names the column {name} twice: keep one of them")
+        names.append(name)
+    return names
 
 
 def _line(given: dict[str, Any], township: str) -> dict[str, Any]:

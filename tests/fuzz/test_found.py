@@ -1,6 +1,8 @@
 """What the fuzzes found, each kept as a test of its own: digits that str.isdigit() takes and
 int() does not (a 500 on four forms and the entries' cursor), and the import page that read
-a GBK file as UTF-8 with replacement characters (recording 乱码) and split lines at U+2028."""
+a GBK file as UTF-8 with replacement characters (recording 乱码) and split lines at U+2028,
+and a workbook whose row 1 named a column twice (the later one won) or not at all (its
+values were dropped unsaid)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import json
 import pytest
 
 from tests.fuzz.lines import good_line
+from tests.fuzz.traffic import workbook
 
 
 def user(world, role):
@@ -74,4 +77,34 @@ def test_a_line_separator_inside_a_text_stays_in_its_line(world):
     assert answer.status_code == 400
     assert "第 1 行 · " in answer.text and "(area)" in answer.text
     assert "第 2 行" not in answer.text
+    assert world.position() == before
+
+
+def upload_workbook(clerk, rows):
+    return clerk.page.post(
+        "/township/import",
+        data={"file": (io.BytesIO(workbook(rows)), "entries.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_workbook_naming_a_column_twice_is_refused(world):
+    """``id`` and ``id `` were the same column: the later one's values replaced the id."""
+    clerk = user(world, "clerk")
+    before = world.position()
+    rows = [["type", "id", "occurred_on", "id "], ["liaison_registered", "L-1", "2024-03-05", "x"]]
+    answer = upload_workbook(clerk, rows)
+    assert answer.status_code == 400
+    assert 'id="file-error"' in answer.text and "id" in answer.text
+    assert world.position() == before
+
+
+def test_a_value_under_a_column_without_a_name_is_refused_by_row(world):
+    """It was dropped without a word; now the row and the column's letter are named."""
+    clerk = user(world, "clerk")
+    before = world.position()
+    rows = [["type", "id", "occurred_on", None], ["liaison_registered", "L-2", "2024-03-05", "x"]]
+    answer = upload_workbook(clerk, rows)
+    assert answer.status_code == 400
+    assert "第 2 行" in answer.text and "column D" in answer.text
     assert world.position() == before
