@@ -10,6 +10,7 @@ Excel workbook where the spoil is a value), and each spoilt line alone as the bo
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -192,3 +193,65 @@ def test_a_good_file_with_crlf_or_a_bom_is_recorded_once(world, data, newline, b
     )
     assert again.get_json() == {"recorded": 0, "skipped": len(lines)}
     assert world.position() == position
+
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from([10**30, -1, 2**64, 1e308, -0.0, 1.5])
+    | st.text(max_size=20)
+    | st.sampled_from(["2024-02-30", "2024", "lecture", "\x00", "\ud800", "²", "x" * 300])
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["username", "password", "indicators", "figure", "weight", "direction"])
+            | st.text(max_size=8),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=10,
+)
+BODIES = st.one_of(
+    JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+    st.binary(max_size=200),
+    st.text(max_size=50).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.sampled_from(["{", '{"username": "甲"}'.encode("gbk"), b"\xef\xbb\xbf{}", b"\x00" * 9]),
+)
+CONTENT_TYPES = st.sampled_from(
+    ["application/json", "application/x-ndjson", "text/plain", "multipart/form-data", None]
+)
+
+
+def api_writes(world: World) -> list[tuple[str, str]]:
+    """Every API route that takes a body, from the app's URL map (new ones included)."""
+    county = next(iter(world.counties))
+    return sorted(
+        (method, rule.rule.replace("<code>", county).replace("<int:year>", "2024"))
+        for rule in world.app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods & {"POST", "PUT", "PATCH"}
+        if "<" not in rule.rule.replace("<code>", "").replace("<int:year>", "")
+    )
+
+
+@FUZZ
+@given(data=st.data(), body=BODIES, content_type=CONTENT_TYPES)
+def test_any_body_to_any_api_route_is_refused_with_the_error_document(
+    world, data, body, content_type
+):
+    officer = next(u for u in world.users if u.role == "county_officer")
+    method, path = data.draw(st.sampled_from(api_writes(world)))
+    before = world.position()
+    answer = officer.api.open(
+        path, method=method, data=body, content_type=content_type, headers=bearer(officer)
+    )
+    assert answer.status_code < 500, (method, path, body, answer.status_code)
+    if answer.status_code >= 400:
+        error = answer.get_json()["error"]
+        assert {"code", "message", "field", "line"} <= set(error), error
+        assert world.position() == before, (method, path, body)
