@@ -108,3 +108,17 @@ def test_a_value_under_a_column_without_a_name_is_refused_by_row(world):
     assert answer.status_code == 400
     assert "第 2 行" in answer.text and "column D" in answer.text
     assert world.position() == before
+
+
+@pytest.mark.parametrize("type_", [[], ["session_held"], {"a": 1}])
+def test_a_type_that_is_no_text_is_refused_by_name(world, type_):
+    """``"type": []`` was a 500 on POST /api/v1/entries (a list is no key of the schemas)."""
+    clerk = user(world, "clerk")
+    line = {**good_line(clerk.township, "session_held", "S-T"), "type": type_}
+    before = world.position()
+    answer = clerk.api.post(
+        "/api/v1/entries", json=line, headers={"Authorization": f"Bearer {clerk.token}"}
+    )
+    assert answer.status_code in (400, 422), answer.get_json()
+    assert answer.get_json()["error"]["field"] == "type"
+    assert world.position() == before

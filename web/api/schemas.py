@@ -97,7 +97,8 @@ def _plain(value: Any) -> Any:
 
 def check_line(line: dict[str, Any]) -> None:
     """Check an interchange line's shape against its type's schema (raises ValidationError);
-    a line whose type is not one of the ledger's is left to the service to name."""
+    a line whose type is not one of the ledger's (a list, an object: no text) is left to the
+    service to name."""
     type_ = line.get("type")
     if isinstance(type_, str) and type_ in LINE_SCHEMAS:
         _line_schema(type_).load(line)
