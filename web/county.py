@@ -114,7 +114,7 @@ def reports():
 @roles(*ROLES)
 def answer():
     form = request.form
-    form_page("county/reports.html", **reports_page(form.get("year", "")[:4] or chosen_period()))
+    form_page("county/reports.html", **reports_page((form.get("year") or chosen_period())[:4]))
     accept = form.get("answer") == "accept"
     fields = {} if accept else {"reason": form.get("reason", "").strip() or None}
     result = services().entries.record(

@@ -5,6 +5,7 @@ counties with users of every role (tests/fuzz/world.py)."""
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,14 @@ from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
 from tests.fuzz.world import World, build_world
+
+
+def fuzz_seed(default: int) -> int:
+    """The run's seed: ``default`` (the same requests in every CI run, so that nobody's suite
+    fails on a defect another seed happens to meet), ``LEDGER_FUZZ_SEED``, or a new one with
+    ``LEDGER_FUZZ_SEED=random``."""
+    given = os.environ.get("LEDGER_FUZZ_SEED") or str(default)
+    return random.randrange(2**32) if given == "random" else int(given)
 
 
 def fuzz_size(name: str, reduced: int) -> int:

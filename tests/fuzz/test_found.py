@@ -122,3 +122,17 @@ def test_a_type_that_is_no_text_is_refused_by_name(world, type_):
     assert answer.status_code in (400, 422), answer.get_json()
     assert answer.get_json()["error"]["field"] == "type"
     assert world.position() == before
+
+
+def test_an_answer_without_a_year_on_a_quarters_page_is_refused_by_name(world):
+    """With no year in the form, the reports page of ``?period=2024-Q1`` was read for the
+    quarter, which has no report: a KeyError, a 500."""
+    officer = user(world, "county_officer")
+    town = next(t for t in world.townships.values() if t.county == officer.county)
+    before = world.position()
+    answer = officer.page.post(
+        "/county/reports/answer?period=2024-Q1",
+        data={"township": town.code, "submission": town.submission, "answer": "return"},
+    )
+    assert answer.status_code == 400  # a return needs its reason
+    assert world.position() == before
