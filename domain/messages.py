@@ -138,6 +138,7 @@ ENGLISH: dict[str, str] = {
     "file.utf16": "the file looks like UTF-16: save it as UTF-8",
     "file.not_utf8": "is not UTF-8 (byte {byte} at {position})",
     "file.gbk": "is not UTF-8; it looks like GBK (GB2312): save the file as UTF-8",
+    "file.column_twice": "row 1 names the column {name} twice: keep one of them",
     "line.too_long": "is longer than {most} KiB",
     "line.not_json": "not valid JSON ({detail} at column {column})",
     "line.long_number": "not valid JSON (a number with too many digits)",

@@ -121,6 +121,7 @@ SAID = {
     "file.utf16": _l("文件似为UTF-16编码，请另存为UTF-8"),
     "file.not_utf8": _l("不是UTF-8编码（第 %(position)s 个字节 %(byte)s）"),
     "file.gbk": _l("不是UTF-8编码，似为GBK（GB2312），请另存为UTF-8"),
+    "file.column_twice": _l("第 1 行有两列都名为 %(name)s，请只保留一列"),
     "line.too_long": _l("一行超过 %(most)s KiB"),
     "line.not_json": _l("不是有效的JSON（第 %(column)s 列：%(detail)s）"),
     "line.long_number": _l("不是有效的JSON（数字位数过多）"),

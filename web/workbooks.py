@@ -78,7 +78,7 @@ def _header(row: tuple[Any, ...]) -> list[str]:
             f"column {get_column_letter(number)}"
         )
         if name in names:
-            raise InvalidField("file", f"row 1 names the column {name} twice: keep one of them")
+            raise InvalidField("file", "file.column_twice", name=name)
         names.append(name)
     return names
 
