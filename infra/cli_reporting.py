@@ -12,6 +12,7 @@ import click
 
 from domain.errors import LedgerError
 from infra.cli import Context, main, refusals
+from infra.outages import unavailable
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS
 
 
@@ -166,7 +167,7 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
     if follow:
         click.echo(f"following the log from position {read_model.view.position()}")
         try:
-            read_model.follow(stop, interval=interval)
+            read_model.follow(stop, interval=interval, outage=unavailable)
         except KeyboardInterrupt:
             stop.set()
 

@@ -73,6 +73,10 @@ class SQLLedgerView(AuditQueries):
     @property
     def _connection(self) -> Any:
         connection = getattr(self._local, "connection", None)
+        if connection is not None and getattr(connection, "closed", False):
+            # PostgreSQL went away (a restart, a failover): psycopg marks the connection
+            # closed, and it stays so. A new one, else every later query of this thread fails.
+            connection = self._local.connection = None
         if connection is None:
             connection = self._local.connection = self._connect()
         return connection

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from infra.observability import start_logging
+from infra.outages import unavailable
 from infra.settings import GunicornSettings, Settings, SettingsError
 from infra.throttle import open_attempts
 from services import Services
@@ -107,7 +108,7 @@ def serve(
 
         def follow() -> None:
             try:
-                services.read_model.follow(stop, interval=serving.interval)
+                services.read_model.follow(stop, interval=serving.interval, outage=unavailable)
             except BaseException as error:  # reported below; a projection never skips an event
                 failure.append(error)
 

@@ -20,6 +20,7 @@ from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up,
 from services.application import LedgerApplication
 
 log = logging.getLogger("ledger.projection")
+OUTAGE_PAUSE = 5.0  # seconds, at most, between tries while the database is away
 
 
 class ReadModel:
@@ -59,21 +60,37 @@ class ReadModel:
             stop=stop,
         )
 
-    def follow(self, stop: threading.Event, *, interval: float = 0.5) -> None:
+    def follow(
+        self,
+        stop: threading.Event,
+        *,
+        interval: float = 0.5,
+        outage: Callable[[BaseException], bool] = lambda error: False,
+    ) -> None:
         """The projection worker: keep the read model up to date until ``stop`` is set, then
         end after the page being stored. Of several workers on one database one projects and
         the others stand by, one of them taking over when it ends (the view's leadership).
-        An error stops it (a projection never skips an event)."""
+        An error stops it (a projection never skips an event), except the database being away
+        (``outage``): that page was not stored, and is projected again once it is back."""
         leads = self.view.leadership()
         leading: bool | None = None
+        pause = interval
         try:
             while not stop.is_set():
                 if (now := leads()) != leading:
                     leading = now
                     log.info("projecting" if leading else "standing by: another worker projects")
                 if leading:
-                    self.refresh(stop=stop.is_set)
-                stop.wait(interval)
+                    try:
+                        self.refresh(stop=stop.is_set)
+                        pause = interval
+                    except Exception as error:
+                        if not outage(error):
+                            raise
+                        log.warning("the database cannot be reached: %s", type(error).__name__)
+                        self.projection.forget()  # it may hold a page the view never got
+                        pause = min(max(pause, 0.1) * 2, OUTAGE_PAUSE)
+                stop.wait(pause)
         finally:
             leads.release()
 

@@ -10,10 +10,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import Conflict, Forbidden, LedgerError, NotFound, Throttled
+from infra.outages import UNAVAILABLE, unavailable
 from services.interchange import ImportRejected
+from web.api.errors import error_response
 from web.messages import register_messages, say_error
 
 STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Throttled, 429))
+RETRY_AFTER_OUTAGE = "5"  # seconds: a database restart takes about that
+JSON_PATHS = ("/api/", "/readyz", "/healthz")  # answered with the error document
 
 
 def status_of(error: LedgerError) -> int:
@@ -33,6 +37,7 @@ def titles() -> dict[int, str]:
         409: _("记录刚被他人修改，请重试"),
         413: _("上传的文件太大"),
         429: _("尝试次数过多，请稍后再试"),
+        503: _("暂时无法访问账本，请稍后再试"),
     }
 
 
@@ -73,8 +78,23 @@ def csrf_error(error: CSRFError):
     return _page(400, _("页面已过期，请刷新后重新提交"))
 
 
+def database_away(error: Exception):
+    """The database away for a moment: 503 and "send it again", for pages and API alike
+    (an entry sent again is recorded once). Any other database error is a fault: a 500."""
+    if not unavailable(error):
+        raise error
+    headers = {"Retry-After": RETRY_AFTER_OUTAGE}
+    if request.path.startswith(JSON_PATHS):
+        message = "the ledger cannot be reached just now; send the request again in a moment"
+        return error_response(503, "unavailable", message, headers=headers)
+    body, status = _page(503, _("您的操作未能完成，请稍后重新提交；已记录的内容不会重复记录"))
+    return body, status, headers
+
+
 def register_errors(app: Flask) -> None:
     register_messages(app)
     app.register_error_handler(LedgerError, ledger_error)
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, database_away)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
