@@ -1,0 +1,163 @@
+"""PostgreSQL stopped and started again under load, on a cluster of the test's own.
+
+While it is away, every request is answered at once and cleanly: 503 with the error document
+(never a 500, never a hang); nothing is half-written (the hash chains verify, every
+acknowledged entry is stored once, the read model equals a replay); and the service comes back
+by itself: the same gunicorn workers and projection worker record, read and report ready again.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from tests.conftest import missing
+from tests.faults.harness import (
+    REQUEST_TIMEOUT,
+    Clerks,
+    Projector,
+    Web,
+    chains_verified,
+    cycles,
+    get,
+    prepare,
+    read_model_mismatches,
+    stored_entries,
+    wait_projected,
+)
+from tests.faults.private_postgres import PrivateCluster, binaries
+
+REDUCED_CYCLES = 1  # restarts; LEDGER_FAULT_CYCLES sets the full size
+OUTAGE_SECONDS = 4.0  # longer than the library's own retries (10 x 0.2 s)
+RECOVERY_SECONDS = 30.0
+
+
+@pytest.fixture
+def cluster():
+    bin_dir = binaries()
+    if bin_dir is None:
+        missing("no PostgreSQL server binaries (initdb, pg_ctl) to run a private cluster")
+    made = PrivateCluster(bin_dir)
+    try:
+        made.start()
+        yield made
+    finally:
+        made.destroy()
+
+
+class Readers:
+    """A county officer's read of the figures and a load balancer's /readyz, over and over."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.token = token
+        self.statuses: Counter = Counter()
+        self.bad: list[str] = []
+        self.slowest = 0.0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        paths = ("/api/v1/townships/t00/figures?period=2024", "/readyz")
+        while not self.stop.is_set():
+            for path in paths:
+                began = time.monotonic()
+                try:
+                    connection = http.client.HTTPConnection(
+                        "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT
+                    )
+                    connection.request("GET", path, headers=headers)
+                    response = connection.getresponse()
+                    status, body = response.status, response.read()
+                    connection.close()
+                except (OSError, http.client.HTTPException) as error:
+                    status, body = None, str(error).encode()
+                self.slowest = max(self.slowest, time.monotonic() - began)
+                self.statuses[status] += 1
+                if not clean(path, status, body):
+                    self.bad.append(f"{path}: {status} {body[:300]!r}")
+            time.sleep(0.05)
+
+
+def clean(path: str, status: int | None, body: bytes) -> bool:
+    """200; or 503 with the error document (or /readyz's "catching up", which is no error)."""
+    if status == 200:
+        return True
+    return status == 503 and (b'"error"' in body or (path == "/readyz" and b"catching_up" in body))
+
+
+def test_postgresql_restarted_under_load(cluster, tmp_path, capsys):
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE ledger")
+    url = cluster.admin_url.rsplit("/", 1)[0] + "/ledger"
+    tokens = prepare(url, 2)
+    restarts = cycles(REDUCED_CYCLES)
+    web = Web(url, tmp_path / "gunicorn.log")
+    projector = Projector(url, tmp_path / "projector.log")
+    recovered_in: list[float] = []
+    try:
+        web.wait_ready()
+        clerks = Clerks(web.port, tokens, threads=4).start()
+        readers = Readers(web.port, tokens["t00"])
+        readers.thread.start()
+        for _ in range(restarts):
+            time.sleep(2.0)
+            cluster.stop("fast")
+            time.sleep(OUTAGE_SECONDS)
+            cluster.start()
+            recovered_in.append(until_recording_again(clerks))
+        time.sleep(1.0)
+        outcome = clerks.finish()
+        readers.stop.set()
+        readers.thread.join(REQUEST_TIMEOUT * 3)
+        lag_seconds = wait_projected(url)
+        ready = [get(web.port, "/readyz")[0] for _ in range(8)]
+        gunicorn_log = web.log()
+    finally:
+        projector.stop()
+        web.stop()
+    projector_alive = projector.process.returncode in (0, -15)  # stopped by us, not failed
+
+    stored = stored_entries(url, outcome)
+    assert outcome.timeouts == 0 and readers.statuses[None] == 0, "a request hung"
+    assert outcome.statuses[500] == 0 and readers.statuses[500] == 0
+    assert not outcome.refusals, outcome.refusals[:5]
+    assert not readers.bad, readers.bad[:5]
+    seen = outcome.statuses[503] + readers.statuses[503]
+    assert seen > 0, "the outage was never seen: the test proves nothing"
+    assert max(recovered_in) < RECOVERY_SECONDS
+    assert ready == [200] * 8
+    assert projector_alive, (tmp_path / "projector.log").read_text()[-3000:]
+    assert "Worker failed to boot" not in gunicorn_log
+    assert stored.duplicates == [] and stored.missing == [] and stored.unasked == []
+    assert set(outcome.acknowledged) == outcome.sent
+    assert read_model_mismatches(url, sorted(tokens)) == []
+    assert chains_verified(url) is None
+    with capsys.disabled():
+        print(
+            f"\n[faults] postgresql restarted {restarts} time(s), {OUTAGE_SECONDS:.0f} s away"
+            f" each: clerks' answers {dict(outcome.statuses)}, readers'"
+            f" {dict(readers.statuses)}; slowest answer"
+            f" {max(outcome.slowest, readers.slowest):.2f} s; recording again"
+            f" {max(recovered_in):.2f} s after the start; {len(outcome.sent)} entries,"
+            f" {outcome.resent} resent, duplicates {len(stored.duplicates)}; projection caught"
+            f" up {lag_seconds:.2f} s after the load"
+        )
+
+
+def until_recording_again(clerks: Clerks) -> float:
+    """Seconds from now until the clerks' acknowledgements grow by 20."""
+    began = time.monotonic()
+    before = sum(clerks.outcome.acknowledged.values())
+    while sum(clerks.outcome.acknowledged.values()) < before + 20:
+        if time.monotonic() - began > RECOVERY_SECONDS:
+            break
+        time.sleep(0.05)
+    return time.monotonic() - began
