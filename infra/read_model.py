@@ -90,20 +90,31 @@ class SQLLedgerView(AuditQueries):
 
         class Transaction:
             def __enter__(self) -> Any:
-                self.cursor = view._connection.cursor()
+                self.connection = view._connection
+                self.cursor = self.connection.cursor()
                 if begin:
                     self.cursor.execute(begin)
                 return self.cursor
 
             def __exit__(self, kind: Any, *_: Any) -> None:
                 if kind is None:
-                    view._connection.commit()
-                else:
-                    view._connection.rollback()
+                    self.connection.commit()
+                elif not getattr(self.connection, "closed", False):  # lost: nothing to undo
+                    self.connection.rollback()
 
         return Transaction()
 
     def _query(self, statement: str, params: Sequence[Any] = ()) -> list[tuple]:
+        try:
+            return self._read(statement, params)
+        except Exception:
+            if not getattr(getattr(self._local, "connection", None), "closed", False):
+                raise
+        # This thread's connection was made before the database restarted: a read is asked
+        # again once, on a new connection (which fails in its turn if the database is away).
+        return self._read(statement, params)
+
+    def _read(self, statement: str, params: Sequence[Any]) -> list[tuple]:
         with self._transaction() as cursor:
             cursor.execute(self._sql(statement), params)
             return cursor.fetchall()
