@@ -5,6 +5,7 @@ PostgreSQL). What they are counted for is domain/signin.py's."""
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import closing
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+import psycopg.errors
 
 from infra.settings import Settings
 
@@ -23,6 +25,13 @@ SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {MARKS} (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
 )
 MARK_DAYS = 31  # Redis keeps a mark this long (longer than any question asked of it)
+SCHEMA_ATTEMPTS = 5
+MADE_MEANWHILE = (
+    psycopg.IntegrityError,  # a duplicate row of PostgreSQL's catalogue (pg_type, pg_class)
+    psycopg.errors.DuplicateTable,
+    psycopg.errors.DuplicateObject,
+    sqlite3.IntegrityError,
+)
 
 
 def _stamp(moment: datetime) -> str:
@@ -37,7 +46,17 @@ class SQLAttempts:
     def __init__(self, connect: Callable[[], Any], mark: str) -> None:
         self._connect = connect
         self._mark = mark
-        self._run(SCHEMA)
+        for attempt in range(1, SCHEMA_ATTEMPTS + 1):
+            try:
+                self._run(SCHEMA)
+                break
+            except MADE_MEANWHILE:
+                # Another process made the table or its index at the same moment (gunicorn's
+                # workers starting together on a new database): PostgreSQL's IF NOT EXISTS
+                # does not wait for it. Once it is committed, IF NOT EXISTS finds it.
+                if attempt == SCHEMA_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
 
     def _run(self, statements, params=()) -> list[tuple]:
         with closing(self._connect()) as connection:
