@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask
 
 from infra.observability import start_logging, start_sentry
+from infra.outages import patiently
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from web import create_app
@@ -19,7 +20,7 @@ def make_app() -> Flask:
         raise SystemExit("LEDGER_SECRET_KEY must be set: every worker signs sessions with it")
     start_logging(settings)
     start_sentry(settings)
-    services = open_ledger(settings, shared_attempts=True)
+    services = patiently(lambda: open_ledger(settings, shared_attempts=True))
     # The projection worker beside the web workers keeps the read model current; a page
     # waits only for the user's own writes.
     services.read_model.refresh_before_reads = False

@@ -113,10 +113,10 @@ class Web:
             time.sleep(0.1)
         raise AssertionError(f"gunicorn did not answer in {BOOT_SECONDS} s:\n{self.log()}")
 
-    def kill_workers(self) -> int:
-        """kill -9 every worker; returns how many were killed."""
+    def kill_workers(self, count: int | None = None) -> int:
+        """kill -9 ``count`` workers (None: every one); returns how many were killed."""
         killed = 0
-        for pid in self.workers():
+        for pid in self.workers()[:count]:
             try:
                 os.kill(pid, signal.SIGKILL)
                 killed += 1

@@ -34,6 +34,7 @@ from tests.faults.private_postgres import PrivateCluster, binaries
 REDUCED_CYCLES = 1  # restarts; LEDGER_FAULT_CYCLES sets the full size
 OUTAGE_SECONDS = 4.0  # longer than the library's own retries (10 x 0.2 s)
 RECOVERY_SECONDS = 30.0
+AWAY_AT_START_SECONDS = 20.0  # longer than a worker took to give up, before it waited
 
 
 @pytest.fixture
@@ -161,3 +162,36 @@ def until_recording_again(clerks: Clerks) -> float:
             break
         time.sleep(0.05)
     return time.monotonic() - began
+
+
+def test_workers_starting_while_postgresql_is_away_wait_for_it(cluster, tmp_path, capsys):
+    """A worker started during an outage (gunicorn replacing one that died) waits for the
+    database instead of failing to boot, which would stop gunicorn altogether."""
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE ledger")
+    url = cluster.admin_url.rsplit("/", 1)[0] + "/ledger"
+    tokens = prepare(url, 2)
+    cluster.stop("fast")
+    web = Web(url, tmp_path / "gunicorn.log")
+    try:
+        time.sleep(AWAY_AT_START_SECONDS)
+        assert web.process.poll() is None, web.log()
+        cluster.start()
+        web.wait_ready()
+        clerks = Clerks(web.port, tokens, threads=2).start()
+        time.sleep(2.0)
+        outcome = clerks.finish(timeout=60)
+        gunicorn_log = web.log()
+    finally:
+        web.stop()
+    assert "Worker failed to boot" not in gunicorn_log
+    assert not outcome.refusals, outcome.refusals[:5]
+    assert dict(outcome.statuses).keys() <= {200, 201, 409}, outcome.statuses
+    assert len(outcome.sent) >= 10
+    with capsys.disabled():
+        print(
+            f"\n[faults] postgresql away for {AWAY_AT_START_SECONDS:.0f} s while gunicorn started:"
+            f" then {len(outcome.sent)} entries recorded, answers {dict(outcome.statuses)}"
+        )
