@@ -29,7 +29,7 @@ def test_the_worker_waits_out_an_outage_and_goes_on(read_model, monkeypatch):
     stop = threading.Event()
     calls = []
 
-    def refresh():
+    def refresh(**_):
         calls.append(len(calls))
         if len(calls) <= 3:
             raise Away("the database is away")
@@ -42,7 +42,7 @@ def test_the_worker_waits_out_an_outage_and_goes_on(read_model, monkeypatch):
 
 
 def test_any_other_error_stops_the_worker(read_model, monkeypatch):
-    def refresh():
+    def refresh(**_):
         raise ValueError("an event the projection cannot read")
 
     monkeypatch.setattr(read_model, "refresh", refresh)
