@@ -13,9 +13,6 @@ import threading
 import time
 from collections import Counter
 
-import pytest
-
-from tests.conftest import missing
 from tests.faults.harness import (
     REQUEST_TIMEOUT,
     Clerks,
@@ -29,25 +26,11 @@ from tests.faults.harness import (
     stored_entries,
     wait_projected,
 )
-from tests.faults.private_postgres import PrivateCluster, binaries
 
 REDUCED_CYCLES = 1  # restarts; LEDGER_FAULT_CYCLES sets the full size
 OUTAGE_SECONDS = 4.0  # longer than the library's own retries (10 x 0.2 s)
 RECOVERY_SECONDS = 30.0
 AWAY_AT_START_SECONDS = 20.0  # longer than a worker took to give up, before it waited
-
-
-@pytest.fixture
-def cluster():
-    bin_dir = binaries()
-    if bin_dir is None:
-        missing("no PostgreSQL server binaries (initdb, pg_ctl) to run a private cluster")
-    made = PrivateCluster(bin_dir)
-    try:
-        made.start()
-        yield made
-    finally:
-        made.destroy()
 
 
 class Readers:
