@@ -4,6 +4,8 @@ bad input."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -15,6 +17,7 @@ from services.interchange import ImportRejected
 from web.api.errors import error_response
 from web.messages import register_messages, say_error
 
+log = logging.getLogger("ledger.outages")
 STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Throttled, 429))
 RETRY_AFTER_OUTAGE = "5"  # seconds: a database restart takes about that
 JSON_PATHS = ("/api/", "/readyz", "/healthz")  # answered with the error document
@@ -83,6 +86,7 @@ def database_away(error: Exception):
     (an entry sent again is recorded once). Any other database error is a fault: a 500."""
     if not unavailable(error):
         raise error
+    log.warning("503 for %s %s: %s: %s", request.method, request.path, type(error).__name__, error)
     headers = {"Retry-After": RETRY_AFTER_OUTAGE}
     if request.path.startswith(JSON_PATHS):
         message = "the ledger cannot be reached just now; send the request again in a moment"
