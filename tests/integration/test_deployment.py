@@ -328,7 +328,9 @@ def test_web_processes_and_projection_workers_apart_cooperate_on_postgresql(
     assert len({a["request_id"] for a in posted}) == len(posted)
     assert {"time", "level", "logger", "message", "status", "duration_ms"} <= set(posted[0])
     looked = [a for a in access if a.get("route") == "/readyz"]
-    assert looked and all(a["role"] is None and a["status"] == 200 for a in looked)
+    assert looked and all(a["role"] is None and a["status"] == 200 for a in looked), [
+        (a["status"], a.get("message"), a.get("time")) for a in looked if a["status"] != 200
+    ]
     for log in tmp_path.iterdir():
         text = log.read_text()
         assert PASSWORD not in text and "deploy-clerk" not in text, log.name
