@@ -92,7 +92,7 @@ def open_services(
     read_model = ReadModel(app, view or InMemoryLedgerView())
     figures = Figures(tenancy, read_model, trail)
     rankings = Rankings(app, tenancy, read_model, trail)
-    publications = Publications(app, tenancy, read_model, rankings, figures)
+    publications = Publications(app, tenancy, read_model, rankings, figures, trail)
     entries.recorded_hooks.append(publications.on_recorded)
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     return Services(

@@ -11,6 +11,7 @@ from domain.errors import InvalidField
 from domain.moments import parse_moment, stamp
 from projections.figures import RETRACTION, ROSTER_TYPES, Fact
 from projections.periods import Period
+from services.lateness import late_because, submissions
 from services.read_model import ReadModel
 
 
@@ -32,9 +33,11 @@ def entries_since(
 ) -> list[dict[str, Any]]:
     """The events recorded after ``position`` (or after ``moment``) of the entries that count
     in ``span``, oldest first: what changed the period's figures since then. ``since`` names
-    that point for a reader ("the publication", "2025-01-15T00:00:00Z")."""
+    that point for a reader ("the publication", "2025-01-15T00:00:00Z"). Each event says
+    whether it was late (``late_reasons``, as history marks it)."""
     found = []
     for township in townships:
+        submitted = None
         for fact in read_model.view.facts(township, until=span.end):
             if not counts_in(fact, span):
                 continue
@@ -43,7 +46,15 @@ def entries_since(
             ):
                 continue
             verb = "retracted" if fact.type == RETRACTION else "recorded"
-            found.append({**summary(fact), "why": f"{verb} after {since}"})
+            if submitted is None:
+                submitted = submissions(read_model.view, township)
+            found.append(
+                {
+                    **summary(fact),
+                    "why": f"{verb} after {since}",
+                    "late_reasons": [r.as_dict() for r in late_because(fact, submitted)],
+                }
+            )
     return sorted(found, key=lambda e: e["position"])
 
 
@@ -116,11 +127,20 @@ class Differences:
     def figures_since(
         self, principal: Any, *, township: str, period: str, as_of: Any
     ) -> dict[str, Any]:
+        return self.figures_beside(principal, township=township, period=period, as_of=as_of)[
+            "difference"
+        ]
+
+    def figures_beside(
+        self, principal: Any, *, township: str, period: str, as_of: Any
+    ) -> dict[str, Any]:
+        """The figures documents ``then`` and ``today``, and their ``difference`` (what
+        ``figures_since`` answers)."""
         moment = _moment(as_of)
         then = self.figures.figures(principal, township=township, period=period, as_of=moment)
         now = self.figures.figures(principal, township=township, period=period)
         span = Period.parse(period)
-        return {
+        difference = {
             "township": now["township"],
             "period": span.key,
             "as_of": then["as_of"],
@@ -130,15 +150,25 @@ class Differences:
                 self.read_model, [now["township"]], span, moment=moment, since=then["as_of"]
             ),
         }
+        return {"then": then, "today": now, "difference": difference}
 
     def ranking_since(
         self, principal: Any, *, county: str, period: str, as_of: Any
     ) -> dict[str, Any]:
+        return self.ranking_beside(principal, county=county, period=period, as_of=as_of)[
+            "difference"
+        ]
+
+    def ranking_beside(
+        self, principal: Any, *, county: str, period: str, as_of: Any
+    ) -> dict[str, Any]:
+        """The ranking documents ``then`` and ``today``, and their ``difference`` (what
+        ``ranking_since`` answers)."""
         moment = _moment(as_of)
         then = self.rankings.ranking(principal, county=county, period=period, as_of=moment)
         now = self.rankings.ranking(principal, county=county, period=period)
         townships = [row["township"] for row in now["townships"]]
-        return {
+        difference = {
             "county": now["county"],
             "period": now["period"],
             "as_of": then["as_of"],
@@ -152,6 +182,7 @@ class Differences:
                 since=then["as_of"],
             ),
         }
+        return {"then": then, "today": now, "difference": difference}
 
 
 def _moment(as_of: Any) -> datetime:

@@ -10,20 +10,14 @@ from typing import Any
 from domain.access import Principal
 from domain.entry import entry_uuid
 from domain.errors import InvalidField, NotFound
-from domain.messages import Message
 from domain.moments import parse_moment, stamp
-from domain.report import ReportSubmission
 from projections.figures import RETRACTION, Fact
 from services.chains import canonical
 from services.differences import summary
+from services.lateness import late_because, submissions
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
 from services.trail import Trail
-
-# An event recorded more than this many days after its business date is late: a month, the
-# time a township has to record what happened (and past the monthly figures it belongs to).
-LATE_AFTER_DAYS = 30
-SUBMITTED = ReportSubmission.Submitted.TYPE
 
 
 class History:
@@ -45,7 +39,7 @@ class History:
             facts = self.read_model.view.entry_facts(code, entry_id)
         if not facts:
             raise NotFound("entry.not_found", field="id", id=entry_id, township=code)
-        submitted = self._submissions(code)
+        submitted = submissions(self.read_model.view, code)
         return {
             "township": code,
             "entry_id": entry_id,
@@ -67,38 +61,12 @@ class History:
         window = f"{stamp(start)} to {stamp(end) if end else 'now'}"
         self.trail.note_township(principal, township=code, action=f"history from {window}")
         self.read_model.before_read()
-        submitted = self._submissions(code)
+        submitted = submissions(self.read_model.view, code)
         return [
             _item(f, submitted)
             for f in self.read_model.view.facts(code, as_of=end)
             if f.recorded_at >= start
         ]
-
-    def _submissions(self, township: str) -> dict[int, datetime]:
-        """When each year's report was first submitted."""
-        first: dict[int, datetime] = {}
-        for fact in self.read_model.view.facts_of_type(township, SUBMITTED):
-            year = fact.payload["year"]
-            first[year] = min(first.get(year, fact.recorded_at), fact.recorded_at)
-        return first
-
-
-def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[Message]:
-    """Why an event is late: recorded long after its business date, or after its year's
-    report was submitted (the report's own events are not late for it)."""
-    reasons = []
-    days = (fact.recorded_at.date() - fact.occurred_on).days
-    if days > LATE_AFTER_DAYS:
-        reasons.append(Message("late.after_days", {"days": days}))
-    year = fact.entry_occurred_on.year
-    report = submitted.get(year)
-    if (
-        report is not None
-        and fact.recorded_at > report
-        and not fact.entry_type.startswith("report_")
-    ):
-        reasons.append(Message("late.after_report", {"year": year, "at": stamp(report)}))
-    return reasons
 
 
 def _item(fact: Fact, submitted: dict[int, datetime]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from services.figures import Figures, as_recorded
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
+from services.trail import Trail
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,10 @@ class Publications:
         read_model: ReadModel,
         rankings: Rankings,
         figures: Figures,
+        trail: Trail | None = None,
     ) -> None:
         self.app = app
+        self.trail = trail  # records auditors' downloads of publications
         self.tenancy = tenancy
         self.read_model = read_model
         self.rankings = rankings
@@ -151,6 +154,10 @@ class Publications:
     def publication(self, principal: Principal, *, publication_id: str) -> bytes:
         """A publication's bytes, as they were published."""
         found = self.get(principal, publication_id)
+        if self.trail is not None:
+            subject = found.township or found.county
+            action = f"publication {found.id}"
+            self.trail.note(principal, county=found.county, action=action, subject=subject)
         data = found.document.encode("utf-8")
         if sha256(data) != found.sha256:
             raise LedgerError(

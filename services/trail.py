@@ -8,7 +8,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import Principal, Role
-from domain.errors import Conflict
+from domain.errors import Conflict, InvalidField
 from domain.moments import stamp
 from domain.trail import AuditTrail, trail_uuid
 from services.application import LedgerApplication
@@ -45,8 +45,33 @@ class Trail:
         trail = self._trail(code)
         return [{**look, "at": stamp(look["at"])} for look in trail.looks]
 
+    def page(
+        self, principal: Principal, *, county: str, page: Any = 1, size: int = 50
+    ) -> dict[str, Any]:
+        """Who looked at what in the county, newest first, ``size`` a page: the looks of
+        page ``page`` (from 1), the page, the number of pages, the number of looks."""
+        number = _page_number(page)
+        looks = self.looks(principal, county=county)[::-1]
+        pages = max(1, -(-len(looks) // size))
+        if number > pages:
+            raise InvalidField("page", f"there are {pages} page(s) of looks")
+        start = (number - 1) * size
+        return {
+            "looks": looks[start : start + size],
+            "page": number,
+            "pages": pages,
+            "total": len(looks),
+        }
+
     def _trail(self, county: str) -> AuditTrail:
         try:
             return self.app.repository.get(trail_uuid(county))
         except AggregateNotFoundError:
             return AuditTrail(county)
+
+
+def _page_number(page: Any) -> int:
+    text = str(page).strip()
+    if not text.isdigit() or not 0 < int(text) < 10**9:
+        raise InvalidField("page", "must be a page number from 1")
+    return int(text)

@@ -28,6 +28,24 @@ PAGE = 2_000
 EntryKey = tuple[UUID, int]  # an entry's aggregate id and an event's version
 
 
+# What a finding can be (``Finding.kind``): pages word each kind in the user's language.
+KINDS = (
+    "unreadable",  # a stored record that cannot be decoded
+    "misfiled",  # an event stored under another entry's id
+    "misfiled_link",  # a link stored in another township's chain
+    "uncovered",  # an event no link covers (inserted afterwards)
+    "link_missing",  # a link of the chain is gone
+    "link_broken",  # a link does not follow the previous link's hash
+    "link_altered",  # a link's content does not match its hash
+    "twice",  # an event covered by two links
+    "event_missing",  # an event a link covers is gone
+    "event_altered",  # an event differs from what its link recorded
+    "anchor_lost",  # a publication's anchored link is no longer on the chain
+    "anchor_differs",  # a publication's anchored link differs on the chain
+    "read_model",  # the read model differs from a replay of the log
+)
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """A record that does not match: where it is in the log, and what differs."""
@@ -37,6 +55,8 @@ class Finding:
     entry_id: str | None = None
     version: int | None = None
     what: str = ""
+    # What kind of mismatch, for pages to word it: one of KINDS
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = [f"township {self.township}"] if self.township else []
@@ -99,7 +119,11 @@ def scan(app: LedgerApplication, townships: set[str] | None) -> Scan:
             record = app.mapper.to_domain_event(stored)
         except Exception as error:  # a record altered past reading is itself the finding
             found.findings.append(
-                Finding(position, what=f"the record cannot be read ({type(error).__name__})")
+                Finding(
+                    position,
+                    what=f"the record cannot be read ({type(error).__name__})",
+                    kind="unreadable",
+                )
             )
             continue
         _take(found, position, stored.originator_id, record)
@@ -118,6 +142,7 @@ def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
                     record.entry_id,
                     record.originator_version,
                     "the record is stored under another entry's id",
+                    "misfiled",
                 )
             )
         found.events[(originator_id, record.originator_version)] = (position, record)
@@ -131,6 +156,7 @@ def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
                     record.township,
                     version=record.originator_version,
                     what="a link stored in another township's chain",
+                    kind="misfiled_link",
                 )
             )
         found.links.setdefault(record.township, []).append((position, record))
@@ -165,6 +191,7 @@ def check_chains(found: Scan) -> dict[str, dict[int, str]]:
                     event.entry_id,
                     event.originator_version,
                     "the event is covered by no link of the township's chain",
+                    "uncovered",
                 )
             )
     return chains
@@ -177,16 +204,26 @@ def _check_chain(found, township, links, covered) -> dict[int, str]:
         version = link.originator_version
         if version != expected:
             found.findings.append(
-                Finding(position, township, version=expected, what=f"link {expected} is missing")
+                Finding(
+                    position,
+                    township,
+                    version=expected,
+                    what=f"link {expected} is missing",
+                    kind="link_missing",
+                )
             )
             return hashes
         if link.previous != previous:
             what = f"link {version} does not follow link {version - 1}'s hash"
-            found.findings.append(Finding(position, township, version=version, what=what))
+            found.findings.append(
+                Finding(position, township, version=version, what=what, kind="link_broken")
+            )
         items = link.covered
         if link_hash(township, version, link.previous, items) != link.sha256:
             what = f"link {version}'s hash does not match its content"
-            found.findings.append(Finding(position, township, version=version, what=what))
+            found.findings.append(
+                Finding(position, township, version=version, what=what, kind="link_altered")
+            )
         hashes[version] = previous = link.sha256
         for entry_id, _type, event_version, digest in items:
             _check_covered(found, township, version, position, covered, entry_id, event_version)
@@ -199,7 +236,7 @@ def _check_covered(found, township, link, position, covered, entry_id, version) 
     earlier = covered.get((entry_uuid(township, entry_id), version))
     if earlier is not None:
         what = f"covered twice, by links {earlier} and {link}"
-        found.findings.append(Finding(position, township, entry_id, version, what))
+        found.findings.append(Finding(position, township, entry_id, version, what, "twice"))
 
 
 def _check_event(found, township, link, link_position, entry_id, version, digest) -> None:
@@ -207,7 +244,9 @@ def _check_event(found, township, link, link_position, entry_id, version, digest
     stored = found.events.get(key)
     if stored is None:
         what = f"covered by link {link} but missing from the ledger"
-        found.findings.append(Finding(link_position, township, entry_id, version, what))
+        found.findings.append(
+            Finding(link_position, township, entry_id, version, what, "event_missing")
+        )
         return
     position, event = stored
     actual = event_hash(event)
@@ -216,7 +255,7 @@ def _check_event(found, township, link, link_position, entry_id, version, digest
             f"the stored event differs from what link {link} recorded"
             f" (sha256 {actual[:12]}…, recorded {digest[:12]}…)"
         )
-        found.findings.append(Finding(position, township, entry_id, version, what))
+        found.findings.append(Finding(position, township, entry_id, version, what, "event_altered"))
 
 
 def _version(item: tuple[int, Chain.Linked]) -> int:
@@ -239,7 +278,10 @@ def check_anchors(found: Scan, chains: dict[str, dict[int, str]]) -> int:
                 f"publication {publication.originator_id} anchored link {version} ({digest[:12]}…),"
                 f" which {state}"
             )
-            found.findings.append(Finding(position, township, version=version, what=what))
+            kind = "anchor_lost" if on_chain is None else "anchor_differs"
+            found.findings.append(
+                Finding(position, township, version=version, what=what, kind=kind)
+            )
     return count
 
 
@@ -270,7 +312,9 @@ class Verifier:
             if not chain_findings:
                 raise
             position, mismatches = found.position, []
-        model_findings = [Finding(p, t, e, None, what) for p, t, e, what in mismatches]
+        model_findings = [
+            Finding(p, t, e, None, what, "read_model") for p, t, e, what in mismatches
+        ]
         return Verification(
             townships=len(chains),
             events=len(found.events),

@@ -1,0 +1,44 @@
+"""When an event is late: recorded long after its business date, or after its year's report
+was submitted. History marks such events; the differences and restatement notices too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.messages import Message
+from domain.moments import stamp
+from domain.report import ReportSubmission
+from projections.figures import Fact
+from projections.ledger import LedgerView
+
+# An event recorded more than this many days after its business date is late: a month, the
+# time a township has to record what happened (and past the monthly figures it belongs to).
+LATE_AFTER_DAYS = 30
+SUBMITTED = ReportSubmission.Submitted.TYPE
+
+
+def submissions(view: LedgerView, township: str) -> dict[int, datetime]:
+    """When each year's report of the township was first submitted."""
+    first: dict[int, datetime] = {}
+    for fact in view.facts_of_type(township, SUBMITTED):
+        year = fact.payload["year"]
+        first[year] = min(first.get(year, fact.recorded_at), fact.recorded_at)
+    return first
+
+
+def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[Message]:
+    """Why an event is late: recorded long after its business date, or after its year's
+    report was submitted (the report's own events are not late for it)."""
+    reasons = []
+    days = (fact.recorded_at.date() - fact.occurred_on).days
+    if days > LATE_AFTER_DAYS:
+        reasons.append(Message("late.after_days", {"days": days}))
+    year = fact.entry_occurred_on.year
+    report = submitted.get(year)
+    if (
+        report is not None
+        and fact.recorded_at > report
+        and not fact.entry_type.startswith("report_")
+    ):
+        reasons.append(Message("late.after_report", {"year": year, "at": stamp(report)}))
+    return reasons
