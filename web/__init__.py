@@ -14,6 +14,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         accounts,
         audit,
         county,
+        county_audit,  # noqa: F401 - its routes join the county blueprint
         errors,
         health,
         i18n,

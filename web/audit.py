@@ -1,11 +1,17 @@
-"""The auditor's pages: any entry's full history, figures and the ranking as of a moment.
-The auditor reads within their own county."""
+"""The auditor's pages: any entry's full history, a township's records in a time window,
+figures and the ranking as of a moment beside today's, verification, the audit export and
+the county's publications. The auditor reads within their own county; every look is recorded
+in the county's audit trail by the services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import io
 
+from flask import Blueprint, Response, render_template, request
+
+from services.audit_export import write
 from web.accounts import roles
+from web.errors import form_page
 from web.ledger import principal, services
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -16,18 +22,46 @@ def county():
     return services().tenancy.county(principal(), principal().county)
 
 
+def names() -> dict[str, str]:
+    """The county's townships' names by code (and the county's own)."""
+    found = county()
+    tenancy = services().tenancy
+    return {
+        found.code: found.name,
+        **{code: tenancy.township(principal(), code).name for code in found.townships},
+    }
+
+
+def index_page(failed: str | None = None) -> dict:
+    """The audit page's forms; ``failed`` names the one whose refusal is shown."""
+    year = services().browsing.latest_year(principal(), county=principal().county)
+    published = services().publications.published(principal(), county=principal().county)
+    return {
+        "county": county(),
+        "names": names(),
+        "year": year,
+        "published": published[::-1],
+        "download": "audit.publication",
+        "failed": failed,
+    }
+
+
+def refusals_beside(form: str) -> None:
+    """A refusal of what the auditor asked shows the audit page again, beside the field."""
+    form_page("audit/index.html", **index_page(form))
+
+
 @bp.get("/")
 @roles(*ROLES)
 def index():
-    year = services().browsing.latest_year(principal(), county=principal().county)
-    return render_template("audit/index.html", county=county(), year=year)
+    return render_template("audit/index.html", **index_page())
 
 
 @bp.get("/entries/<township>/<path:entry_id>")
 @roles(*ROLES)
 def entry(township: str, entry_id: str):
     found = services().history.entry(principal(), township=township, entry_id=entry_id)
-    return render_template("audit/entry.html", entry=found)
+    return render_template("audit/entry.html", entry=found, names=names())
 
 
 @bp.get("/entry")
@@ -37,28 +71,102 @@ def find_entry():
     return entry(args.get("township", ""), args.get("id", ""))
 
 
+@bp.get("/stream")
+@roles(*ROLES)
+def stream():
+    args = request.args
+    township = args.get("township", "")
+    refusals_beside("stream")
+    events = services().history.stream(
+        principal(),
+        township=township,
+        since=args.get("from") or None,
+        until=args.get("to") or None,
+    )
+    return render_template(
+        "audit/stream.html", events=events, township=township, names=names(), args=args
+    )
+
+
 @bp.get("/figures")
 @roles(*ROLES)
 def figures():
     args = request.args
-    doc = services().figures.figures(
-        principal(),
-        township=args.get("township", ""),
-        period=args.get("period", ""),
-        as_of=args.get("as_of") or None,
-    )
-    place = services().tenancy.township(principal(), doc["township"])
-    return render_template("audit/figures.html", figures=doc, place=place)
+    township, period, as_of = args.get("township", ""), args.get("period", ""), args.get("as_of")
+    refusals_beside("figures")
+    if as_of:
+        beside = services().differences.figures_beside(
+            principal(), township=township, period=period, as_of=as_of
+        )
+    else:
+        today = services().figures.figures(principal(), township=township, period=period)
+        beside = {"then": None, "today": today, "difference": None}
+    place = services().tenancy.township(principal(), beside["today"]["township"])
+    return render_template("audit/figures.html", place=place, names=names(), **beside)
 
 
 @bp.get("/ranking")
 @roles(*ROLES)
 def ranking():
     args = request.args
-    doc = services().rankings.ranking(
-        principal(),
-        county=principal().county,
-        period=args.get("period", ""),
-        as_of=args.get("as_of") or None,
+    period, as_of = args.get("period", ""), args.get("as_of")
+    refusals_beside("ranking")
+    if as_of:
+        beside = services().differences.ranking_beside(
+            principal(), county=principal().county, period=period, as_of=as_of
+        )
+    else:
+        today = services().rankings.ranking(principal(), county=principal().county, period=period)
+        beside = {"then": None, "today": today, "difference": None}
+    then_rows = {row["township"]: row for row in (beside["then"] or {}).get("townships", [])}
+    moved = {row["township"] for row in (beside["difference"] or {}).get("changed", [])}
+    return render_template(
+        "audit/ranking.html", names=names(), then_rows=then_rows, moved=moved, **beside
     )
-    return render_template("audit/ranking.html", ranking=doc)
+
+
+@bp.post("/verification")
+@roles(*ROLES)
+def verification():
+    township = request.form.get("township") or None
+    refusals_beside("verification")
+    result = services().verifier.verify(principal(), township=township)
+    return render_template(
+        "audit/verification.html", result=result, township=township, names=names()
+    )
+
+
+@bp.get("/export.jsonl")
+@roles(*ROLES)
+def export():
+    """The audit export of one township, or of the whole county: the same records the
+    command line's ``audit-export`` writes, which tools/verify_export.py checks."""
+    township = request.args.get("township") or None
+    exporter = services().audit_export
+    townships = exporter.townships(
+        principal(), township=township, county=None if township else principal().county
+    )
+    out = io.BytesIO()
+    _, digest = write(exporter.lines(townships), out)
+    name = f"{township or principal().county}-audit-export.jsonl"
+    return Response(
+        out.getvalue(),
+        mimetype="application/x-ndjson",
+        headers={"Content-Disposition": f"attachment; filename={name}", "X-SHA256": digest},
+    )
+
+
+@bp.get("/publications/<publication_id>.json")
+@roles(*ROLES)
+def publication(publication_id: str):
+    data = services().publications.publication(principal(), publication_id=publication_id)
+    return publication_file(publication_id, data)
+
+
+def publication_file(publication_id: str, data: bytes) -> Response:
+    """A publication's bytes as they were published, to keep or to check."""
+    return Response(
+        data,
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=publication-{publication_id}.json"},
+    )

@@ -34,7 +34,13 @@ def chosen_period() -> str:
 def ranking():
     doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
     county = services().tenancy.county(principal(), here())
-    return render_template("county/ranking.html", ranking=doc, county=county)
+    notice = services().publications.restatement(
+        principal(), county=here(), period=doc["period"], today=doc
+    )
+    names = {row["township"]: row["name"] for row in doc["townships"]}
+    return render_template(
+        "county/ranking.html", ranking=doc, county=county, restatement=notice, names=names
+    )
 
 
 @bp.get("/townships/<code>")
@@ -101,7 +107,12 @@ def reports_page(year: str) -> dict:
         )
         for code in county.townships
     ]
-    return {"rows": rows, "year": year}
+    published = {
+        p["township"]: p
+        for p in services().publications.published(principal(), county=here())
+        if p["kind"] == "report" and p["period"] == year
+    }
+    return {"rows": rows, "year": year, "published": published}
 
 
 @bp.get("/reports")

@@ -65,7 +65,8 @@ def ledger_error(error: LedgerError):
     if status == 404:  # the sign-in form: which of the name or password was wrong stays unsaid
         status = 401
     message = say_error(error, with_field=True)
-    context = {**context, "values": request.form, "message": message}
+    typed = request.form if request.method == "POST" else request.args
+    context = {**context, "values": typed, "message": message}
     if isinstance(error, ImportRejected):
         context["line_errors"] = error.errors
     else:

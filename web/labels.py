@@ -3,6 +3,11 @@ catalogue translates them)."""
 
 from __future__ import annotations
 
+import re
+from functools import reduce
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from projections.report.phrasing import share_percent
@@ -137,6 +142,49 @@ RATES = {
     "hotline_answer": _l("12345答复率"),
 }
 
+# The figures the auditor's pages show first, by their names in the figures document.
+FIGURES = {
+    "disputes.registered": _l("排查矛盾纠纷"),
+    "disputes.resolved": _l("调解成功"),
+    "issues.found": _l("发现问题"),
+    "issues.rectified": _l("已整改"),
+    "issues.overdue": _l("逾期未整改"),
+    "hotline.received": _l("12345转办"),
+    "hotline.answered": _l("12345答复"),
+    "meetings.count": _l("党委会议"),
+    "decisions.reviewed": _l("重大决策合法性审查"),
+    "inspections": _l("执法检查"),
+}
+
+RATE_PARTS = {"numerator": _l("分子"), "denominator": _l("分母"), "value": _l("比率")}
+
+# What a verification found (services/verification.py KINDS), in the user's words.
+FINDINGS = {
+    "unreadable": _l("这条存储记录已无法读取：数据库中的内容被改动过"),
+    "misfiled": _l("这条记录被存放在另一条记录的编号下"),
+    "misfiled_link": _l("这一环被存放在另一个乡镇的哈希链中"),
+    "uncovered": _l("这条记录不在本乡镇的哈希链中：它是绕过台账写入数据库的"),
+    "link_missing": _l("哈希链缺少这一环：其后的记录可能被删除"),
+    "link_broken": _l("这一环与前一环的哈希不衔接"),
+    "link_altered": _l("这一环的内容与它的哈希不符：哈希链被改动过"),
+    "twice": _l("这条记录被哈希链登记了两次"),
+    "event_missing": _l("哈希链登记过的这条记录已不在台账中：它被删除了"),
+    "event_altered": _l("这条记录的内容与登记时不同：它被改动过"),
+    "anchor_lost": _l("已发布文件锚定的链头已不在链上：发布之后的记录被截去"),
+    "anchor_differs": _l("已发布文件锚定的链头与链上的不同：哈希链被改写过"),
+    "read_model": _l("页面和报表所用的汇总数据与按台账重算的结果不一致"),
+}
+LINK_FINDINGS = frozenset(
+    (
+        "misfiled_link",
+        "link_missing",
+        "link_broken",
+        "link_altered",
+        "anchor_lost",
+        "anchor_differs",
+    )
+)
+
 
 def label(table: dict, key: str) -> str:
     return str(table.get(key, key))
@@ -159,6 +207,55 @@ def value_label(value) -> str:
     return label(VALUES, key)
 
 
+def figure_label(name: str) -> str:
+    """A figure's name in the figures document as pages call it (else the name itself)."""
+    if name in FIGURES:
+        return str(FIGURES[name])
+    parts = name.split(".")
+    if parts[0] == "rates" and len(parts) == 3:
+        return f"{label(RATES, parts[1])}（{label(RATE_PARTS, parts[2])}）"
+    return name
+
+
+def figure_of(document: dict, name: str) -> Any:
+    """The value of a dotted figure name in a figures document."""
+    return reduce(lambda value, key: (value or {}).get(key), name.split("."), document)
+
+
+LOOKS = (
+    (re.compile(r"history of entry (?P<entry>.+)"), lambda m: _("查看记录 %(entry)s 的历史", **m)),
+    (
+        re.compile(r"history from (?P<start>\S+) to now"),
+        lambda m: _("查看 %(start)s 以来登记的全部记录", **m),
+    ),
+    (
+        re.compile(r"history from (?P<start>\S+) to (?P<end>\S+)"),
+        lambda m: _("查看 %(start)s 至 %(end)s 登记的全部记录", **m),
+    ),
+    (
+        re.compile(r"ranking of (?P<period>\S+) as of (?P<moment>\S+)"),
+        lambda m: _("查看 %(period)s 排名截至 %(moment)s 的情况", **m),
+    ),
+    (
+        re.compile(r"figures of (?P<period>\S+) as of (?P<moment>\S+)"),
+        lambda m: _("查看 %(period)s 数据截至 %(moment)s 的情况", **m),
+    ),
+    (re.compile(r"verification"), lambda m: _("完整性核验")),
+    (re.compile(r"export"), lambda m: _("下载审计导出文件")),
+    (re.compile(r"publication (?P<id>\S+)"), lambda m: _("下载发布文件 %(id)s", **m)),
+)
+
+
+def look_label(action: str) -> str:
+    """What an auditor did (the audit trail's action, services/trail.py) in the user's words;
+    an action of another shape as it was recorded."""
+    for pattern, words in LOOKS:
+        found = pattern.fullmatch(action)
+        if found:
+            return words(found.groupdict())
+    return action
+
+
 def register_labels(app) -> None:
     app.jinja_env.globals.update(TYPES=TYPES, FIELDS=FIELDS, VALUES=VALUES, RATES=RATES)
     app.jinja_env.filters["type_label"] = lambda key: label(TYPES, key)
@@ -166,3 +263,8 @@ def register_labels(app) -> None:
     app.jinja_env.filters["value_label"] = value_label
     app.jinja_env.filters["percent"] = share_percent
     app.jinja_env.filters["rate_label"] = lambda key: label(RATES, key.removeprefix("rates."))
+    app.jinja_env.filters["figure_label"] = figure_label
+    app.jinja_env.filters["figure"] = figure_of
+    app.jinja_env.filters["look_label"] = look_label
+    app.jinja_env.filters["finding_label"] = lambda kind: label(FINDINGS, kind)
+    app.jinja_env.globals.update(FIGURES=FIGURES, LINK_FINDINGS=LINK_FINDINGS)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support import seed_year
+from tests.support import OPERATOR, seed_year
 from tests.web.conftest import sign_in
 
 # What the Content-Security-Policy would refuse: a script without src, a style element or
@@ -36,7 +36,8 @@ def refusing(allowed: dict[str, int], status: int) -> dict[str, int]:
 
 
 # endpoint -> (method, path, status by role); anonymous visitors are sent to sign in (302)
-# unless the rule says otherwise. {town}, {entry}: the first township and one of its entries.
+# unless the rule says otherwise. {town}, {entry}: the first township and one of its entries;
+# {publication}: a publication of the first county.
 RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.home": ("GET", "/", {r: 302 for r in ROLES}),
     "accounts.login": ("GET", "/login", {r: 200 for r in ROLES}),
@@ -88,6 +89,14 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "county.reports": ("GET", "/county/reports?period=2024", COUNTY),
     "county.answer": ("POST", "/county/reports/answer", refusing(COUNTY, 400)),
     "county.workbook": ("GET", "/county/ranking.xlsx?period=2024", COUNTY),
+    "county.publications": ("GET", "/county/publications", COUNTY),
+    "county.publish": ("POST", "/county/publications", refusing(COUNTY, 400)),
+    "county.publication": (
+        "GET",
+        "/county/publications/{publication}.json",
+        {**COUNTY, "far_officer": 404},
+    ),
+    "county.trail": ("GET", "/county/trail", COUNTY),
     "audit.index": ("GET", "/audit/", AUDIT),
     "audit.entry": ("GET", "/audit/entries/{town}/{entry}", {**AUDIT, "far_auditor": 404}),
     "audit.find_entry": (
@@ -101,6 +110,18 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         {**AUDIT, "far_auditor": 404},
     ),
     "audit.ranking": ("GET", "/audit/ranking?period=2024", AUDIT),
+    "audit.stream": (
+        "GET",
+        "/audit/stream?township={town}&from=2000-01-01T00:00:00Z",
+        {**AUDIT, "far_auditor": 404},
+    ),
+    "audit.verification": ("POST", "/audit/verification", AUDIT),
+    "audit.export": ("GET", "/audit/export.jsonl?township={town}", {**AUDIT, "far_auditor": 404}),
+    "audit.publication": (
+        "GET",
+        "/audit/publications/{publication}.json",
+        {**AUDIT, "far_auditor": 404},
+    ),
 }
 
 
@@ -122,11 +143,19 @@ def clients(app, site):
     return made
 
 
+@pytest.fixture(scope="module")
+def publication(site) -> str:
+    """A ranking of the first county, published (of a year no other test reads)."""
+    return site.services.publications.publish_ranking(
+        OPERATOR, county=site.county, period="2019"
+    ).id
+
+
 @pytest.mark.parametrize("endpoint", sorted(RULES))
-def test_each_role_gets_what_domain_md_says(endpoint, clients, app, site):
+def test_each_role_gets_what_domain_md_says(endpoint, clients, app, site, publication):
     method, path, statuses = RULES[endpoint]
     entry = seed_year(site.township)[0]["id"]
-    url = path.format(town=site.township, entry=entry)
+    url = path.format(town=site.township, entry=entry, publication=publication)
     got = {}
     for role in ROLES:
         client = clients[role]
