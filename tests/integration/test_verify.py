@@ -13,6 +13,7 @@ from domain.entry import entry_uuid
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
+from services.verification import KINDS
 from tests.integration.conftest import Towns, line
 from tests.integration.tampering import RawStore, two_disputes
 from tests.support import OPERATOR
@@ -26,7 +27,10 @@ class Recorded:
     other: str
 
     def verify(self, township: str | None = None):
-        return self.ledger.verifier.verify(OPERATOR, township=township)
+        result = self.ledger.verifier.verify(OPERATOR, township=township)
+        # Every finding says what kind it is, for the pages to word it
+        assert all(finding.kind in KINDS for finding in result.findings)
+        return result
 
 
 @pytest.fixture

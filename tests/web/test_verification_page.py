@@ -14,12 +14,14 @@ from domain.entry import entry_uuid
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
+from services.verification import KINDS
 from tests.integration.conftest import line
 from tests.integration.tampering import RawStore, two_disputes
 from tests.support import OPERATOR, PASSWORD, unique
 from tests.web.conftest import sign_in
 from web import create_app
 from web.config import WebConfig
+from web.labels import FINDINGS
 
 
 @pytest.fixture
@@ -91,3 +93,7 @@ def test_a_deleted_row_is_named(ledger, auditor):
     first = re.search(r"<p data-first-finding>(.*?)</p>", page, re.S).group(1)
     assert "记录编号 D-3" in first
     assert "哈希链登记过的这条记录已不在台账中" in page
+
+
+def test_every_kind_of_finding_is_worded():
+    assert set(FINDINGS) == set(KINDS)
