@@ -112,6 +112,8 @@ ENGLISH: dict[str, str] = {
     "limit.out_of_range": "must be between 1 and {most}",
     "cursor.unknown": "is not a cursor this list gave",
     "window.needs_start": "is required: the start of the time window",
+    "page.malformed": "must be a page number from 1; got {got!r}",
+    "page.beyond": "there are {pages} page(s)",
     "as_of.required": "is required: the moment to compare with today",
     "export.needs_scope": "give a township (--township) or a county (--county)",
     "verify.needs_township": "give --township: the ledger is verified township by township",

@@ -54,7 +54,7 @@ class Trail:
         looks = self.looks(principal, county=county)[::-1]
         pages = max(1, -(-len(looks) // size))
         if number > pages:
-            raise InvalidField("page", f"there are {pages} page(s) of looks")
+            raise InvalidField("page", "page.beyond", pages=pages)
         start = (number - 1) * size
         return {
             "looks": looks[start : start + size],
@@ -73,5 +73,5 @@ class Trail:
 def _page_number(page: Any) -> int:
     text = str(page).strip()
     if not text.isdigit() or not 0 < int(text) < 10**9:
-        raise InvalidField("page", "must be a page number from 1")
+        raise InvalidField("page", "page.malformed", got=text)
     return int(text)

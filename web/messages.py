@@ -102,6 +102,8 @@ SAID = {
     "limit.out_of_range": _l("须在 1 至 %(most)s 之间"),
     "cursor.unknown": _l("不是本列表给出的翻页位置"),
     "window.needs_start": _l("必须填写：时间段的开始"),
+    "page.malformed": _l("须为从 1 起的页码，填写的是 %(got)s"),
+    "page.beyond": _l("共有 %(pages)s 页"),
     "as_of.required": _l("必须填写：与今天比较的时刻"),
     "export.needs_scope": _l("请给出一个乡镇（--township）或一个县（--county）"),
     "verify.needs_township": _l("请给出 --township：台账逐个乡镇核验"),

@@ -198,7 +198,7 @@ def test_an_auditor_reads_the_figures_then_beside_today(as_role, site):
     assert entry in changed_by and "data-late" in changed_by[entry]  # months after 2024-09-09
     history = auditor.get(f"/audit/entries/{site.township}/{entry}").text
     assert site.users["clerk"] in history
-    assert "data-late" in history and "天才登记" in history
+    assert "data-late" in history and "天后才登记" in history
     actions = [look["action"] for look in looks(site, site.county)]
     assert f"history of entry {entry}" in actions
     assert any(a.startswith("figures of 2024 as of ") for a in actions)
