@@ -97,6 +97,7 @@ ENGLISH: dict[str, str] = {
     "password.too_short": "must have at least {least} printable characters",
     "password.not_current": "is not your current password",
     "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
+    "token.changed_meanwhile": "the token or its user changed during the request; try again",
     # figures, rankings, lists, audit
     "figure.unknown": (
         "no figure {figure}; the figures are {figures}"

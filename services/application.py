@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -29,6 +30,17 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+# Aggregates (id, version) a write's rights were granted on: a token and its user, read once and
+# kept (``Tokens.acting``). A write made while this is set checks, inside its transaction, that
+# each is still at that version, as it reads the chains' heads; if one moved (the token revoked,
+# the user's password or role changed), nothing is written and ``CredentialsChanged`` is raised.
+FENCE: ContextVar[tuple[tuple[UUID, int], ...]] = ContextVar("fence", default=())
+
+
+class CredentialsChanged(Exception):
+    """A fenced write found an aggregate of ``FENCE`` moved: nothing was written."""
 
 
 class LedgerApplication(Application[UUID]):
@@ -66,11 +78,13 @@ class LedgerApplication(Application[UUID]):
         to_stored = self.mapper.to_stored_event
         stored = list(encoded) if encoded is not None else [to_stored(e) for e in events]
         links = Links(self.mapper, events, self._chain_heads, covered)
-        if not links:
+        fence = FENCE.get()
+        if not links and not fence:
             ids = self.recorder.insert_events(stored)
         else:
             insert = getattr(self.recorder, "insert_events_after", self._insert_events_after)
-            ids = insert(stored, list(links.chain_ids), links)
+            heads = [*links.chain_ids, *(originator_id for originator_id, _ in fence)]
+            ids = insert(stored, heads, _fenced(links, fence) if fence else links)
             self._chain_heads.saved(links)
         return ids[-1] if ids else None
 
@@ -93,3 +107,19 @@ class LedgerApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+
+def _fenced(
+    extend: Callable[[Mapping[UUID, StoredEvent]], Sequence[StoredEvent]],
+    fence: Sequence[tuple[UUID, int]],
+) -> Callable[[Mapping[UUID, StoredEvent]], Sequence[StoredEvent]]:
+    """``extend``, once every aggregate of ``fence`` is found at its version."""
+
+    def checked(last: Mapping[UUID, StoredEvent]) -> Sequence[StoredEvent]:
+        for originator_id, version in fence:
+            stored = last.get(originator_id)
+            if stored is None or stored.originator_version != version:
+                raise CredentialsChanged(originator_id)
+        return extend(last)
+
+    return checked

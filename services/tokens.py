@@ -5,6 +5,11 @@ digest of the whole token (``domain.token``). The name in front lets a request l
 and its user in one query.
 A token works until it expires, is revoked, or all its user's tokens are revoked (which a
 password change does).
+
+Recording with a token (``acting``) does not read the token and its user for every request: a
+process keeps what it read, and the write's own transaction checks that neither has changed
+since (``services.application.FENCE``). A revocation stops the token's next write at once, in
+every process, without a read of its own per request.
 """
 
 from __future__ import annotations
@@ -14,19 +19,34 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.access import Principal
-from domain.errors import NotFound, Unauthenticated
+from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.tenancy import User, user_uuid
 from domain.token import ApiToken, token_uuid
 from services.accounts import Accounts
-from services.application import LedgerApplication
+from services.application import FENCE, CredentialsChanged, LedgerApplication
 from services.entries import UnitOfWork
 from services.tenancy import principal_of
 
 LIFETIME = timedelta(days=30)
+KEPT = 10_000  # tokens a process keeps looked up (``Tokens.acting``); past this it starts again
+ATTEMPTS = 3  # of a write whose token or user changed while it was made
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What a token was found to grant, and the versions of the token and its user then."""
+
+    principal: Principal
+    expires_at: datetime
+    fence: tuple[tuple[UUID, int], ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,7 @@ class Tokens:
         self.accounts = accounts
         self.lifetime = lifetime
         self.clock = clock
+        self._granted: dict[str, Granted] = {}  # by the token's digest
 
     def issue(self, *, username: str, password: str, client: str = "") -> IssuedToken:
         """A token for a user's password, throttled as the login page is (per name and per
@@ -69,8 +90,35 @@ class Tokens:
 
     def principal(self, secret: str) -> Principal:
         """Whose token this is; Unauthenticated when it is unknown, expired or revoked."""
+        return self._look_up(secret, digest(secret)).principal
+
+    def acting(self, secret: str, act: Callable[[Principal], T]) -> T:
+        """``act`` (a write) with the principal of the token, looked up once per process and
+        checked inside the write's transaction: if the token or its user changed since the
+        lookup, nothing is written and it is looked up and tried again."""
+        key = digest(secret)
+        granted = self._granted.get(key)
+        if granted is not None and not self.clock() < granted.expires_at:
+            granted = None
+        for _ in range(ATTEMPTS):
+            if granted is None:
+                granted = self._look_up(secret, key)
+                if len(self._granted) >= KEPT:
+                    self._granted.clear()
+                self._granted[key] = granted
+            fenced = FENCE.set(granted.fence)
+            try:
+                return act(granted.principal)
+            except CredentialsChanged:
+                self._granted.pop(key, None)
+                granted = None
+            finally:
+                FENCE.reset(fenced)
+        raise Conflict("token.changed_meanwhile")
+
+    def _look_up(self, secret: str, key: str) -> Granted:
         username = secret.rpartition(".")[0]
-        token_id, user_id = token_uuid(digest(secret)), user_uuid(username)
+        token_id, user_id = token_uuid(key), user_uuid(username)
         uow = UnitOfWork(self.app)
         uow.prefetch([token_id, user_id])  # one query where the store can
         token = uow.get_aggregate(token_id)
@@ -82,7 +130,8 @@ class Tokens:
             or not token.accepted(now=self.clock(), valid_from=user.tokens_valid_from)
         ):
             raise _refused()
-        return principal_of(user)
+        fence = ((token_id, token.version), (user_id, user.version))
+        return Granted(principal_of(user), token.expires_at, fence)
 
     def revoke(self, secret: str) -> None:
         """This token stops working."""

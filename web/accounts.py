@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, abort, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
+from web.api import under_api
 from web.errors import form_page
 from web.ledger import catch_up_to_own_writes, principal, services
 
@@ -55,6 +56,8 @@ def register_accounts(app: Flask) -> None:
 
     @app.before_request
     def signed_in_user() -> None:
+        if under_api(request.path):
+            return  # a token is the API's only credential: no session, no signed-in user
         if not current_user.is_authenticated:
             return
         who = principal()

@@ -28,6 +28,7 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def register_security(app: Flask, trusted_proxies: int = 0) -> None:
@@ -37,12 +38,11 @@ def register_security(app: Flask, trusted_proxies: int = 0) -> None:
 
     @app.after_request
     def secure_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        present = {name.lower() for name, _ in response.headers.items()}
+        missing = [(n, v) for n, v in HEADERS.items() if n.lower() not in present]
+        if app.config["SESSION_COOKIE_SECURE"] and "strict-transport-security" not in present:
+            missing.append(("Strict-Transport-Security", HSTS))
+        if response.mimetype == "text/html" and "cache-control" not in present:
+            missing.append(("Cache-Control", "no-store"))
+        response.headers.extend(missing)  # one pass over the headers, not one per header
         return response

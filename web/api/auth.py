@@ -4,6 +4,9 @@ other way round)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import current_app, g, request
 
 from domain.access import Principal
@@ -11,6 +14,7 @@ from domain.errors import LedgerError, Unauthenticated
 from services import Services
 
 SCHEME = "bearer"
+T = TypeVar("T")
 
 
 def ledger() -> Services:
@@ -39,8 +43,24 @@ def refuse_mixed_credentials() -> None:
 def principal() -> Principal:
     """The caller's principal, from their token (once per request)."""
     if "principal" not in g:
-        token = bearer_token()
-        if token is None:
-            raise Unauthenticated("sign in first: ask POST /api/v1/tokens for a token")
-        g.principal = ledger().tokens.principal(token)
+        g.principal = ledger().tokens.principal(required_token())
     return g.principal
+
+
+def acting(write: Callable[[Principal], T]) -> T:
+    """``write`` with the caller's principal, its token kept looked up between requests and
+    checked inside the write's transaction instead (``Tokens.acting``): a write that can be
+    tried again whole."""
+
+    def act(who: Principal) -> T:
+        g.principal = who
+        return write(who)
+
+    return ledger().tokens.acting(required_token(), act)
+
+
+def required_token() -> str:
+    token = bearer_token()
+    if token is None:
+        raise Unauthenticated("sign in first: ask POST /api/v1/tokens for a token")
+    return token

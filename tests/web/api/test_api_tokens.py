@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.errors import NotFound
 from domain.signin import MAX_FAILURES_PER_PAIR
 from infra.settings import Settings
 from infra.wiring import open_ledger
@@ -130,3 +131,65 @@ def test_a_token_request_names_its_bad_field(site):
     assert error_of(answer)["field"] == "z"
     missing = site.client.post("/api/v1/tokens", json={"username": "x"})
     assert error_of(missing)["field"] == "password"
+
+
+# -- a write's token is checked inside the write (services.tokens: Tokens.acting) ------------
+
+
+def record(caller, site, entry_id):
+    return caller.post(
+        "/api/v1/entries",
+        json=site.line("dispute_registered", entry_id, source="screening", category="land"),
+    )
+
+
+@pytest.fixture
+def elsewhere(store_url):
+    """Another worker of the installation: its own ledger and app on the same store."""
+    other = open_ledger(Settings(database_url=store_url), shared_attempts=True)
+    try:
+        yield other, make_app(other).test_client()
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("how", ["this token", "all tokens", "password"])
+def test_a_token_changed_in_another_worker_stops_its_next_write(site, ledger, elsewhere, how):
+    """This worker keeps the token it looked up for writes; a revocation (or a password change)
+    made by another worker stops the next write at once, and nothing of it is recorded."""
+    clerk = site.caller("clerk")
+    assert record(clerk, site, "before").status_code == 201  # the token is now kept here
+    other, other_client = elsewhere
+    there = {"Authorization": f"Bearer {clerk.token}"}
+    if how == "this token":
+        assert other_client.delete("/api/v1/tokens/current", headers=there).status_code == 204
+    elif how == "all tokens":
+        assert other_client.delete("/api/v1/tokens", headers=there).status_code == 204
+    else:
+        principal = other.tenancy.principal(username=clerk.username)
+        other.accounts.change_password(principal, current=PASSWORD, new="a new long password")
+    refused = record(clerk, site, "after")
+    assert refused.status_code == 401
+    assert error_of(refused)["code"] == "unauthenticated"
+    recorded = ledger.history.entry(OPERATOR, township=site.township, entry_id="before")
+    assert recorded is not None
+    with pytest.raises(NotFound):
+        ledger.history.entry(OPERATOR, township=site.township, entry_id="after")
+
+
+def test_a_kept_token_still_expires(site, ledger):
+    clerk = site.caller("clerk")
+    assert record(clerk, site, "before").status_code == 201
+    ledger.tokens.clock = lambda: datetime.now(UTC) + timedelta(days=31)
+    assert record(clerk, site, "after").status_code == 401
+
+
+def test_a_kept_token_is_not_lent_to_another(site, ledger):
+    """Two clerks of two townships, each with a kept token: each writes only as itself."""
+    clerk = site.caller("clerk")
+    assert record(clerk, site, "mine").status_code == 201
+    stranger = sign_in(site.client, add_user(ledger, "clerk", township=site.township))
+    assert record(stranger, site, "theirs").status_code == 201
+    for entry_id, caller in (("mine", clerk), ("theirs", stranger)):
+        history = ledger.history.entry(OPERATOR, township=site.township, entry_id=entry_id)
+        assert history["events"][0]["recorded_by"] == caller.username
