@@ -31,6 +31,7 @@ from psycopg.sql import SQL, Identifier
 # PostgreSQL's advisory lock (any fixed number) taken while the event store's tables are made.
 EVENT_STORE_SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2025
 SQLITE_CHUNK = 900  # below SQLite's limit of host parameters in one statement
+SQLITE_COMPOUND = 250  # selects joined in one statement, below SQLite's limit of 500
 POSTGRES_CHUNK = 5_000
 
 # Given the last stored event of each aggregate asked for (absent: it has none), the events to
@@ -143,13 +144,14 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             ImmediateTransaction(connection, commit=True) as cursor,
             cursor,
         ):
-            cursor.execute(self.select_last_statement(len(heads)), [h.hex for h in heads])
             last = {}
-            for row in cursor.fetchall():
-                originator_id = UUID(row["originator_id"])
-                last[originator_id] = StoredEvent(
-                    originator_id, row["originator_version"], row["topic"], row["state"]
-                )
+            for chunk in _chunks(heads, SQLITE_COMPOUND):
+                cursor.execute(self.select_last_statement(len(chunk)), [h.hex for h in chunk])
+                for row in cursor.fetchall():
+                    originator_id = UUID(row["originator_id"])
+                    last[originator_id] = StoredEvent(
+                        originator_id, row["originator_version"], row["topic"], row["state"]
+                    )
             return self._insert_events(cursor, [*stored_events, *extend(last)])
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:

@@ -5,6 +5,7 @@ there (infra/recorders.py ``insert_events_after``)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -165,3 +166,29 @@ def test_a_write_refused_by_the_store_leaves_no_link(services: Services) -> None
     for n in range(2, 8):  # more writes than the pool has connections
         _dispute(services, township, f"D-{n}")
     _assert_one_line(services, township, {f"D-{n}" for n in range(1, 8)})
+
+
+def test_one_import_across_more_townships_than_one_statement_reads(services: Services) -> None:
+    """An import touching 600 townships (SQLite reads at most 500 heads in one statement):
+    each township gets its one link after its head."""
+    tenants = Tenants(services)
+    county = tenants.county()
+    townships = [tenants.township(county) for _ in range(600)]
+    _dispute(services, townships[0], "D-0")
+    lines = [
+        json.dumps(
+            {
+                "township": t,
+                "type": "dispute_registered",
+                "id": f"I-{n}",
+                "occurred_on": "2024-03-01",
+                "source": "screening",
+                "category": "邻里",
+            }
+        )  # fmt: skip
+        for n, t in enumerate(townships)
+    ]
+    services.interchange.import_lines(OPERATOR, lines)
+    _assert_one_line(services, townships[0], {"D-0", "I-0"})
+    for n, township in enumerate(townships[1:], start=1):
+        _assert_one_line(services, township, {f"I-{n}"})
