@@ -24,7 +24,14 @@ from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
+from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
+    SQLiteApplicationRecorder,
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteCursor,
+    SQLiteTransaction,
+)
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
@@ -33,6 +40,7 @@ EVENT_STORE_SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2025
 SQLITE_CHUNK = 900  # below SQLite's limit of host parameters in one statement
 SQLITE_COMPOUND = 250  # selects joined in one statement, below SQLite's limit of 500
 POSTGRES_CHUNK = 5_000
+SQLITE_STATEMENTS = 64  # compiled statements each SQLite connection keeps
 
 # Given the last stored event of each aggregate asked for (absent: it has none), the events to
 # store after the others in the same transaction.
@@ -107,9 +115,40 @@ class WritersTurn:
         return self._descriptor
 
 
+class StatementCachingPool(SQLiteConnectionPool):
+    """The library's pool of SQLite connections, whose connections keep their compiled
+    statements. The library opens them with ``cached_statements=True``, which is 1: a write
+    running more than one statement (``BEGIN``, a chain's head read, the ``INSERT``) compiled
+    each of them again every time, ~30 µs of a command's processor time. (The library's
+    ``_create_connection`` otherwise.)"""
+
+    def _create_connection(self) -> SQLiteConnection:
+        try:
+            connection = sqlite3.connect(
+                database=self.db_name,
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+                cached_statements=SQLITE_STATEMENTS,
+                timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
+            )
+        except (sqlite3.Error, TypeError) as error:
+            raise InterfaceError(error) from error
+        if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
+            mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+                self.journal_mode_was_changed_to_wal = True
+            self.is_journal_mode_wal = True
+        connection.row_factory = sqlite3.Row
+        return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
+
+
 class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if type(self.datastore.pool) is SQLiteConnectionPool:  # none opened yet: the factory
+            self.datastore.pool.__class__ = StatementCachingPool  # makes its recorders first
         self._select_last_statements: dict[int, str] = {}
         pool = self.datastore.pool
         self.writers_turn = (
