@@ -60,3 +60,25 @@ def test_an_events_body_writes_its_recording_time_with_microseconds(services: Se
         assert body["recorded_at"] == moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
         assert body["occurred_on"] == "2024-03-01"
         assert body["fields"] == {"source": "screening", "category": "邻里"}
+
+
+def test_a_link_is_stored_as_the_librarys_mapper_stores_its_event(services: Services) -> None:
+    """``Links`` writes a link's stored state itself: the mapper reads it back to the link it
+    made, and encodes that link again to the very same bytes (the first link, which creates
+    the chain, and one after it)."""
+    township = Tenants(services).township()
+    _dispute(services, township, "D-中文/é")
+    _dispute(services, township, "D-2")
+    mapper = services.app.mapper
+    stored = services.app.recorder.select_events(chain_uuid(township))
+    assert [s.topic for s in stored] == ["domain.chain:Chain.Started", "domain.chain:Chain.Linked"]
+    previous = GENESIS
+    for s in stored:
+        link = mapper.to_domain_event(s)
+        assert mapper.to_stored_event(link) == s
+        assert link.township == township and link.previous == previous
+        assert link.sha256 == link_hash(township, s.originator_version, previous, link.covered)
+        previous = link.sha256
+    first, second = (mapper.to_domain_event(s) for s in stored)
+    assert first.covered[0][:3] == ["D-中文/é", "dispute_registered", 1]
+    assert services.app.repository.get(chain_uuid(township)).head == second.sha256
