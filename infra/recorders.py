@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import (
@@ -298,7 +299,8 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
                     cursor.execute(b"COMMIT")
                 return [row["notification_id"] for row in inserting.fetchall()]
             except BaseException:
-                conn.rollback()  # nothing to roll back once committed
+                with contextlib.suppress(psycopg.Error):  # broken: the pool discards it
+                    conn.rollback()  # (nothing to roll back once committed)
                 raise
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
