@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from infra.recorders import WritersTurn
 
@@ -19,18 +21,26 @@ def hold(path: str, seconds: float, held, released) -> None:
         released.value = time.monotonic()
 
 
-def test_a_writer_waits_for_another_process_turn(tmp_path):
-    path = str(tmp_path / "ledger.sqlite3-writers")
+@contextmanager
+def held_elsewhere(path: str, seconds: float) -> Iterator:
+    """Another process holds the turn for ``seconds``; yields when it
+    has it, the moment it let go of it (0.0 until then)."""
     held, released = FORK.Event(), FORK.Value("d", 0.0)
-    other = FORK.Process(target=hold, args=(path, 0.3, held, released))
+    other = FORK.Process(target=hold, args=(path, seconds, held, released))
     other.start()
     try:
         assert held.wait(10)
+        yield released
+    finally:
+        other.join(10)
+
+
+def test_a_writer_waits_for_another_process_turn(tmp_path):
+    path = str(tmp_path / "ledger.sqlite3-writers")
+    with held_elsewhere(path, 0.3) as released:
         with WritersTurn(path, patience=5).taken():
             went_on = time.monotonic()
         assert released.value and went_on >= released.value
-    finally:
-        other.join(10)
 
 
 def test_a_forked_process_does_not_share_its_parents_turn(tmp_path):
@@ -59,15 +69,9 @@ def test_past_its_patience_a_writer_goes_on_without_a_turn(tmp_path):
     """SQLite's own lock still guards the data: a turn held too long (a stopped process) only
     costs the patience, then SQLite's own wait decides."""
     path = str(tmp_path / "ledger.sqlite3-writers")
-    held, released = FORK.Event(), FORK.Value("d", 0.0)
-    other = FORK.Process(target=hold, args=(path, 3, held, released))
-    other.start()
-    try:
-        assert held.wait(10)
+    with held_elsewhere(path, 3) as released:
         began = time.monotonic()
         with WritersTurn(path, patience=0.2).taken():
             went_on = time.monotonic()
         assert went_on - began >= 0.2
         assert released.value == 0.0  # the other still held its turn
-    finally:
-        other.join(10)
