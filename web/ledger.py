@@ -26,8 +26,10 @@ def wrote(position: int | None) -> None:
 
 def catch_up_to_own_writes() -> None:
     """Wait until the read model holds the user's own writes (never project anything here:
-    the projection worker does)."""
+    the projection worker does). Where no worker runs, the page's queries project first
+    (``refresh_before_reads``): nothing to wait for."""
     position = session.get(SEEN)
-    if position:
+    read_model = services().read_model
+    if position and not read_model.refresh_before_reads:
         timeout = current_app.extensions["ledger.config"].read_wait_seconds
-        services().read_model.wait_for(position, timeout=timeout)
+        read_model.wait_for(position, timeout=timeout)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import time
+from dataclasses import replace
 
 import pytest
 
@@ -136,3 +138,21 @@ def test_an_answer_without_a_year_on_a_quarters_page_is_refused_by_name(world):
     )
     assert answer.status_code == 400  # a return needs its reason
     assert world.position() == before
+
+
+def test_a_page_after_ones_own_write_does_not_wait_for_a_worker_where_none_runs(world):
+    """Where queries project for themselves (no projection worker: the fuzz's app, the command
+    line's), a page after the user's own write waited the whole read wait for a worker that
+    never came (5 s a page: most of the isolation fuzz's time) before projecting it itself."""
+    clerk = user(world, "clerk")
+    extensions = world.app.extensions
+    extensions["ledger.config"] = replace(extensions["ledger.config"], read_wait_seconds=60.0)
+    recorded = clerk.page.post(
+        "/township/record/meeting_held",
+        data={"id": "M-OWN", "occurred_on": "2024-03-05", "matters_decided": "1"},
+    )
+    assert recorded.status_code in (200, 302, 303)
+    began = time.monotonic()
+    page = clerk.page.get("/township/entries")
+    assert time.monotonic() - began < 30  # not the read wait: 60 s
+    assert page.status_code == 200 and "M-OWN" in page.text
