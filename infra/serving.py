@@ -136,4 +136,19 @@ def serve(
     if failure:
         echo(f"error: the projection worker stopped: {failure[0]}")
         return 1
-    return 0 if process.returncode in (0, -signal.SIGTERM) else process.returncode
+    if process.returncode in (0, -signal.SIGTERM):
+        return 0
+    # gunicorn's master ended unasked (killed, or its workers failed to boot); its workers
+    # have exited by themselves (each checks its parent every second): serve ends too, not
+    # 0, for the service manager to start it again.
+    echo(f"error: gunicorn stopped ({_ended(process.returncode)}); serve stops with it")
+    return process.returncode
+
+
+def _ended(status: int) -> str:
+    if status >= 0:
+        return f"exit status {status}"
+    try:
+        return f"killed by {signal.Signals(-status).name}"
+    except ValueError:
+        return f"killed by signal {-status}"

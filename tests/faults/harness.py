@@ -97,11 +97,7 @@ class Web:
         )
 
     def workers(self) -> list[int]:
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            return [int(pid) for pid in children.read_text().split()]
-        except (OSError, ValueError):
-            return []
+        return children(self.process.pid)
 
     def wait_ready(self, workers: int = 2) -> None:
         """Until ``workers`` workers answer /healthz (a worker answers once booted)."""
@@ -137,6 +133,92 @@ class Web:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+class Serve:
+    """``township-ledger serve`` on a port of its own: this process follows the log as the
+    projection worker, gunicorn's master is its child, and the master's children are the
+    workers. Started again on the same port and database by ``start``."""
+
+    def __init__(self, url: str, log: Path, port: int | None = None) -> None:
+        self.url = url
+        self.port = port or free_port()
+        self.log_path = log
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [CLI, "serve", "--port", str(self.port)],
+                env=environment(self.url, self.port),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def master(self) -> int | None:
+        """gunicorn's master: ``serve``'s only child."""
+        assert self.process is not None
+        found = children(self.process.pid)
+        return found[0] if found else None
+
+    def processes(self) -> list[int]:
+        """``serve``, gunicorn's master and its workers."""
+        assert self.process is not None
+        master = self.master()
+        return [self.process.pid, *([master, *children(master)] if master else [])]
+
+    def wait_ready(self, workers: int = 2) -> None:
+        deadline = time.monotonic() + BOOT_SECONDS
+        while time.monotonic() < deadline:
+            assert self.process is not None and self.process.poll() is None, self.log()
+            master = self.master()
+            booted = master is not None and len(children(master)) >= workers
+            if booted and get(self.port, "/healthz")[0] == 200:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"serve did not answer in {BOOT_SECONDS} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-6000:]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    except (OSError, ValueError):
+        return []
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie, dead but not yet reaped by its parent, is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def port_free(port: int) -> bool:
+    """Nothing listens on ``port`` (bound as gunicorn binds: ``SO_REUSEADDR``)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class Projector:
@@ -302,6 +384,17 @@ class Clerks:
                 outcome.resend_answers[f"{status} {json.loads(text)['error']['message']}"] += 1
             elif status is not None:
                 outcome.refusals.append(f"{key}: {status} without the error document {text!r}")
+
+
+def until_recording_again(clerks: Clerks, timeout: float) -> float:
+    """Seconds from now until the clerks' acknowledgements grow by 20 (``timeout`` at most)."""
+    began = time.monotonic()
+    before = sum(clerks.outcome.acknowledged.values())
+    while sum(clerks.outcome.acknowledged.values()) < before + 20:
+        if time.monotonic() - began > timeout:
+            break
+        time.sleep(0.05)
+    return time.monotonic() - began
 
 
 def _error_document(text: bytes) -> bool:
