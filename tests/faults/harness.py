@@ -257,9 +257,9 @@ class Projector:
 # -- the clients ---------------------------------------------------------------------------
 
 
-def get(port: int, path: str) -> tuple[int | None, bytes]:
+def get(port: int, path: str, timeout: float = REQUEST_TIMEOUT) -> tuple[int | None, bytes]:
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         connection.request("GET", path)
         response = connection.getresponse()
         return response.status, response.read()

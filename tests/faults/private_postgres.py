@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import itertools
 import os
 import pwd
 import shutil
@@ -40,6 +41,7 @@ class PrivateCluster:
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self._as = []
+        self._databases = itertools.count()
         if os.geteuid() == 0:
             postgres = pwd.getpwnam("postgres")
             os.chown(self.folder, postgres.pw_uid, postgres.pw_gid)
@@ -65,6 +67,19 @@ class PrivateCluster:
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
         self._run("pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "start")
+
+    def running(self) -> bool:
+        command = [*self._as, str(self.bin / "pg_ctl"), "-D", str(self.data), "status"]
+        return subprocess.run(command, capture_output=True, timeout=60).returncode == 0
+
+    def new_database(self) -> str:
+        """A database of its own on the cluster; its URL."""
+        import psycopg
+
+        name = f"ledger{next(self._databases)}"
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")

@@ -24,13 +24,15 @@ from tests.faults.harness import (
     prepare,
     read_model_mismatches,
     stored_entries,
+    until_recording_again,
     wait_projected,
 )
 
 REDUCED_CYCLES = 1  # restarts; LEDGER_FAULT_CYCLES sets the full size
 OUTAGE_SECONDS = 4.0  # longer than the library's own retries (10 x 0.2 s)
 RECOVERY_SECONDS = 30.0
-AWAY_AT_START_SECONDS = 20.0  # longer than a worker took to give up, before it waited
+AWAY_AT_START_SECONDS = 60.0  # at most, for the workers to say they wait (2 workers, 2 times)
+WAITING = "the database cannot be reached"  # infra.outages.patiently's warning
 
 
 class Readers:
@@ -76,11 +78,7 @@ def clean(path: str, status: int | None, body: bytes) -> bool:
 
 
 def test_postgresql_restarted_under_load(cluster, tmp_path, capsys):
-    import psycopg
-
-    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
-        admin.execute("CREATE DATABASE ledger")
-    url = cluster.admin_url.rsplit("/", 1)[0] + "/ledger"
+    url = cluster.new_database()
     tokens = prepare(url, 2)
     restarts = cycles(REDUCED_CYCLES)
     web = Web(url, tmp_path / "gunicorn.log")
@@ -96,7 +94,7 @@ def test_postgresql_restarted_under_load(cluster, tmp_path, capsys):
             cluster.stop("fast")
             time.sleep(OUTAGE_SECONDS)
             cluster.start()
-            recovered_in.append(until_recording_again(clerks))
+            recovered_in.append(until_recording_again(clerks, RECOVERY_SECONDS))
         time.sleep(1.0)
         outcome = clerks.finish()
         readers.stop.set()
@@ -136,30 +134,24 @@ def test_postgresql_restarted_under_load(cluster, tmp_path, capsys):
         )
 
 
-def until_recording_again(clerks: Clerks) -> float:
-    """Seconds from now until the clerks' acknowledgements grow by 20."""
-    began = time.monotonic()
-    before = sum(clerks.outcome.acknowledged.values())
-    while sum(clerks.outcome.acknowledged.values()) < before + 20:
-        if time.monotonic() - began > RECOVERY_SECONDS:
-            break
-        time.sleep(0.05)
-    return time.monotonic() - began
-
-
 def test_workers_starting_while_postgresql_is_away_wait_for_it(cluster, tmp_path, capsys):
     """A worker started during an outage (gunicorn replacing one that died) waits for the
     database instead of failing to boot, which would stop gunicorn altogether."""
-    import psycopg
-
-    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
-        admin.execute("CREATE DATABASE ledger")
-    url = cluster.admin_url.rsplit("/", 1)[0] + "/ledger"
+    url = cluster.new_database()
     tokens = prepare(url, 2)
     cluster.stop("fast")
     web = Web(url, tmp_path / "gunicorn.log")
     try:
-        time.sleep(AWAY_AT_START_SECONDS)
+        # Until the workers have said 4 times between them that they wait for the database (a
+        # worker that gave up instead would have failed to boot, and gunicorn would stop).
+        began = time.monotonic()
+        while (
+            web.log_path.read_text(errors="replace").count(WAITING) < 2 * 2
+            and web.process.poll() is None
+        ):
+            assert time.monotonic() - began < AWAY_AT_START_SECONDS, web.log()
+            time.sleep(0.1)
+        away_seconds = time.monotonic() - began
         assert web.process.poll() is None, web.log()
         cluster.start()
         web.wait_ready()
@@ -175,6 +167,6 @@ def test_workers_starting_while_postgresql_is_away_wait_for_it(cluster, tmp_path
     assert len(outcome.sent) >= 10
     with capsys.disabled():
         print(
-            f"\n[faults] postgresql away for {AWAY_AT_START_SECONDS:.0f} s while gunicorn started:"
+            f"\n[faults] postgresql away for {away_seconds:.1f} s while gunicorn started:"
             f" then {len(outcome.sent)} entries recorded, answers {dict(outcome.statuses)}"
         )

@@ -39,10 +39,19 @@ def test_workers_starting_on_a_locked_database_recover(journal, tmp_path, capsys
     web = Web(url, tmp_path / "gunicorn.log")
     projector = Projector(url, tmp_path / "projector.log")
     try:
-        time.sleep(LOCKED_SECONDS)  # the workers start and meet the lock meanwhile
+        # The workers start and meet the lock meanwhile: asked all along, none answers (a
+        # connection waits in the listening socket's queue, or is refused before gunicorn
+        # listens).
+        answered_while_locked = None
+        began = time.monotonic()
+        while answered_while_locked is None:
+            left = LOCKED_SECONDS - (time.monotonic() - began)
+            if left <= 0:
+                break
+            answered_while_locked = get(web.port, "/healthz", timeout=left)[0]
+            time.sleep(0.05)
         assert web.process.poll() is None, web.log()
         assert projector.process.poll() is None
-        answered_while_locked = get(web.port, "/healthz")[0]
         holder.execute("ROLLBACK")
         released = True
         web.wait_ready()

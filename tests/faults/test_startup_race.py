@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import threading
 
-import psycopg
-
 from infra.settings import Settings
 from infra.throttle import open_attempts
 
@@ -18,10 +16,8 @@ ROUNDS = 5  # new databases: the race is a matter of timing
 def test_workers_opening_a_new_database_at_once_all_start(cluster):
     """On the test's own cluster: the shared server may be short of connections."""
     failures: list[BaseException] = []
-    for n in range(ROUNDS):
-        with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE fresh{n}")
-        settings = Settings(database_url=cluster.admin_url.rsplit("/", 1)[0] + f"/fresh{n}")
+    for _ in range(ROUNDS):
+        settings = Settings(database_url=cluster.new_database())
         together = threading.Barrier(WORKERS)
 
         def start(settings: Settings = settings, together: threading.Barrier = together) -> None:
