@@ -120,7 +120,10 @@ def compare_with_missing(world, tally, seed, number, request, got, foreign) -> N
     # A refusal must be the very same; an answer (a code in a query the route ignores) may
     # differ by what the first request changed (an auditor's look is in the trail listed).
     differs = got.status_code >= 400 and normalised(body) != theirs
-    if missing.status_code != got.status_code or differs:
+    # A failed sign-in counts towards its name's throttle, the replay's too: the replay of
+    # the attempt that reached the limit is throttled (a code in the query changes nothing).
+    throttled = got.status_code == 401 and missing.status_code == 429
+    if (missing.status_code != got.status_code or differs) and not throttled:
         tally.violate(
             seed,
             number,
