@@ -46,7 +46,8 @@ def test_readiness_and_the_api_answer_503_with_the_error_document(served, error,
         raise error
 
     monkeypatch.setattr(services.read_model, "lag", away)
-    monkeypatch.setattr(services.tokens, "principal", away)
+    monkeypatch.setattr(services.tokens, "principal", away)  # reads
+    monkeypatch.setattr(services.tokens, "acting", away)  # writes: the token checked in them
     client = app.test_client()
     for answer in (
         client.get("/readyz"),
