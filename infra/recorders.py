@@ -78,11 +78,12 @@ class WritersTurn:
     between tries: with several gunicorn workers writing, a writer slept several times as long
     as the writer before it held the lock. A turn is tried again after at most 0.2 ms (a
     chained write holds it for about as long; waits of 1 ms cost the API a tenth of its rate
-    with two workers), so the next writer goes on about as soon as the last one commits. SQLite's lock still guards the
-    data; the turn only orders the writers, and past ``patience`` seconds a writer goes on
-    without it (SQLite's own wait then decides). A process opens the file for itself (a lock
-    on a descriptor inherited across a fork would be shared with the parent); within a process
-    the library's writer lock already orders the threads."""
+    with two workers), so the next writer goes on about as soon as the last one commits.
+    SQLite's lock still guards the data; the turn only orders the writers, and past
+    ``patience`` seconds a writer goes on without it (SQLite's own wait then decides). A
+    process opens the file for itself (a lock on a descriptor inherited across a fork would be
+    shared with the parent); within a process the library's writer lock already orders the
+    threads."""
 
     FIRST_WAIT = 0.00005
     LONGEST_WAIT = 0.0002
