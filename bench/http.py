@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import DEFAULT_ADMIN_URL, database_url, machine, print_machine
-from http_apps import Bare, Thing
+from http_apps import Bare, Thing, bare_library_env
 
 from domain.access import Principal
-from infra.settings import Settings, event_store_env
+from infra.settings import Settings
 from infra.wiring import open_ledger
 
 HERE = Path(__file__).resolve().parent
@@ -189,7 +189,7 @@ def prepare(url: str) -> list[str]:
 
 
 def bare_in_process(url: str, count: int) -> float:
-    bare = Bare(env={**event_store_env(url), "CREATE_TABLE": "y"})
+    bare = Bare(env={**bare_library_env(url), "CREATE_TABLE": "y"})
     try:
         began = time.perf_counter()
         for n in range(count):

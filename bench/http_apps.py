@@ -31,6 +31,14 @@ class Bare(Application[UUID]):
     name = "bare"
 
 
+def bare_library_env(url: str) -> dict[str, str]:
+    """The database settings with the library's own recorders, not the product's
+    (``infra/recorders.py`` adds a way of writing, statement caches, prepared statements)."""
+    env = event_store_env(url)
+    env.pop("APPLICATION_RECORDER_TOPIC", None)
+    return env
+
+
 def database_url() -> str:
     return os.environ["BENCH_DATABASE_URL"]
 
@@ -45,7 +53,7 @@ def product() -> Flask:
 
 def yardstick() -> Flask:
     app = Flask("yardstick")
-    bare = Bare(env={**event_store_env(database_url()), "CREATE_TABLE": "y"})
+    bare = Bare(env={**bare_library_env(database_url()), "CREATE_TABLE": "y"})
 
     @app.post("/things")
     def things():
