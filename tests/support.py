@@ -12,6 +12,70 @@ from services import Services
 
 OPERATOR = Principal.operator()
 PASSWORD = "correct horse battery"
+# The route sweeps' callers (pages and API): each role, and the same roles elsewhere.
+ROLES = (
+    "anonymous",
+    "clerk",
+    "head",
+    "county_officer",
+    "auditor",
+    "admin",
+    "neighbour_clerk",  # a clerk of another township of the same county
+    "far_officer",  # an officer of another county
+    "far_auditor",  # an auditor of another county
+)
+# DOMAIN.md's five rates, as the contract names them (written out, not taken from the code).
+RATES = (
+    "legality_review_coverage",
+    "rectification",
+    "on_time_rectification",
+    "mediation_success",
+    "hotline_answer",
+)
+
+
+def line(township: str, type_: str, entry_id: str, occurred_on: str, **fields: object) -> dict:
+    """One interchange line."""
+    return {"township": township, "type": type_, "id": entry_id, "occurred_on": occurred_on,
+            **fields}  # fmt: skip
+
+
+def dispute(town: str, entry_id: str, day: str, *, resolved: bool | None) -> list[dict]:
+    """A dispute's lines: registered, then mediated (resolved or failed) unless ``None``."""
+    lines = [line(town, "dispute_registered", entry_id, day, source="screening", category="邻里")]
+    if resolved is not None:
+        outcome = "resolved" if resolved else "failed"
+        lines.append(
+            line(town, "dispute_mediated", entry_id, day, outcome=outcome, mediator="volunteer")
+        )
+    return lines
+
+
+def record_dispute(services: Services, township: str, entry_id: str) -> None:
+    """One dispute recorded by a command, as the operator."""
+    services.entries.record(
+        OPERATOR,
+        township=township,
+        type="dispute_registered",
+        entry_id=entry_id,
+        occurred_on="2024-03-01",
+        fields={"source": "screening", "category": "邻里"},
+    )
+
+
+def assert_restated(notice: dict, publication: str, first: str, second: str) -> None:
+    """The restatement of a ranking published with ``first`` ranked 1 and ``second`` 2, after
+    ``second``'s D-2 was mediated and ``first``'s D-1 retracted: they swapped, and why."""
+    assert notice["publication"] == publication
+    assert {(c["township"], c["published_rank"], c["rank"]) for c in notice["changed"]} == {
+        (first, 1, 2),
+        (second, 2, 1),
+    }
+    named = {(e["township"], e["entry_id"], e["type"], e["why"]) for e in notice["entries"]}
+    assert named == {
+        (second, "D-2", "dispute_mediated", "recorded after the publication"),
+        (first, "D-1", "entry_retracted", "retracted after the publication"),
+    }
 
 
 def seed_year(township: str) -> list[dict]:

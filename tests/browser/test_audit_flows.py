@@ -9,15 +9,9 @@ import hashlib
 import pytest
 
 from tests.browser.conftest import log_in, screenshot
+from tests.support import RATES
 
 pytestmark = pytest.mark.browser
-RATES = (
-    "legality_review_coverage",
-    "rectification",
-    "on_time_rectification",
-    "mediation_success",
-    "hotline_answer",
-)
 # An issue of 莫合台镇 (mohetai) the demo leaves open: rectifying it now, months late, lifts
 # the township's rectification rate past 库尔德宁镇 under equal weights.
 OPEN_ISSUE = "IS-2024-0040"

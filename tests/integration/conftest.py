@@ -111,16 +111,6 @@ def import_lines(
     )
 
 
-def line(township: str, type_: str, entry_id: str, occurred_on: str, **fields: Any) -> dict:
-    return {
-        "township": township,
-        "type": type_,
-        "id": entry_id,
-        "occurred_on": occurred_on,
-        **fields,
-    }
-
-
 def moment() -> datetime:
     """A moment strictly after everything recorded so far and strictly before anything
     recorded afterwards (the clock is read until it has moved on, a bounded wait)."""

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import psycopg
 
-from tests.integration.conftest import line
+from tests.support import line
 
 
 class RawStore:

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from domain.figure_names import COUNT_FIGURES
 from services.interchange import ENVELOPE, ImportRejected
-from tests.integration.conftest import line
-from tests.support import OPERATOR
+from tests.support import OPERATOR, line
 
 EXAMPLES = {
     "session_held": {"kind": "lecture", "title": "宪法", "attendees": 3, "laws": ["宪法"]},

@@ -21,20 +21,9 @@ from domain.entry import entry_uuid
 from infra.settings import event_store_env
 from services import Services, entries, open_services
 from services.chains import head, link_hash
-from tests.support import OPERATOR, Tenants
+from tests.support import OPERATOR, Tenants, record_dispute
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _dispute(services: Services, township: str, entry_id: str) -> None:
-    services.entries.record(
-        OPERATOR,
-        township=township,
-        type="dispute_registered",
-        entry_id=entry_id,
-        occurred_on="2024-03-01",
-        fields={"source": "screening", "category": "邻里"},
-    )
 
 
 def _assert_one_line(services: Services, township: str, entry_ids: set[str]) -> None:
@@ -58,7 +47,7 @@ def test_eight_threads_recording_in_one_township_at_once(services: Services) -> 
         start.wait()
         try:
             for n in range(10):
-                _dispute(services, township, f"T{thread}-{n}")
+                record_dispute(services, township, f"T{thread}-{n}")
         except BaseException as error:  # noqa: BLE001 - asserted below
             failures.append(error)
 
@@ -98,7 +87,7 @@ def test_a_head_moved_by_another_writer_needs_no_second_try(
     try:
         township = Tenants(opened).township()
         for n in range(6):
-            _dispute(opened if n % 2 else other, township, f"D-{n}")
+            record_dispute(opened if n % 2 else other, township, f"D-{n}")
         _assert_one_line(opened, township, {f"D-{n}" for n in range(6)})
     finally:
         other.close()
@@ -157,14 +146,14 @@ def test_a_write_refused_by_the_store_leaves_no_link(services: Services) -> None
     """An entry event whose version is taken (another writer's) is refused with its link: the
     chain keeps its head, and the next writes link after it."""
     township = Tenants(services).township()
-    _dispute(services, township, "D-1")
+    record_dispute(services, township, "D-1")
     before = head(services.app, township)
     (taken,) = services.app.events.get(entry_uuid(township, "D-1"))
     with pytest.raises(IntegrityError):
         services.app.save_events([taken])
     assert head(services.app, township) == before
     for n in range(2, 8):  # more writes than the pool has connections
-        _dispute(services, township, f"D-{n}")
+        record_dispute(services, township, f"D-{n}")
     _assert_one_line(services, township, {f"D-{n}" for n in range(1, 8)})
 
 
@@ -174,7 +163,7 @@ def test_one_import_across_more_townships_than_one_statement_reads(services: Ser
     tenants = Tenants(services)
     county = tenants.county()
     townships = [tenants.township(county) for _ in range(600)]
-    _dispute(services, townships[0], "D-0")
+    record_dispute(services, townships[0], "D-0")
     lines = [
         json.dumps(
             {

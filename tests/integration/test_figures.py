@@ -9,8 +9,8 @@ import pytest
 from domain.errors import NotFound
 from projections.figures import lookup
 from sample.lines import seed_lines
-from tests.integration.conftest import line, moment
-from tests.support import OPERATOR
+from tests.integration.conftest import moment
+from tests.support import OPERATOR, line
 
 
 def figures(ledger, township, period="2024", principal=OPERATOR, **kw):

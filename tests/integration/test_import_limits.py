@@ -18,8 +18,8 @@ from infra.wiring import open_ledger
 from services import interchange, jsonl
 from services.entries import UnitOfWork
 from services.interchange import ImportRejected
-from tests.integration.conftest import Towns, line
-from tests.support import OPERATOR
+from tests.integration.conftest import Towns
+from tests.support import OPERATOR, line
 
 
 def officers(township: str, count: int, start: int = 0) -> list[str]:

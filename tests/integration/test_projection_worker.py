@@ -32,8 +32,8 @@ from infra.wiring import open_ledger
 from projections.figures import lookup
 from sample.lines import seed_lines, township_lines
 from services import Services
-from tests.integration.conftest import Towns, import_lines, line, moment
-from tests.support import OPERATOR
+from tests.integration.conftest import Towns, import_lines, moment
+from tests.support import OPERATOR, line
 
 WORKER = str(Path(sys.executable).with_name("township-ledger"))
 DUMPS = {

@@ -15,19 +15,9 @@ from domain.errors import Forbidden, NotFound
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
-from tests.integration.conftest import Towns, line
+from tests.integration.conftest import Towns
 from tests.integration.tampering import RawStore
-from tests.support import OPERATOR, Place
-
-
-def dispute(town: str, entry_id: str, day: str, *, resolved: bool | None) -> list[dict]:
-    lines = [line(town, "dispute_registered", entry_id, day, source="screening", category="邻里")]
-    if resolved is not None:
-        outcome = "resolved" if resolved else "failed"
-        lines.append(
-            line(town, "dispute_mediated", entry_id, day, outcome=outcome, mediator="volunteer")
-        )
-    return lines
+from tests.support import OPERATOR, Place, assert_restated, dispute
 
 
 def a_year(towns: Towns) -> tuple[str, str, str]:
@@ -69,16 +59,7 @@ def test_a_publication_stays_true_and_later_entries_are_named(ledger: Services, 
     today = ledger.rankings.ranking(OPERATOR, county=county, period="2024")
     assert ranks(today) == {b: 1, a: 2}
     notice = ledger.publications.restatement(OPERATOR, county=county, period="2024")
-    assert notice["publication"] == receipt.id
-    assert {(c["township"], c["published_rank"], c["rank"]) for c in notice["changed"]} == {
-        (a, 1, 2),
-        (b, 2, 1),
-    }
-    named = {(e["township"], e["entry_id"], e["type"], e["why"]) for e in notice["entries"]}
-    assert named == {
-        (b, "D-2", "dispute_mediated", "recorded after the publication"),
-        (a, "D-1", "entry_retracted", "retracted after the publication"),
-    }
+    assert_restated(notice, receipt.id, a, b)
 
 
 def test_only_the_county_office_publishes(ledger: Services, towns: Towns) -> None:

@@ -10,16 +10,8 @@ import pytest
 
 from domain.errors import Forbidden, InvalidField, NotFound
 from sample.lines import township_lines
-from tests.integration.conftest import line, moment
-from tests.support import OPERATOR
-
-RATES = (
-    "legality_review_coverage",
-    "rectification",
-    "on_time_rectification",
-    "mediation_success",
-    "hotline_answer",
-)
+from tests.integration.conftest import moment
+from tests.support import OPERATOR, RATES, line
 
 
 def small_year(

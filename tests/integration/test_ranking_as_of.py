@@ -10,8 +10,9 @@ from domain.figure_names import RANKABLE_COUNTS
 from projections.as_of import counts_as_of
 from projections.figures import counts_for, fold
 from projections.periods import Period
-from tests.integration.conftest import Towns, line, moment
+from tests.integration.conftest import Towns, moment
 from tests.integration.tampering import two_disputes
+from tests.support import line
 
 
 def folded(towns: Towns, township: str, span: Period, at: datetime) -> dict[str, int]:

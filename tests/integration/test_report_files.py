@@ -16,7 +16,7 @@ from domain.decision import DECISION_STEPS
 from infra.cli import main
 from projections.figures import lookup
 from sample.lines import seed_lines, township_lines, write_jsonl
-from tests.support import FigureSpans, unique
+from tests.support import RATES, FigureSpans, unique
 
 HEADINGS = ("一、工作开展情况", "二、存在的问题", "三、下一步打算")
 SESSION_KINDS = {
@@ -27,13 +27,6 @@ SESSION_KINDS = {
     "enforcement_training",
     "publicity",
 }
-RATES = (
-    "legality_review_coverage",
-    "rectification",
-    "on_time_rectification",
-    "mediation_success",
-    "hotline_answer",
-)
 
 
 @pytest.fixture

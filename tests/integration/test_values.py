@@ -15,8 +15,7 @@ from domain.errors import InvalidField, LedgerError, RuleBroken
 from domain.session import Session
 from domain.values import MAX_COUNT
 from services.interchange import ImportRejected
-from tests.integration.conftest import line
-from tests.support import OPERATOR, unique
+from tests.support import OPERATOR, line, unique
 
 SESSION = {"kind": "lecture", "title": "宪法宣传", "attendees": 40}
 

@@ -14,9 +14,9 @@ from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
 from services.verification import KINDS
-from tests.integration.conftest import Towns, line
+from tests.integration.conftest import Towns
 from tests.integration.tampering import RawStore, two_disputes
-from tests.support import OPERATOR
+from tests.support import OPERATOR, line
 
 
 @dataclass

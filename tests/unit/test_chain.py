@@ -13,7 +13,7 @@ from domain.chain import GENESIS, chain_uuid
 from domain.entry import entry_uuid
 from services import Services
 from services.chains import canonical, event_body, head, link_hash
-from tests.support import OPERATOR, Tenants
+from tests.support import Tenants, record_dispute
 
 TRICKY = ["中文/", "\x00\x01\x1f\x7f", "\b\f\n\r\t", '"\\', "\u2028\u2029", "é"]
 
@@ -25,22 +25,11 @@ def test_the_canonical_encoding_is_the_standard_librarys(text: str) -> None:
     assert canonical(value) == expected.encode("utf-8")
 
 
-def _dispute(services: Services, township: str, entry_id: str) -> None:
-    services.entries.record(
-        OPERATOR,
-        township=township,
-        type="dispute_registered",
-        entry_id=entry_id,
-        occurred_on="2024-03-01",
-        fields={"source": "screening", "category": "邻里"},
-    )
-
-
 def test_each_command_adds_a_link_over_the_one_before(services: Services) -> None:
     township = Tenants(services).township()
     assert head(services.app, township) is None
-    _dispute(services, township, "D-1")
-    _dispute(services, township, "D-2")
+    record_dispute(services, township, "D-1")
+    record_dispute(services, township, "D-2")
     links = list(services.app.events.get(chain_uuid(township)))
     assert [link.originator_version for link in links] == [1, 2]
     assert links[0].previous == GENESIS and links[1].previous == links[0].sha256
@@ -53,7 +42,7 @@ def test_each_command_adds_a_link_over_the_one_before(services: Services) -> Non
 
 def test_an_events_body_writes_its_recording_time_with_microseconds(services: Services) -> None:
     township = Tenants(services).township()
-    _dispute(services, township, "D-1")
+    record_dispute(services, township, "D-1")
     (event,) = services.app.events.get(entry_uuid(township, "D-1"))
     for moment in (event.timestamp, event.timestamp.replace(microsecond=0)):
         body = json.loads(canonical(event_body(replace(event, timestamp=moment))))
@@ -67,8 +56,8 @@ def test_a_link_is_stored_as_the_librarys_mapper_stores_its_event(services: Serv
     made, and encodes that link again to the very same bytes (the first link, which creates
     the chain, and one after it)."""
     township = Tenants(services).township()
-    _dispute(services, township, "D-中文/é")
-    _dispute(services, township, "D-2")
+    record_dispute(services, township, "D-中文/é")
+    record_dispute(services, township, "D-2")
     mapper = services.app.mapper
     stored = services.app.recorder.select_events(chain_uuid(township))
     assert [s.topic for s in stored] == ["domain.chain:Chain.Started", "domain.chain:Chain.Linked"]

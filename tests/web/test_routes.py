@@ -7,23 +7,12 @@ import re
 
 import pytest
 
-from tests.support import OPERATOR, seed_year
+from tests.support import OPERATOR, ROLES, seed_year
 from tests.web.conftest import sign_in
 
 # What the Content-Security-Policy would refuse: a script without src, a style element or
 # attribute, an event handler attribute (the report preview is a document of its own).
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=")
-ROLES = (
-    "anonymous",
-    "clerk",
-    "head",
-    "county_officer",
-    "auditor",
-    "admin",
-    "neighbour_clerk",  # a clerk of another township of the same county
-    "far_officer",  # an officer of another county
-    "far_auditor",  # an auditor of another county
-)
 SIGNED_IN = {role: 200 for role in ROLES[1:]}
 TOWNSHIP = {**{r: 403 for r in ROLES[1:]}, "clerk": 200, "head": 200, "neighbour_clerk": 200}
 COUNTY = {**{r: 403 for r in ROLES[1:]}, "county_officer": 200, "far_officer": 200}

@@ -15,9 +15,8 @@ from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
 from services.verification import KINDS
-from tests.integration.conftest import line
 from tests.integration.tampering import RawStore, two_disputes
-from tests.support import OPERATOR, PASSWORD, unique
+from tests.support import OPERATOR, PASSWORD, line, unique
 from tests.web.conftest import sign_in
 from web import create_app
 from web.config import WebConfig

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from tests.integration.test_audit_export import verify_export
-from tests.support import OPERATOR, Tenants
+from tests.support import OPERATOR, Tenants, assert_restated, dispute
 from tests.web.api.conftest import error_of
 
 API = "/api/v1"
@@ -22,33 +22,19 @@ def ndjson(lines: list[dict]) -> bytes:
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
 
 
-def dispute(site, town: str, entry_id: str, day: str, *, resolved: bool | None) -> list[dict]:
-    lines = [
-        {
-            **site.line("dispute_registered", entry_id, day, source="screening", category="邻里"),
-            "township": town,
-        }
-    ]
-    if resolved is not None:
-        outcome = "resolved" if resolved else "failed"
-        mediated = site.line("dispute_mediated", entry_id, day, outcome=outcome, mediator="other")
-        lines.append({**mediated, "township": town})
-    return lines
-
-
 def a_year(site, ledger) -> tuple[str, str]:
     """The site's township resolves 2 of 3 disputes (rank 1), a second township of the county
     1 of 2 (rank 2): the first through the API, the second by the operator."""
     a, b = site.township, Tenants(ledger).township(site.county)
     lines_a = [
-        *dispute(site, a, "D-1", "2024-02-01", resolved=True),
-        *dispute(site, a, "D-2", "2024-03-01", resolved=True),
-        *dispute(site, a, "D-3", "2024-04-01", resolved=None),
+        *dispute(a, "D-1", "2024-02-01", resolved=True),
+        *dispute(a, "D-2", "2024-03-01", resolved=True),
+        *dispute(a, "D-3", "2024-04-01", resolved=None),
     ]
     assert site.caller("clerk").post(f"{API}/imports", data=ndjson(lines_a)).status_code == 201
     for line in [
-        *dispute(site, b, "D-1", "2024-02-01", resolved=True),
-        *dispute(site, b, "D-2", "2024-03-01", resolved=None),
+        *dispute(b, "D-1", "2024-02-01", resolved=True),
+        *dispute(b, "D-2", "2024-03-01", resolved=None),
     ]:
         ledger.interchange.record_line(OPERATOR, line)
     return a, b
@@ -87,17 +73,7 @@ def test_a_publication_comes_back_byte_for_byte_and_changes_are_named(site, ledg
 
     today = officer.get(ranking).get_json()
     assert ranks(today["townships"]) == {a: 2, b: 1}
-    notice = today["restatement"]
-    assert notice["publication"] == receipt["id"]
-    assert {(c["township"], c["published_rank"], c["rank"]) for c in notice["changed"]} == {
-        (a, 1, 2),
-        (b, 2, 1),
-    }
-    named = {(e["township"], e["entry_id"], e["type"], e["why"]) for e in notice["entries"]}
-    assert named == {
-        (b, "D-2", "dispute_mediated", "recorded after the publication"),
-        (a, "D-1", "entry_retracted", "retracted after the publication"),
-    }
+    assert_restated(today["restatement"], receipt["id"], a, b)
     # As it stood then: the published ranks, and no notice.
     then = officer.get(
         f"{API}/counties/{site.county}/ranking",

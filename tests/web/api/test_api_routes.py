@@ -9,20 +9,9 @@ import json
 
 import pytest
 
-from tests.support import OPERATOR, PASSWORD, Tenants, unique
+from tests.support import OPERATOR, PASSWORD, ROLES, Tenants, unique
 from tests.web.api.conftest import add_user
 
-ROLES = (
-    "anonymous",
-    "clerk",
-    "head",
-    "county_officer",
-    "auditor",
-    "admin",
-    "neighbour_clerk",  # a clerk of another township of the same county
-    "far_officer",  # an officer of another county
-    "far_auditor",  # an auditor of another county
-)
 SIGNED_IN = ROLES[1:]
 
 
