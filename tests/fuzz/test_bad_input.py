@@ -87,11 +87,7 @@ def test_a_spoilt_file_is_refused_by_line_and_field_and_records_nothing(world, d
     assert (error["line"], names(error, spoilt)) == (spoilt.line, True), (spoilt, error)
 
     # The import page, the file as uploaded.
-    page = clerk.page.post(
-        "/township/import",
-        data={"file": (io.BytesIO(spoilt.data), "entries.jsonl")},
-        content_type="multipart/form-data",
-    )
+    page = clerk.upload(spoilt.data)
     assert page.status_code == 400, (spoilt, page.status_code)
     assert f"第 {spoilt.line} 行" in page.text, spoilt
     if spoilt.field:
@@ -128,11 +124,7 @@ def test_a_workbook_with_a_spoilt_value_is_refused_by_row_and_records_nothing(wo
     # A cell holds no control character (openpyxl refuses to write one): not a workbook's.
     assume(not any(ILLEGAL_CHARACTERS_RE.search(str(v)) for row in rows for v in row))
     before = world.position()
-    page = clerk.page.post(
-        "/township/import",
-        data={"file": (io.BytesIO(workbook(rows)), "entries.xlsx")},
-        content_type="multipart/form-data",
-    )
+    page = clerk.upload(workbook(rows), "entries.xlsx")
     # A number in a text column is its text (a cell typed as a number): the one spoil a
     # workbook takes. Everything else is refused, naming the row (or row 1's column names).
     if (

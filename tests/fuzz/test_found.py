@@ -6,7 +6,6 @@ values were dropped unsaid)."""
 
 from __future__ import annotations
 
-import io
 import json
 import time
 from dataclasses import replace
@@ -51,11 +50,7 @@ def test_a_gbk_file_on_the_import_page_is_refused_and_records_nothing(world):
     line = good_line(clerk.township, "dispute_registered", "D-GBK")
     data = json.dumps(line, ensure_ascii=False).encode("gbk")
     before = world.position()
-    answer = clerk.page.post(
-        "/township/import",
-        data={"file": (io.BytesIO(data), "entries.jsonl")},
-        content_type="multipart/form-data",
-    )
+    answer = clerk.upload(data)
     assert answer.status_code == 400
     assert "GBK" in answer.text
     assert world.position() == before
@@ -71,11 +66,7 @@ def test_a_line_separator_inside_a_text_stays_in_its_line(world):
     }
     data = (json.dumps(line, ensure_ascii=False) + "\r\n").encode()
     before = world.position()
-    answer = clerk.page.post(
-        "/township/import",
-        data={"file": (io.BytesIO(data), "entries.jsonl")},
-        content_type="multipart/form-data",
-    )
+    answer = clerk.upload(data)
     assert answer.status_code == 400
     assert "第 1 行 · " in answer.text and "(area)" in answer.text
     assert "第 2 行" not in answer.text
@@ -83,11 +74,7 @@ def test_a_line_separator_inside_a_text_stays_in_its_line(world):
 
 
 def upload_workbook(clerk, rows):
-    return clerk.page.post(
-        "/township/import",
-        data={"file": (io.BytesIO(workbook(rows)), "entries.xlsx")},
-        content_type="multipart/form-data",
-    )
+    return clerk.upload(workbook(rows), "entries.xlsx")
 
 
 def test_a_workbook_naming_a_column_twice_is_refused(world):

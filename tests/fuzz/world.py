@@ -61,6 +61,14 @@ class User:
         where = self.township or self.county or "installation"
         return f"{self.role}@{where}"
 
+    def upload(self, data: bytes, name: str = "entries.jsonl"):
+        """A file sent through the import page, as a browser uploads it."""
+        return self.page.post(
+            "/township/import",
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+
 
 @dataclass
 class World:
