@@ -35,7 +35,8 @@ class DateAsISO(Transcoding):
 # Aggregates (id, version) a write's rights were granted on: a token and its user, read once and
 # kept (``Tokens.acting``). A write made while this is set checks, inside its transaction, that
 # each is still at that version, as it reads the chains' heads; if one moved (the token revoked,
-# the user's password or role changed), nothing is written and ``CredentialsChanged`` is raised.
+# all the user's tokens revoked, the password changed), nothing is written and
+# ``CredentialsChanged`` is raised.
 FENCE: ContextVar[tuple[tuple[UUID, int], ...]] = ContextVar("fence", default=())
 
 
