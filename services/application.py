@@ -13,11 +13,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
-from eventsourcing.utils import Environment
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import Environment, get_topic
 
 from domain.chain import Covered
+from domain.entry import Entry
 from services.chains import Heads, Links
 
 
@@ -30,6 +32,37 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class EntryMapper(Mapper[UUID]):
+    """The library's mapper, which encodes an entry's events with orjson: the same bytes as
+    the library's ``json`` (tests/unit/test_mapper.py), four to five times as fast, for the
+    events every command and every imported line store. An entry event holds only what
+    ``domain.values`` lets in (text, whole numbers, flags, dates, lists of text): orjson writes
+    those as ``json`` does; the dates, and the recording time, go to the library's own
+    transcodings. Any other event, or one orjson refuses, is the library's to encode."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        transcoder = self.transcoder
+        if not isinstance(domain_event, Entry.Event) or type(transcoder) is not JSONTranscoder:
+            return super().to_stored_event(domain_event)
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        try:
+            data = orjson.dumps(
+                state, default=transcoder._encode_obj, option=orjson.OPT_PASSTHROUGH_DATETIME
+            )
+        except orjson.JSONEncodeError:
+            return super().to_stored_event(domain_event)
+        if self.compressor:
+            data = self.compressor.compress(data)
+        if self.cipher:
+            data = self.cipher.encrypt(data)
+        return StoredEvent(originator_id, originator_version, get_topic(type(domain_event)), data)
 
 
 # Aggregates (id, version) a write's rights were granted on: a token and its user, read once and
@@ -104,6 +137,10 @@ class LedgerApplication(Application[UUID]):
                 if found:
                     last[originator_id] = found[0]
             return self.recorder.insert_events([*stored, *extend(last)])
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        return EntryMapper(mapper.transcoder, mapper.compressor, mapper.cipher)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

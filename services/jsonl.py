@@ -103,12 +103,16 @@ def _constant(name: str) -> Any:
     raise _NotANumber(name)
 
 
+# One decoder for every line (``json.loads`` with these hooks makes a new one each time).
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
+
+
 def parse_line(raw: str) -> dict[str, Any]:
     """One interchange line as a JSON object (no key twice, no NaN or Infinity)."""
     if len(raw) > MAX_LINE_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
         raise LedgerError("line.too_long", most=MAX_LINE_BYTES // 1024)
     try:
-        line = json.loads(raw, object_pairs_hook=_object, parse_constant=_constant)
+        line = _DECODER.decode(raw)
     except json.JSONDecodeError as error:
         raise LedgerError("line.not_json", detail=error.msg, column=error.colno) from None
     except _Duplicate as duplicate:
