@@ -191,13 +191,20 @@ class Entry(Aggregate):
 
     @classmethod
     def record(
-        cls, *, township: str, entry_id: str, occurred_on: date, actor: str, fields: Mapping
+        cls,
+        *,
+        township: str,
+        entry_id: str,
+        occurred_on: date,
+        actor: str,
+        fields: Mapping,
+        id: UUID | None = None,  # noqa: A002 - entry_uuid(township, entry_id), if worked out
     ) -> Self:
         clean = check_fields(cls.creation().FIELDS, fields)
         cls.check_new(occurred_on, clean)
         return cls._create(
             cls.creation(),
-            id=entry_uuid(township, entry_id),
+            id=id or entry_uuid(township, entry_id),
             township=township,
             entry_id=entry_id,
             occurred_on=occurred_on,

@@ -263,6 +263,7 @@ class Entries:
                 raise RuleBroken("entry.recorded_otherwise", field="id", id=entry_id)
             return Recorded(code, entry_id, type_, REPEAT)
         entry = cls.record(
+            id=uow.key(code, entry_id),
             township=code,
             entry_id=entry_id,
             occurred_on=occurred_on,
