@@ -24,7 +24,7 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import (
     SQLITE3_DEFAULT_LOCK_TIMEOUT,
     SQLiteApplicationRecorder,
@@ -241,6 +241,35 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
             )
             .as_bytes(None)
         )
+        # A write's events as four arrays sent in binary (the library sends one array of a
+        # composite type as text, escaped field by field with regular expressions in Python:
+        # ~10 µs an event, a third of an import's time on PostgreSQL). The rows are made, and
+        # numbered, in the arrays' order, as the library's are in its array's.
+        self.insert_arrays_statement = (
+            SQL(
+                "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
+                " SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[])"
+                " RETURNING notification_id"
+            )
+            .format(
+                id_type=SQL(self.datastore.originator_id_type),
+                schema=Identifier(self.datastore.schema),
+                table=Identifier(self.events_table_name),
+            )
+            .as_bytes(None)
+        )
+
+    def _insert_rows(self, cursor: Cursor[DictRow], events: Sequence[StoredEvent]) -> None:
+        cursor.execute(
+            self.insert_arrays_statement,
+            [
+                [e.originator_id for e in events],
+                [e.originator_version for e in events],
+                [e.topic for e in events],
+                [e.state for e in events],
+            ],
+            prepare=True,
+        )
 
     def _lock_table(self, curs: Cursor[DictRow]) -> None:
         for statement in self.lock_statements:
@@ -296,8 +325,7 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
                 }
                 everything = [*stored_events, *extend(last)]
                 with conn.pipeline():  # a refused insert skips the commit
-                    # The insert without the library's second lock of the table.
-                    PostgresAggregateRecorder._insert_stored_events(self, inserting, everything)
+                    self._insert_rows(inserting, everything)
                     cursor.execute(b"COMMIT")
                 return [row["notification_id"] for row in inserting.fetchall()]
             except BaseException:

@@ -181,3 +181,27 @@ def test_one_import_across_more_townships_than_one_statement_reads(services: Ser
     _assert_one_line(services, townships[0], {"D-0", "I-0"})
     for n, township in enumerate(townships[1:], start=1):
         _assert_one_line(services, township, {f"I-{n}"})
+
+
+def test_a_write_returns_each_of_its_events_position_in_order(services: Services) -> None:
+    """The recorders return the log position of each event they store, in the order given
+    (on PostgreSQL, rows made from four arrays, numbered in the arrays' order)."""
+    tenants = Tenants(services)
+    towns = [tenants.township() for _ in range(3)]
+    app = services.app
+    uow = entries.UnitOfWork(app)
+    for n in range(300):
+        town = towns[n % 3]
+        services.entries.check_and_stage(
+            OPERATOR, uow, town, "dispute_registered", f"P-{n}", "2024-03-01",
+            {"source": "screening", "category": "邻里"},
+        )  # fmt: skip
+    stored = list(uow.stored)
+    last = uow.save()
+    found = app.recorder.select_notifications(start=1, limit=10_000)
+    ours = [n for n in found if n.originator_id in {s.originator_id for s in stored}]
+    assert [(n.originator_id, n.originator_version, n.state) for n in ours] == [
+        (s.originator_id, s.originator_version, s.state) for s in stored
+    ]
+    links = [n for n in found if n.originator_id in {chain_uuid(t) for t in towns}]
+    assert len(links) == 3 and last == max(n.id for n in ours + links)
