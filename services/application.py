@@ -113,10 +113,11 @@ class LedgerApplication(Application[UUID]):
         stored = list(encoded) if encoded is not None else [to_stored(e) for e in events]
         links = Links(self.mapper, events, self._chain_heads, covered)
         fence = FENCE.get()
-        if not links and not fence:
+        insert = getattr(self.recorder, "insert_events_after", None)
+        if insert is None and not links and not fence:
             ids = self.recorder.insert_events(stored)
-        else:
-            insert = getattr(self.recorder, "insert_events_after", self._insert_events_after)
+        else:  # every write the same way where the recorder has one (chained or not)
+            insert = insert or self._insert_events_after
             heads = [*links.chain_ids, *(originator_id for originator_id, _ in fence)]
             ids = insert(stored, heads, _fenced(links, fence) if fence else links)
             self._chain_heads.saved(links)

@@ -183,14 +183,17 @@ def test_one_import_across_more_townships_than_one_statement_reads(services: Ser
         _assert_one_line(services, township, {f"I-{n}"})
 
 
-def test_a_write_returns_each_of_its_events_position_in_order(services: Services) -> None:
-    """The recorders return the log position of each event they store, in the order given
-    (on PostgreSQL, rows made from four arrays, numbered in the arrays' order)."""
+@pytest.mark.parametrize("count", [4, 300])
+def test_a_write_returns_each_of_its_events_position_in_order(
+    services: Services, count: int
+) -> None:
+    """The recorders return the log position of each event they store, in the order given (on
+    PostgreSQL, a few events written into the query, more sent as four arrays)."""
     tenants = Tenants(services)
     towns = [tenants.township() for _ in range(3)]
     app = services.app
     uow = entries.UnitOfWork(app)
-    for n in range(300):
+    for n in range(count):
         town = towns[n % 3]
         services.entries.check_and_stage(
             OPERATOR, uow, town, "dispute_registered", f"P-{n}", "2024-03-01",
