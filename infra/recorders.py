@@ -352,7 +352,7 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
         insert and the commit, pipelined. (In pipeline mode, the library's ``transaction()``
         waits for the server as it begins and as each of its nested pipelines ends: five round
         trips for its own write; and psycopg's pipeline sends each statement in a message of
-        its own: 13 system calls to send a chained write, against 4 now.)"""
+        its own: 13 `sendto` calls a chained command, against 2 now.)"""
         with (
             self.datastore.get_connection() as conn,
             conn.cursor() as cursor,
