@@ -347,12 +347,16 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
         """Insert ``stored_events`` and ``extend``'s events, made from the last events of
         ``heads`` as they are once this transaction holds the events table's lock (the one
         the library takes for every write: EXCLUSIVE mode, which readers pass). Every write of
-        this application is made here, chained or not. Two round trips: the transaction's
-        start, the lock, the notification and the read as one query (``_start``); then the
-        insert and the commit, pipelined. (In pipeline mode, the library's ``transaction()``
-        waits for the server as it begins and as each of its nested pipelines ends: five round
-        trips for its own write; and psycopg's pipeline sends each statement in a message of
-        its own: 13 `sendto` calls a chained command, against 2 now.)"""
+        ``LedgerApplication.save_events`` (entries) comes here, chained or not; the library's
+        ``save`` (users, tokens and the like) writes its own way.
+
+        Two round trips: the transaction's start, the lock, the notification and the read as
+        one query (``_start``); then the insert and the commit, as one query for a few events
+        (``_insert_written_out``), or pipelined with the events as binary arrays
+        (``_insert_rows``). (The library's ``transaction()`` in pipeline mode waits for the
+        server as it begins and as each of its nested pipelines ends: five round trips for its
+        own write; and psycopg's pipeline sends each statement in a message of its own: 13
+        ``sendto`` calls a chained command, 2 now.)"""
         with (
             self.datastore.get_connection() as conn,
             conn.cursor() as cursor,
