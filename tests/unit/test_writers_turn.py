@@ -1,4 +1,4 @@
-"""SQLite writers of several processes take turns on a file lock (infra.recorders.WritersTurn):
+"""SQLite writers of several processes take turns on a file lock (infra.writers_turn.WritersTurn):
 a process waits while another holds the turn, goes on once it is released, never shares a
 turn with a process it forked, and past its patience goes on without one."""
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from infra.recorders import WritersTurn
+from infra.writers_turn import WritersTurn
 
 FORK = multiprocessing.get_context("fork")
 
