@@ -43,6 +43,7 @@ SQLITE_CHUNK = 900  # below SQLite's limit of host parameters in one statement
 SQLITE_COMPOUND = 250  # selects joined in one statement, below SQLite's limit of 500
 POSTGRES_CHUNK = 5_000
 POSTGRES_WRITTEN_OUT = 16  # events a write sends written into its query (more: binary arrays)
+INSERT = "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
 SQLITE_STATEMENTS = 64  # compiled statements each SQLite connection keeps
 
 # Given the last stored event of each aggregate asked for (absent: it has none), the events to
@@ -176,46 +177,30 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.lock_statements = [s.as_bytes(None) for s in self.lock_table_statements]
         self.notify_statement = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
         self.notify_statement = self.notify_statement.as_bytes(None)
-        # Each aggregate's last event, by a backward step of the primary key per aggregate;
-        # the ids given as one array literal (a text: psycopg's list dumper costs ~25 µs).
-        self.select_last_statement = (
-            SQL(
-                "SELECT e.* FROM unnest(%s::{id_type}[]) AS h(id) CROSS JOIN LATERAL"
-                " (SELECT * FROM {schema}.{table} WHERE originator_id = h.id"
-                " ORDER BY originator_version DESC LIMIT 1) AS e"
-            )
-            .format(
-                id_type=SQL(self.datastore.originator_id_type),
-                schema=Identifier(self.datastore.schema),
-                table=Identifier(self.events_table_name),
-            )
-            .as_bytes(None)
-        )
         self.start_statement = b"; ".join([b"BEGIN", *self.lock_statements, self.notify_statement])
-        self.heads_query = self.select_last_statement.split(b"%s")  # around the ids
+        # Each aggregate's last event, by a backward step of the primary key per aggregate: the
+        # query before and after its ids, which ``_start`` writes in as an array literal.
+        self.heads_query = self._composed(
+            "SELECT e.* FROM unnest('{{%s}}'::{id_type}[]) AS h(id) CROSS JOIN LATERAL"
+            " (SELECT * FROM {schema}.{table} WHERE originator_id = h.id"
+            " ORDER BY originator_version DESC LIMIT 1) AS e"
+        ).split(b"%s")
         self.results_before_heads = 2 + len(self.lock_statements)
-        self.insert_values = (
-            SQL(
-                "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
-                " VALUES"
-            )
-            .format(
-                schema=Identifier(self.datastore.schema),
-                table=Identifier(self.events_table_name),
-            )
-            .as_bytes(None)
-        )
+        self.insert_values = self._composed(f"{INSERT} VALUES")
         self._quoted_topics: dict[str, bytes] = {}
         # A write's events as four arrays sent in binary (the library sends one array of a
         # composite type as text, escaped field by field with regular expressions in Python:
         # ~10 µs an event, a third of an import's time on PostgreSQL). The rows are made, and
         # numbered, in the arrays' order, as the library's are in its array's.
-        self.insert_arrays_statement = (
-            SQL(
-                "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
-                " SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[])"
-                " RETURNING notification_id"
-            )
+        self.insert_arrays_statement = self._composed(
+            f"{INSERT} SELECT * FROM unnest(%b::{{id_type}}[], %b::bigint[], %b::text[],"
+            " %b::bytea[]) RETURNING notification_id"
+        )
+
+    def _composed(self, text: str) -> bytes:
+        """``text`` with this store's ``{schema}``, ``{table}`` and ``{id_type}``, as sent."""
+        return (
+            SQL(text)
             .format(
                 id_type=SQL(self.datastore.originator_id_type),
                 schema=Identifier(self.datastore.schema),
@@ -233,7 +218,7 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
             return self.start_statement
         ids = ",".join(str(UUID(str(head))) for head in heads).encode()
         before, after = self.heads_query
-        return b"%s; %s'{%s}'%s" % (self.start_statement, before, ids, after)
+        return b"%s; %s%s%s" % (self.start_statement, before, ids, after)
 
     def _insert_written_out(self, events: Sequence[StoredEvent]) -> bytes:
         """A few events' insert and the commit as one query, the events written into it: each
