@@ -87,14 +87,8 @@ class Web:
     def __init__(self, url: str, log: Path) -> None:
         self.port = free_port()
         self.log_path = log
-        self._log = log.open("ab")
         command = [sys.executable, "-m", "gunicorn", "-c", "python:infra.gunicorn_conf"]
-        self.process = subprocess.Popen(
-            [*command, "web.wsgi:make_app()"],
-            env=environment(url, self.port),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        self.process = spawn([*command, "web.wsgi:make_app()"], environment(url, self.port), log)
 
     def workers(self) -> list[int]:
         return children(self.process.pid)
@@ -121,12 +115,10 @@ class Web:
         return killed
 
     def log(self) -> str:
-        self._log.flush()
         return self.log_path.read_text(errors="replace")[-6000:]
 
     def stop(self) -> None:
         stop(self.process, timeout=30)
-        self._log.close()
 
 
 class Serve:
@@ -142,13 +134,8 @@ class Serve:
         self.start()
 
     def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [CLI, "serve", "--port", str(self.port)],
-                env=environment(self.url, self.port),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        command = [CLI, "serve", "--port", str(self.port)]
+        self.process = spawn(command, environment(self.url, self.port), self.log_path)
 
     def master(self) -> int | None:
         """gunicorn's master: ``serve``'s only child."""
@@ -178,6 +165,12 @@ class Serve:
 
     def stop(self) -> None:
         stop(self.process, timeout=60)
+
+
+def spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``command`` started with ``env``, its output (both streams) added to ``log``."""
+    with log.open("ab") as output:
+        return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 def stop(process: subprocess.Popen | None, *, timeout: float) -> None:
@@ -230,13 +223,9 @@ class Projector:
         self.start()
 
     def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [CLI, "project", "--follow", "--interval", "0.1"],
-                env={**os.environ, "LEDGER_DATABASE_URL": self.url},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        command = [CLI, "project", "--follow", "--interval", "0.1"]
+        env = {**os.environ, "LEDGER_DATABASE_URL": self.url}
+        self.process = spawn(command, env, self.log_path)
 
     def kill(self) -> None:
         assert self.process is not None
@@ -451,6 +440,15 @@ def read_model_mismatches(url: str, townships: list[str]) -> list:
         return findings
     finally:
         services.close()
+
+
+def assert_ledger_whole(url: str, outcome: Outcome, stored: Stored, townships: list[str]) -> None:
+    """After the faults: every entry sent was acknowledged in the end and is stored exactly
+    once, nothing else is, the read model equals a rebuild, and the chains verify."""
+    assert stored.duplicates == [] and stored.missing == [] and stored.unasked == []
+    assert set(outcome.acknowledged) == outcome.sent
+    assert read_model_mismatches(url, townships) == []
+    assert chains_verified(url) is None
 
 
 def chains_verified(url: str) -> str | None:

@@ -18,11 +18,10 @@ from tests.faults.harness import (
     Clerks,
     Projector,
     Web,
-    chains_verified,
+    assert_ledger_whole,
     cycles,
     get,
     prepare,
-    read_model_mismatches,
     stored_entries,
     until_recording_again,
     wait_projected,
@@ -118,10 +117,7 @@ def test_postgresql_restarted_under_load(cluster, tmp_path, capsys):
     assert ready == [200] * 8
     assert projector_alive, (tmp_path / "projector.log").read_text()[-3000:]
     assert "Worker failed to boot" not in gunicorn_log
-    assert stored.duplicates == [] and stored.missing == [] and stored.unasked == []
-    assert set(outcome.acknowledged) == outcome.sent
-    assert read_model_mismatches(url, sorted(tokens)) == []
-    assert chains_verified(url) is None
+    assert_ledger_whole(url, outcome, stored, sorted(tokens))
     with capsys.disabled():
         print(
             f"\n[faults] postgresql restarted {restarts} time(s), {OUTAGE_SECONDS:.0f} s away"

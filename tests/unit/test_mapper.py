@@ -41,14 +41,13 @@ def compared(opened, monkeypatch):
     that would be the product's own encoding decoded), with what each mapper made of it."""
     library = Mapper(opened.app.mapper.transcoder)
     assert isinstance(opened.app.mapper, EntryMapper)
-    seen = []
+    seen, ours = [], EntryMapper.to_stored_event
 
     def spied(self, event):
-        stored = EntryMapper.to_stored_event.__wrapped__(self, event)
+        stored = ours(self, event)
         seen.append((event, stored, library.to_stored_event(event)))
         return stored
 
-    spied.__wrapped__ = EntryMapper.to_stored_event
     monkeypatch.setattr(EntryMapper, "to_stored_event", spied)
     return seen
 
