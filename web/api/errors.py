@@ -110,9 +110,10 @@ def http_error(error: HTTPException) -> Response:
     return error_response(status, HTTP_CODES.get(status, "error"), message)
 
 
-def first_message(messages: Any, path: str = "") -> tuple[str | None, str]:
+def first_message(messages: Any, path: str | None = None) -> tuple[str | None, str]:
     """The first field named in marshmallow's nested messages, as a dotted path, and its
-    message ("json"/"query" locations and the schema-wide ``_schema`` are no field)."""
+    message ("json"/"query" locations and the schema-wide ``_schema`` are no field; a field
+    whose name is empty is one, named "")."""
     if isinstance(messages, Mapping) and messages:
         key, value = next(iter(messages.items()))
         if key in ("json", "query", "path", "headers", "form", "_schema"):
@@ -124,4 +125,4 @@ def first_message(messages: Any, path: str = "") -> tuple[str | None, str]:
     text = str(messages) if messages else "is not valid"
     if text == "Unknown field.":
         text = "is not a field of this request"
-    return (path or None), text
+    return path, text

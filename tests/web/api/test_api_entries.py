@@ -67,6 +67,7 @@ def test_shape_errors_name_the_field(site):
         "kind": {**good, "kind": "party"},
         "attendees": {**good, "attendees": "thirty"},
         "colour": {**good, "colour": "red"},
+        "": {**good, "": "x"},  # a field with an empty name is still named (the fuzz found it)
         "title": {k: v for k, v in good.items() if k != "title"},
         "occurred_on": {**good, "occurred_on": "5 March"},
     }
