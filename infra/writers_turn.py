@@ -3,11 +3,9 @@ SQLite recorder of ``infra/recorders.py``."""
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Iterator
 
 
 class WritersTurn:
@@ -34,27 +32,47 @@ class WritersTurn:
         self._descriptor: int | None = None
         self._pid = 0
 
-    @contextlib.contextmanager
-    def taken(self) -> Iterator[None]:
+    def taken(self) -> Taken:
+        """The turn, held while the ``with`` block that takes it runs."""
+        return Taken(self)
+
+    def take(self) -> bool:
+        """Wait for the turn; False: ``patience`` ran out first (SQLite's own lock, and its
+        wait, decide)."""
         descriptor = self._open()
         deadline, wait = time.monotonic() + self.patience, self.FIRST_WAIT
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                return True
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    yield  # SQLite's own lock, and its wait, decide
-                    return
+                    return False
                 time.sleep(wait)
                 wait = min(wait * 2, self.LONGEST_WAIT)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    def give_up(self) -> None:
+        fcntl.flock(self._open(), fcntl.LOCK_UN)
 
     def _open(self) -> int:
         if self._descriptor is None or self._pid != os.getpid():
             self._descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             self._pid = os.getpid()
         return self._descriptor
+
+
+class Taken:
+    """A ``with`` block's turn (a class, not a generator: ~2 µs less a write)."""
+
+    __slots__ = ("turn", "held")
+
+    def __init__(self, turn: WritersTurn) -> None:
+        self.turn = turn
+        self.held = False
+
+    def __enter__(self) -> None:
+        self.held = self.turn.take()
+
+    def __exit__(self, *_: object) -> None:
+        if self.held:
+            self.turn.give_up()

@@ -113,6 +113,10 @@ class LedgerApplication(Application[UUID]):
         stored = list(encoded) if encoded is not None else [to_stored(e) for e in events]
         links = Links(self.mapper, events, self._chain_heads, covered)
         fence = FENCE.get()
+        if links and not fence:
+            ids = self._insert_after_known_heads(stored, links)
+            if ids is not None:
+                return ids[-1]
         insert = getattr(self.recorder, "insert_events_after", None)
         if insert is None and not links and not fence:
             ids = self.recorder.insert_events(stored)
@@ -122,6 +126,23 @@ class LedgerApplication(Application[UUID]):
             ids = insert(stored, heads, _fenced(links, fence) if fence else links)
             self._chain_heads.saved(links)
         return ids[-1] if ids else None
+
+    def _insert_after_known_heads(
+        self, stored: Sequence[StoredEvent], links: Links
+    ) -> Sequence[int] | None:
+        """Write ``stored`` and their links after the chains' heads this process saved last,
+        without reading them, where the recorder can write on condition that they are still
+        the heads (``insert_events_if_at``). None: not written (a head unknown here, or
+        moved: another process wrote to the township since), for the other way to write."""
+        insert = getattr(self.recorder, "insert_events_if_at", None)
+        known = None if insert is None else self._chain_heads.known(links.chain_ids)
+        if known is None:
+            return None
+        versions = {chain_id: version for chain_id, (version, _) in known.items()}
+        ids = insert([*stored, *links.after(known)], versions)
+        if ids is not None:
+            self._chain_heads.saved(links)
+        return ids
 
     def _insert_events_after(
         self,

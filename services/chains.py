@@ -104,6 +104,16 @@ class Heads:
         """``links`` were committed."""
         self._saved.update(links.made)
 
+    def known(self, chain_ids: Iterable[UUID]) -> dict[UUID, tuple[int, str]] | None:
+        """The last link this process saved of each chain; None if it saved none of one."""
+        known = {}
+        for chain_id in chain_ids:
+            saved = self._saved.get(chain_id)
+            if saved is None:
+                return None
+            known[chain_id] = saved
+        return known
+
 
 STARTED, LINKED, CHAIN = get_topic(Chain.Started), get_topic(Chain.Linked), get_topic(Chain)
 
@@ -150,10 +160,18 @@ class Links:
     def __call__(self, last: Mapping[UUID, StoredEvent]) -> list[StoredEvent]:
         """The new links, encoded for storing, given each chain's last stored link (absent:
         the township has none yet)."""
+        heads = {}
+        for chain_id in self.chain_ids:
+            stored = last.get(chain_id)
+            heads[chain_id] = None if stored is None else self.heads.of(self.mapper, stored)
+        return self.after(heads)
+
+    def after(self, heads: Mapping[UUID, tuple[int, str] | None]) -> list[StoredEvent]:
+        """The new links, encoded for storing, after each chain's head (its version and hash;
+        None: the township has none yet)."""
         links, self.made = [], {}
         for chain_id, township in self.chain_ids.items():
-            stored = last.get(chain_id)
-            head = None if stored is None else self.heads.of(self.mapper, stored)
+            head = heads[chain_id]
             version, previous = head if head is not None else (0, GENESIS)
             name, events = self.encoded[township]
             tail = b'"previous":"%s"' % previous.encode()

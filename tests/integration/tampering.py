@@ -15,7 +15,7 @@ from tests.support import line
 
 class RawStore:
     """The stored events and read-model tables of the database at ``url`` (SQLite file, or
-    a PostgreSQL schema named in the URL), opened with the driver itself."""
+    PostgreSQL: the schema named in the URL, if one is), opened with the driver itself."""
 
     def __init__(self, url: str, table: str) -> None:
         self.table = table
@@ -24,9 +24,10 @@ class RawStore:
             self.mark, self.postgres = "?", False
         else:
             parts = urlsplit(url)
-            schema = parse_qs(parts.query)["schema"][0]
+            schemas = parse_qs(parts.query).get("schema")
             self.connection = psycopg.connect(urlunsplit(parts._replace(query="")))
-            self.connection.execute(f'SET search_path TO "{schema}"')
+            if schemas:
+                self.connection.execute(f'SET search_path TO "{schemas[0]}"')
             self.mark, self.postgres = "%s", True
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from domain.entry import entry_uuid
 from infra.settings import event_store_env
 from services import Services, entries, open_services
 from services.chains import head, link_hash
+from tests.integration.tampering import RawStore
 from tests.support import OPERATOR, Tenants, record_dispute
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +92,53 @@ def test_a_head_moved_by_another_writer_needs_no_second_try(
         _assert_one_line(opened, township, {f"D-{n}" for n in range(6)})
     finally:
         other.close()
+
+
+def test_a_writer_that_knows_the_heads_writes_without_reading_them(
+    opened: Services, shared_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After its first write to a township, a process links its next commands after the link it
+    saved last, without reading the head (on SQLite: in one statement, written only if that
+    link is still the head); the chain is the same line."""
+    township = Tenants(opened).township()
+    record_dispute(opened, township, "D-0")
+    recorder = opened.app.recorder
+    reads = []
+    read_and_write = recorder.insert_events_after
+    monkeypatch.setattr(
+        recorder, "insert_events_after", lambda *a: reads.append(a) or read_and_write(*a)
+    )
+    positions = [
+        opened.entries.record(
+            OPERATOR, township=township, type="dispute_registered", entry_id=f"D-{n}",
+            occurred_on="2024-03-01", fields={"source": "screening", "category": "邻里"},
+        ).position
+        for n in range(1, 5)
+    ]  # fmt: skip
+    assert len(reads) == (0 if shared_url.startswith("sqlite") else 4)  # PostgreSQL: it reads
+    found = opened.app.recorder.select_notifications(start=1, limit=1_000)
+    by_entry = {n.originator_id: n.id for n in found}
+    assert positions == [by_entry[entry_uuid(township, f"D-{n}")] + 1 for n in range(1, 5)]
+    _assert_one_line(opened, township, {f"D-{n}" for n in range(5)})
+
+
+def test_a_head_known_here_but_gone_from_the_store_is_read_again(
+    opened: Services, shared_url: str
+) -> None:
+    """The store was put back to before this process's last write (a backup restored): the
+    link this process saved last is no longer the head. Its next write reads the head and links
+    after it, where linking after the link it remembered would break the chain."""
+    township = Tenants(opened).township()
+    record_dispute(opened, township, "D-1")
+    record_dispute(opened, township, "D-2")
+    raw = RawStore(shared_url, opened.app.recorder.events_table_name)
+    try:  # the rows of D-2's command: its event, and the second link
+        raw.delete(entry_uuid(township, "D-2"), 1)
+        raw.delete(chain_uuid(township), 2)
+    finally:
+        raw.close()
+    record_dispute(opened, township, "D-3")
+    _assert_one_line(opened, township, {"D-1", "D-3"})
 
 
 WRITER = """
@@ -183,14 +231,17 @@ def test_one_import_across_more_townships_than_one_statement_reads(services: Ser
         _assert_one_line(services, township, {f"I-{n}"})
 
 
-@pytest.mark.parametrize("count", [4, 300])
+@pytest.mark.parametrize(("count", "heads_known"), [(4, False), (4, True), (300, False)])
 def test_a_write_returns_each_of_its_events_position_in_order(
-    services: Services, count: int
+    services: Services, count: int, heads_known: bool
 ) -> None:
     """The recorders return the log position of each event they store, in the order given (on
-    PostgreSQL, a few events written into the query, more sent as four arrays)."""
+    PostgreSQL, a few events written into the query, more sent as four arrays; on SQLite, a
+    few in one statement, with the heads this process knows or read)."""
     tenants = Tenants(services)
     towns = [tenants.township() for _ in range(3)]
+    for town in towns if heads_known else ():
+        record_dispute(services, town, "first")
     app = services.app
     uow = entries.UnitOfWork(app)
     for n in range(count):
@@ -207,4 +258,5 @@ def test_a_write_returns_each_of_its_events_position_in_order(
         (s.originator_id, s.originator_version, s.state) for s in stored
     ]
     links = [n for n in found if n.originator_id in {chain_uuid(t) for t in towns}]
+    links = links[3:] if heads_known else links
     assert len(links) == 3 and last == max(n.id for n in ours + links)
