@@ -3,6 +3,9 @@ chains' hashes, the audit export and every reader of the store depend on those b
 
 from __future__ import annotations
 
+import tracemalloc
+from datetime import date
+
 import pytest
 from eventsourcing.persistence import Mapper
 from hypothesis import given, settings
@@ -14,6 +17,7 @@ from infra.settings import event_store_env
 from sample.lines import bulk_lines
 from services import open_services
 from services.application import EntryMapper
+from services.entries import CREATIONS
 from services.interchange import dumps
 from tests.support import OPERATOR, Tenants, dispute, line, seed_year
 
@@ -93,3 +97,25 @@ def test_any_text_a_clerk_may_write_is_stored_as_the_library_stores_it(opened, r
     retracted = opened.app.mapper.to_domain_event(stored[-1])
     assert retracted.reason == reason.strip()
     assert library.to_stored_event(retracted) == stored[-1]
+
+
+def test_an_encoded_event_holds_the_memory_of_its_length(opened):
+    """An import holds every line's encoded event until it writes: each holds about its
+    length (orjson's bytes kept the 4 KiB it wrote them into: an import of 60,000 lines held
+    450 MB where it now holds 230)."""
+    recorded = CREATIONS["dispute_registered"]
+    made = [
+        recorded.record(
+            township="t", entry_id=f"M-{n}", occurred_on=date(2024, 3, 1), actor="clerk",
+            fields={"source": "screening", "category": "邻里"},
+        ).collect_events()[0]
+        for n in range(500)
+    ]  # fmt: skip
+    tracemalloc.start()
+    try:
+        stored = [opened.app.mapper.to_stored_event(event) for event in made]
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    longest = max(len(s.state) for s in stored)
+    assert held / len(stored) < longest + 512, (held / len(stored), longest)
