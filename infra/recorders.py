@@ -204,18 +204,22 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return range(last - len(events) + 1, last + 1)
 
     def insert_events_if_at(
-        self, stored_events: Sequence[StoredEvent], heads: Mapping[UUID, int]
+        self,
+        stored_events: Sequence[StoredEvent],
+        heads: Mapping[UUID, int],
+        then: Callable[[], Sequence[StoredEvent]],
     ) -> Sequence[int] | None:
-        """Insert ``stored_events`` in one statement, a transaction of its own, if each
-        aggregate of ``heads`` is still at the version given, and ``stored_events`` hold its
-        next: its event at that version must be stored, and the unique key refuses the next
-        if it is. None: nothing was written (a head moved or is gone, another event's id and
-        version were taken, or the write is too large for one statement).
+        """Insert ``stored_events`` and ``then``'s events (one after each head) in one
+        statement, a transaction of its own, if each aggregate of ``heads`` is still at the
+        version given: its event at that version must be stored, and the unique key refuses
+        the next if it is taken. None: nothing was written (a head moved or is gone, another
+        event's id and version were taken, or the write is too large for one statement).
 
         A writer that knows the heads (the chains' last links it saved itself) writes so
         without reading them first: no ``BEGIN``, no ``SELECT``, no ``COMMIT`` of its own."""
-        if not heads or len(stored_events) > SQLITE_WRITTEN_OUT:
+        if not heads or len(stored_events) + len(heads) > SQLITE_WRITTEN_OUT:
             return None
+        stored_events = [*stored_events, *then()]
         key = (len(stored_events), len(heads))
         statement = self._insert_if_statements.get(key)
         if statement is None:

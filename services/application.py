@@ -142,7 +142,7 @@ class LedgerApplication(Application[UUID]):
         if known is None:
             return None
         versions = {chain_id: version for chain_id, (version, _) in known.items()}
-        ids = insert([*stored, *links.after(known)], versions)
+        ids = insert(stored, versions, lambda: links.after(known))
         if ids is not None:
             self._chain_heads.saved(links)
         return ids

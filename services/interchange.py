@@ -233,12 +233,20 @@ class Interchange:
 
 
 def _named_entries(uow: UnitOfWork, lines: Iterable[dict[str, Any]]) -> Iterator[Any]:
+    """The entries the lines name, to read at once. A line's township and id are checked when
+    the line is (and refused there); here only that they are text that can be hashed (no lone
+    surrogate: printable) and not too long to be read for."""
     for line in lines:
-        try:
-            township = values.code_text("township", line.get("township"))
-            yield uow.key(township, values.entry_id("id", line.get("id")))
-        except LedgerError:
-            continue  # refused when the line is checked
+        township, entry_id = line.get("township"), line.get("id")
+        if (
+            isinstance(township, str)
+            and isinstance(entry_id, str)
+            and len(township) <= values.MAX_CODE
+            and len(entry_id) <= values.MAX_ID
+            and township.isprintable()
+            and entry_id.isprintable()
+        ):
+            yield uow.key(township, entry_id)
 
 
 def _read(
