@@ -11,7 +11,8 @@ each, each on a fresh database. Printed per database: single commands per second
 per second of a first import (c) in every run, each side's median, and the change, after over
 before, against the target that recording stays within 10 % of what it was (issue 11, "Cost").
 Each run's own bare library is printed too: a run whose bare rate moved a lot ran on a machine
-that changed meanwhile.
+that changed meanwhile; and the commands' rate over it, run by run, whose medians are steadier
+on such a machine (the two are timed in alternating rounds).
 
 The exit status is 0 whatever the figures: this is a benchmark, not a test.
 """
@@ -72,6 +73,16 @@ def compare(before: Path, database: str, args: argparse.Namespace) -> None:
             f"{database}: {measure:<19} before {was:>8,.0f}/s  after {now:>8,.0f}/s"
             f"  change {change:+.1%} (target >= -{TARGET:.0%}) {verdict}"
         )
+    # The same commands over the bare library of their own run (append.py times the two in
+    # alternating rounds): a machine whose speed drifts between runs moves both alike.
+    was, now = (
+        statistics.median(run["single commands"] / run["bare library"] for run in runs[side])
+        for side in ("before", "after")
+    )
+    print(
+        f"{database}: single commands / bare library of the same run: before {was:.3f}"
+        f"  after {now:.3f}  change {now / was - 1:+.1%}"
+    )
 
 
 def arguments() -> argparse.Namespace:

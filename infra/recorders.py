@@ -68,14 +68,6 @@ def _chunks(ids: Sequence[UUID], size: int) -> Iterable[Sequence[UUID]]:
         yield ids[start : start + size]
 
 
-def _translated(error: sqlite3.Error) -> Exception:
-    """The library's exception for a SQLite error, as its transactions raise them."""
-    for sqlite_class, library_class in SQLITE_ERRORS:
-        if isinstance(error, sqlite_class):
-            return library_class(error)
-    return PersistenceError(error)
-
-
 SQLITE_ERRORS = (  # the order of the library's SQLiteTransaction.__exit__
     (sqlite3.InterfaceError, InterfaceError),
     (sqlite3.DataError, DataError),
@@ -86,6 +78,14 @@ SQLITE_ERRORS = (  # the order of the library's SQLiteTransaction.__exit__
     (sqlite3.NotSupportedError, NotSupportedError),
     (sqlite3.DatabaseError, DatabaseError),
 )
+
+
+def _translated(error: sqlite3.Error) -> Exception:
+    """The library's exception for a SQLite error, as its transactions raise them."""
+    for sqlite_class, library_class in SQLITE_ERRORS:
+        if isinstance(error, sqlite_class):
+            return library_class(error)
+    return PersistenceError(error)
 
 
 class ImmediateTransaction(SQLiteTransaction):
@@ -184,17 +184,18 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             return self._insert_rows(cursor, [*stored_events, *extend(last)])
 
     def _insert_rows(self, cursor: SQLiteCursor, events: Sequence[StoredEvent]) -> Sequence[int]:
-        """A small write's rows in one ``INSERT`` (a statement a row cost ~10 µs more a row,
-        and a command writes two: its event and its link); a larger write's, as the library
-        writes them. The rows of one statement take the rowids after the table's largest, in
-        order: the log positions are the last one's and those before it."""
+        """A small write's rows in one ``INSERT`` (a statement for each row cost a command,
+        which writes two, its event and its link, ~10 µs more); a larger write's as the
+        library writes them. The rows of one statement take the rowids after the table's
+        largest, in order: the log positions are the last one's and those before it."""
         if not events or len(events) > SQLITE_WRITTEN_OUT:
             return self._insert_events(cursor, events)
         statement = self._insert_statements.get(len(events))
         if statement is None:
             rows = ",".join(["(?,?,?,?)"] * len(events))
             statement = self._insert_statements[len(events)] = (
-                f"INSERT INTO {self.events_table_name} VALUES {rows}"
+                f"INSERT INTO {self.events_table_name}"
+                f" (originator_id, originator_version, topic, state) VALUES {rows}"
             )
         values: list[object] = []
         for event in events:

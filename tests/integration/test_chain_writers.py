@@ -6,6 +6,7 @@ there (infra/recorders.py ``insert_events_after``)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 from domain.chain import GENESIS, chain_uuid
 from domain.entry import entry_uuid
@@ -139,6 +140,31 @@ def test_a_head_known_here_but_gone_from_the_store_is_read_again(
         raw.close()
     record_dispute(opened, township, "D-3")
     _assert_one_line(opened, township, {"D-1", "D-3"})
+
+
+def test_a_store_locked_past_the_timeout_is_an_outage_on_either_way(tmp_path: Path) -> None:
+    """SQLite locked by another connection for longer than the lock timeout: the write that
+    knows the heads fails as the one that reads them does, with the library's error (the
+    pages and the API answer it as a store that is away), and records nothing."""
+    url = f"sqlite:///{tmp_path}/ledger.sqlite3"
+    services = open_services(
+        {**event_store_env(url), "CREATE_TABLE": "y", "SQLITE_LOCK_TIMEOUT": "1"}
+    )
+    try:
+        township = Tenants(services).township()
+        record_dispute(services, township, "D-1")  # the head is known from here on
+        holder = sqlite3.connect(f"{tmp_path}/ledger.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(OperationalError):
+                record_dispute(services, township, "D-2")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        record_dispute(services, township, "D-3")
+        _assert_one_line(services, township, {"D-1", "D-3"})
+    finally:
+        services.close()
 
 
 WRITER = """
