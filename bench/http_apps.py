@@ -33,7 +33,8 @@ class Bare(Application[UUID]):
 
 def bare_library_env(url: str) -> dict[str, str]:
     """The database settings with the library's own recorders, not the product's
-    (``infra/recorders.py`` adds a way of writing, statement caches, prepared statements)."""
+    (``infra/recorders.py`` and ``infra/postgres_recorder.py`` add ways of writing, statement
+    caches, prepared statements)."""
     env = event_store_env(url)
     env.pop("APPLICATION_RECORDER_TOPIC", None)
     return env

@@ -87,7 +87,7 @@ def event_store_env(url: str) -> dict[str, str]:
         query = parse_qs(parsed.query)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "infra.recorders:BulkPostgresApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC": "infra.postgres_recorder:BulkPostgresApplicationRecorder",
             "POSTGRES_DBNAME": unquote(parsed.path.lstrip("/")) or "postgres",
             "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parsed.port or 5432),
