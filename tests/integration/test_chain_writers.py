@@ -1,7 +1,8 @@
 """Writers to one township at once (threads, two opened ledgers, two processes): every command
 is recorded, none refused as a conflict, and the township's links form one line that covers
 each event once. Each link is made inside the store's write transaction from the head read
-there (infra/recorders.py ``insert_events_after``)."""
+there (``insert_events_after``), or, on SQLite, after the head this process saved, written only
+if that is still the head (``insert_events_if_at``)."""
 
 from __future__ import annotations
 
