@@ -81,6 +81,14 @@ def _translated(error: sqlite3.Error) -> Exception:
     return PersistenceError(error)
 
 
+def _row_values(events: Sequence[StoredEvent]) -> list[object]:
+    """The parameters of ``events``' rows in one ``INSERT … VALUES (?,?,?,?),…``, in order."""
+    values: list[object] = []
+    for event in events:
+        values += (event.originator_id.hex, event.originator_version, event.topic, event.state)
+    return values
+
+
 class ImmediateTransaction(SQLiteTransaction):
     """A transaction that takes SQLite's write lock as it begins (``BEGIN IMMEDIATE``), waiting
     for it up to the lock timeout: what it reads, no other connection changes before it
@@ -190,10 +198,7 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 f"INSERT INTO {self.events_table_name}"
                 f" (originator_id, originator_version, topic, state) VALUES {rows}"
             )
-        values: list[object] = []
-        for event in events:
-            values += (event.originator_id.hex, event.originator_version, event.topic, event.state)
-        cursor.execute(statement, values)
+        cursor.execute(statement, _row_values(events))
         last = cursor.sqlite_cursor.lastrowid
         return range(last - len(events) + 1, last + 1)
 
@@ -227,9 +232,7 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 f" SELECT * FROM (VALUES {rows})"
                 f" WHERE {' AND '.join([found] * len(heads))}"
             )
-        values: list[object] = []
-        for event in stored_events:
-            values += (event.originator_id.hex, event.originator_version, event.topic, event.state)
+        values = _row_values(stored_events)
         for originator_id, version in heads.items():
             values += (originator_id.hex, version)
         turn = self.writers_turn.taken() if self.writers_turn else contextlib.nullcontext()
