@@ -1,5 +1,6 @@
-"""The library's PostgreSQL application recorder, with the query and the way of writing of
-``infra/recorders.py`` (whose docstring says what they are for): a write in two messages,
+"""PostgreSQL's ledger recorder (``services.recording.LedgerRecorder``): the library's
+application recorder, with the ledger's one way of writing (``save``) and its query
+(``select_events_of``), as ``infra/recorders.py`` says of SQLite's: a write in two messages,
 small writes' events written into the query, larger ones sent as binary arrays."""
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
-from infra.recorders import Extend, chunks
+from infra.recorders import chunks
+from services.recording import LedgerRecorder, Write
 
 # PostgreSQL's advisory lock (any fixed number) taken while the event store's tables are made.
 EVENT_STORE_SCHEMA_LOCK = 0x7C3B_5E11_A0D6_2025
@@ -25,7 +27,7 @@ POSTGRES_WRITTEN_OUT = 16  # events a write sends written into its query (more: 
 INSERT = "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
 
 
-class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
+class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # The statements every write sends, as bytes: psycopg otherwise composes an
@@ -131,14 +133,13 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
                 conn.execute("SELECT pg_advisory_unlock(%s)", [EVENT_STORE_SCHEMA_LOCK])
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
-    def insert_events_after(
-        self, stored_events: Sequence[StoredEvent], heads: Sequence[UUID], extend: Extend
-    ) -> Sequence[int] | None:
-        """Insert ``stored_events`` and ``extend``'s events, made from the last events of
-        ``heads`` as they are once this transaction holds the events table's lock (the one
-        the library takes for every write: EXCLUSIVE mode, which readers pass). Every write of
+    def save(self, write: Write) -> Sequence[int]:
+        """Insert the write's rows, made from the last events of its heads as they are once
+        this transaction holds the events table's lock (the one the library takes for every
+        write: EXCLUSIVE mode, which readers pass). Every write of
         ``LedgerApplication.save_events`` (entries) comes here, chained or not; the library's
-        ``save`` (users, tokens and the like) writes its own way.
+        ``save`` (users, tokens and the like) writes its own way. (A process that knows the
+        heads reads them all the same: they come in the start's message.)
 
         Two round trips: the transaction's start, the lock, the notification and the read as
         one query (``_start``); then the insert and the commit, as one query for a few events
@@ -152,6 +153,7 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
             conn.cursor() as cursor,
             conn.cursor() as inserting,
         ):
+            heads = write.heads
             try:
                 cursor.execute(self._start(heads))
                 for _ in range(self.results_before_heads if heads else 0):
@@ -165,7 +167,7 @@ class BulkPostgresApplicationRecorder(PostgresApplicationRecorder):
                     )
                     for row in (cursor.fetchall() if heads else ())
                 }
-                everything = [*stored_events, *extend(last)]
+                everything = write.rows(last)
                 if len(everything) <= POSTGRES_WRITTEN_OUT:  # a refused insert skips the commit
                     cursor.execute(self._insert_written_out(everything))
                     return [row["notification_id"] for row in cursor.fetchall()]

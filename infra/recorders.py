@@ -1,26 +1,24 @@
-"""The library's application recorders, plus a query and ways of writing: SQLite's here,
-PostgreSQL's in ``infra/postgres_recorder.py``.
+"""SQLite's ledger recorder (``services.recording.LedgerRecorder``): the library's application
+recorder, with the ledger's one way of writing (``save``) and its query (``select_events_of``).
+PostgreSQL's is in ``infra/postgres_recorder.py``.
+
+``save`` reads the last stored events of the write's heads (the chains it extends, its fence)
+inside a transaction that holds the database's write lock, and inserts the write's rows made
+from them: every write of a township extends its hash chain from the chain's head, and read
+anywhere else the head may have moved by the time of the write. A write by a process that
+knows the heads already (the chains' last links it saved) is one statement, which writes
+only if they are still the heads; otherwise, or if they moved, it reads them.
 
 ``select_events_of``: the events of many aggregates at once. An import checks every line
 against the ledger before it records anything; reading the entries it names one query per
-chunk, instead of one per line, is what makes a 100,000-line import fast. The services use it
-when the recorder has it.
-
-``insert_events_after``: a write whose last events are made inside its transaction, from the
-last stored events of some aggregates read once no other writer (thread or process) can write
-until it commits. Every write of a township extends its hash chain from the chain's head
-(``services.chains.Links``): read anywhere else, the head may have moved by the time of the
-write, and writers to one township would collide on the chain's next version.
-
-``insert_events_if_at`` (SQLite): that write by a process that knows the heads already (the
-chains' last links it saved), in one statement, which writes only if they are still the heads.
+chunk, instead of one per line, is what makes a 100,000-line import fast.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import (
@@ -45,15 +43,12 @@ from eventsourcing.sqlite import (
 )
 
 from infra.writers_turn import WritersTurn
+from services.recording import LedgerRecorder, Write
 
 SQLITE_CHUNK = 900  # below SQLite's limit of host parameters in one statement
 SQLITE_COMPOUND = 250  # selects joined in one statement, below SQLite's limit of 500
 SQLITE_WRITTEN_OUT = 16  # events a write inserts in one statement (more: one statement each)
 SQLITE_STATEMENTS = 64  # compiled statements each SQLite connection keeps
-
-# Given the last stored event of each aggregate asked for (absent: it has none), the events to
-# store after the others in the same transaction.
-Extend = Callable[[Mapping[UUID, StoredEvent]], Sequence[StoredEvent]]
 
 
 def chunks(ids: Sequence[UUID], size: int) -> Iterable[Sequence[UUID]]:
@@ -108,8 +103,24 @@ class StatementCachingPool(SQLiteConnectionPool):
     """The library's pool of SQLite connections, whose connections keep their compiled
     statements. The library opens them with ``cached_statements=True``, which is 1: a write
     running more than one statement (``BEGIN``, a chain's head read, the ``INSERT``) compiled
-    each of them again every time, ~30 µs of a command's processor time. (The library's
-    ``_create_connection`` otherwise.)"""
+    each of them again every time, ~30 µs of a command's processor time.
+
+    ``_create_connection`` is the library's, but for that number: the pool's own hook, which
+    the library gives no other way to set. tests/unit/test_library_pins.py fails, naming it,
+    if a new release of the library changes the method this one repeats."""
+
+    @classmethod
+    def like(cls, pool: SQLiteConnectionPool) -> StatementCachingPool:
+        """A pool with ``pool``'s settings (``pool`` has opened no connection yet)."""
+        return cls(
+            db_name=pool.db_name,
+            lock_timeout=pool.lock_timeout,
+            pool_size=pool.pool_size,
+            max_overflow=pool.max_overflow,
+            pool_timeout=pool.pool_timeout,
+            max_age=pool.max_age,
+            pre_ping=pool.pre_ping,
+        )
 
     def _create_connection(self) -> SQLiteConnection:
         try:
@@ -133,11 +144,13 @@ class StatementCachingPool(SQLiteConnectionPool):
         return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
 
 
-class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if type(self.datastore.pool) is SQLiteConnectionPool:  # none opened yet: the factory
-            self.datastore.pool.__class__ = StatementCachingPool  # makes its recorders first
+        pool = self.datastore.pool
+        if type(pool) is SQLiteConnectionPool:  # the library's, as its factory made it
+            self.datastore.pool = StatementCachingPool.like(pool)
+            pool.close()
         self._select_last_statements: dict[int, str] = {}
         self._insert_statements: dict[int, str] = {}
         self._insert_if_statements: dict[tuple[int, int], str] = {}
@@ -147,6 +160,13 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             if pool.is_sqlite_memory_mode
             else WritersTurn(f"{pool.db_name}-writers", patience=pool.lock_timeout or 5)
         )
+
+    def save(self, write: Write) -> Sequence[int]:
+        if write.known is not None:
+            written = self._insert_if_at(write)
+            if written is not None:
+                return written
+        return self._insert_after_heads(write)
 
     def select_last_statement(self, count: int) -> str:
         """The last event of each of ``count`` aggregates, in one statement (one index seek
@@ -162,12 +182,10 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             statement = self._select_last_statements[count] = " UNION ALL ".join([one] * count)
         return statement
 
-    def insert_events_after(
-        self, stored_events: Sequence[StoredEvent], heads: Sequence[UUID], extend: Extend
-    ) -> Sequence[int] | None:
-        """Insert ``stored_events`` and ``extend``'s events, made from the last events of
-        ``heads`` as they are once this transaction holds the database's write lock. (The
-        library's writer lock already serialises this process's writers.)"""
+    def _insert_after_heads(self, write: Write) -> Sequence[int]:
+        """Read the last events of the write's heads once this transaction holds the
+        database's write lock, and insert the write's rows made from them. (The library's
+        writer lock already serialises this process's writers.)"""
         turn = self.writers_turn.taken() if self.writers_turn else contextlib.nullcontext()
         with (
             self.datastore.get_connection(commit=True) as connection,
@@ -176,21 +194,21 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             cursor,
         ):
             last = {}
-            for chunk in chunks(heads, SQLITE_COMPOUND):
+            for chunk in chunks(write.heads, SQLITE_COMPOUND):
                 asked = {h.hex: h for h in chunk}  # the ids as stored, and as asked for
                 cursor.execute(self.select_last_statement(len(asked)), list(asked))
                 for originator_id, version, topic, state in cursor.sqlite_cursor.fetchall():
                     stored = StoredEvent(asked[originator_id], version, topic, state)
                     last[stored.originator_id] = stored
-            return self._insert_rows(cursor, [*stored_events, *extend(last)])
+            return self._insert_rows(cursor, write.rows(last))
 
     def _insert_rows(self, cursor: SQLiteCursor, events: Sequence[StoredEvent]) -> Sequence[int]:
         """A small write's rows in one ``INSERT`` (a statement for each row cost a command,
-        which writes two, its event and its link, ~10 µs more); a larger write's as the
-        library writes them. The rows of one statement take the rowids after the table's
-        largest, in order: the log positions are the last one's and those before it."""
+        which writes two, its event and its link, ~10 µs more); a larger write's by the
+        library's own ``_insert_events``. The rows of one statement take the rowids after the
+        table's largest, in order: the log positions are the last one's and those before it."""
         if not events or len(events) > SQLITE_WRITTEN_OUT:
-            return self._insert_events(cursor, events)
+            return self._insert_events(cursor, events) or []
         statement = self._insert_statements.get(len(events))
         if statement is None:
             rows = ",".join(["(?,?,?,?)"] * len(events))
@@ -202,39 +220,42 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         last = cursor.sqlite_cursor.lastrowid
         return range(last - len(events) + 1, last + 1)
 
-    def insert_events_if_at(
-        self,
-        stored_events: Sequence[StoredEvent],
-        heads: Mapping[UUID, int],
-        then: Callable[[], Sequence[StoredEvent]],
-    ) -> Sequence[int] | None:
-        """Insert ``stored_events`` and ``then``'s events (one after each head) in one
-        statement, a transaction of its own, if each aggregate of ``heads`` is still at the
-        version given: its event at that version must be stored, and the unique key refuses
-        the next if it is taken. None: nothing was written (a head moved or is gone, another
-        event's id and version were taken, or the write is too large for one statement).
-
-        A writer that knows the heads (the chains' last links it saved itself) writes so
-        without reading them first: no ``BEGIN``, no ``SELECT``, no ``COMMIT`` of its own."""
-        if not heads or len(stored_events) + len(heads) > SQLITE_WRITTEN_OUT:
+    def _insert_if_at(self, write: Write) -> Sequence[int] | None:
+        """The write's rows, made after the heads it knows, in one statement, a transaction
+        of its own, if each chain is still at the version known: that link must be stored,
+        and the unique key refuses the next if it is taken. None: nothing was written (a head
+        moved or is gone, another event's id and version were taken, or the write is too
+        large for one statement). No ``BEGIN``, no ``SELECT``, no ``COMMIT`` of its own."""
+        heads = write.known
+        assert heads is not None
+        if not heads or len(write.events) + len(heads) > SQLITE_WRITTEN_OUT:
             return None
-        stored_events = [*stored_events, *then()]
-        key = (len(stored_events), len(heads))
+        rows = write.rows_after_known()
+        key = (len(rows), len(heads))
         statement = self._insert_if_statements.get(key)
         if statement is None:
             table = self.events_table_name
-            rows = ",".join(["(?,?,?,?)"] * len(stored_events))
+            values = ",".join(["(?,?,?,?)"] * len(rows))
             found = (
                 f"EXISTS (SELECT 1 FROM {table} WHERE originator_id = ? AND originator_version = ?)"
             )
             statement = self._insert_if_statements[key] = (
                 f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-                f" SELECT * FROM (VALUES {rows})"
+                f" SELECT * FROM (VALUES {values})"
                 f" WHERE {' AND '.join([found] * len(heads))}"
             )
-        values = _row_values(stored_events)
-        for originator_id, version in heads.items():
-            values += (originator_id.hex, version)
+        parameters = _row_values(rows)
+        for originator_id, (version, _) in heads.items():
+            parameters += (originator_id.hex, version)
+        written = self._execute_alone(statement, parameters)
+        if written is None or written[0] != len(rows):
+            return None
+        count, last = written
+        return range(last - count + 1, last + 1)
+
+    def _execute_alone(self, statement: str, parameters: list[object]) -> tuple[int, int] | None:
+        """Run one writing statement as a transaction of its own, in the writers' turn: the
+        rows it wrote and the last rowid; None if the unique key refused a row."""
         turn = self.writers_turn.taken() if self.writers_turn else contextlib.nullcontext()
         pool = self.datastore.pool  # the pool's own calls: its context manager cost ~8 µs
         connection = pool.get_connection(is_writer=True)
@@ -242,8 +263,8 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             with turn:
                 cursor = connection.cursor().sqlite_cursor
                 try:
-                    cursor.execute(statement, values)
-                    written, last = cursor.rowcount, cursor.lastrowid
+                    cursor.execute(statement, parameters)
+                    return cursor.rowcount, cursor.lastrowid
                 except sqlite3.IntegrityError:
                     return None
                 except sqlite3.Error as error:
@@ -252,9 +273,6 @@ class BulkSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                     cursor.close()
         finally:
             pool.put_connection(connection)
-        if written != len(stored_events):
-            return None
-        return range(last - written + 1, last + 1)
 
     def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
         found: dict[UUID, list[StoredEvent]] = {}

@@ -79,7 +79,7 @@ def event_store_env(url: str) -> dict[str, str]:
             path = "file::memory:?mode=memory&cache=shared"
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "APPLICATION_RECORDER_TOPIC": "infra.recorders:BulkSQLiteApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC": "infra.recorders:SQLiteLedgerRecorder",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "30",
         }
@@ -87,7 +87,7 @@ def event_store_env(url: str) -> dict[str, str]:
         query = parse_qs(parsed.query)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "infra.postgres_recorder:BulkPostgresApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC": "infra.postgres_recorder:PostgresLedgerRecorder",
             "POSTGRES_DBNAME": unquote(parsed.path.lstrip("/")) or "postgres",
             "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parsed.port or 5432),

@@ -1,9 +1,10 @@
 """Hash chains: the canonical encoding of entry events, and the links saved with them.
 
 ``LedgerApplication.save_events`` adds to every transaction one link per township whose entry
-events it saves (``Links``), so an entry event is never stored unchained. The
-canonical encoding (docs/audit.md) is written with orjson for speed; ``tools/verify_export.py``
-writes the same bytes with the standard library's ``json``, and a test holds the two together.
+events it saves (``Links``, part of the ledger recorder's ``Write``: services/recording.py),
+so an entry event is never stored unchained. The canonical encoding (docs/audit.md) is
+written with orjson for speed; ``tools/verify_export.py`` writes the same bytes with the
+standard library's ``json``, and a test holds the two together.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import orjson
@@ -20,9 +21,6 @@ from eventsourcing.utils import get_topic
 
 from domain.chain import GENESIS, Chain, Covered, chain_uuid, link_body, next_link
 from domain.entry import Entry
-
-if TYPE_CHECKING:
-    from services.application import LedgerApplication
 
 
 def canonical(value: Any) -> bytes:
@@ -73,15 +71,6 @@ def covered(event: Entry.Event) -> Covered:
 
 def link_hash(township: str, version: int, previous: str, items: list[Covered]) -> str:
     return sha256(canonical(link_body(township, version, previous, items)))
-
-
-def head(app: LedgerApplication, township: str) -> tuple[int, str] | None:
-    """The township's last link (its version and hash), None before the first."""
-    stored = app.recorder.select_events(chain_uuid(township), desc=True, limit=1)
-    if not stored:
-        return None
-    link = app.mapper.to_domain_event(stored[0])
-    return link.originator_version, link.sha256
 
 
 class Heads:

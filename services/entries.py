@@ -85,12 +85,9 @@ class UnitOfWork:
         return key
 
     def prefetch(self, keys: Iterable[UUID]) -> None:
-        """Load many entries in one query per chunk, where the recorder can."""
-        select = getattr(self.app.recorder, "select_events_of", None)
-        if select is None:
-            return
+        """Load many entries in one query per chunk (the in-memory store: one per entry)."""
         missing = list(dict.fromkeys(k for k in keys if k not in self.entries))
-        found = select(missing)
+        found = self.app.ledger_recorder.select_events_of(missing)
         for key in missing:
             entry = None
             for stored in found.get(key, ()):

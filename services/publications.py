@@ -21,7 +21,7 @@ from domain.publication import RANKING, REPORT, Publication, PublicationRegister
 from domain.report import ReportSubmission, latest_narrative
 from projections.periods import Period
 from services.application import LedgerApplication
-from services.chains import canonical, head, sha256
+from services.chains import canonical, sha256
 from services.differences import changed_ranks, entries_since
 from services.entries import RECORDED
 from services.figures import Figures, as_recorded
@@ -115,7 +115,7 @@ class Publications:
         return self._publish(principal, REPORT, place.county, place.code, str(year), document)
 
     def _heads(self, townships: Any) -> dict[str, tuple[int, str]]:
-        heads = {t: head(self.app, t) for t in townships}
+        heads = {t: self.app.chain_head(t) for t in townships}
         return {t: h for t, h in heads.items() if h is not None}
 
     def _publish(self, principal, kind, county, township, period, document) -> Receipt:

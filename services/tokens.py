@@ -8,7 +8,7 @@ password change does).
 
 Recording with a token (``acting``) does not read the token and its user for every request: a
 process keeps what it read, and the write's own transaction checks that neither has changed
-since (``services.application.FENCE``). A revocation stops the token's next write at once, in
+since (``services.recording.FENCE``). A revocation stops the token's next write at once, in
 every process, without a read of its own per request.
 """
 
@@ -29,8 +29,9 @@ from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.tenancy import User, user_uuid
 from domain.token import ApiToken, token_uuid
 from services.accounts import Accounts
-from services.application import FENCE, CredentialsChanged, LedgerApplication
+from services.application import LedgerApplication
 from services.entries import UnitOfWork
+from services.recording import FENCE, FenceMoved
 from services.tenancy import principal_of
 
 LIFETIME = timedelta(days=30)
@@ -109,7 +110,7 @@ class Tokens:
             fenced = FENCE.set(granted.fence)
             try:
                 return act(granted.principal)
-            except CredentialsChanged:
+            except FenceMoved:
                 self._granted.pop(key, None)
                 granted = None
             finally:

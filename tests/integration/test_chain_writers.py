@@ -1,8 +1,8 @@
 """Writers to one township at once (threads, two opened ledgers, two processes): every command
 is recorded, none refused as a conflict, and the township's links form one line that covers
 each event once. Each link is made inside the store's write transaction from the head read
-there (``insert_events_after``), or, on SQLite, after the head this process saved, written only
-if that is still the head (``insert_events_if_at``)."""
+there (the ledger recorder's ``save``, services/recording.py), or, on SQLite, after the head this
+process saved, written only if that is still the head."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from domain.chain import GENESIS, chain_uuid
 from domain.entry import entry_uuid
 from infra.settings import event_store_env
 from services import Services, entries, open_services
-from services.chains import head, link_hash
+from services.chains import link_hash
 from tests.integration.tampering import RawStore
 from tests.support import OPERATOR, Tenants, record_dispute
 
@@ -104,12 +104,11 @@ def test_a_writer_that_knows_the_heads_writes_without_reading_them(
     link is still the head); the chain is the same line."""
     township = Tenants(opened).township()
     record_dispute(opened, township, "D-0")
-    recorder = opened.app.recorder
-    reads = []
-    read_and_write = recorder.insert_events_after
-    monkeypatch.setattr(
-        recorder, "insert_events_after", lambda *a: reads.append(a) or read_and_write(*a)
-    )
+    recorder = opened.app.ledger_recorder
+    reads = []  # PostgreSQL's write reads the heads in its first message, always
+    reading = "_insert_after_heads" if shared_url.startswith("sqlite") else "save"
+    read_and_write = getattr(recorder, reading)
+    monkeypatch.setattr(recorder, reading, lambda *a: reads.append(a) or read_and_write(*a))
     positions = [
         opened.entries.record(
             OPERATOR, township=township, type="dispute_registered", entry_id=f"D-{n}",
@@ -222,11 +221,11 @@ def test_a_write_refused_by_the_store_leaves_no_link(services: Services) -> None
     chain keeps its head, and the next writes link after it."""
     township = Tenants(services).township()
     record_dispute(services, township, "D-1")
-    before = head(services.app, township)
+    before = services.app.chain_head(township)
     (taken,) = services.app.events.get(entry_uuid(township, "D-1"))
     with pytest.raises(IntegrityError):
         services.app.save_events([taken])
-    assert head(services.app, township) == before
+    assert services.app.chain_head(township) == before
     for n in range(2, 8):  # more writes than the pool has connections
         record_dispute(services, township, f"D-{n}")
     _assert_one_line(services, township, {f"D-{n}" for n in range(1, 8)})

@@ -12,7 +12,7 @@ import pytest
 from domain.chain import GENESIS, chain_uuid
 from domain.entry import entry_uuid
 from services import Services
-from services.chains import canonical, event_body, head, link_hash
+from services.chains import canonical, event_body, link_hash
 from tests.support import Tenants, record_dispute
 
 TRICKY = ["中文/", "\x00\x01\x1f\x7f", "\b\f\n\r\t", '"\\', "\u2028\u2029", "é"]
@@ -27,7 +27,7 @@ def test_the_canonical_encoding_is_the_standard_librarys(text: str) -> None:
 
 def test_each_command_adds_a_link_over_the_one_before(services: Services) -> None:
     township = Tenants(services).township()
-    assert head(services.app, township) is None
+    assert services.app.chain_head(township) is None
     record_dispute(services, township, "D-1")
     record_dispute(services, township, "D-2")
     links = list(services.app.events.get(chain_uuid(township)))
@@ -37,7 +37,7 @@ def test_each_command_adds_a_link_over_the_one_before(services: Services) -> Non
     for link in links:
         version = link.originator_version
         assert link.sha256 == link_hash(township, version, link.previous, link.covered)
-    assert head(services.app, township) == (2, links[1].sha256)
+    assert services.app.chain_head(township) == (2, links[1].sha256)
 
 
 def test_an_events_body_writes_its_recording_time_with_microseconds(services: Services) -> None:
