@@ -18,8 +18,9 @@ log = logging.getLogger("ledger.outages")
 # gunicorn kills a worker silent for its timeout (60 s, infra/gunicorn_conf.py), booting or not.
 STARTING_PATIENCE = 45.0  # seconds
 
-# The library's own (it translates its drivers' errors) and the drivers' that the read model
-# and the sign-in throttle meet directly.
+# The errors that may say so: the library's own (it translates its drivers' errors, keeping
+# the driver's as the cause) and the drivers' that the read model and the sign-in throttle meet
+# directly. Which of them do say so is ``unavailable``'s to judge.
 UNAVAILABLE: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
@@ -27,14 +28,32 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
     psycopg.InterfaceError,
     sqlite3.OperationalError,
 )
+# PostgreSQL's error codes that mean the server or the connection is away for a moment: a
+# connection failure (08), too many connections or no space (53), the server shutting down or
+# starting (57P), a lock or statement timeout (55P03, 57014). Any other code is a fault of the
+# program or the schema (a table missing, a bad statement): sending the request again would meet
+# it again.
+POSTGRES_AWAY = ("08", "53", "57P", "55P03", "57014")
 
 
 def unavailable(error: BaseException) -> bool:
-    """Is ``error`` the database being away, rather than a fault of the program? (SQLite says
-    both with one class: only its lock is an outage.)"""
-    if isinstance(error, sqlite3.OperationalError):
-        return "locked" in str(error) or "busy" in str(error)
-    return isinstance(error, UNAVAILABLE)
+    """Is ``error`` the database being away, rather than a fault of the program? The library
+    wraps its drivers' errors in a few classes of its own, so the driver's error beneath (the
+    cause) is what is judged: SQLite says both with one class (only its lock is an outage, not
+    "no such table"), PostgreSQL by its error code."""
+    driver = error
+    if isinstance(error, OperationalError | InterfaceError) and error.__cause__ is not None:
+        driver = error.__cause__
+    if isinstance(driver, sqlite3.OperationalError):
+        return "locked" in str(driver) or "busy" in str(driver)
+    if isinstance(driver, psycopg.InterfaceError):
+        return True
+    if isinstance(driver, psycopg.OperationalError):
+        return driver.sqlstate is None or driver.sqlstate.startswith(POSTGRES_AWAY)
+    if isinstance(driver, sqlite3.Error | psycopg.Error):
+        return False
+    # The library's own, with no driver's error beneath: its pool gave no connection in time.
+    return isinstance(driver, OperationalError | InterfaceError)
 
 
 def patiently(open_: Callable[[], T], *, seconds: float = STARTING_PATIENCE) -> T:

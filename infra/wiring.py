@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from infra.outages import unavailable
 from infra.read_model import open_view
 from infra.settings import Settings
 from infra.throttle import open_attempts
@@ -20,7 +21,7 @@ def open_ledger(settings: Settings, *, shared_attempts: bool = False) -> Service
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])
     attempts = open_attempts(settings) if shared_attempts else None
-    return open_services(env, view=open_view(env), attempts=attempts)
+    return open_services(env, view=open_view(env), attempts=attempts, outage=unavailable)
 
 
 def use_wal(path: str) -> None:

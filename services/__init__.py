@@ -26,7 +26,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from projections.ledger import LedgerView
@@ -71,6 +71,9 @@ class Services:
     browsing: Browsing
     breakdowns: Breakdowns
     tokens: Tokens
+    # Is this error the database away for a moment (send the request again), rather than a
+    # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
+    outage: Callable[[BaseException], bool] = lambda error: False
 
     def close(self) -> None:
         self.app.close()
@@ -81,10 +84,12 @@ def open_services(
     env: Mapping[str, str],
     view: LedgerView | None = None,
     attempts: AttemptStore | None = None,
+    outage: Callable[[BaseException], bool] | None = None,
 ) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
-    with its read model in ``view`` (in memory when not given) and failed sign-ins kept in
-    ``attempts`` (this process's memory when not given)."""
+    with its read model in ``view`` (in memory when not given), failed sign-ins kept in
+    ``attempts`` (this process's memory when not given) and ``outage`` telling the store's
+    errors that mean it is away for a moment (none when not given)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -114,4 +119,5 @@ def open_services(
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
         tokens=Tokens(app, accounts),
+        **({"outage": outage} if outage else {}),
     )

@@ -12,9 +12,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import Conflict, Forbidden, LedgerError, NotFound, Throttled
-from infra.outages import UNAVAILABLE, unavailable
 from services.interchange import ImportRejected
 from web.api.errors import error_response
+from web.ledger import services
 from web.messages import register_messages, say_error
 
 log = logging.getLogger("ledger.outages")
@@ -83,9 +83,10 @@ def csrf_error(error: CSRFError):
 
 
 def database_away(error: Exception):
-    """The database away for a moment: 503 and "send it again", for pages and API alike
-    (an entry sent again is recorded once). Any other database error is a fault: a 500."""
-    if not unavailable(error):
+    """The database away for a moment (as the services judge it: ``Services.outage``): 503
+    and "send it again", for pages and API alike (an entry sent again is recorded once). Any
+    other error is a fault: a 500."""
+    if not services().outage(error):
         raise error
     log.warning("503 for %s %s: %s: %s", request.method, request.path, type(error).__name__, error)
     headers = {"Retry-After": RETRY_AFTER_OUTAGE}
@@ -99,7 +100,6 @@ def database_away(error: Exception):
 def register_errors(app: Flask) -> None:
     register_messages(app)
     app.register_error_handler(LedgerError, ledger_error)
-    for kind in UNAVAILABLE:
-        app.register_error_handler(kind, database_away)
+    app.register_error_handler(Exception, database_away)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)

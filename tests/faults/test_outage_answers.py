@@ -22,7 +22,9 @@ from web.config import WebConfig
 
 @pytest.fixture
 def served() -> Iterator[tuple[Flask, Services]]:
-    services = open_services({**event_store_env("memory:"), "CREATE_TABLE": "y"})
+    services = open_services(
+        {**event_store_env("memory:"), "CREATE_TABLE": "y"}, outage=unavailable
+    )
     app = create_app(services, WebConfig(secret_key="outage-test"))
     try:
         yield app, services
