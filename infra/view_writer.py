@@ -7,26 +7,25 @@ it waits for a page's answer only before it sends the next, so at most one page 
 A page is stored exactly as ``SQLLedgerView.commit`` stores it, position and all: "1" when it
 was committed, "0" when another worker had moved the position first (nothing stored).
 
-    python -m infra.view_writer IN_FD OUT_FD    (started by ``ViewWriter``; reads its store
-                                                 from the first message)
+This module is the projecting process's side (``ViewWriter``); the writer process is
+``infra/view_writer_process.py``:
+
+    python -m infra.view_writer_process IN_FD OUT_FD   (started by ``ViewWriter``; reads its
+                                                        store from the first message)
 
 The process ends when its pipe closes: when the view closes, or the projecting process dies.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
-import traceback
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 
 import orjson
 
-from projections.gc import pause_gc
 from projections.ledger import Changes
 
 COMMITTED, MOVED, FAILED = b"1", b"0", b"!"
@@ -41,7 +40,13 @@ class ViewWriter:
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "infra.view_writer", str(child_reads), str(child_writes)],
+            [
+                sys.executable,
+                "-m",
+                "infra.view_writer_process",
+                str(child_reads),
+                str(child_writes),
+            ],
             pass_fds=(child_reads, child_writes),
             stdin=subprocess.DEVNULL,
         )
@@ -93,45 +98,3 @@ def page_message(changes: Changes, *, since: int, position: int) -> bytes:
     as ISO text), the tallies as ``[township, period, {name: delta}]``."""
     tallies = [[township, period, deltas] for (township, period), deltas in changes.tallies.items()]
     return orjson.dumps([since, position, changes.facts, tallies], default=tuple)
-
-
-def serve(inbox: Connection, outbox: Connection) -> None:
-    from infra.read_model import open_view, row_from_message
-
-    view = open_view(orjson.loads(inbox.recv_bytes()))
-    try:
-        while True:
-            try:
-                message = inbox.recv_bytes()
-            except EOFError:
-                return
-            with pause_gc():
-                try:
-                    since, position, facts, tallies = orjson.loads(message)
-                    committed = view.store(
-                        [row_from_message(fact) for fact in facts],
-                        {(township, period): deltas for township, period, deltas in tallies},
-                        since=since,
-                        position=position,
-                    )
-                    answer = COMMITTED if committed else MOVED
-                except Exception:
-                    answer = FAILED + traceback.format_exc().encode()
-            outbox.send_bytes(answer)
-    finally:
-        view.close()
-
-
-def main(argv: list[str]) -> int:
-    # Ctrl-C at a terminal reaches the whole process group: the projecting process decides
-    # what happens, and this one ends when its pipe closes, between pages or not at all.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    inbox = Connection(int(argv[0]), writable=False)
-    outbox = Connection(int(argv[1]), readable=False)
-    with contextlib.suppress(BrokenPipeError, EOFError):  # the projecting process went away
-        serve(inbox, outbox)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
