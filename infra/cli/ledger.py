@@ -1,8 +1,5 @@
-"""The ``township-ledger`` command line: the public contract of DOMAIN.md.
-
-Exit codes: 0 success, 1 the ledger refused (bad input, not found, rule broken), 2 usage.
-Errors go to stderr, one readable line each.
-"""
+"""The ledger's own commands: setting up (init, counties, townships, users), recording
+(import, imports, record), export and the demo."""
 
 from __future__ import annotations
 
@@ -11,55 +8,13 @@ from typing import Any
 
 import click
 
-from domain.access import Principal
-from infra.cli_errors import LedgerGroup, refusals
-from infra.settings import Settings
-from infra.wiring import open_ledger
-from services import Services
+from infra.cli.errors import refusals
+from infra.cli.root import Context
 from services.interchange import dumps, parse_line
 from services.jsonl import file_lines
 
 
-class Context:
-    def __init__(self, database: str | None, as_user: str | None) -> None:
-        self.settings = Settings.from_env(database_url=database)
-        self.as_user = as_user
-        self._services: Services | None = None
-
-    @property
-    def services(self) -> Services:
-        if self._services is None:
-            self._services = open_ledger(self.settings)
-        return self._services
-
-    @property
-    def principal(self) -> Principal:
-        if self.as_user:
-            return self.services.tenancy.principal(username=self.as_user)
-        return Principal.operator()
-
-    def close(self) -> None:
-        if self._services is not None:
-            self._services.close()
-
-
-@click.group(cls=LedgerGroup)
-@click.option("--database", metavar="URL", help="Overrides LEDGER_DATABASE_URL.")
-@click.option(
-    "--as",
-    "as_user",
-    metavar="USERNAME",
-    help="Act as this user, with their rights (default: the operator).",
-)
-@click.pass_context
-def main(ctx: click.Context, database: str | None, as_user: str | None) -> None:
-    """Township ledger: record, report and audit townships' rule-of-law work."""
-    context = Context(database, as_user)
-    ctx.obj = context
-    ctx.call_on_close(context.close)
-
-
-@main.command()
+@click.command()
 @click.pass_obj
 def init(obj: Context) -> None:
     """Create what the database needs (idempotent)."""
@@ -68,7 +23,7 @@ def init(obj: Context) -> None:
     click.echo(f"ready: {obj.settings.database_url}")
 
 
-@main.group()
+@click.group()
 def county() -> None:
     """Counties."""
 
@@ -84,7 +39,7 @@ def county_add(obj: Context, code: str, name: str) -> None:
     click.echo(f"county {view.code} {view.name}")
 
 
-@main.group()
+@click.group()
 def township() -> None:
     """Townships."""
 
@@ -103,7 +58,7 @@ def township_add(obj: Context, county_code: str, code: str, name: str) -> None:
     click.echo(f"township {view.code} {view.name} in {view.county}")
 
 
-@main.group()
+@click.group()
 def user() -> None:
     """Users."""
 
@@ -142,7 +97,7 @@ def read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.pass_obj
 def import_(obj: Context, file: Any) -> None:
@@ -163,7 +118,7 @@ def import_(obj: Context, file: Any) -> None:
     click.echo(f"{result.recorded} recorded, {result.repeats} already recorded")
 
 
-@main.command("imports")
+@click.command("imports")
 @click.pass_obj
 def imports(obj: Context) -> None:
     """Imports that were interrupted while recording: part of their file is recorded. Import
@@ -180,7 +135,7 @@ def imports(obj: Context) -> None:
         click.echo("no unfinished import")
 
 
-@main.command()
+@click.command()
 @click.argument("line")
 @click.pass_obj
 def record(obj: Context, line: str) -> None:
@@ -191,7 +146,7 @@ def record(obj: Context, line: str) -> None:
     click.echo(f"{result.status}: {result.type} {result.entry_id} in {result.township}")
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.pass_obj
 def export(obj: Context, township_code: str) -> None:
@@ -201,7 +156,7 @@ def export(obj: Context, township_code: str) -> None:
             click.echo(dumps(line))
 
 
-@main.command()
+@click.command()
 @click.pass_obj
 def demo(obj: Context) -> None:
     """Load the demo county (idempotent) and print what it holds."""
@@ -213,8 +168,4 @@ def demo(obj: Context) -> None:
         click.echo(line)
 
 
-# The reporting, audit and serving commands live in their own modules; importing them registers
-# them on ``main``.
-import infra.cli_audit  # noqa: E402, F401
-import infra.cli_reporting  # noqa: E402, F401
-import infra.cli_serve  # noqa: E402, F401
+COMMANDS = (init, county, township, user, import_, imports, record, export, demo)

@@ -11,12 +11,13 @@ from typing import Any
 import click
 
 from domain.errors import LedgerError
-from infra.cli import Context, main, refusals
+from infra.cli.errors import refusals
+from infra.cli.root import Context
 from infra.outages import unavailable
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
 @click.option("--as-of", metavar="TIME", help="Only what had been recorded by then (ISO, UTC).")
@@ -36,7 +37,7 @@ def figures(
         click.echo(f"{name}\t{value}")
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
 @click.option("--figure", required=True, metavar="NAME", help="e.g. disputes.resolved")
@@ -52,7 +53,7 @@ def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str
         click.echo(entry_id)
 
 
-@main.command()
+@click.command()
 @click.option("--county", "county_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
 @click.option("--as-of", metavar="TIME")
@@ -80,13 +81,13 @@ def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_j
         shown = "no data" if row["score"] is None else f"{row['score']:.2f}"
         click.echo(f"{row['rank'] or '-':>3}  {shown:>7}  {row['township']} {row['name']}")
     if notice:
-        from infra.cli_audit import restatement_lines
+        from infra.cli.audit import restatement_lines
 
         for text in restatement_lines(notice):
             click.echo(text)
 
 
-@main.command("indicators")
+@click.command("indicators")
 @click.option("--county", "county_code", required=True, metavar="CODE")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.pass_obj
@@ -105,7 +106,7 @@ def indicators(obj: Context, county_code: str, file: Any) -> None:
     click.echo(json.dumps(chosen, ensure_ascii=False))
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.option("--year", required=True, type=int)
 @click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="html")
@@ -132,7 +133,7 @@ def report(
     click.echo(f"{output}: {document.title}")
 
 
-@main.command()
+@click.command()
 @click.option(
     "--follow",
     is_flag=True,
@@ -185,3 +186,6 @@ def _flatten(doc: dict, prefix: str = "") -> list[tuple[str, Any]]:
         else:
             rows.append((name, value))
     return rows
+
+
+COMMANDS = (figures, trace, ranking, indicators, report, project)

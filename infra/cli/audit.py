@@ -11,11 +11,12 @@ from typing import Any
 import click
 
 from domain.errors import InvalidField
-from infra.cli import Context, main, refusals
+from infra.cli.errors import refusals
+from infra.cli.root import Context
 from services.audit_export import write
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", metavar="CODE", help="Only this township.")
 @click.pass_obj
 def verify(obj: Context, township_code: str | None) -> None:
@@ -29,7 +30,7 @@ def verify(obj: Context, township_code: str | None) -> None:
     click.echo(result.summary())
 
 
-@main.command()
+@click.command()
 @click.option("--county", "county_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
 @click.option("--json", "as_json", is_flag=True, help="The receipt as one JSON object.")
@@ -49,7 +50,7 @@ def publish(obj: Context, county_code: str, period: str, as_json: bool) -> None:
     )
 
 
-@main.command()
+@click.command()
 @click.argument("publication_id", metavar="ID")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @click.pass_obj
@@ -62,7 +63,7 @@ def publication(obj: Context, publication_id: str, output: str) -> None:
     click.echo(f"{output}: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}")
 
 
-@main.command("audit-export")
+@click.command("audit-export")
 @click.option("--township", "township_code", metavar="CODE")
 @click.option("--county", "county_code", metavar="CODE", help="Every township of the county.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
@@ -100,7 +101,7 @@ def restatement_lines(notice: dict) -> list[str]:
     return lines
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", metavar="CODE")
 @click.option("--county", "county_code", metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
@@ -126,7 +127,7 @@ def diff(
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
-@main.command()
+@click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.option("--entry", "entry_id", metavar="ID", help="One entry's events.")
 @click.option("--from", "since", metavar="TIME", help="Everything recorded from then…")
@@ -153,7 +154,7 @@ def history(
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
-@main.command("audit-log")
+@click.command("audit-log")
 @click.option("--county", "county_code", required=True, metavar="CODE")
 @click.pass_obj
 def audit_log(obj: Context, county_code: str) -> None:
@@ -163,3 +164,6 @@ def audit_log(obj: Context, county_code: str) -> None:
         looks = obj.services.trail.looks(obj.principal, county=county_code)
     for look in looks:
         click.echo(f"{look['at']}\t{look['actor']}\t{look['action']}\t{look['subject']}")
+
+
+COMMANDS = (verify, publish, publication, audit_export, diff, history, audit_log)

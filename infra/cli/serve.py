@@ -7,10 +7,11 @@ import sys
 
 import click
 
-from infra.cli import Context, main, refusals
+from infra.cli.errors import refusals
+from infra.cli.root import Context
 
 
-@main.command()
+@click.command()
 @click.option("--host", help="Address to listen on  [default: LEDGER_BIND's, or 127.0.0.1]")
 @click.option(
     "--port",
@@ -54,3 +55,6 @@ def serve(
                 click.echo(line)
         status = serve(obj.settings, obj.services, serving, click.echo)
     sys.exit(status)
+
+
+COMMANDS = (serve,)
