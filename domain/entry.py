@@ -71,7 +71,8 @@ def line_key(
     type_: str, occurred_on: date, payload: Mapping[str, Any], spec: Mapping[str, Field]
 ) -> tuple[Any, ...]:
     """What makes two lines the same line (stored lists come back from JSON as lists; an
-    optional field stored with its empty value before that counted as not given is not given)."""
+    optional field given as its empty value, 0 or an empty list, is the same line as one
+    without it: sent again either way, it is a repeat)."""
     frozen = {
         k: None if _empty(spec.get(k), v) else tuple(v) if isinstance(v, list) else v
         for k, v in payload.items()
@@ -97,8 +98,7 @@ def check_fields(spec: Mapping[str, Field], given: Mapping[str, Any]) -> dict[st
                 raise InvalidField(name, "field.required")
             clean[name] = None
         else:
-            value = field.check(name, given[name])
-            clean[name] = None if _empty(field, value) else value
+            clean[name] = field.check(name, given[name])  # as given, its default included
     return clean
 
 

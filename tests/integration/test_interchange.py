@@ -203,3 +203,23 @@ def test_a_writer_racing_an_import_stops_it_with_a_conflict_and_a_rerun_complete
         "O-1",
         "O-2",
     ]
+
+
+def test_an_optional_field_given_as_its_default_is_exported_as_given(services, place):
+    """docs/interchange.md: optional fields that were not given are left out of an export;
+    one given as its default (no materials handed out, no law named) was given, and comes back.
+    Sent again without them, the line is the same line: a repeat, not a change."""
+    given = {
+        "township": place.township, "type": "session_held", "id": "S-default",
+        "occurred_on": "2024-03-05", "kind": "lecture", "title": "宪法宣传",
+        "attendees": 30, "materials": 0, "laws": [],
+    }  # fmt: skip
+    not_given = {
+        "township": place.township, "type": "session_held", "id": "S-absent",
+        "occurred_on": "2024-03-05", "kind": "lecture", "title": "民法典讲座", "attendees": 12,
+    }  # fmt: skip
+    services.interchange.import_lines(OPERATOR, jsonl([given, not_given]))
+    assert exported(services, place.township) == [given, not_given]
+    without = {k: v for k, v in given.items() if k not in ("materials", "laws")}
+    again = services.interchange.import_lines(OPERATOR, jsonl([without]))
+    assert (again.recorded, again.repeats) == (0, 1)
