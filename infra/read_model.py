@@ -33,6 +33,7 @@ from infra.read_model_rows import (
     storable,
 )
 from infra.read_model_schema import POSTGRESQL, SCHEMA_VERSION, SQLITE, Dialect, retried, set_up
+from infra.settings import postgres_conninfo
 from infra.view_writer import ViewWriter
 from projections.figures import Fact
 from projections.ledger import Changes, EveryoneLeads, Leadership, TallyKey
@@ -325,14 +326,7 @@ def open_view(store_env: dict[str, str]) -> Any:
     if module == "eventsourcing.postgres":
         import psycopg
 
-        conninfo = psycopg.conninfo.make_conninfo(
-            dbname=store_env["POSTGRES_DBNAME"],
-            host=store_env["POSTGRES_HOST"],
-            port=store_env["POSTGRES_PORT"],
-            user=store_env["POSTGRES_USER"],
-            password=store_env.get("POSTGRES_PASSWORD") or None,
-            connect_timeout=store_env.get("POSTGRES_CONNECT_TIMEOUT", "10"),
-        )
+        conninfo = postgres_conninfo(store_env)
         schema = store_env.get("POSTGRES_SCHEMA")
 
         def connect_postgres() -> Any:

@@ -106,6 +106,21 @@ def event_store_env(url: str) -> dict[str, str]:
     )
 
 
+def postgres_conninfo(env: Mapping[str, str]) -> str:
+    """A libpq connection string for the PostgreSQL store ``env`` describes (its
+    ``event_store_env``), for the connections the product opens beside the library's."""
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD") or None,
+        connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT", "10"),
+    )
+
+
 @dataclass(frozen=True)
 class GunicornSettings:
     """How gunicorn serves the web app (``infra/gunicorn_conf.py``), from the environment."""

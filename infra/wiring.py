@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlite3
 import time
 
+import psycopg
+
+from infra.doorbell import PostgresDoorbell
 from infra.outages import unavailable
 from infra.read_model import open_view
-from infra.settings import Settings
+from infra.settings import Settings, postgres_conninfo
 from infra.throttle import open_attempts
 from services import Services, open_services
 
@@ -21,7 +24,13 @@ def open_ledger(settings: Settings, *, shared_attempts: bool = False) -> Service
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])
     attempts = open_attempts(settings) if shared_attempts else None
-    return open_services(env, view=open_view(env), attempts=attempts, outage=unavailable)
+    services = open_services(env, view=open_view(env), attempts=attempts, outage=unavailable)
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
+        conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name
+        services.read_model.doorbell = lambda: PostgresDoorbell(
+            lambda: psycopg.connect(conninfo), channel
+        )
+    return services
 
 
 def use_wal(path: str) -> None:

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Protocol
 from uuid import UUID
 
 from domain.errors import Conflict
@@ -21,14 +22,34 @@ from services.application import LedgerApplication
 
 log = logging.getLogger("ledger.projection")
 OUTAGE_PAUSE = 5.0  # seconds, at most, between tries while the database is away
+PUSHED_POLL = 5.0  # seconds between polls while a doorbell listens (it rings for each write)
+
+
+class Doorbell(Protocol):
+    """What wakes the projection worker when something is recorded (PostgreSQL's
+    LISTEN/NOTIFY, infra/doorbell.py); without one, it polls."""
+
+    @property
+    def listening(self) -> bool: ...
+
+    def wait(self, seconds: float, stop: threading.Event) -> bool:
+        """Until rung (True), ``stop`` is set, or ``seconds`` pass."""
+
+    def close(self) -> None: ...
 
 
 class ReadModel:
     """The ledger's read model (``view``) and the projection that keeps it current."""
 
-    def __init__(self, app: LedgerApplication, view: LedgerView) -> None:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        view: LedgerView,
+        doorbell: Callable[[], Doorbell] | None = None,
+    ) -> None:
         self.app = app
         self.view = view
+        self.doorbell = doorbell  # makes the worker's doorbell, where the store has one
         self.projection = LedgerProjection(view)
         self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
         self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
@@ -71,8 +92,11 @@ class ReadModel:
         end after the page being stored. Of several workers on one database one projects and
         the others stand by, one of them taking over when it ends (the view's leadership).
         An error stops it (a projection never skips an event), except the database being away
-        (``outage``): that page was not stored, and is projected again once it is back."""
+        (``outage``): that page was not stored, and is projected again once it is back.
+        With a doorbell, a worker wakes as soon as something is recorded, and polls every
+        ``PUSHED_POLL`` seconds besides (every ``interval`` while the doorbell is deaf)."""
         leads = self.view.leadership()
+        bell = self.doorbell() if self.doorbell else None
         leading: bool | None = None
         pause = interval
         try:
@@ -90,9 +114,14 @@ class ReadModel:
                         log.warning("the database cannot be reached: %s", type(error).__name__)
                         self.projection.forget()  # it may hold a page the view never got
                         pause = min(max(pause, 0.1) * 2, OUTAGE_PAUSE)
-                stop.wait(pause)
+                if bell is None:
+                    stop.wait(pause)
+                else:
+                    bell.wait(PUSHED_POLL if pause == interval and bell.listening else pause, stop)
         finally:
             leads.release()
+            if bell is not None:
+                bell.close()
 
     def follow_in_background(self, *, interval: float = 0.5) -> threading.Event:
         """Run the worker in a daemon thread of this process (the embedded default);
