@@ -52,7 +52,10 @@ __all__ = [
 
 
 class SQLLedgerView(AuditQueries):
-    """Portable SQL; ``connect`` gives a DB-API connection of the ``dialect``."""
+    """Portable SQL; ``connect`` gives a DB-API connection of the ``dialect``; ``read_connect``,
+    where given, one to a streaming replica of the database, which every query then reads
+    (the position included, so a page that waits for its user's write waits for the replica's
+    copy of it); writes always go to ``connect``'s."""
 
     def __init__(
         self,
@@ -60,8 +63,10 @@ class SQLLedgerView(AuditQueries):
         dialect: Dialect,
         store_env: Mapping[str, str] | None = None,
         leadership: Callable[[], Leadership] = EveryoneLeads,
+        read_connect: Callable[[], Any] | None = None,
     ) -> None:
         self._connect = connect
+        self._read_connect = read_connect
         self._dialect = dialect
         self.leadership = leadership  # which of several projection workers projects
         self._store_env = store_env  # how a writer process opens this view (None: no writer)
@@ -73,13 +78,25 @@ class SQLLedgerView(AuditQueries):
 
     @property
     def _connection(self) -> Any:
-        connection = getattr(self._local, "connection", None)
+        return self._connected("connection", self._connect)
+
+    @property
+    def _reading(self) -> Any:
+        """The connection queries read (a replica's, where there is one)."""
+        if self._read_connect is None:
+            return self._connection
+        return self._connected("reading", self._read_connect)
+
+    def _connected(self, name: str, connect: Callable[[], Any]) -> Any:
+        """This thread's connection ``name``, made by ``connect`` when it has none."""
+        connection = getattr(self._local, name, None)
         if connection is not None and getattr(connection, "closed", False):
             # PostgreSQL went away (a restart, a failover): psycopg marks the connection
             # closed, and it stays so. A new one, else every later query of this thread fails.
-            connection = self._local.connection = None
+            connection = None
         if connection is None:
-            connection = self._local.connection = self._connect()
+            connection = connect()
+            setattr(self._local, name, connection)
         return connection
 
     def _sql(self, statement: str) -> str:
@@ -91,7 +108,7 @@ class SQLLedgerView(AuditQueries):
 
         class Transaction:
             def __enter__(self) -> Any:
-                self.connection = view._connection
+                self.connection = view._reading if mode == "read" else view._connection
                 self.cursor = self.connection.cursor()
                 if begin:
                     self.cursor.execute(begin)
@@ -109,7 +126,8 @@ class SQLLedgerView(AuditQueries):
         try:
             return self._read(statement, params)
         except Exception:
-            if not getattr(getattr(self._local, "connection", None), "closed", False):
+            used = "reading" if self._read_connect is not None else "connection"
+            if not getattr(getattr(self._local, used, None), "closed", False):
                 raise
         # This thread's connection was made before the database restarted: a read is asked
         # again once, on a new connection (which fails in its turn if the database is away).
@@ -124,10 +142,11 @@ class SQLLedgerView(AuditQueries):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
+        for name in ("connection", "reading"):
+            connection = getattr(self._local, name, None)
+            if connection is not None:
+                connection.close()
+                setattr(self._local, name, None)
 
     # -- the LedgerView interface -----------------------------------------------------------
 
@@ -294,8 +313,9 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def open_view(store_env: dict[str, str]) -> Any:
-    """The read model beside the event store that ``store_env`` describes."""
+def open_view(store_env: dict[str, str], replica_env: dict[str, str] | None = None) -> Any:
+    """The read model beside the event store that ``store_env`` describes; its queries read a
+    PostgreSQL streaming replica where ``replica_env`` describes one."""
     module = store_env["PERSISTENCE_MODULE"]
     if module == "eventsourcing.popo":
         return InMemoryLedgerView()
@@ -326,10 +346,9 @@ def open_view(store_env: dict[str, str]) -> Any:
     if module == "eventsourcing.postgres":
         import psycopg
 
-        conninfo = postgres_conninfo(store_env)
         schema = store_env.get("POSTGRES_SCHEMA")
 
-        def connect_postgres() -> Any:
+        def connect_postgres(conninfo: str = postgres_conninfo(store_env)) -> Any:
             connection = psycopg.connect(conninfo)
             if schema:
                 connection.execute(f'SET search_path TO "{schema}"')
@@ -339,7 +358,12 @@ def open_view(store_env: dict[str, str]) -> Any:
             connection.commit()
             return connection
 
+        replica = postgres_conninfo(replica_env) if replica_env else None
         return SQLLedgerView(
-            connect_postgres, POSTGRESQL, store_env, lambda: AdvisoryLeadership(connect_postgres)
+            connect_postgres,
+            POSTGRESQL,
+            store_env,
+            lambda: AdvisoryLeadership(connect_postgres),
+            read_connect=(lambda: connect_postgres(replica)) if replica else None,
         )
     raise ValueError(f"no read model for {module}")

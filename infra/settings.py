@@ -20,6 +20,9 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # A PostgreSQL streaming replica of the database, which the web processes' read-model
+    # queries read (writes, the projection workers and the command line use the primary).
+    read_database_url: str | None = None
     # The web: the key that signs session cookies (every worker must share it), cookies sent
     # only over HTTPS (behind TLS), Redis for sign-in throttling (else the database), Sentry.
     secret_key: str | None = None
@@ -41,6 +44,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         values: dict = {
             "database_url": environ.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            "read_database_url": environ.get("LEDGER_READ_DATABASE_URL") or None,
             "secret_key": environ.get("LEDGER_SECRET_KEY") or None,
             "secure_cookies": environ.get("LEDGER_SECURE_COOKIES", "").lower()
             in ("1", "true", "yes"),
@@ -55,8 +59,24 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
+    def __post_init__(self) -> None:
+        if self.read_database_url is not None:
+            for name, url in (
+                ("LEDGER_READ_DATABASE_URL", self.read_database_url),
+                ("LEDGER_DATABASE_URL", self.database_url),
+            ):
+                if urlparse(url).scheme not in ("postgresql", "postgres"):
+                    raise SettingsError(
+                        f"{name} must be a postgresql:// URL when LEDGER_READ_DATABASE_URL"
+                        f" is set (a streaming replica of PostgreSQL), got {url!r}"
+                    )
+
     def event_store_env(self) -> dict[str, str]:
         return event_store_env(self.database_url)
+
+    def replica_env(self) -> dict[str, str] | None:
+        """The replica's settings, as ``event_store_env``'s (None: no replica)."""
+        return event_store_env(self.read_database_url) if self.read_database_url else None
 
 
 def event_store_env(url: str) -> dict[str, str]:

@@ -17,14 +17,18 @@ from services import Services, open_services
 WAL_ATTEMPTS = 100
 
 
-def open_ledger(settings: Settings, *, shared_attempts: bool = False) -> Services:
+def open_ledger(
+    settings: Settings, *, shared_attempts: bool = False, web: bool = False
+) -> Services:
     """Open the event store (creating its tables if need be) and the read model beside it;
-    with ``shared_attempts``, failed sign-ins kept where every process sees them."""
+    with ``shared_attempts``, failed sign-ins kept where every process sees them; for a
+    ``web`` process, the read model's queries on the replica where one is configured."""
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])
     attempts = open_attempts(settings) if shared_attempts else None
-    services = open_services(env, view=open_view(env), attempts=attempts, outage=unavailable)
+    view = open_view(env, settings.replica_env() if web else None)
+    services = open_services(env, view=view, attempts=attempts, outage=unavailable)
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name
         services.read_model.doorbell = lambda: PostgresDoorbell(

@@ -20,7 +20,7 @@ def make_app() -> Flask:
         raise SystemExit("LEDGER_SECRET_KEY must be set: every worker signs sessions with it")
     start_logging(settings)
     start_sentry(settings)
-    services = patiently(lambda: open_ledger(settings, shared_attempts=True))
+    services = patiently(lambda: open_ledger(settings, shared_attempts=True, web=True))
     # The projection worker beside the web workers keeps the read model current; a page
     # waits only for the user's own writes.
     services.read_model.refresh_before_reads = False

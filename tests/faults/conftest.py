@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.clusters import PrivateCluster, binaries
 from tests.conftest import missing
-from tests.faults.private_postgres import PrivateCluster, binaries
 
 
 @pytest.fixture(scope="session")

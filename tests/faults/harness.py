@@ -24,6 +24,7 @@ from domain.access import Principal
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from services.replay_check import check_read_model
+from tests.clusters import free_port
 
 CLI = str(Path(sys.executable).parent / "township-ledger")
 PASSWORD = "fault-test-password"
@@ -40,12 +41,6 @@ def cycles(reduced: int) -> int:
     reduced size CI runs."""
     configured = os.environ.get("LEDGER_FAULT_CYCLES", "")
     return int(configured) if configured.isdigit() and int(configured) > 0 else reduced
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # -- the installation ----------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""A PostgreSQL cluster of the test's own (initdb and pg_ctl into a temporary folder, a free
-port), to stop and start under load. The machine's shared PostgreSQL is never touched.
+"""PostgreSQL clusters of the tests' own (initdb and pg_ctl into a temporary folder, a free
+port): one to stop and start under load (tests/faults), a primary with a streaming standby made
+by pg_basebackup (tests/integration/test_replica.py). The machine's shared PostgreSQL is never
+touched.
 
-As root, the cluster is run as the ``postgres`` user (PostgreSQL refuses to run as root).
+As root, the clusters are run as the ``postgres`` user (PostgreSQL refuses to run as root).
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ import itertools
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
-from tests.faults.harness import free_port
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def binaries() -> Path | None:
@@ -34,10 +42,12 @@ def _major(path: str) -> int:
 
 
 class PrivateCluster:
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, standby_of: PrivateCluster | None = None) -> None:
+        """A new cluster: initdb's, or a streaming standby of ``standby_of`` (pg_basebackup of
+        it, with the settings that make it follow its primary: ``-R``)."""
         self.bin = bin_dir
         self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="ledger-faults-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="ledger-test-pg-"))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self._as = []
@@ -46,7 +56,11 @@ class PrivateCluster:
             postgres = pwd.getpwnam("postgres")
             os.chown(self.folder, postgres.pw_uid, postgres.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        if standby_of is None:
+            self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        else:
+            primary = ("-h", "127.0.0.1", "-p", standby_of.port, "-U", "postgres")
+            self._run("pg_basebackup", "-D", self.data, *primary, "-R", "-X", "stream")
 
     @property
     def admin_url(self) -> str:
@@ -80,6 +94,25 @@ class PrivateCluster:
         with psycopg.connect(self.admin_url, autocommit=True) as admin:
             admin.execute(f"CREATE DATABASE {name}")
         return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+    def url(self, database: str) -> str:
+        return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
+
+    def replayed(self, primary: PrivateCluster, *, timeout: float = 30.0) -> float:
+        """Wait until this standby has replayed everything ``primary`` has written so far;
+        the seconds it took."""
+        import psycopg
+
+        started = time.monotonic()
+        with psycopg.connect(primary.admin_url, autocommit=True) as source:
+            written = source.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        with psycopg.connect(self.admin_url, autocommit=True) as standby:
+            while time.monotonic() - started < timeout:
+                query = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+                if standby.execute(query, [written]).fetchone()[0]:
+                    return time.monotonic() - started
+                time.sleep(0.01)
+        raise AssertionError(f"the standby did not replay {written} in {timeout} s")
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
