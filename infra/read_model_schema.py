@@ -18,10 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-# The read model is derived: when its tables change shape (or what the tallies count: 4 added
-# decisions.by_step), this number goes up, and opening a database whose read model has another
-# number drops those tables, to be rebuilt from zero.
-SCHEMA_VERSION = 4
+from projections.version import PROJECTION_VERSION
+
+# The read model is derived: when its tables change shape, this number goes up; when what the
+# tallies count changes, the projection's version does by itself (projections/version.py).
+# Opening a database whose read model has another version of either drops those tables, to be
+# rebuilt from zero. (Versions before 5 were kept in ledger_rm_schema, dropped when met.)
+SCHEMA_VERSION = 5
+VERSION = f"{SCHEMA_VERSION}:{PROJECTION_VERSION}"
 READ_MODEL_TABLES = ("ledger_rm_facts", "ledger_rm_tallies", "ledger_rm_position")
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
@@ -112,8 +116,8 @@ def set_up(view: Any) -> None:
 def _is_current(view: Any) -> bool:
     try:
         with view._transaction("read") as cursor:
-            cursor.execute("SELECT version FROM ledger_rm_schema")
-            if cursor.fetchall() != [(SCHEMA_VERSION,)]:
+            cursor.execute("SELECT version FROM ledger_rm_version")
+            if cursor.fetchall() != [(VERSION,)]:
                 return False
             for table in READ_MODEL_TABLES:
                 cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")
@@ -131,14 +135,14 @@ def _create(view: Any) -> None:
     with view._transaction("write") as cursor:
         if dialect.serialise:
             cursor.execute(dialect.serialise)
-        cursor.execute("CREATE TABLE IF NOT EXISTS ledger_rm_schema (version INTEGER NOT NULL)")
-        cursor.execute("SELECT version FROM ledger_rm_schema")
-        if cursor.fetchall() != [(SCHEMA_VERSION,)]:
-            for table in READ_MODEL_TABLES:
+        cursor.execute("CREATE TABLE IF NOT EXISTS ledger_rm_version (version TEXT NOT NULL)")
+        cursor.execute("SELECT version FROM ledger_rm_version")
+        if cursor.fetchall() != [(VERSION,)]:
+            for table in (*READ_MODEL_TABLES, "ledger_rm_schema"):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute("DELETE FROM ledger_rm_schema")
+            cursor.execute("DELETE FROM ledger_rm_version")
             cursor.execute(
-                view._sql("INSERT INTO ledger_rm_schema (version) VALUES (?)"), (SCHEMA_VERSION,)
+                view._sql("INSERT INTO ledger_rm_version (version) VALUES (?)"), (VERSION,)
             )
         for statement in SCHEMA:
             cursor.execute(statement.replace("{position_key}", dialect.position_key))

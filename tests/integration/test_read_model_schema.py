@@ -10,7 +10,7 @@ from contextlib import closing
 import pytest
 
 from domain.access import Principal
-from infra.read_model import SCHEMA_VERSION
+from infra import read_model_schema
 from infra.read_model_schema import retried
 from infra.settings import Settings
 from infra.wiring import open_ledger
@@ -38,7 +38,9 @@ def test_a_read_model_of_another_version_is_rebuilt_from_the_log(own_sql_databas
         cursor.execute(
             "CREATE TABLE ledger_rm_facts (position BIGINT, originator_id TEXT NOT NULL)"
         )
-        cursor.execute(view._sql("UPDATE ledger_rm_schema SET version = ?"), (SCHEMA_VERSION - 1,))
+        cursor.execute("DROP TABLE ledger_rm_version")  # older versions kept theirs here
+        cursor.execute("CREATE TABLE IF NOT EXISTS ledger_rm_schema (version INTEGER NOT NULL)")
+        cursor.execute("INSERT INTO ledger_rm_schema (version) VALUES (4)")
     ledger.close()
 
     reopened = open_ledger(Settings(database_url=own_sql_database_url))
@@ -47,6 +49,37 @@ def test_a_read_model_of_another_version_is_rebuilt_from_the_log(own_sql_databas
         after = reopened.figures.figures(OPERATOR, township=township, period="2024")
         assert after["roster"]["officers"] == before["roster"]["officers"] == 1
         assert reopened.read_model.view.position() > 0
+    finally:
+        reopened.close()
+
+
+def test_tallies_counted_by_another_projection_are_counted_again(own_sql_database_url, monkeypatch):
+    """A release whose figures' code differs (another projection version, projections/
+    version.py) finds the stored tallies counted by the old code: they are dropped and
+    counted again from the log, not served as they were."""
+    ledger = open_ledger(Settings(database_url=own_sql_database_url))
+    county, township = unique("county"), unique("town")
+    ledger.tenancy.add_county(OPERATOR, code=county, name="县")
+    ledger.tenancy.add_township(OPERATOR, county=county, code=township, name="镇")
+    line = {"township": township, "type": "dispute_registered", "id": "D-1", "source": "petition"}
+    line |= {"occurred_on": "2024-03-01", "category": "土地"}
+    ledger.interchange.import_lines(OPERATOR, [json.dumps(line)])
+    ledger.read_model.refresh()
+    view = ledger.read_model.view
+    counted = view.tallies([township], "2024")
+    assert counted[township]
+    with view._transaction("write") as cursor:  # what the old code counted
+        cursor.execute(
+            view._sql("UPDATE ledger_rm_tallies SET counts = ? WHERE township = ?"),
+            ('{"inspections": 7}', township),
+        )
+    ledger.close()
+    monkeypatch.setattr(read_model_schema, "VERSION", read_model_schema.VERSION + "-changed")
+    reopened = open_ledger(Settings(database_url=own_sql_database_url))
+    try:
+        assert reopened.read_model.view.position() == 0  # dropped, to be counted again
+        reopened.read_model.refresh()
+        assert reopened.read_model.view.tallies([township], "2024") == counted
     finally:
         reopened.close()
 
