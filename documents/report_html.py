@@ -31,6 +31,6 @@ def render_html(report: Report) -> str:
     template = _environment().get_template("report.html")
     return template.render(
         report=report,
-        rows=list(source_rows(report.annex)),
+        rows=list(zip(source_rows(report.annex), report.annex.sources, strict=True)),
         indents=signature_indents(report.signature),
     )

@@ -48,15 +48,20 @@ class Page(HTMLParser):
         self._figure = dict(attrs).get("data-figure") if tag == "span" else None
         if tag == "tr":
             self.rows.append([])
-        self._cell = tag in ("td", "th")
+        if tag in ("td", "th"):
+            self.rows[-1].append("")
+            self._cell = True
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._cell = False
 
     def handle_data(self, data):
         if self._figure:
             self.figures.append((self._figure, data))
             self._figure = None
         if self._cell:
-            self.rows[-1].append(data)
-            self._cell = False
+            self.rows[-1][-1] += data
 
 
 def test_html_marks_every_figure_with_its_name(report):
@@ -78,6 +83,7 @@ def test_html_has_the_parts_the_themes_and_the_annex_table(report):
     page = Page()
     page.feed(html)
     assert page.rows == [list(report.annex.columns), *map(list, source_rows(report.annex))]
+    assert '；记录编号：<span class="id">roster.officers#0</span>、<span class="id">' in html
     for external in ("http://", "https://", "<link", "<script", "src="):
         assert external not in html
     assert "UTC" not in html and "2025-01-15T" not in html
