@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from infra.settings import event_store_env
+from projections.report import build_report
 from projections.report.model import issuer
+from projections.report.phrasing import local_time
 from sample.lines import seed_lines
 from services import open_services
 from services.reports import Reports
 from tests.support import OPERATOR, unique
-from tests.unit.test_report import build
+from tests.unit.test_report import FULL, build, figures
 
 
 @pytest.mark.parametrize(
@@ -95,3 +97,20 @@ def test_a_submitted_report_bears_the_day_of_its_submission():
     moment = datetime.fromisoformat(submitted["submitted_at"].replace("Z", "+00:00"))
     assert after.signature.issued_on == moment.astimezone(SHANGHAI).date()
     assert after.signature.issuer == "巩留镇人民政府"
+
+
+def test_the_annex_states_its_moment_in_the_installations_time_zone():
+    assert local_time("2025-01-15T00:00:00Z", SHANGHAI) == "2025年1月15日8时00分（北京时间）"
+    urumqi = local_time("2025-01-15T00:00:00Z", ZoneInfo("Asia/Urumqi"))
+    assert urumqi == "2025年1月15日6时00分"  # not Beijing's time: not called so
+    report = build_report(
+        township="hongxing",
+        township_name="红星乡",
+        year=2024,
+        figures=figures(FULL),
+        narrative=None,
+        sources={},
+        issued_on=date(2025, 1, 10),
+        zone=ZoneInfo("Asia/Urumqi"),
+    )
+    assert report.annex.paragraphs[0].text().startswith("本报告数据截至2025年1月15日6时00分，")
