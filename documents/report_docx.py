@@ -1,9 +1,11 @@
 """The annual report as a Word document in the official layout: A4, 仿宋 三号 body at a fixed
-28-point line, 黑体 and 楷体 headings, a 宋体 title, page numbers "— 1 —" in the footer, and
-the annex 数据来源 on a page of its own."""
+28-point line, 黑体 and 楷体 headings, a 宋体 title, the 落款 under the body (the issuer two
+characters from the right margin, the date under it), page numbers "— 1 —" in the footer,
+and the annex 数据来源 on a page of its own."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from io import BytesIO
 from typing import Any
 
@@ -14,9 +16,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from projections.report import Paragraph, Report, source_rows
+from documents.official import signature_indents
+from projections.report import Paragraph, Report, Signature, source_rows
 
 LATIN = "Times New Roman"
+CHARACTER = Pt(16)  # one Chinese character of the body (三号)
+# The annex's columns (序号, 数据, 数值, 依据的记录, 在台账中查看) across the 15.6 cm of text.
+ANNEX_WIDTHS = (Cm(1.3), Cm(3.5), Cm(1.6), Cm(1.9), Cm(7.3))
 
 
 def render_docx(report: Report) -> bytes:
@@ -34,6 +40,7 @@ def render_docx(report: Report) -> bytes:
             document.add_heading(theme.heading, level=2)
             for paragraph in theme.paragraphs:
                 _paragraph(document, paragraph)
+    _signature(document, report.signature)
     _annex(document, report)
     _properties(document, report)
     buffer = BytesIO()
@@ -124,6 +131,20 @@ def _paragraph(document: Any, paragraph: Paragraph) -> None:
     document.add_paragraph(paragraph.text())
 
 
+def _signature(document: Any, signature: Signature) -> None:
+    """The 落款 (GB/T 9704): a blank line after the body, the issuer two characters from the
+    right margin, and under it the date, starting two characters to the right of the
+    issuer's first character."""
+    issuer, issued = signature.lines()
+    document.add_paragraph()
+    indents = signature_indents(signature)
+    for text, indent in zip((issuer, issued), indents, strict=True):
+        paragraph = document.add_paragraph(text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        paragraph.paragraph_format.right_indent = Pt(CHARACTER.pt * indent)
+
+
 def _annex(document: Any, report: Report) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     heading = document.add_heading(report.annex.heading, level=1)
@@ -134,8 +155,12 @@ def _annex(document: Any, report: Report) -> None:
     table = document.add_table(rows=1 + len(rows), cols=len(report.annex.columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, ANNEX_WIDTHS, strict=True):
+        column.width = width
     for row, cells in zip(table.rows, [report.annex.columns, *rows], strict=True):
-        for cell, text in zip(row.cells, cells, strict=True):
+        for cell, text, width in zip(row.cells, cells, ANNEX_WIDTHS, strict=True):
+            cell.width = width  # Word reads a cell's own width, LibreOffice the column's
             paragraph = cell.paragraphs[0]
             _layout(paragraph.paragraph_format, indent=False, line=16)
             paragraph.add_run(text).font.size = Pt(10.5)
@@ -147,6 +172,8 @@ def _properties(document: Any, report: Report) -> None:
     properties.subject = "法治政府建设年度报告"
     properties.author = report.township_name
     properties.last_modified_by = report.township_name
-    properties.keywords = f"{report.township} {report.year}"
+    properties.keywords = f"{report.township_name} {report.year}年 法治政府建设"
     properties.comments = ""
     properties.language = "zh-CN"
+    issued = datetime.combine(report.signature.issued_on, time(), UTC)
+    properties.created = properties.modified = issued  # not the blank template's own date

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from documents.official import signature_indents
 from projections.report import Figure, Report, source_rows
 
 
@@ -28,4 +29,8 @@ def render_html(report: Report) -> str:
     """The report as an HTML5 page laid out like the printed document; every number of the
     body is a ``<span class="figure" data-figure="NAME">``."""
     template = _environment().get_template("report.html")
-    return template.render(report=report, rows=list(source_rows(report.annex)))
+    return template.render(
+        report=report,
+        rows=list(zip(source_rows(report.annex), report.annex.sources, strict=True)),
+        indents=signature_indents(report.signature),
+    )

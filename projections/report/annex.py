@@ -1,17 +1,20 @@
-"""The annex 数据来源: every figure of the report's body, the entries behind it, and how an
-auditor lists them. The moment the figures stand at is stated here, in Beijing time."""
+"""The annex 数据来源: every figure of the report's body, the entries behind it, and where the
+township's pages show them (``places``). The moment the figures stand at is stated here, in
+the installation's local time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import tzinfo
 
 from domain.decision import REVIEW_RESULTS, REVIEWERS
 from domain.figure_names import RATES
 from projections.report.model import Annex, Figure, Source
-from projections.report.phrasing import beijing_time, para
+from projections.report.phrasing import BEIJING, local_time, para
+from projections.report.places import PAGE, where, where_rate
 from projections.report.themes import STEP_CLAUSES
 
-LISTED_UP_TO = 10  # entries named in the annex itself; more are listed by the trace
+LISTED_UP_TO = 10  # entries named by their ids in the annex itself; more are found by the list
 
 _SESSIONS = {
     "theory_study": "党委理论学习中心组专题学法",
@@ -84,34 +87,37 @@ LABELS: dict[str, str] = {
     "rates.hotline_answer": "12345热线转办事项答复率",
 }
 
-COLUMNS = ("序号", "数据", "数值", "依据的记录（条）", "指标代码：记录编号")
+COLUMNS = ("序号", "数据", "数值", "依据的记录（条）", "在台账中查看")
 
 
 def build_annex(
     figures: Iterable[Figure],
     sources: Mapping[str, Sequence[str]],
     *,
-    township: str,
     township_name: str,
     year: int,
     as_of: str,
+    zone: tzinfo = BEIJING,
 ) -> Annex:
     """The annex for the body's ``figures``; ``sources`` gives the ids of the entries behind
     each count figure that has any. Raises ValueError for a figure it cannot label."""
     rows: dict[str, Source] = {}
     for figure in figures:
         if figure.path not in rows:
-            rows[figure.path] = _source(figure, sources)
-    when = f"本报告数据截至{beijing_time(as_of)}，" if as_of else "本报告"
-    command = f"township-ledger trace --township {township} --period {year} --figure 指标代码"
+            rows[figure.path] = _source(figure, sources, year)
+    when = f"本报告数据截至{local_time(as_of, zone)}，" if as_of else "本报告数据"
     return Annex(
         heading="附件：数据来源",
         paragraphs=(
-            para(when, f"均由{township_name}工作台账中逐条登记的记录汇总而来。"),
             para(
-                "下表列出正文中的每项数据、其依据的记录条数和指标代码。按指标代码可列出每项"
-                f"数据依据的全部记录编号：{command}；比率依据其分子的记录，分母的记录在指标代码"
-                f"后加“.denominator”列出。依据的记录不超过{LISTED_UP_TO}条的，表中直接列出记录编号。"
+                when,
+                f"由{township_name}在工作台账中逐条登记的记录汇总而来，已撤回的记录不计入。",
+            ),
+            para(
+                "下表列出正文中的每项数据、依据的记录条数，以及在台账中查看这些记录的方法："
+                f"在“{PAGE}”页按所列类型和日期（某年即该年1月1日至12月31日）筛选，"
+                "再按所列状态筛选，或逐条查看所列内容；比率列出其分母和分子的记录。"
+                f"依据的记录不超过{LISTED_UP_TO}条的，同时列出记录编号。"
             ),
         ),
         columns=COLUMNS,
@@ -119,22 +125,18 @@ def build_annex(
     )
 
 
-def _source(figure: Figure, sources: Mapping[str, Sequence[str]]) -> Source:
+def _source(figure: Figure, sources: Mapping[str, Sequence[str]], year: int) -> Source:
     label = LABELS.get(figure.path)
     if label is None:
         raise ValueError(f"the annex has no label for figure {figure.path!r}")
     if figure.path.startswith("rates."):
         numerator, denominator = RATES[figure.path.removeprefix("rates.")]
-        return Source(
-            label,
-            figure.path,
-            figure.text,
-            len(_ids(sources, numerator)),
-            len(_ids(sources, denominator)),
-        )
+        counts = (len(_ids(sources, numerator)), len(_ids(sources, denominator)))
+        found = where_rate(numerator, denominator, year, counts)
+        return Source(label, figure.path, figure.text, *counts, where=found)
     ids = tuple(sorted(_ids(sources, figure.path)))
     listed = ids if len(ids) <= LISTED_UP_TO else ()
-    return Source(label, figure.path, figure.text, len(ids), None, listed)
+    return Source(label, figure.path, figure.text, len(ids), None, listed, where(figure.path, year))
 
 
 def _ids(sources: Mapping[str, Sequence[str]], path: str) -> Sequence[str]:

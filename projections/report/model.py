@@ -1,10 +1,12 @@
-"""The annual report as a document: sections of paragraphs whose numbers are figures, and an
-annex that says where each figure comes from. Renderings (HTML, DOCX) live in ``documents``."""
+"""The annual report as a document: sections of paragraphs whose numbers are figures, the
+落款 (who issues it, and when), and an annex that says where each figure comes from.
+Renderings (HTML, DOCX) live in ``documents``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,41 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """The 落款: the township's people's government (a 街道's office) and the date of issue."""
+
+    issuer: str
+    issued_on: date
+
+    def lines(self) -> tuple[str, str]:
+        return (self.issuer, day(self.issued_on))
+
+
+def day(value: date) -> str:
+    """A day as a Chinese document writes it: 2025年1月10日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def issuer(township_name: str) -> str:
+    """Who issues a township's report: 巩留镇 → 巩留镇人民政府, 红星乡 → 红星乡人民政府, a
+    街道 → its 街道办事处 (a 街道 has an office of the county's government, not a government)."""
+    name = township_name.strip()
+    return f"{name}办事处" if name.endswith("街道") else f"{name}人民政府"
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A sentence of the township's own words (``said``) and what the figures say of it."""
+
+    said: str
+    figures: str
+
+
+@dataclass(frozen=True)
 class Source:
-    """One row of the annex: a figure of the report, its value as written, and the entries
-    behind it (for a rate: behind its numerator, out of those behind its denominator)."""
+    """One row of the annex: a figure of the report, its value as written, the entries behind
+    it (for a rate: behind its numerator, out of those behind its denominator), and where the
+    township's pages show them (``where``; the entries' ids when few)."""
 
     label: str
     path: str
@@ -68,6 +102,7 @@ class Source:
     entries: int
     of_entries: int | None = None
     entry_ids: tuple[str, ...] = ()
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +127,11 @@ class Report:
     as_of: str
     opening: Paragraph
     sections: tuple[Section, ...]
+    signature: Signature
     annex: Annex
+    # The township's own sentences that claim more than its figures (projections/report/
+    # claims.py): for the head to see before signing; not part of the document.
+    cautions: tuple[Caution, ...] = ()
 
     def figures(self) -> Iterator[Figure]:
         """Every Figure of the report's body, in reading order."""
@@ -108,9 +147,11 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def text(self) -> str:
-        """The whole report as plain text: the body, then the annex (one line per row)."""
+        """The whole report as plain text: the body, the 落款, then the annex (one line per
+        row)."""
         rows = ("\t".join(row) for row in source_rows(self.annex))
-        return self.body() + "\n".join([*self.annex.lines(), *rows]) + "\n"
+        lines = [*self.signature.lines(), *self.annex.lines(), *rows]
+        return self.body() + "\n".join(lines) + "\n"
 
 
 def source_rows(annex: Annex) -> Iterator[tuple[str, ...]]:
@@ -119,7 +160,7 @@ def source_rows(annex: Annex) -> Iterator[tuple[str, ...]]:
         entries = str(source.entries)
         if source.of_entries is not None:
             entries = f"{source.entries}/{source.of_entries}"
-        trace = source.path
+        where = source.where
         if source.entry_ids:
-            trace += "：" + "、".join(source.entry_ids)
-        yield (str(number), source.label, source.text, entries, trace)
+            where += "；记录编号：" + "、".join(source.entry_ids)
+        yield (str(number), source.label, source.text, entries, where)

@@ -1,17 +1,20 @@
 """How the report writes things: percentages and numbers as people write them, series of
-clauses, points that run 一是…二是…, moments in Beijing time."""
+clauses, points that run 一是…二是…, days and moments in the installation's local time, and
+the township's own text with Chinese punctuation."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from domain.moments import parse_moment
-from projections.report.model import Figure, Paragraph, Part
+from projections.report.model import Figure, Paragraph, Part, day
+from projections.report.punctuation import chinese_punctuation
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
+_BEIJING_OFFSET = timedelta(hours=8)
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -25,8 +28,14 @@ def numeral(n: int) -> str:
 
 
 def percent(numerator: int, denominator: int) -> str:
-    """A share to one decimal, as people write it: 91.2%, 97%, 100%."""
-    return share_percent(Decimal(numerator) / Decimal(denominator))
+    """A share to one decimal, as people write it: 91.2%, 97%, 100%. Only all is 100% and
+    only none is 0%: 9999 of 10000 is 99.9%, 1 of 20000 不足0.1%."""
+    written = share_percent(Decimal(numerator) / Decimal(denominator))
+    if written == "100%" and numerator != denominator:
+        return "99.9%"
+    if written == "0%" and numerator:
+        return "不足0.1%"
+    return written
 
 
 def share_percent(share: Decimal | float) -> str:
@@ -43,15 +52,21 @@ def number(value: int) -> str:
     return str(value)
 
 
-def beijing_time(moment: str | datetime) -> str:
-    """An ISO moment (``2025-01-15T00:00:00Z``) as 2025年1月15日8时00分（北京时间）."""
+def local_time(moment: str | datetime, zone: tzinfo = BEIJING) -> str:
+    """An ISO moment (``2025-01-15T00:00:00Z``) in ``zone``: 2025年1月15日8时00分, followed
+    by （北京时间） when the zone keeps Beijing's time then."""
     if isinstance(moment, str):
         moment = parse_moment(moment, field="as_of")
     if moment.tzinfo is None:
         raise ValueError(f"the moment {moment.isoformat()} has no time zone")
-    local = moment.astimezone(BEIJING)
-    day = f"{local.year}年{local.month}月{local.day}日"
-    return f"{day}{local.hour}时{local.minute:02d}分（北京时间）"
+    local = moment.astimezone(zone)
+    named = "（北京时间）" if local.utcoffset() == _BEIJING_OFFSET else ""
+    return f"{day(local.date())}{local.hour}时{local.minute:02d}分{named}"
+
+
+def beijing_time(moment: str | datetime) -> str:
+    """An ISO moment as 2025年1月15日8时00分（北京时间）."""
+    return local_time(moment, BEIJING)
 
 
 def flatten(items: Iterable[Any]) -> Iterator[Part]:
@@ -97,6 +112,7 @@ def points(*found: list[Part] | None) -> tuple[Paragraph, ...]:
 
 
 def text_paragraphs(text: str | None) -> tuple[Paragraph, ...]:
-    """The township's own text as paragraphs, one per non-empty line, verbatim."""
+    """The township's own text as paragraphs, one per non-empty line, its words as written
+    and its punctuation Chinese (``punctuation.chinese_punctuation``)."""
     lines = (line.strip() for line in (text or "").splitlines())
-    return tuple(Paragraph((line,)) for line in lines if line)
+    return tuple(Paragraph((chinese_punctuation(line),)) for line in lines if line)

@@ -55,6 +55,12 @@ class Reader:
             return None
         return Figure(path, self.get(path).get("value"), percent(numerator, denominator))
 
+    def rated(self, name: str, before: str) -> list[Part] | None:
+        """``before`` and the rate, or None when the rate has no data (its denominator is 0):
+        a rate without data is never written, neither as 0% nor as 100%."""
+        figure = self.rate(name)
+        return [before, figure] if figure else None
+
     def laws(self, kind: str) -> list[str]:
         """The distinct titles studied in sessions of ``kind``, each in 《》."""
         titles: list[str] = []

@@ -38,6 +38,9 @@ STEP_CLAUSES = {
     "collective_decision": "经集体讨论决定的",
     "disclosure": "依法向社会公开的",
 }
+# The steps every major decision must go through (重大行政决策程序暂行条例): the procedure is
+# said to be followed strictly only when every decision of the year went through them.
+REQUIRED_STEPS = ("legality_review", "collective_decision")
 
 
 def _study(r: Reader) -> tuple[Paragraph, ...]:
@@ -74,17 +77,36 @@ def _decisions(r: Reader) -> tuple[Paragraph, ...]:
 
 
 def _procedure(r: Reader) -> Point:
+    """The decisions and the steps they went through, each counted (经集体讨论决定的4项; a
+    step none went through is not named); only the legality review is said of all of them
+    (均经过) when all went through it, its coverage beside it. The procedure is "strictly
+    followed" only when every decision went through the steps every decision must."""
     reviewed = r.fig("decisions.reviewed")
     if not reviewed.value:
         return None
-    with_review = r.fig("decisions.with_legality_review")
-    if with_review.value == reviewed.value:
-        review: list[Part] = ["均经过合法性审查"]
-    else:
-        review = r.counted("decisions.with_legality_review", "中，经过合法性审查的", "项") or [
-            "均未经过合法性审查"
-        ]
-    coverage = r.rate("legality_review_coverage")
+    strictly = all(r.n(f"decisions.by_step.{s}") == reviewed.value for s in REQUIRED_STEPS)
+    return [
+        "严格履行重大行政决策法定程序。" if strictly else "规范重大行政决策程序。",
+        "全年",
+        reviewed,
+        "项重大行政决策",
+        _legality_review(r, reviewed.value),
+        r.rated("legality_review_coverage", "，合法性审查覆盖率"),
+        _other_steps(r),
+        "。",
+    ]
+
+
+def _legality_review(r: Reader, reviewed: int) -> list[Part]:
+    with_review = r.n("decisions.with_legality_review")
+    if with_review == reviewed:
+        return ["均经过合法性审查"]
+    if not with_review:
+        return ["均未经过合法性审查"]
+    return ["中，经过合法性审查的", r.fig("decisions.with_legality_review"), "项"]
+
+
+def _other_steps(r: Reader) -> Point:
     steps = series(
         [
             r.counted(f"decisions.by_step.{step}", STEP_CLAUSES[step], "项")
@@ -93,15 +115,7 @@ def _procedure(r: Reader) -> Point:
         ],
         "，",
     )
-    return [
-        "严格履行重大行政决策法定程序。全年",
-        reviewed,
-        "项重大行政决策",
-        review,
-        ["，合法性审查覆盖率", coverage] if coverage else None,
-        ["；决策过程中，", steps] if steps else None,
-        "。",
-    ]
+    return ["；决策过程中，", steps] if steps else None
 
 
 def _reviewers(r: Reader) -> Point:
@@ -135,7 +149,7 @@ def _reviewers(r: Reader) -> Point:
 def _meetings(r: Reader) -> Point:
     meetings = r.counted("meetings.count", "全年召开党委会议", "次")
     return meetings and [
-        "坚持集体决策。",
+        "发挥党委会议集体研究作用。",
         meetings,
         r.counted("meetings.matters_decided", "，集体研究决定重大事项", "项"),
         "。",
@@ -210,8 +224,8 @@ def _inspections(r: Reader) -> Point:
         found,
         "个，",
         ["已完成整改", rectified, "个"] if rectified.value else "尚无问题完成整改",
-        ["，整改率", r.rate("rectification")] if rectified.value else None,
-        ["，按期整改率", r.rate("on_time_rectification")]
+        r.rated("rectification", "，整改率") if rectified.value else None,
+        r.rated("on_time_rectification", "，按期整改率")
         if r.n("issues.rectified_on_time")
         else None,
         rest,
@@ -253,7 +267,7 @@ def _disputes(r: Reader) -> Point:
         "多元化解矛盾纠纷。",
         registered,
         ["（其中", sources, "）"] if sources else None,
-        ["，", resolved, "，调解成功率", r.rate("mediation_success")] if resolved else None,
+        ["，", resolved, r.rated("mediation_success", "，调解成功率")] if resolved else None,
         r.counted("disputes.by_mediator.mediation_committee", "，其中人民调解委员会调解成功", "件"),
         r.counted("disputes.failed", "；另有", "件经调解未能化解"),
         "。",
@@ -268,7 +282,7 @@ def _hotline(r: Reader) -> Point:
     return [
         "用心办理群众诉求。",
         received,
-        ["，", answered, "，答复率", r.rate("hotline_answer")] if answered else "，正在办理",
+        ["，", answered, r.rated("hotline_answer", "，答复率")] if answered else "，正在办理",
         r.counted("hotline.resolved", "，问题得到解决的", "件"),
         "。",
     ]

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from domain.decision import DECISION_STEPS
 from infra.cli import main
 from projections.figures import lookup
+from projections.report.annex import LABELS
 from sample.lines import seed_lines, township_lines, write_jsonl
 from tests.support import RATES, FigureSpans, unique
 
@@ -107,8 +108,9 @@ def test_the_docx_report_opened_back_has_page_numbers_its_parts_and_every_figure
     (table,) = document.tables
     rows = [[cell.text for cell in row.cells] for row in table.rows][1:]
     assert len(rows) > 40
-    for _, label, shown, entries, trace in rows:
-        name = trace.split("：")[0]
+    named = {label: name for name, label in LABELS.items()}
+    for _, label, shown, entries, where in rows:
+        name = named[label]
         value = lookup(doc, name)
         assert shown == written(value) and shown in body, name
         if isinstance(value, dict):  # a rate: the entries of its numerator / its denominator
@@ -116,10 +118,14 @@ def test_the_docx_report_opened_back_has_page_numbers_its_parts_and_every_figure
                 f"{len(traced(cli, town, name))}/{len(traced(cli, town, name + '.denominator'))}"
             )
         else:
-            behind = str(len(traced(cli, town, name)))
+            ids = traced(cli, town, name)
+            behind = str(len(ids))
+            listed = where.partition("；记录编号：")[2]
+            assert listed.split("、") == ids if len(ids) <= 10 else listed == "", name
         assert entries == behind, (name, label)
+        assert where.startswith("见“台账”页，类型："), where
     assert {"disputes.registered", "rates.mediation_success", "hotline.received"} <= {
-        row[4].split("：")[0] for row in rows
+        named[row[1]] for row in rows
     }
 
 

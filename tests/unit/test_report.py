@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -14,9 +15,10 @@ from domain.figure_names import COUNT_FIGURES, RATES
 from projections.figures import document, lookup
 from projections.report import THEMES, Figure, Report, build_report, source_rows
 from projections.report.annex import LABELS
-from projections.report.phrasing import beijing_time, number, numeral, percent, share_percent
+from projections.report.phrasing import number, numeral, percent
 
 AS_OF = "2025-01-15T00:00:00Z"
+ISSUED = date(2025, 1, 10)
 # A made-up township's year, every theme with something to say.
 FULL = {
     "sessions.theory_study.count": 4,
@@ -82,14 +84,20 @@ def sources(counts):
     return {name: [f"{name}#{n}" for n in range(value)] for name, value in counts.items() if value}
 
 
-def build(counts=FULL, narrative=NARRATIVE, name="红星乡") -> Report:
+def entry_ids(counts):
+    """Entry ids as a township gives them: as many behind each count as its value."""
+    return {name: [f"J-{n:04d}" for n in range(value)] for name, value in counts.items() if value}
+
+
+def build(counts=FULL, narrative=NARRATIVE, name="红星乡", ids=sources) -> Report:
     return build_report(
         township="hongxing",
         township_name=name,
         year=2024,
         figures=figures(counts),
         narrative=narrative,
-        sources=sources(counts),
+        sources=ids(counts),
+        issued_on=ISSUED,
     )
 
 
@@ -199,45 +207,7 @@ def test_a_theme_with_only_the_heads_words_is_reported():
     ]
 
 
-# -- phrasing ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "numerator, denominator, written",
-    [
-        (7, 7, "100%"),
-        (330, 362, "91.2%"),
-        (32, 33, "97%"),
-        (30, 33, "90.9%"),
-        (1, 3, "33.3%"),
-        (1, 2000, "0.1%"),
-        (1, 200000, "0%"),
-    ],
-)
-def test_percentages_are_written_as_people_write_them(numerator, denominator, written):
-    assert percent(numerator, denominator) == written
-    # the pages show a rate's value (a float) the same way
-    assert share_percent(numerator / denominator) == written
-
-
-def test_numbers_numerals_and_beijing_time():
-    assert [number(n) for n in (600, 9999, 10000, 40000, 41234)] == [
-        "600",
-        "9999",
-        "1万",
-        "4万",
-        "41234",
-    ]
-    assert [numeral(n) for n in (1, 9, 10, 11, 20, 36)] == [
-        "一",
-        "九",
-        "十",
-        "十一",
-        "二十",
-        "三十六",
-    ]
-    assert beijing_time("2025-01-15T00:00:00Z") == "2025年1月15日8时00分（北京时间）"
-    assert beijing_time("2024-12-31T16:30:00+00:00") == "2025年1月1日0时30分（北京时间）"
+# -- phrasing in the report (the phrasing itself: test_report_phrasing.py) ------------------
 
 
 def test_rates_read_as_percentages_in_their_sentences(report):
@@ -254,7 +224,7 @@ def test_rates_read_as_percentages_in_their_sentences(report):
 
 def test_the_decisions_name_the_procedure_steps_they_went_through(report):
     text = report.body()
-    assert "听取公众意见的2项，进行风险评估的5项" in text
+    assert "决策过程中，听取公众意见的2项，进行风险评估的5项。" in text
     assert "司法所审查5项，经审查同意4项、不予同意1项" in text
     assert "开展专家论证" not in text and "向社会公开" not in text  # no such decision
     steps = {f.path for f in report.figures() if f.path.startswith("decisions.by_step.")}
@@ -336,15 +306,20 @@ def test_a_rate_is_traced_to_the_entries_of_its_numerator_and_denominator(report
         39,
         40,
     )
-    row = next(r for r in source_rows(report.annex) if r[4] == "rates.hotline_answer")
-    assert row[2:] == ("97.5%", "39/40", "rates.hotline_answer")
+    row = next(r for r in source_rows(report.annex) if r[1] == "12345热线转办事项答复率")
+    assert row[2:] == (
+        "97.5%",
+        "39/40",
+        "见“台账”页，类型：12345转办，2024年，共40条；其中状态为“已办结”的39条",
+    )
 
 
-def test_the_annex_states_the_moment_in_beijing_time_and_how_to_trace(report):
+def test_the_annex_states_the_moment_in_beijing_time_and_where_to_look(report):
     text = "\n".join(report.annex.lines())
     assert "本报告数据截至2025年1月15日8时00分（北京时间）" in text
-    assert "township-ledger trace --township hongxing --period 2024 --figure" in text
-    assert "UTC" not in text and "Z" not in text.replace("--", "")
+    assert "在“台账”页按所列类型和日期" in text
+    assert "township-ledger" not in text and "trace" not in text and "--" not in text
+    assert "UTC" not in text and "Z" not in text
 
 
 def test_the_annex_has_a_name_for_every_figure_the_body_may_show():
@@ -365,6 +340,7 @@ def test_figures_of_another_township_or_period_or_incomplete_are_refused():
             figures=doc,
             narrative=None,
             sources={},
+            issued_on=ISSUED,
         )
 
     with pytest.raises(ValueError, match="township"):

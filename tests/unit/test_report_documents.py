@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from documents.report_docx import render_docx
 from documents.report_html import render_html
 from projections.report import source_rows
-from tests.unit.test_report import FULL, NARRATIVE, build
+from tests.report_claims import docx_text, software_words
+from tests.unit.test_report import FULL, NARRATIVE, build, entry_ids
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -45,15 +48,20 @@ class Page(HTMLParser):
         self._figure = dict(attrs).get("data-figure") if tag == "span" else None
         if tag == "tr":
             self.rows.append([])
-        self._cell = tag in ("td", "th")
+        if tag in ("td", "th"):
+            self.rows[-1].append("")
+            self._cell = True
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._cell = False
 
     def handle_data(self, data):
         if self._figure:
             self.figures.append((self._figure, data))
             self._figure = None
         if self._cell:
-            self.rows[-1].append(data)
-            self._cell = False
+            self.rows[-1][-1] += data
 
 
 def test_html_marks_every_figure_with_its_name(report):
@@ -75,6 +83,7 @@ def test_html_has_the_parts_the_themes_and_the_annex_table(report):
     page = Page()
     page.feed(html)
     assert page.rows == [list(report.annex.columns), *map(list, source_rows(report.annex))]
+    assert '；记录编号：<span class="id">roster.officers#0</span>、<span class="id">' in html
     for external in ("http://", "https://", "<link", "<script", "src="):
         assert external not in html
     assert "UTC" not in html and "2025-01-15T" not in html
@@ -133,10 +142,17 @@ def test_docx_annex_table_traces_every_figure(word, report):
     rows = [tuple(cell.text for cell in row.cells) for row in table.rows]
     assert rows[0] == report.annex.columns
     assert rows[1:] == list(source_rows(report.annex))
-    by_code = {row[4].split("：")[0]: row for row in rows[1:]}
-    assert by_code["disputes.registered"][2:4] == ("80", str(FULL["disputes.registered"]))
-    assert by_code["rates.mediation_success"][2:4] == ("91.3%", "73/80")
-    assert by_code["roster.officers"][4].startswith("roster.officers：roster.officers#0、")
+    by_label = {row[1]: row for row in rows[1:]}
+    assert by_label["排查登记矛盾纠纷数"][2:] == (
+        "80",
+        str(FULL["disputes.registered"]),
+        "见“台账”页，类型：排查矛盾纠纷，2024年",
+    )
+    assert by_label["矛盾纠纷调解成功率"][2:4] == ("91.3%", "73/80")
+    assert by_label["持有行政执法证件人数"][4] == (
+        "见“台账”页，类型：执法证，截至2024年12月31日；记录编号："
+        + "、".join(f"roster.officers#{n}" for n in range(5))
+    )
     page_break = [p for p in word.paragraphs if 'w:type="page"' in p._element.xml]
     assert len(page_break) == 1  # the annex starts a page
 
@@ -154,3 +170,41 @@ def test_docx_keeps_the_official_layout(word, report):
     assert word.styles["Normal"].paragraph_format.line_spacing.pt == 28
     assert word.core_properties.title == report.title
     assert "UTC" not in "\n".join(p.text for p in word.paragraphs)
+
+
+# -- the 落款 -------------------------------------------------------------------------------------
+
+
+def test_html_ends_its_body_with_the_signature_right_aligned(report):
+    html = render_html(report)
+    last_part = html.index("<h2>三、下一步打算</h2>")
+    signature = html.index('<section class="signature"')
+    assert last_part < signature < html.index('<section class="annex">')
+    block = html[signature : html.index("</section>", signature)]
+    assert re.findall(r'<p style="padding-right: ([\d.]+)em">([^<]+)</p>', block) == [
+        ("2.0", "红星乡人民政府"),
+        ("0.5", "2025年1月10日"),  # starts two characters right of the issuer's first
+    ]
+    assert ".signature p { text-indent: 0; text-align: right; }" in html
+
+
+def test_docx_ends_its_body_with_the_signature_before_the_annex(word, report):
+    paragraphs = word.paragraphs
+    brk = next(i for i, p in enumerate(paragraphs) if 'w:type="page"' in p._element.xml)
+    issuer, issued = paragraphs[brk - 2], paragraphs[brk - 1]
+    assert (issuer.text, issued.text) == ("红星乡人民政府", "2025年1月10日")
+    assert paragraphs[brk - 3].text == ""  # a blank line after the body
+    assert paragraphs[brk - 4].text == report.sections[-1].paragraphs[-1].text()
+    for paragraph in (issuer, issued):
+        assert paragraph.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+        assert paragraph.paragraph_format.first_line_indent == 0
+    assert issuer.paragraph_format.right_indent.pt == 32  # two characters of 16 pt
+    assert issued.paragraph_format.right_indent.pt == 8
+
+
+def test_docx_says_nothing_of_software_even_in_its_properties():
+    data = render_docx(build(ids=entry_ids))
+    assert software_words(docx_text(data)) == []
+    properties = docx.Document(io.BytesIO(data)).core_properties
+    assert (properties.author, properties.keywords) == ("红星乡", "红星乡 2024年 法治政府建设")
+    assert properties.created.date() == properties.modified.date() == date(2025, 1, 10)

@@ -299,3 +299,25 @@ def test_the_heads_narrative_form_holds_what_was_saved_before(as_role):
     page = head.get("/township/report?year=2023").text
     assert ">调解力量不足</textarea>" in page and "学法形式单一" not in page
     assert "全年组织学法十二次" not in page
+
+
+def test_the_report_page_shows_the_head_a_sentence_that_says_more_than_the_figures(as_role):
+    head = as_role("head")
+    claim = "每项重大决策都经集体讨论决定并依法公开,落实决策责任追究."
+    saved = head.post(
+        "/township/report/narrative",
+        data={"year": "2024", "problems": "基层力量不足", "next_steps": "加强培训",
+              "themes.decisions": claim},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    page = head.get("/township/report?year=2024").text
+    assert 'data-cautions="1"' in page
+    assert "<q>每项重大决策都经集体讨论决定并依法公开，落实决策责任追究</q>" in page
+    assert "全年7项重大行政决策中，经集体讨论决定的4项，依法向社会公开的2项。" in page
+    assert "请核对" in as_role("clerk").get("/township/report?year=2024").text
+    head.post(
+        "/township/report/narrative",
+        data={"year": "2024", "problems": "基层力量不足", "next_steps": "加强培训",
+              "themes.decisions": "经集体讨论决定的重大决策4项。"},
+    )  # fmt: skip
+    assert "data-cautions" not in head.get("/township/report?year=2024").text
