@@ -1,8 +1,12 @@
 """Signed-in sessions: sign-in held back after repeated failures, a session honoured only
-while the user's session number is unchanged, and password changes that end the others."""
+while the user's session number is unchanged and it was not signed out of, and password
+changes that end the others."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,11 +14,12 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from argon2.exceptions import VerificationError
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal
 from domain.errors import InvalidField, NotFound
+from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
     check_not_throttled,
@@ -25,6 +30,7 @@ from domain.signin import (
     window_start,
 )
 from domain.tenancy import User, user_uuid
+from services.entries import UnitOfWork
 from services.tenancy import Tenancy, principal_of
 
 
@@ -83,6 +89,12 @@ class InMemoryAttempts:
 class SignedIn:
     principal: Principal
     session_version: int
+    session_id: str  # this session's own, random: signing out ends it (``Accounts.sign_out``)
+
+
+def digest(secret: str) -> str:
+    """What the ledger keeps of a secret (a token, a session's id): its SHA-256."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Accounts:
@@ -118,15 +130,26 @@ class Accounts:
             raise
         self.attempts.clear(attempt.pair)
         self.attempts.remember(attempt.familiar, now)
-        return SignedIn(principal, self._user(username).session_version)
+        version = self._user(username).session_version
+        return SignedIn(principal, version, secrets.token_urlsafe(24))
 
-    def session(self, *, username: str, version: int) -> Principal | None:
-        """The principal of a session, or None when the user's sessions were ended since."""
-        try:
-            user = self._user(username)
-        except AggregateNotFoundError:
+    def session(self, *, username: str, version: int, session_id: str) -> Principal | None:
+        """The principal of a session, or None when it was signed out of or the user's
+        sessions were ended since (read in one query where the store can)."""
+        user_id, ended_id = user_uuid(username), sign_out_uuid(digest(session_id))
+        uow = UnitOfWork(self.tenancy.app)
+        uow.prefetch([user_id, ended_id])
+        user, ended = uow.get_aggregate(user_id), uow.get_aggregate(ended_id)
+        if user is None or user.session_version != version or ended is not None:
             return None
-        return principal_of(user) if user.session_version == version else None
+        return principal_of(user)
+
+    def sign_out(self, principal: Principal, *, session_id: str) -> None:
+        """End this session for good: a copy of its cookie is refused from now on, by every
+        process. (Signing out of it twice at once records it once.)"""
+        ended = SignOut(digest=digest(session_id), username=principal.username)
+        with contextlib.suppress(IntegrityError):  # the other sign-out recorded it
+            self.tenancy.app.save(ended)
 
     def change_password(self, principal: Principal, *, current: str, new: str) -> int:
         """Change the signed-in user's password; every session of theirs ends. Returns the

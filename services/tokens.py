@@ -14,7 +14,6 @@ every process, without a read of its own per request.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from domain.access import Principal
 from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.tenancy import User, user_uuid
 from domain.token import ApiToken, token_uuid
-from services.accounts import Accounts
+from services.accounts import Accounts, digest
 from services.application import FENCE, CredentialsChanged, LedgerApplication
 from services.entries import UnitOfWork
 from services.tenancy import principal_of
@@ -53,10 +52,6 @@ class Granted:
 class IssuedToken:
     token: str
     expires_at: datetime
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Tokens:
