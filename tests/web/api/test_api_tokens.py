@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from domain.errors import NotFound
 from domain.signin import MAX_FAILURES_PER_PAIR
@@ -193,3 +194,27 @@ def test_a_kept_token_is_not_lent_to_another(site, ledger):
     for entry_id, caller in (("mine", clerk), ("theirs", stranger)):
         history = ledger.history.entry(OPERATOR, township=site.township, entry_id=entry_id)
         assert history["events"][0]["recorded_by"] == caller.username
+
+
+def test_an_unknown_name_costs_a_token_one_argon2_verification_as_a_known_one(site, monkeypatch):
+    """So that the time of the answer does not tell which names exist."""
+    made: list[str] = []
+    verify = PasswordHasher.verify
+
+    def counted(self, hashed, password):
+        made.append(password)
+        return verify(self, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    known = add_user(site.ledger, "clerk", township=site.township)
+    for username, password, status in (
+        (unique("nobody"), "not the password", 401),
+        (known, "not the password", 401),
+        (known, PASSWORD, 201),
+    ):
+        made.clear()
+        answer = site.client.post(
+            "/api/v1/tokens", json={"username": username, "password": password}
+        )
+        assert answer.status_code == status
+        assert made == [password]
