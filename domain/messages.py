@@ -98,6 +98,10 @@ ENGLISH: dict[str, str] = {
     "password.not_current": "is not your current password",
     "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
     "token.changed_meanwhile": "the token or its user changed during the request; try again",
+    "token.throttled": (
+        "at most {most} tokens are issued to a user in {minutes} minutes; keep using the one "
+        "you have (it works for 30 days), or try again later"
+    ),
     # figures, rankings, lists, audit
     "figure.unknown": (
         "no figure {figure}; the figures are {figures}"

@@ -71,12 +71,14 @@ class Tokens:
 
     def issue(self, *, username: str, password: str, client: str = "") -> IssuedToken:
         """A token for a user's password, throttled as the login page is (per name and per
-        ``client``, the caller's address)."""
+        ``client``, the caller's address), and held back past domain/token.py's tokens an hour
+        for the user (counted once the password is right: a stranger cannot spend them)."""
         try:
             signed_in = self.accounts.sign_in(username=username, password=password, client=client)
         except NotFound as wrong:
             raise Unauthenticated("signin.wrong", field=wrong.field) from None
         principal = signed_in.principal
+        self.accounts.count_token(principal)
         secret = f"{principal.username}.{secrets.token_urlsafe(32)}"
         expires_at = self.clock() + self.lifetime
         token = ApiToken(digest=digest(secret), username=principal.username, expires_at=expires_at)

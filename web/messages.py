@@ -90,6 +90,10 @@ SAID = {
     "password.not_current": _l("不是您当前的密码"),
     "token.unknown": _l("令牌无效、已过期或已撤销，请重新申请"),
     "token.changed_meanwhile": _l("令牌或其用户在请求期间被修改，请重试"),
+    "token.throttled": _l(
+        "每个用户 %(minutes)s 分钟内最多申请 %(most)s 个令牌；"
+        "请继续使用已有的令牌（30 天内有效），或稍后再试"
+    ),
     "figure.unknown": _l(
         "没有“%(figure)s”这项数据；数据有：%(figures)s（比率的分母写作 rates.名称.denominator）"
     ),
