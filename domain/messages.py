@@ -37,6 +37,12 @@ ENGLISH: dict[str, str] = {
     "id.malformed": "must be non-empty text of at most {most} characters",
     "id.spaces": "must not begin or end with spaces",
     "id.refused_character": "must not contain {character}",
+    "id.unsafe_character": (
+        "must be letters, digits, '-', '_' or '.', beginning with a letter or a digit; "
+        "{character} (at {position}) is not"
+    ),
+    "id.double_dot": "must not contain '..'",
+    "id.not_normal": "must not contain {character} (at {position}): write it {normal}",
     "field.unknown": "is not a field of this entry type",
     "field.required": "is required",
     "moment.malformed": "must be an ISO time such as 2025-01-15T00:00:00Z; got {got!r}",

@@ -256,6 +256,8 @@ class Entries:
 
     def _create(self, uow, code, type_, entry_id, occurred_on, fields, existing, principal):
         cls = CREATIONS[type_]
+        if existing is None:
+            existing = self._before_safe_ids(uow, code, entry_id)
         if existing is not None:
             if existing.type != type_:
                 raise RuleBroken("id.taken", field="id", id=entry_id, existing=existing.type)
@@ -273,6 +275,20 @@ class Entries:
         self._check_references(uow, code, entry)
         uow.changed(entry)
         return Recorded(code, entry_id, type_, RECORDED)
+
+    @staticmethod
+    def _before_safe_ids(uow: UnitOfWork, code: str, entry_id: str) -> Entry | None:
+        """None for a new entry's id of the safe set (``values.new_entry_id``); for an id
+        outside it, the entry recorded with it before the rule (its line again is a repeat,
+        as for any entry), or the refusal when there is none."""
+        try:
+            values.new_entry_id("id", entry_id)
+        except InvalidField:
+            existing = uow.get(code, entry_id)  # read, even where a new id is written unread
+            if existing is None:
+                raise
+            return existing
+        return None
 
     @staticmethod
     def _check_references(uow: UnitOfWork, code: str, entry: Entry) -> None:

@@ -41,6 +41,12 @@ SAID = {
     "id.malformed": _l("不能为空，最多 %(most)s 个字符"),
     "id.spaces": _l("开头和结尾不能有空格"),
     "id.refused_character": _l("不能包含字符 %(character)s"),
+    "id.unsafe_character": _l(
+        "只能由文字、字母、数字和“-”“_”“.”组成，并以文字、字母或数字开头；"
+        "第 %(position)s 个字符 %(character)s 不能使用"
+    ),
+    "id.double_dot": _l("不能包含“..”"),
+    "id.not_normal": _l("第 %(position)s 个字符 %(character)s 须写作 %(normal)s"),
     "field.unknown": _l("不是这类记录的项目"),
     "field.required": _l("必须填写"),
     "moment.malformed": _l("须为时间，如 2025-01-15T00:00:00Z，填写的是 %(got)s"),
