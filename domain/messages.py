@@ -76,6 +76,9 @@ ENGLISH: dict[str, str] = {
     "report.already_answered": "the {year} report {id} was already answered ({answer}) on {on}",
     # who may do what
     "role.records_nothing": "a {role} records nothing for a township",
+    "role.retracts_what_it_records": (
+        "a {role} retracts only what a {role} records; this entry holds a {type}"
+    ),
     "role.head_only": "only the township head records {type}",
     "role.county_office_records": "only the county office records {type}",
     "role.sets_indicators": "only a county officer sets the county's indicators",

@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import values
 from domain.access import Principal
-from domain.catalogue import ALL_TYPES, CREATIONS
+from domain.catalogue import ALL_TYPES, CREATIONS, RETRACTION
 from domain.chain import Covered
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
@@ -58,6 +58,7 @@ class EntryView:
     occurred_on: date
     retracted: bool
     history: tuple[HistoryItem, ...]
+    retractable: bool = False  # by the principal who asked (``Principal.check_retracts``)
 
 
 class UnitOfWork:
@@ -244,6 +245,8 @@ class Entries:
                 existing=existing.type,
                 type=type_,
             )
+        if type_ == RETRACTION:
+            principal.check_retracts(existing.recorded_types())
         status = RECORDED
         if existing.is_repeat(existing.candidate_key(type_, occurred_on, fields)):
             status = REPEAT
@@ -308,11 +311,13 @@ class Entries:
         history = tuple(
             HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )
+        retracted = any(item.type == RETRACTION for item in history)
         return EntryView(
             code,
             events[0].entry_id,
             events[0].TYPE,
             events[0].occurred_on,
-            any(item.type == Entry.Retracted.TYPE for item in history),
+            retracted,
             history,
+            not retracted and principal.may_retract(item.type for item in history),
         )

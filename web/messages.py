@@ -73,6 +73,9 @@ SAID = {
         "%(year)s 年度报告 %(id)s 已于 %(on)s 得到县级答复（%(answer)s）"
     ),
     "role.records_nothing": _l("%(role)s不登记乡镇的记录"),
+    "role.retracts_what_it_records": _l(
+        "%(role)s只能撤回自己可以登记的记录；这条记录含有“%(type)s”"
+    ),
     "role.head_only": _l("只有镇领导可以登记“%(type)s”"),
     "role.county_office_records": _l("只有县依法治县办可以登记“%(type)s”"),
     "role.sets_indicators": _l("只有县依法治县办可以设置排名指标"),

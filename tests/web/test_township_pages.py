@@ -348,3 +348,39 @@ def test_an_entry_whose_id_holds_a_path_is_opened_followed_up_and_retracted_from
         "dispute_mediated",
         "entry_retracted",
     ]
+
+
+def test_a_clerks_page_offers_no_retraction_of_the_heads_submission_nor_takes_one(as_role, site):
+    """A clerk retracts only what a clerk records: not the head's submission, accepted."""
+    head, officer = (
+        site.services.tenancy.principal(username=site.users[role])
+        for role in ("head", "county_officer")
+    )
+    entry = unique("R")
+    for who, type_, fields in (
+        (head, "report_submitted", {"year": 2019}),
+        (officer, "report_accepted", {}),
+    ):
+        recorded = site.services.entries.record(
+            who, township=site.township, type=type_, entry_id=entry,
+            occurred_on="2020-01-10", fields=fields,
+        )  # fmt: skip
+    site.services.read_model.wait_for(recorded.position, timeout=5)
+    clerk = as_role("clerk")
+    page = clerk.get(f"/township/entry?id={entry}").text
+    assert 'action="/township/retract"' not in page
+    refused = clerk.post("/township/retract", data={"id": entry, "reason": "重新报送"})
+    assert refused.status_code == 403
+    head_page = as_role("head").get(f"/township/entry?id={entry}").text
+    assert 'action="/township/retract"' not in head_page  # the county's answer is in it
+    history = site.services.entries.entry(head, township=site.township, entry_id=entry)
+    assert [item.type for item in history.history] == ["report_submitted", "report_accepted"]
+
+
+def test_a_clerks_page_offers_the_retraction_of_what_a_clerk_records(as_role):
+    clerk = as_role("clerk")
+    entry = unique("L")
+    clerk.post(
+        "/township/record/liaison_registered", data={"id": entry, "occurred_on": "2024-01-05"}
+    )
+    assert 'action="/township/retract"' in clerk.get(f"/township/entry?id={entry}").text

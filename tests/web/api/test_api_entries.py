@@ -175,3 +175,23 @@ def test_a_new_id_holding_a_path_is_refused_and_an_old_one_keeps_working(
     entry = clerk.get(f"/api/v1/townships/{site.township}/entries/{quote(old, safe='')}")
     assert entry.status_code == 200
     assert (entry.get_json()["id"], entry.get_json()["retracted"]) == (old, True)
+
+
+def test_a_clerk_cannot_retract_the_heads_accepted_submission(site):
+    """A clerk retracts only what a clerk records: the accepted (published) report stays."""
+    head, officer, clerk = site.caller("head"), site.caller("county_officer"), site.caller("clerk")
+    assert (
+        head.post(ENTRIES, json=site.line("report_submitted", "R-9", year=2024)).status_code == 201
+    )
+    assert officer.post(ENTRIES, json=site.line("report_accepted", "R-9")).status_code == 201
+    retraction = site.line("entry_retracted", "R-9", reason="重新报送")
+    for caller in (clerk, head):
+        refused = caller.post(ENTRIES, json=retraction)
+        assert refused.status_code == 403
+        assert (error_of(refused)["code"], error_of(refused)["field"]) == ("forbidden", "id")
+        refused = caller.post(
+            IMPORTS, data=ndjson([retraction]), content_type="application/x-ndjson"
+        )
+        assert refused.status_code == 422 and error_of(refused)["line"] == 1
+    figures = officer.get(f"/api/v1/townships/{site.township}/figures?period=2024").get_json()
+    assert figures["report"]["status"] == "accepted"
