@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
-from domain import values
 from infra.settings import event_store_env
 from services import Services, open_services
 from tests.support import Place, Tenants
@@ -180,17 +178,3 @@ def history(services, place, clerk):
         return services.entries.entry(clerk, township=place.township, entry_id=entry_id)
 
     return history
-
-
-@pytest.fixture
-def before_safe_ids(monkeypatch: pytest.MonkeyPatch) -> Callable:
-    """``with before_safe_ids():`` records as the ledger did before new entry ids were limited
-    to a safe set (``values.new_entry_id``): for entries such a ledger holds."""
-
-    @contextmanager
-    def recording() -> Iterator[None]:
-        with monkeypatch.context() as patched:
-            patched.setattr(values, "new_entry_id", values.entry_id)
-            yield
-
-    return recording

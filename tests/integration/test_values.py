@@ -15,7 +15,7 @@ from domain.errors import InvalidField, LedgerError, RuleBroken
 from domain.session import Session
 from domain.values import MAX_COUNT
 from services.interchange import ImportRejected
-from tests.support import OPERATOR, line, unique
+from tests.support import OPERATOR, before_safe_ids, line, unique
 
 SESSION = {"kind": "lecture", "title": "宪法宣传", "attendees": 40}
 
@@ -122,7 +122,7 @@ def test_a_new_id_outside_the_safe_set_is_refused_naming_what(towns, entry_id, c
     assert list(towns.ledger.interchange.export(OPERATOR, township=township)) == []
 
 
-def test_an_entry_whose_id_came_before_the_safe_set_keeps_working(towns, before_safe_ids):
+def test_an_entry_whose_id_came_before_the_safe_set_keeps_working(towns):
     """Recorded before the rule, an entry keeps its id: its line again is a repeat, and it is
     followed up and retracted as any entry is (the ledger is append-only)."""
     township, old = towns.township(), "../../../x"

@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.access import Principal
-from tests.support import OPERATOR, PASSWORD, unique
+from tests.support import OPERATOR, PASSWORD, before_safe_ids, unique
 from tests.web.conftest import sign_in
 
 VERIFY_EXPORT = Path(__file__).parents[2] / "tools" / "verify_export.py"
@@ -434,9 +434,7 @@ def test_the_trail_is_paged(county_of_two, site):
     assert second_page.count("下载审计导出文件") == 5 and 'rel="prev"' in second_page
 
 
-def test_the_auditors_link_to_an_entry_whose_id_holds_a_path_stays_on_it(
-    as_role, site, before_safe_ids
-):
+def test_the_auditors_link_to_an_entry_whose_id_holds_a_path_stays_on_it(as_role, site):
     """An id recorded before ids were limited (``../../../x``): the auditor's list links to its
     history, as a browser resolves the link."""
     old = f"../../../{unique('x')}"

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from openpyxl import Workbook, load_workbook
 
 from domain.session import SESSION_KINDS
-from tests.support import unique
+from tests.support import before_safe_ids, unique
 from tests.web.conftest import field_error, shown
 
 
@@ -305,7 +305,7 @@ def test_the_heads_narrative_form_holds_what_was_saved_before(as_role):
 
 
 def test_an_entry_whose_id_holds_a_path_is_opened_followed_up_and_retracted_from_its_page(
-    as_role, site, before_safe_ids
+    as_role, site
 ):
     """An id recorded before ids were limited (``../../../x``) gets links that stay on its
     page, as a browser resolves them, and its page's forms follow it up and retract it."""

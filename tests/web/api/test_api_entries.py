@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+from tests.support import before_safe_ids
 from tests.web.api.conftest import error_of
 
 ENTRIES = "/api/v1/entries"
@@ -154,9 +155,7 @@ def test_unknown_addresses_and_methods_answer_with_the_error_document(site):
     assert error_of(wrong_method)["code"] == "method_not_allowed"
 
 
-def test_a_new_id_holding_a_path_is_refused_and_an_old_one_keeps_working(
-    site, ledger, before_safe_ids
-):
+def test_a_new_id_holding_a_path_is_refused_and_an_old_one_keeps_working(site, ledger):
     """New ids are of the safe set; an entry recorded before the rule is read (its id one
     percent-encoded path segment), followed up and retracted as any other."""
     clerk = site.caller("clerk")
