@@ -37,6 +37,12 @@ ENGLISH: dict[str, str] = {
     "id.malformed": "must be non-empty text of at most {most} characters",
     "id.spaces": "must not begin or end with spaces",
     "id.refused_character": "must not contain {character}",
+    "id.unsafe_character": (
+        "must be letters, digits, '-', '_' or '.', beginning with a letter or a digit; "
+        "{character} (at {position}) is not"
+    ),
+    "id.double_dot": "must not contain '..'",
+    "id.not_normal": "must not contain {character} (at {position}): write it {normal}",
     "field.unknown": "is not a field of this entry type",
     "field.required": "is required",
     "moment.malformed": "must be an ISO time such as 2025-01-15T00:00:00Z; got {got!r}",
@@ -70,6 +76,9 @@ ENGLISH: dict[str, str] = {
     "report.already_answered": "the {year} report {id} was already answered ({answer}) on {on}",
     # who may do what
     "role.records_nothing": "a {role} records nothing for a township",
+    "role.retracts_what_it_records": (
+        "a {role} retracts only what a {role} records; this entry holds a {type}"
+    ),
     "role.head_only": "only the township head records {type}",
     "role.county_office_records": "only the county office records {type}",
     "role.sets_indicators": "only a county officer sets the county's indicators",
@@ -98,6 +107,10 @@ ENGLISH: dict[str, str] = {
     "password.not_current": "is not your current password",
     "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
     "token.changed_meanwhile": "the token or its user changed during the request; try again",
+    "token.throttled": (
+        "at most {most} tokens are issued to a user in {minutes} minutes; keep using the one "
+        "you have (it works for 30 days), or try again later"
+    ),
     # figures, rankings, lists, audit
     "figure.unknown": (
         "no figure {figure}; the figures are {figures}"

@@ -41,6 +41,12 @@ SAID = {
     "id.malformed": _l("不能为空，最多 %(most)s 个字符"),
     "id.spaces": _l("开头和结尾不能有空格"),
     "id.refused_character": _l("不能包含字符 %(character)s"),
+    "id.unsafe_character": _l(
+        "只能由文字、字母、数字和“-”“_”“.”组成，并以文字、字母或数字开头；"
+        "第 %(position)s 个字符 %(character)s 不能使用"
+    ),
+    "id.double_dot": _l("不能包含“..”"),
+    "id.not_normal": _l("第 %(position)s 个字符 %(character)s 须写作 %(normal)s"),
     "field.unknown": _l("不是这类记录的项目"),
     "field.required": _l("必须填写"),
     "moment.malformed": _l("须为时间，如 2025-01-15T00:00:00Z，填写的是 %(got)s"),
@@ -67,6 +73,9 @@ SAID = {
         "%(year)s 年度报告 %(id)s 已于 %(on)s 得到县级答复（%(answer)s）"
     ),
     "role.records_nothing": _l("%(role)s不登记乡镇的记录"),
+    "role.retracts_what_it_records": _l(
+        "%(role)s只能撤回自己可以登记的记录；这条记录含有“%(type)s”"
+    ),
     "role.head_only": _l("只有镇领导可以登记“%(type)s”"),
     "role.county_office_records": _l("只有县依法治县办可以登记“%(type)s”"),
     "role.sets_indicators": _l("只有县依法治县办可以设置排名指标"),
@@ -90,6 +99,10 @@ SAID = {
     "password.not_current": _l("不是您当前的密码"),
     "token.unknown": _l("令牌无效、已过期或已撤销，请重新申请"),
     "token.changed_meanwhile": _l("令牌或其用户在请求期间被修改，请重试"),
+    "token.throttled": _l(
+        "每个用户 %(minutes)s 分钟内最多申请 %(most)s 个令牌；"
+        "请继续使用已有的令牌（30 天内有效），或稍后再试"
+    ),
     "figure.unknown": _l(
         "没有“%(figure)s”这项数据；数据有：%(figures)s（比率的分母写作 rates.名称.denominator）"
     ),

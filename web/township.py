@@ -72,9 +72,12 @@ def entries():
     return render_template("township/entries.html", page=page, types=TOWNSHIP_CREATIONS)
 
 
-@bp.get("/entries/<path:entry_id>")
+@bp.get("/entry")  # ?id=: what the pages link to, whatever characters an old id holds
+@bp.get("/entries/<path:entry_id>")  # links of before
 @roles(*ROLES)
-def entry(entry_id: str):
+def entry(entry_id: str | None = None):
+    if entry_id is None:
+        entry_id = request.args.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
     return render_template("township/entry.html", **entry_page(found))
 
@@ -101,7 +104,7 @@ def record_form(type_: str):
     result = record(
         type_, form.get("id", ""), form.get("occurred_on", ""), fields_from(type_, form)
     )
-    return redirect(url_for("township.entry", entry_id=result.entry_id, recorded=result.status))
+    return redirect(url_for("township.entry", id=result.entry_id, recorded=result.status))
 
 
 @bp.post("/follow-up")
@@ -113,7 +116,7 @@ def follow_up():
     form_page("township/entry.html", **entry_page(found))
     fields = fields_from(type_, form) if type_ in follow_ups_of(found.type) else {}
     record(type_, entry_id, form.get("occurred_on", ""), fields)
-    return redirect(url_for("township.entry", entry_id=entry_id))
+    return redirect(url_for("township.entry", id=entry_id))
 
 
 @bp.post("/retract")
@@ -129,4 +132,4 @@ def retract():
         form.get("occurred_on") or date.today().isoformat(),
         {"reason": form.get("reason", "").strip() or None},
     )
-    return redirect(url_for("township.entry", entry_id=entry_id))
+    return redirect(url_for("township.entry", id=entry_id))

@@ -48,12 +48,18 @@ def _ready(url: str) -> bool:
 
 
 @pytest.fixture(scope="package")
-def server(tmp_path_factory) -> Iterator[str]:
+def served_database(tmp_path_factory) -> str:
+    """The database the server serves (a test may write into it as another process would)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('served')}/ledger.sqlite3"
+
+
+@pytest.fixture(scope="package")
+def server(served_database: str) -> Iterator[str]:
     """The base URL of a server on the demo county, with a second clerk for 莫合台镇."""
-    folder = tmp_path_factory.mktemp("served")
+    folder = Path(served_database.removeprefix("sqlite:///")).parent
     env = {
         **os.environ,
-        "LEDGER_DATABASE_URL": f"sqlite:///{folder}/ledger.sqlite3",
+        "LEDGER_DATABASE_URL": served_database,
         "LEDGER_SECRET_KEY": "browser-tests",
     }
     run = {"env": env, "cwd": folder, "check": True, "capture_output": True, "text": True}

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
 
+from domain.access import Principal
+from infra.settings import Settings
+from infra.wiring import open_ledger
 from tests.browser.conftest import log_in, screenshot
+from tests.support import before_safe_ids
 
 pytestmark = pytest.mark.browser
 
@@ -121,12 +127,48 @@ def test_another_townships_clerk_gets_not_found_on_its_entry(visit, server):
     page.goto(f"{server}/township/record/liaison_registered")
     page.fill("#f-id", "gongliu-only-liaison")
     page.click("form.narrow button[type=submit]")
-    entry_url = "/township/entries/gongliu-only-liaison"
-    assert page.url.split("?")[0].endswith(entry_url)
+    entry_url = "/township/entry?id=gongliu-only-liaison"
+    assert page.url.split("&")[0].endswith(entry_url)
     other = visit()
     log_in(other, server, "clerk2")
     theirs = other.goto(f"{server}{entry_url}")
     theirs_text = other.inner_text("main")
-    missing = other.goto(f"{server}/township/entries/no-such-entry")
+    missing = other.goto(f"{server}/township/entry?id=no-such-entry")
     assert theirs.status == missing.status == 404
     assert theirs_text == other.inner_text("main")
+
+
+def test_an_entry_whose_id_holds_a_path_is_followed_up_and_retracted_in_the_browser(
+    visit, server, served_database
+):
+    """An entry recorded before ids were limited, its id ``../../../x``: the list's link opens
+    its page, whose forms follow it up and retract it."""
+    old = "../../../浏览器-x"
+    ledger = open_ledger(Settings(database_url=served_database))
+    try:
+        with before_safe_ids():
+            ledger.entries.record(
+                Principal.operator(),
+                township="gongliu",
+                type="dispute_registered",
+                entry_id=old,
+                occurred_on=date.today().isoformat(),
+                fields={"source": "petition", "category": "宅基地"},
+            )
+    finally:
+        ledger.close()
+    page = visit()
+    log_in(page, server, "clerk")
+    page.goto(f"{server}/township/entries?type=dispute_registered&from={date.today()}")
+    page.click(f"a:text-is('{old}')")
+    assert urlsplit(page.url).path == "/township/entry"
+    assert old in page.inner_text("h1")
+    page.select_option("#f-outcome", "failed")
+    page.select_option("#f-mediator", "volunteer")
+    page.click("text=登记调解")
+    assert urlsplit(page.url).path == "/township/entry" and old in page.inner_text("h1")
+    assert "调解" in page.inner_text("ol.history")
+    page.fill("#f-reason", "编号有误")
+    page.click("button.danger")
+    assert urlsplit(page.url).path == "/township/entry"
+    assert "已撤回" in page.inner_text("main")

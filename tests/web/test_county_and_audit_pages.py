@@ -4,6 +4,7 @@ history and figures as of a moment."""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import re
@@ -12,12 +13,13 @@ import sys
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from openpyxl import load_workbook
 
 from domain.access import Principal
-from tests.support import OPERATOR, PASSWORD, unique
+from tests.support import OPERATOR, PASSWORD, before_safe_ids, unique
 from tests.web.conftest import sign_in
 
 VERIFY_EXPORT = Path(__file__).parents[2] / "tools" / "verify_export.py"
@@ -430,3 +432,27 @@ def test_the_trail_is_paged(county_of_two, site):
     assert first_page.count("下载审计导出文件") == 50 and 'rel="next"' in first_page
     second_page = officer.get("/county/trail?page=2").text
     assert second_page.count("下载审计导出文件") == 5 and 'rel="prev"' in second_page
+
+
+def test_the_auditors_link_to_an_entry_whose_id_holds_a_path_stays_on_it(as_role, site):
+    """An id recorded before ids were limited (``../../../x``): the auditor's list links to its
+    history, as a browser resolves the link."""
+    old = f"../../../{unique('x')}"
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with before_safe_ids():
+        site.services.entries.record(
+            OPERATOR,
+            township=site.township,
+            type="liaison_registered",
+            entry_id=old,
+            occurred_on="2024-05-05",
+            fields={},
+        )
+    caught_up(site)
+    auditor = as_role("auditor")
+    stream = f"http://localhost/audit/stream?township={site.township}&from={since}"
+    (href,) = re.findall(rf'href="([^"]+)">{re.escape(old)}</a>', auditor.get(stream).text)
+    history_url = urljoin(stream, html.unescape(href))  # as a browser resolves it
+    assert urlsplit(history_url).path == "/audit/entry"
+    history = auditor.get(history_url)
+    assert history.status_code == 200 and old in html.unescape(history.text)

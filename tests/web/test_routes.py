@@ -40,7 +40,7 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "township.entries": ("GET", "/township/entries", TOWNSHIP),
     "township.entry": (
         "GET",
-        "/township/entries/{entry}",
+        "/township/entry?id={entry}",
         {**TOWNSHIP, "neighbour_clerk": 404},
     ),
     "township.choose": ("GET", "/township/record", TOWNSHIP),
