@@ -86,7 +86,14 @@ class Package:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.members = {info.filename: info for info in self.zip.infolist()}
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            NotImplementedError,
+            OSError,
+            ValueError,
+            EOFError,
+        ):
             raise InvalidField("file", "file.not_workbook") from None
         if len(self.members) > limits.parts:
             raise WorkbookRefused("workbook.too_large", most=limits.package_bytes // 2**20)
@@ -125,7 +132,15 @@ class Package:
             try:
                 chunk = stream.read(CHUNK)
                 parser.Parse(chunk, not chunk)
-            except (ExpatError, Refused, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            except (
+                ExpatError,
+                Refused,
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                NotImplementedError,
+            ):
                 raise (
                     broken() if broken else WorkbookRefused("workbook.broken", part=name)
                 ) from None

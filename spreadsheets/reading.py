@@ -23,7 +23,8 @@ from spreadsheets.package import END, RELATIONSHIPS, START, Package, WorkbookRef
 
 __all__ = ["Row", "WorkbookRefused", "read_rows"]
 
-CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# A cell's reference (B7), wider than Excel's own so that a declaration past it is read.
+CELL = re.compile(r"\$?([A-Za-z]{1,4})\$?([0-9]{1,12})")
 WHOLE = re.compile(r"-?[0-9]{1,15}")
 # Date and time formats built into Excel by number: openpyxl's (14-22, 45-47) and those of
 # Chinese, Japanese and Korean Excel (27-36, 50-58: 2024年3月5日 is 31).

@@ -71,6 +71,12 @@ def test_a_row_bomb_is_refused_at_its_row_without_reading_up_to_it(declared):
     )
 
 
+def test_a_dimension_declared_past_the_limit_is_refused_before_any_row():
+    declared = package(sheet_xml(text_row(1, "a"), "A1:E30000000"))
+    refused = refusal(declared)
+    assert (refused.code, refused.line) == ("sheet.too_many_rows", 30_000_000)
+
+
 def test_a_row_past_the_limit_is_refused_naming_it_and_the_last_allowed_is_read():
     last = package(sheet_xml(text_row(LIMITS.rows, "x")))
     assert rows(last) == [(LIMITS.rows, ("x",))]
