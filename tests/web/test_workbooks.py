@@ -240,3 +240,16 @@ def test_a_township_named_as_a_formula_is_written_as_text(app, site):
     assert len(written) == 2  # the ranking, the figures' column
     assert all(c.data_type == "s" for c in written)
     assert not [c for c in cells(book) if c.data_type == "f"]
+
+
+def test_the_english_pages_template_is_english_and_imports_as_well(new_town, site):
+    code, clerk = new_town
+    clerk.get("/language/en")
+    book = template_of(clerk)
+    assert book.sheetnames[0] == "Record"
+    header = header_of(book["Record"])
+    assert "Source" in header and not [h for h in header if re.search(r"[\u4e00-\u9fff]", h)]
+    answer = upload(clerk, clerk.get("/township/import/template.xlsx").data)
+    assert answer.status_code == 200 and "4 recorded, 0 already" in answer.text, answer.text
+    entry = site.services.history.entry(OPERATOR, township=code, entry_id="示例-纠纷-1")
+    assert entry["events"][0]["fields"]["source"] == "petition"
