@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from domain.errors import InvalidField
-from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of
+from services.catalogue import TOWNSHIP_CREATIONS, FieldSpec, fields_of, follow_ups_of
 from spreadsheets import Row, read_rows
 from web.i18n import LANGUAGES
 from web.labels import FIELDS, TYPES, VALUES
@@ -82,6 +82,13 @@ class Naming:
         self.columns = in_every_language(columns(), lambda c: FIELDS.get(c, c))
         self.types = in_every_language(importable_types(), lambda t: TYPES.get(t, t))
         self._choices: dict[tuple[str, ...], dict[str, str]] = {}
+        self._fields = {
+            t: {spec.name: spec for spec in fields_of(t)} for t in set(self.types.values())
+        }
+
+    def fields(self, type_: Any) -> dict[str, FieldSpec]:
+        """The fields of a type a row may name (none for a type that is no such type)."""
+        return self._fields.get(type_, {}) if isinstance(type_, str) else {}
 
     def choice(self, allowed: tuple[str, ...], given: str) -> str:
         if allowed not in self._choices:
@@ -105,8 +112,8 @@ def lines_from(upload: bytes, township: str) -> list[str]:
 
 def _row_line(row: Row, header: list[str], naming: Naming, township: str) -> str:
     given = {
-        name: value
-        for name, value in zip(header, row.values, strict=False)
+        header[n] if n < len(header) else _unnamed(n + 1): value
+        for n, value in enumerate(row.values)
         if value is not None and value != ""
     }
     if not given:
@@ -131,14 +138,17 @@ def _header(row: tuple[Any, ...], naming: Naming) -> list[str]:
     return names
 
 
+def _unnamed(column: int) -> str:
+    """A column row 1 gives no name, as an error names it."""
+    return f"column {get_column_letter(column)}"
+
+
 def _line(given: dict[str, Any], township: str, naming: Naming) -> dict[str, Any]:
     line: dict[str, Any] = {"township": township}
     type_ = given.get("type")
     if isinstance(type_, str):
         type_ = given["type"] = naming.types.get(_key(type_), type_)
-    specs = {}
-    if type_ in importable_types():
-        specs = {spec.name: spec for spec in fields_of(type_)}
+    specs = naming.fields(type_)
     for name, value in given.items():
         spec = specs.get(name)
         kind = spec.kind if spec else ("day" if name == "occurred_on" else "text")

@@ -21,6 +21,8 @@ from web.labels import FIELDS, TYPES, VALUES
 from web.workbooks.entries import ENTRY_SHEET, columns, importable_types
 
 DATE_FORMAT = "yyyy-mm-dd"
+# Dates as Excel dates; ids and texts as text (an id typed 0012 keeps its zeros).
+CELL_FORMATS = {"day": DATE_FORMAT, "id": "@", "entry_id": "@", "text": "@", "texts": "@"}
 HEADER = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_PREFIX = "示例-"  # no township of the demo (or any sane one) uses it
@@ -50,6 +52,13 @@ def specs() -> dict[str, FieldSpec]:
     return found
 
 
+def column_kind(name: str, field_specs: dict[str, FieldSpec]) -> str:
+    """What a column takes: a field's kind, and the envelope's own (type, id, day)."""
+    envelope = {"type": "type", "id": "id", "occurred_on": "day"}
+    spec = field_specs.get(name)
+    return envelope.get(name) or (spec.kind if spec else "text")
+
+
 def template() -> bytes:
     book = Workbook()
     entries = book.active
@@ -72,18 +81,12 @@ def _entries(sheet: Worksheet, names: list[str], dropdowns: dict[str, str]) -> N
         sheet.append([_shown(name, example.get(name)) for name in names])
     for number, name in enumerate(names, start=1):
         letter = get_column_letter(number)
-        kind = (
-            "day"
-            if name == "occurred_on"
-            else field_specs[name].kind
-            if name in field_specs
-            else "text"
-        )
+        kind = column_kind(name, field_specs)
         sheet.column_dimensions[letter].width = max(12, 2 * len(str(FIELDS[name])) + 4)
-        if kind == "day":
-            sheet.column_dimensions[letter].number_format = DATE_FORMAT
+        if kind in CELL_FORMATS:
+            sheet.column_dimensions[letter].number_format = CELL_FORMATS[kind]
             for cell in sheet[letter][1:]:
-                cell.number_format = DATE_FORMAT
+                cell.number_format = CELL_FORMATS[kind]
         if name in dropdowns:
             _dropdown(sheet, letter, dropdowns[name], strict=kind != "choices")
     sheet.freeze_panes = "A2"
@@ -103,16 +106,23 @@ def _dropdown(sheet: Worksheet, letter: str, source: str, *, strict: bool) -> No
     sheet.add_data_validation(check)
 
 
+def labels_of(name: str, field_specs: dict[str, FieldSpec]) -> list[str]:
+    """The labels a column of choices offers (none for a column of free text)."""
+    kind = column_kind(name, field_specs)
+    if kind == "type":
+        return [str(TYPES[t]) for t in importable_types()]
+    if kind in ("choice", "choices"):
+        return [str(VALUES.get(v, v)) for v in field_specs[name].allowed]
+    if kind == "flag":
+        return [str(VALUES["true"]), str(VALUES["false"])]
+    return []
+
+
 def _dropdowns(lists: Worksheet, names: list[str]) -> dict[str, str]:
     """Each choice column's labels in a column of the hidden sheet: column -> its range."""
     field_specs = specs()
-    sources: dict[str, list[str]] = {"type": [str(TYPES[t]) for t in importable_types()]}
-    for name in names:
-        spec = field_specs.get(name)
-        if spec and spec.kind in ("choice", "choices"):
-            sources[name] = [str(VALUES.get(v, v)) for v in spec.allowed]
-        elif spec and spec.kind == "flag":
-            sources[name] = [str(VALUES["true"]), str(VALUES["false"])]
+    sources = {name: labels_of(name, field_specs) for name in names}
+    sources = {name: labels for name, labels in sources.items() if labels}
     found = {}
     for number, (name, labels) in enumerate(sources.items(), start=1):
         letter = get_column_letter(number)
@@ -168,24 +178,8 @@ def _guide(sheet: Worksheet, names: list[str]) -> None:
     sheet["A1"].font = HEADER
     _table(sheet, [_("列名"), _("填写方式"), _("可选项")])
     for name in names:
-        spec = field_specs.get(name)
-        kind = (
-            "type"
-            if name == "type"
-            else "id"
-            if name == "id"
-            else "day"
-            if name == "occurred_on"
-            else spec.kind
-            if spec
-            else "text"
-        )
-        allowed = (
-            "、".join(str(VALUES.get(v, v)) for v in spec.allowed) if spec and spec.allowed else ""
-        )
-        if name == "type":
-            allowed = "、".join(str(TYPES[t]) for t in importable_types())
-        sheet.append([str(FIELDS[name]), str(HOW[kind]), allowed])
+        how = HOW[column_kind(name, field_specs)]
+        sheet.append([str(FIELDS[name]), str(how), "、".join(labels_of(name, field_specs))])
     sheet.append([])
     _table(sheet, [_("类型"), _("必填的列"), _("选填的列")])
     for type_ in importable_types():
