@@ -121,7 +121,7 @@ def filled(rows: list[dict[str, object]], header: list[str] | None = None) -> by
     return out.getvalue()
 
 
-FIELDS_ZH = ["类型", "编号", "发生日期", "活动类别", "标题", "参加人次", "所学法律（每行一部）"]
+FIELDS_ZH = ["类型", "编号", "发生日期", "活动类别", "标题", "参加人次", "所学法律"]
 FIELDS_ZH += ["经过的程序", "审查人", "审查结果", "类别", "来源", "调解结果", "调解人", "认领岗位"]
 
 
@@ -136,8 +136,7 @@ def test_a_workbook_filled_with_labels_imports(new_town, site):
          "经过的程序": "合法性审查、集体讨论决定；公开", "审查人": "法律顾问", "审查结果": "通过"},
         {"类型": "志愿者", "编号": "V-1", "发生日期": date(2024, 5, 11), "认领岗位": "调解"},
         {"类型": "session_held", "编号": "S-1", "发生日期": date(2024, 5, 12),
-         "活动类别": "lecture", "标题": "宪法", "参加人次": 30.0,
-         "所学法律（每行一部）": "宪法\n民法典"},
+         "活动类别": "lecture", "标题": "宪法", "参加人次": 30.0, "所学法律": "宪法\n民法典"},
     ]  # fmt: skip
     answer = upload(clerk, filled(rows))
     assert answer.status_code == 200, answer.text

@@ -9,6 +9,7 @@ that row's type allows (「调解」 is a type, and also a volunteer's post: nev
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Any
@@ -25,6 +26,7 @@ from web.labels import FIELDS, TYPES, VALUES
 
 ENVELOPE = ("type", "id", "occurred_on")
 # What separates the items of a list in a cell: as people type them, and Alt+Enter.
+NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 LIST_SEPARATORS = ("、", ",", "，", ";", "；", "\n")
 FLAGS = {"true": True, "false": False, "是": True, "否": False, "yes": True, "no": False}
 # The entries sheet of the template, in any language of the pages (and the name it had
@@ -80,6 +82,9 @@ class Naming:
 
     def __init__(self) -> None:
         self.columns = in_every_language(columns(), lambda c: FIELDS.get(c, c))
+        # A label's note in brackets may be left out: 所学法律 for 所学法律（每行一部）.
+        short = in_every_language(columns(), lambda c: NOTE.sub("", str(FIELDS.get(c, c))))
+        self.columns.update({k: v for k, v in short.items() if k not in self.columns})
         self.types = in_every_language(importable_types(), lambda t: TYPES.get(t, t))
         self._choices: dict[tuple[str, ...], dict[str, str]] = {}
         self._fields = {
