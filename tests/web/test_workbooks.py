@@ -19,6 +19,7 @@ from tests.support import OPERATOR, unique
 from tests.web.conftest import field_error, sign_in
 from tests.xlsx_parts import malformed, row_bomb, strings_bomb
 from web.labels import FIELDS, VALUES
+from web.workbooks.ranking import local_time, period_label
 
 IMPORT = "/township/import"
 SOURCES = ["排查发现", "12345热线", "信访", "志愿者", "其他"]
@@ -252,3 +253,20 @@ def test_the_english_pages_template_is_english_and_imports_as_well(new_town, sit
     assert answer.status_code == 200 and "4 recorded, 0 already" in answer.text, answer.text
     entry = site.services.history.entry(OPERATOR, township=code, entry_id="示例-纠纷-1")
     assert entry["events"][0]["fields"]["source"] == "petition"
+
+
+@pytest.mark.parametrize(
+    ("lang", "period", "said"),
+    [
+        ("zh", "2024", "2024年"),
+        ("zh", "2024-Q1", "2024年第一季度"),
+        ("zh", "2024-03", "2024年3月"),
+        ("en", "2024-Q4", "Q4 2024"),
+    ],
+)
+def test_periods_and_times_are_said_as_people_say_them(app, lang, period, said):
+    with app.test_request_context():
+        session["lang"] = lang
+        assert period_label(period) == said
+        moment = local_time("2026-12-06T14:33:34.513896Z")  # Asia/Shanghai: 22:33
+        assert moment == ("2026年12月6日 22:33" if lang == "zh" else "6 December 2026 22:33")
