@@ -149,6 +149,7 @@ ENGLISH: dict[str, str] = {
     ),
     "workbook.broken": "is damaged ({part}): open it in Excel or WPS and save it again",
     "workbook.no_sheet": "holds no sheet",
+    "workbook.too_many_parts": "holds more than {most} parts, as no workbook does",
     "sheet.too_many_rows": (
         "sheet {sheet}, row {row}: past the last row a workbook may fill ({most:,}):"
         " delete the rows below the entries, or split the file"

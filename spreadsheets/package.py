@@ -21,6 +21,7 @@ from domain.errors import InvalidField
 from spreadsheets.limits import Limits
 
 READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+CENTRAL_ENTRY = b"PK\x01\x02"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -83,6 +84,11 @@ class Package:
 
     def __init__(self, data: bytes, limits: Limits) -> None:
         self.limits = limits
+        # The ZIP reader makes an object of every entry of the central directory before one
+        # can be counted (a 25 MB file of 300,000 empty entries: 156 MB and 90 s): each entry
+        # begins with this signature, so the count of it bounds theirs.
+        if data.count(CENTRAL_ENTRY) > limits.parts:
+            raise WorkbookRefused("workbook.too_many_parts", most=limits.parts)
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.members = {info.filename: info for info in self.zip.infolist()}
@@ -95,8 +101,6 @@ class Package:
             EOFError,
         ):
             raise InvalidField("file", "file.not_workbook") from None
-        if len(self.members) > limits.parts:
-            raise WorkbookRefused("workbook.too_large", most=limits.package_bytes // 2**20)
         self.read = 0  # bytes unpacked so far, every part together
 
     def has(self, name: str) -> bool:

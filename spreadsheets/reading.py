@@ -37,10 +37,6 @@ class Row:
     number: int  # as the sheet numbers it: row 1 is the first
     values: tuple[Any, ...]  # column A first; None where a cell is empty or missing
 
-    @property
-    def empty(self) -> bool:
-        return all(value is None or value == "" for value in self.values)
-
 
 def read_rows(data: bytes, *, sheet: Sequence[str] = (), limits: Limits = LIMITS) -> Iterator[Row]:
     """The rows of the first sheet of ``data`` named in ``sheet`` (else the workbook's
@@ -57,7 +53,6 @@ def read_rows(data: bytes, *, sheet: Sequence[str] = (), limits: Limits = LIMITS
 class _Book:
     sheets: list[tuple[str, str]]  # name, part
     epoch: datetime = CALENDAR_WINDOWS_1900
-    strings: list[str] | None = None
     dates: frozenset[int] = frozenset()  # styles (cellXfs) whose numbers are dates
     strings_part: str | None = None
 

@@ -118,6 +118,15 @@ def strings_bomb(megabytes: int = 90) -> bytes:
     return package(sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), strings=shared)
 
 
+def parts_bomb(parts: int = 100_000) -> bytes:
+    """A ZIP of many empty entries: every one an object once the ZIP's directory is read."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zipped:
+        for number in range(parts):
+            zipped.writestr(str(number), b"")
+    return out.getvalue()
+
+
 BILLION_LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
     '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'

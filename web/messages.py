@@ -129,6 +129,7 @@ SAID = {
     "workbook.packed_too_tightly": _l("压缩了 %(ratio)s 倍，正常的Excel工作簿不会如此，不予读取"),
     "workbook.broken": _l("工作簿已损坏（%(part)s），请用Excel或WPS打开后重新保存"),
     "workbook.no_sheet": _l("工作簿中没有工作表"),
+    "workbook.too_many_parts": _l("工作簿包含的部件超过 %(most)s 个，正常的Excel工作簿不会如此"),
     "sheet.too_many_rows": _l(
         "工作表“%(sheet)s”第 %(row)s 行：超出了可填写的最后一行（第 %(most)s 行），"
         "请删去记录下方多余的行，或拆分文件"

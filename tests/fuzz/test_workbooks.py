@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.conftest import fuzz_size
 from tests.fuzz.world import User, World
-from tests.xlsx_parts import MAIN, package, sheet_xml, strings_xml, text_row
+from tests.xlsx_parts import MAIN, package, parts_bomb, sheet_xml, strings_xml, text_row
 from web.workbooks import XLSX
 
 EXAMPLES = fuzz_size("LEDGER_FUZZ_EXAMPLES", 40)
@@ -117,7 +117,9 @@ def damaged(draw) -> bytes:
 @st.composite
 def bombs(draw) -> bytes:
     """A workbook past a limit: rows, columns, dimension, cells or shared strings."""
-    way = draw(st.sampled_from(["row", "dimension", "column", "strings"]))
+    way = draw(st.sampled_from(["row", "dimension", "column", "strings", "parts"]))
+    if way == "parts":
+        return parts_bomb(draw(st.integers(501, 3000)))
     if way == "row":
         body = text_row(1, "类型") + text_row(draw(st.integers(50_001, 2**31)), "x")
         return package(sheet_xml(body))

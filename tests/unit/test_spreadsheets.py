@@ -16,6 +16,7 @@ from spreadsheets import LIMITS, Limits, WorkbookRefused, read_rows, workbook_by
 from tests.xlsx_parts import (
     malformed,
     package,
+    parts_bomb,
     row_bomb,
     sheet_xml,
     strings_bomb,
@@ -95,6 +96,18 @@ def test_a_shared_strings_bomb_is_refused_before_its_strings_are_read():
         tracemalloc.stop()
     assert refused.code == "workbook.too_large"
     assert peak < 2 * 2**20  # the 90 MB were never unpacked
+
+
+def test_a_zip_of_more_parts_than_a_workbook_has_is_refused_before_its_directory_is_read():
+    bomb = parts_bomb()
+    tracemalloc.start()
+    try:
+        refused = refusal(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.code == "workbook.too_many_parts"
+    assert peak < 2**20  # no entry of the 100,000 was read
 
 
 def test_a_part_packed_as_no_workbook_is_is_refused():
