@@ -9,6 +9,23 @@ user) is for the caller to map. It imports only the domain's errors, so that a r
 
 from spreadsheets.limits import LIMITS, Limits
 from spreadsheets.reading import Row, WorkbookRefused, read_rows
-from spreadsheets.writing import inert, workbook_bytes
+from spreadsheets.writing import (
+    display_width,
+    inert,
+    paragraph,
+    printed_across,
+    workbook_bytes,
+)
 
-__all__ = ["LIMITS", "Limits", "Row", "WorkbookRefused", "inert", "read_rows", "workbook_bytes"]
+__all__ = [
+    "LIMITS",
+    "Limits",
+    "Row",
+    "WorkbookRefused",
+    "display_width",
+    "inert",
+    "paragraph",
+    "printed_across",
+    "read_rows",
+    "workbook_bytes",
+]

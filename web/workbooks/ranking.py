@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from spreadsheets import workbook_bytes
+from spreadsheets import display_width, paragraph, printed_across, workbook_bytes
 from web.labels import VALUES, figure_label
 from web.workbooks.template import HEADER, HEADER_FILL
 
@@ -83,7 +83,11 @@ def _ranking(sheet: Worksheet, ranking: dict[str, Any]) -> None:
         for cell, weight in zip(cells[3:], weights, strict=False):
             cell.number_format = _format(weight["figure"])
     sheet.freeze_panes = "A4"
-    _widths(sheet, [8, 16, 10, *(14 for _w in weights)])
+    names = [row["name"] for row in ranking["townships"]]
+    _widths(
+        sheet, [8, _fit(16, names), 10, *(_fit(14, [figure_label(w["figure"])]) for w in weights)]
+    )
+    printed_across(sheet, landscape=True)
 
 
 def _indicators(sheet: Worksheet, ranking: dict[str, Any]) -> None:
@@ -91,11 +95,13 @@ def _indicators(sheet: Worksheet, ranking: dict[str, Any]) -> None:
     for weight in ranking["weights"]:
         direction = str(VALUES.get(weight["direction"], weight["direction"]))
         sheet.append([figure_label(weight["figure"]), weight["weight"], direction])
+    _widths(sheet, [28, 10, 12])
     sheet.append([])
     sheet.append([_("计算方法")])
-    sheet.append([str(RULE)])
+    sheet.cell(row=sheet.max_row, column=1).font = HEADER
+    paragraph(sheet, str(RULE), 3)
     sheet.freeze_panes = "A2"
-    _widths(sheet, [28, 10, 12])
+    printed_across(sheet)
 
 
 def _figures(sheet: Worksheet, figures: list[dict[str, Any]], names: dict[str, str]) -> None:
@@ -107,7 +113,7 @@ def _figures(sheet: Worksheet, figures: list[dict[str, Any]], names: dict[str, s
         for cell in sheet[sheet.max_row][1:]:
             cell.number_format = _format(name)
     sheet.freeze_panes = "B2"
-    _widths(sheet, [30, *(14 for _doc in figures)])
+    _widths(sheet, [34, *(_fit(14, [names.get(doc["township"], "")]) for doc in figures)])
 
 
 def _format(figure: str) -> str:
@@ -135,6 +141,10 @@ def _header(sheet: Worksheet, names: list[Any]) -> None:
     sheet.append([str(name) for name in names])
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = HEADER, HEADER_FILL
+
+
+def _fit(least: int, texts: list[str]) -> int:
+    return min(40, max(least, *(display_width(text) + 2 for text in texts)))
 
 
 def _widths(sheet: Worksheet, widths: list[int]) -> None:

@@ -16,11 +16,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.catalogue import FieldSpec, fields_of
-from spreadsheets import LIMITS, workbook_bytes
+from spreadsheets import LIMITS, display_width, paragraph, printed_across, workbook_bytes
 from web.labels import FIELDS, TYPES, VALUES
 from web.workbooks.entries import ENTRY_SHEET, columns, importable_types
 
 DATE_FORMAT = "yyyy-mm-dd"
+GUIDE_COLUMNS = (28, 60, 60)
 # Dates as Excel dates; ids and texts as text (an id typed 0012 keeps its zeros).
 CELL_FORMATS = {"day": DATE_FORMAT, "id": "@", "entry_id": "@", "text": "@", "texts": "@"}
 HEADER = Font(bold=True)
@@ -69,6 +70,7 @@ def template() -> bytes:
     names = columns()
     _entries(entries, names, _dropdowns(lists, names))
     _guide(guide, names)
+    printed_across(guide)
     return workbook_bytes(book)
 
 
@@ -82,7 +84,9 @@ def _entries(sheet: Worksheet, names: list[str], dropdowns: dict[str, str]) -> N
     for number, name in enumerate(names, start=1):
         letter = get_column_letter(number)
         kind = column_kind(name, field_specs)
-        sheet.column_dimensions[letter].width = max(12, 2 * len(str(FIELDS[name])) + 4)
+        shown = [str(FIELDS[name]), *labels_of(name, field_specs)]
+        shown += [str(cell.value) for cell in sheet[letter][1:] if isinstance(cell.value, str)]
+        sheet.column_dimensions[letter].width = min(40, max(12, *map(display_width, shown)) + 2)
         if kind in CELL_FORMATS:
             sheet.column_dimensions[letter].number_format = CELL_FORMATS[kind]
             for cell in sheet[letter][1:]:
@@ -163,6 +167,8 @@ def _shown(name: str, value: Any) -> Any:
 def _guide(sheet: Worksheet, names: list[str]) -> None:
     """What each column takes, and which columns each type of record needs."""
     field_specs = specs()
+    for letter, width in zip("ABC", GUIDE_COLUMNS, strict=True):
+        sheet.column_dimensions[letter].width = width
     for line in (
         _("如何填写“登记”工作表"),
         _(
@@ -172,9 +178,9 @@ def _guide(sheet: Worksheet, names: list[str]) -> None:
         _("后续事项（调解、整改、12345答复、更正）另起一行，编号填写所跟进记录的编号。"),
         _("以“示例-”开头的几行是示例，可以照原样导入；登记本乡镇的记录前请删去。"),
         _("导入时，任何一行有误，整个文件都不登记，并列出有误的行。"),
-        "",
     ):
-        sheet.append([line])
+        paragraph(sheet, line, len(GUIDE_COLUMNS))
+    sheet.append([])
     sheet["A1"].font = HEADER
     _table(sheet, [_("列名"), _("填写方式"), _("可选项")])
     for name in names:
@@ -188,8 +194,6 @@ def _guide(sheet: Worksheet, names: list[str]) -> None:
         required += [str(FIELDS[s.name]) for s in fields if not s.optional]
         optional = [str(FIELDS[s.name]) for s in fields if s.optional]
         sheet.append([str(TYPES[type_]), "、".join(required), "、".join(optional)])
-    for letter, width in (("A", 28), ("B", 60), ("C", 60)):
-        sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
