@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import tracemalloc
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -207,3 +208,16 @@ def test_no_cell_the_product_writes_is_a_formula(text):
     assert read["A1"].data_type == "s" and read["A1"].value == text
     assert read["A1"].quotePrefix  # Excel keeps it text when the cell is edited
     assert (read["B1"].value, read["B1"].data_type) == (-5, "n")  # numbers stay numbers
+
+
+def test_a_workbook_saved_by_libreoffice_reads_as_written():
+    """The template saved again by LibreOffice Calc 7.4 (its shared strings, its own styles
+    and date formats, a thousand empty styled rows): the same rows, dates as dates."""
+    data = (Path(__file__).parents[1] / "fixtures/template-saved-by-libreoffice.xlsx").read_bytes()
+    read = [
+        row for row in read_rows(data, sheet=("登记",)) if any(v is not None for v in row.values)
+    ]
+    assert [row.number for row in read] == [1, 2, 3, 4, 5]
+    assert read[0].values[:3] == ("类型", "编号", "发生日期")
+    assert read[1].values[:3] == ("排查矛盾纠纷", "示例-纠纷-1", date(2026, 11, 16))
+    assert "合法性审查、集体讨论决定" in read[4].values
