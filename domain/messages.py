@@ -155,6 +155,33 @@ ENGLISH: dict[str, str] = {
     "file.not_utf8": "is not UTF-8 (byte {byte} at {position})",
     "file.gbk": "is not UTF-8; it looks like GBK (GB2312): save the file as UTF-8",
     "file.column_twice": "row 1 names the column {name} twice: keep one of them",
+    # workbooks (spreadsheets/): past a limit, or not to be read
+    "workbook.too_large": "unpacks to more than {most} MiB: split the workbook",
+    "workbook.packed_too_tightly": (
+        "is packed {ratio} times smaller than it unpacks, as no workbook is: it is not read"
+    ),
+    "workbook.broken": "is damaged ({part}): open it in Excel or WPS and save it again",
+    "workbook.no_sheet": "holds no sheet",
+    "workbook.too_many_parts": "holds more than {most} parts, as no workbook does",
+    "sheet.too_many_rows": (
+        "sheet {sheet}, row {row}: past the last row a workbook may fill ({most:,}):"
+        " delete the rows below the entries, or split the file"
+    ),
+    "sheet.too_many_columns": (
+        "sheet {sheet}, row {row}: column {column} is past the last column a workbook may"
+        " fill (the {most}th)"
+    ),
+    "sheet.too_many_cells": "sheet {sheet}, row {row}: more than {most:,} cells: split the file",
+    "sheet.broken": (
+        "sheet {sheet} is damaged after row {row}: open it in Excel or WPS and save it again"
+    ),
+    "cell.bad_reference": "sheet {sheet}, row {row}: {cell} is not a cell of this row",
+    "cell.not_number": "sheet {sheet}, row {row}, cell {cell}: {got} is not a number",
+    "cell.not_date": "sheet {sheet}, row {row}, cell {cell}: {got} is not a date",
+    "cell.no_string": (
+        "sheet {sheet}, row {row}, cell {cell}: refers to a text the workbook does not hold"
+    ),
+    "cell.too_long": "sheet {sheet}, row {row}, cell {cell}: more than {most:,} characters",
     "line.too_long": "is longer than {most} KiB",
     "line.not_json": "not valid JSON ({detail} at column {column})",
     "line.long_number": "not valid JSON (a number with too many digits)",

@@ -37,7 +37,7 @@ TYPES = {
 FIELDS = {
     "id": _l("编号"),
     "occurred_on": _l("发生日期"),
-    "kind": _l("类别"),
+    "kind": _l("活动类别"),  # 类别 is the category of a dispute or issue: one name a column
     "title": _l("标题"),
     "attendees": _l("参加人次"),
     "laws": _l("所学法律（每行一部）"),
@@ -154,6 +154,33 @@ FIGURES = {
     "meetings.count": _l("党委会议"),
     "decisions.reviewed": _l("重大决策合法性审查"),
     "inspections": _l("执法检查"),
+    # the rest of the figures, for the county's workbook (every figure has a name)
+    "meetings.matters_decided": FIELDS["matters_decided"],
+    "decisions.with_legality_review": _l("经合法性审查的重大决策"),
+    "issues.rectified_on_time": _l("按期整改"),
+    "disputes.failed": VALUES["failed"],
+    "hotline.resolved": _l("12345已解决"),
+    "roster.advisors_township": _l("乡镇级法律顾问"),
+    "roster.advisors_community": _l("村（社区）级法律顾问"),
+    "roster.liaisons": TYPES["liaison_registered"],
+    "roster.volunteers": TYPES["volunteer_pledged"],
+    "roster.volunteer_posts": _l("认领岗位的志愿者"),
+    "roster.officers": _l("持执法证人员"),
+}
+# Figures counted by a value (sessions.lecture.count, disputes.by_source.petition): named by
+# the value's label and what is counted.
+SESSION_MEASURES = {
+    "count": _l("次数"),
+    "attendees": FIELDS["attendees"],
+    "reached": FIELDS["reached"],
+    "materials": FIELDS["materials"],
+}
+BY_VALUE = {
+    "decisions.by_result": FIELDS["result"],
+    "decisions.by_reviewer": FIELDS["reviewer"],
+    "decisions.by_step": FIELDS["steps"],
+    "disputes.by_mediator": FIELDS["mediator"],
+    "disputes.by_source": FIELDS["source"],
 }
 
 RATE_PARTS = {"numerator": _l("分子"), "denominator": _l("分母"), "value": _l("比率")}
@@ -214,6 +241,15 @@ def figure_label(name: str) -> str:
     parts = name.split(".")
     if parts[0] == "rates" and len(parts) == 3:
         return f"{label(RATES, parts[1])}（{label(RATE_PARTS, parts[2])}）"
+    if parts[0] == "rates" and len(parts) == 2 and parts[1] in RATES:
+        return str(RATES[parts[1]])
+    if parts[0] == "sessions" and len(parts) == 3 and parts[2] in SESSION_MEASURES:
+        return _(
+            "%(group)s：%(value)s", group=value_label(parts[1]), value=SESSION_MEASURES[parts[2]]
+        )
+    group = ".".join(parts[:2])
+    if group in BY_VALUE and len(parts) == 3:
+        return _("%(group)s：%(value)s", group=BY_VALUE[group], value=value_label(parts[2]))
     return name
 
 

@@ -138,6 +138,29 @@ SAID = {
     "file.not_utf8": _l("不是UTF-8编码（第 %(position)s 个字节 %(byte)s）"),
     "file.gbk": _l("不是UTF-8编码，似为GBK（GB2312），请另存为UTF-8"),
     "file.column_twice": _l("第 1 行有两列都名为 %(name)s，请只保留一列"),
+    "workbook.too_large": _l("解压后超过 %(most)s MiB，请拆分文件"),
+    "workbook.packed_too_tightly": _l("压缩了 %(ratio)s 倍，正常的Excel工作簿不会如此，不予读取"),
+    "workbook.broken": _l("工作簿已损坏（%(part)s），请用Excel或WPS打开后重新保存"),
+    "workbook.no_sheet": _l("工作簿中没有工作表"),
+    "workbook.too_many_parts": _l("工作簿包含的部件超过 %(most)s 个，正常的Excel工作簿不会如此"),
+    "sheet.too_many_rows": _l(
+        "工作表“%(sheet)s”第 %(row)s 行：超出了可填写的最后一行（第 %(most)s 行），"
+        "请删去记录下方多余的行，或拆分文件"
+    ),
+    "sheet.too_many_columns": _l(
+        "工作表“%(sheet)s”第 %(row)s 行：%(column)s 列超出了可填写的最后一列（第 %(most)s 列）"
+    ),
+    "sheet.too_many_cells": _l(
+        "工作表“%(sheet)s”第 %(row)s 行：单元格超过 %(most)s 个，请拆分文件"
+    ),
+    "sheet.broken": _l("工作表“%(sheet)s”第 %(row)s 行之后已损坏，请用Excel或WPS打开后重新保存"),
+    "cell.bad_reference": _l("工作表“%(sheet)s”第 %(row)s 行：%(cell)s 不是本行的单元格"),
+    "cell.not_number": _l("工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：%(got)s 不是数字"),
+    "cell.not_date": _l("工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：%(got)s 不是日期"),
+    "cell.no_string": _l(
+        "工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：引用了工作簿中不存在的文字"
+    ),
+    "cell.too_long": _l("工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：超过 %(most)s 个字"),
     "line.too_long": _l("一行超过 %(most)s KiB"),
     "line.not_json": _l("不是有效的JSON（第 %(column)s 列：%(detail)s）"),
     "line.long_number": _l("不是有效的JSON（数字位数过多）"),

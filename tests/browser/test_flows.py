@@ -50,25 +50,20 @@ def test_a_clerk_records_a_mediated_dispute_imports_and_downloads_the_report(
     with page.expect_download() as template:
         page.click("text=下载Excel模板")
     book = load_workbook(io.BytesIO(template.value.path().read_bytes()))
-    sheet = book["entries"]
+    sheet = book["登记"]
     header = [cell.value for cell in sheet[1]]
     sheet.delete_rows(2, sheet.max_row)
-    for entry, source in (("XL-1", "screening"), ("XL-2", "rumour")):
+    for entry, source in (("XL-1", "排查发现"), ("XL-2", "谣言")):
         row = dict.fromkeys(header)
-        row.update(
-            type="dispute_registered",
-            id=entry,
-            occurred_on="2024-12-01",
-            source=source,
-            category="邻里",
-        )
+        row.update({"类型": "排查矛盾纠纷", "编号": entry, "发生日期": "2024-12-01"})
+        row.update({"来源": source, "类别": "邻里"})
         sheet.append([row[name] for name in header])
     upload = tmp_path / "entries.xlsx"
     book.save(upload)
     page.set_input_files("#f-file", str(upload))
     page.click("form.narrow button[type=submit]")
     errors = page.inner_text("section.errors")
-    assert "第 3 行" in errors and "source" in errors
+    assert "第 3 行 · 来源：" in errors and "谣言" in errors
     page.goto(f"{server}/township/entries/XL-1")
     assert "没有找到该记录" in page.inner_text("h1")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import json
 import re
 import subprocess
@@ -16,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from openpyxl import load_workbook
 
 from domain.access import Principal
 from tests.support import OPERATOR, PASSWORD, before_safe_ids, unique
@@ -167,18 +165,6 @@ def test_new_weights_change_the_ranking_and_bad_ones_are_named(as_role, site):
             )
         ],
     )
-
-
-def test_the_workbook_holds_the_ranking_and_the_figures(as_role, site):
-    answer = as_role("county_officer").get("/county/ranking.xlsx?period=2024")
-    book = load_workbook(io.BytesIO(answer.data))
-    ranking = list(book["ranking"].iter_rows(values_only=True))
-    assert ranking[0][:4] == ("rank", "township", "name", "score")
-    assert {ranking[1][1], ranking[2][1]} == {site.township, site.neighbour}
-    figures = list(book["figures"].iter_rows(values_only=True))
-    column = figures[0].index("disputes.registered")
-    by_township = {row[0]: row[column] for row in figures[1:]}
-    assert by_township[site.township] >= 362
 
 
 def test_an_auditor_reads_the_figures_then_beside_today(as_role, site):

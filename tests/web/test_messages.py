@@ -126,10 +126,7 @@ def test_an_imports_bad_line_is_said_in_the_pages_language(as_role, site):
     data = {"file": (io.BytesIO(line.encode()), "lines.jsonl")}
     page = clerk.post("/township/import", data=data, content_type="multipart/form-data")
     assert page.status_code == 400
-    assert (
-        "第 1 行 · 来源 (source)：须为以下之一：排查发现、12345热线、信访、志愿者、其他"
-        in page.text
-    )
+    assert "第 1 行 · 来源：须为以下之一：排查发现、12345热线、信访、志愿者、其他" in page.text
 
 
 def test_the_late_mark_says_why_in_the_readers_language(as_role, site):
