@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from domain.moments import use_zone
 from infra.read_model import open_view
 from infra.settings import Settings
 from infra.throttle import open_attempts
@@ -15,7 +16,9 @@ WAL_ATTEMPTS = 100
 
 def open_ledger(settings: Settings, *, shared_attempts: bool = False) -> Services:
     """Open the event store (creating its tables if need be) and the read model beside it;
-    with ``shared_attempts``, failed sign-ins kept where every process sees them."""
+    with ``shared_attempts``, failed sign-ins kept where every process sees them. The
+    installation's time zone becomes the process's (domain/moments.py)."""
+    use_zone(settings.timezone)
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])

@@ -4,10 +4,10 @@ and the spreadsheet of it all. The county is always the signed-in officer's own.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from domain.values import today
 from services.catalogue import rankable_figures
 from web import workbooks
 from web.accounts import roles
@@ -133,7 +133,7 @@ def answer():
         township=form.get("township", ""),
         type="report_accepted" if accept else "report_returned",
         entry_id=form.get("submission", ""),
-        occurred_on=form.get("occurred_on") or date.today().isoformat(),
+        occurred_on=form.get("occurred_on") or today().isoformat(),
         fields=fields,
     )
     wrote(result.position)

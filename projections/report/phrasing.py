@@ -1,17 +1,17 @@
 """How the report writes things: percentages and numbers as people write them, series of
-clauses, points that run 一是…二是…, moments in Beijing time."""
+clauses, points that run 一是…二是…, moments on the installation's clock (Beijing time unless
+``LEDGER_TIMEZONE`` says otherwise)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from domain.moments import parse_moment
+from domain.moments import is_beijing_time, local, parse_moment
 from projections.report.model import Figure, Paragraph, Part
 
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -44,14 +44,15 @@ def number(value: int) -> str:
 
 
 def beijing_time(moment: str | datetime) -> str:
-    """An ISO moment (``2025-01-15T00:00:00Z``) as 2025年1月15日8时00分（北京时间）."""
+    """An ISO moment (``2025-01-15T00:00:00Z``) on the installation's clock: 2025年1月15日8时00分
+    （北京时间）; in a zone other than Beijing time's, without the zone's name."""
     if isinstance(moment, str):
         moment = parse_moment(moment, field="as_of")
     if moment.tzinfo is None:
         raise ValueError(f"the moment {moment.isoformat()} has no time zone")
-    local = moment.astimezone(BEIJING)
-    day = f"{local.year}年{local.month}月{local.day}日"
-    return f"{day}{local.hour}时{local.minute:02d}分（北京时间）"
+    at = local(moment)
+    day = f"{at.year}年{at.month}月{at.day}日"
+    return f"{day}{at.hour}时{at.minute:02d}分" + ("（北京时间）" if is_beijing_time() else "")
 
 
 def flatten(items: Iterable[Any]) -> Iterator[Part]:
