@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 
 from domain.values import today
 from services.catalogue import rankable_figures
-from web import workbooks
+from web import when, workbooks
 from web.accounts import roles
 from web.errors import form_page
 from web.forms import WHOLE_NUMBER
@@ -71,6 +71,7 @@ def trend_chart(code: str):
     quarters = services().breakdowns.trend(principal(), county=here(), township=code, year=year)
     return jsonify(
         periods=[q["period"] for q in quarters],
+        labels=[when.period(q["period"]) for q in quarters],  # as the chart's reader writes them
         scores=[q["score"] for q in quarters],
         ranks=[q["rank"] for q in quarters],
     )

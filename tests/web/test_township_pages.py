@@ -139,7 +139,7 @@ def test_an_interchange_file_with_a_bad_line_records_nothing(as_role, site):
         content_type="multipart/form-data",
     )
     assert answer.status_code == 400
-    assert "第 2 行" in answer.text and "(source)" in answer.text
+    assert "第 2 行 · 来源：" in answer.text and "(source)" not in answer.text
     assert clerk.get(f"/township/entries/{good}").status_code == 404
 
 
