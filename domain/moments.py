@@ -70,9 +70,10 @@ def parse_moment(value: str | datetime | None, *, field: str = "as_of") -> datet
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone())
     try:
-        if moment is not None:
-            moment.astimezone(UTC)
-    except OverflowError:  # 9999-12-31T23:00:00-05:00 is after the last moment there is
+        if moment is not None:  # on every clock that reads it: UTC's and the installation's
+            moment.astimezone(UTC).astimezone(zone())
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is after the last moment there is,
+        # and 9999-12-31T23:59:59Z is in the year 10000 in Shanghai
         raise InvalidField(field, "moment.too_late", got=value) from None
     return moment
 

@@ -53,6 +53,10 @@ def test_a_moment_typed_without_a_zone_is_the_installations_time_and_with_one_is
     with pytest.raises(InvalidField) as refused:
         moments.parse_moment("2025-01-15 8点")
     assert (refused.value.field, refused.value.said.code) == ("as_of", "moment.malformed")
+    for beyond in ("9999-12-31T23:00:00-05:00", "9999-12-31T23:59:59Z"):  # 10000 in Shanghai
+        with pytest.raises(InvalidField) as refused:
+            moments.parse_moment(beyond)
+        assert refused.value.said.code == "moment.too_late"
 
 
 def test_today_is_the_business_day_of_the_installations_zone(zone_of):
