@@ -14,9 +14,10 @@ import reprlib
 import time
 import unicodedata
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain import moments
 from domain.errors import InvalidField
 
 # A count no township reaches (people at one session, matters decided at one meeting): a
@@ -139,15 +140,18 @@ def day(field: str, value: Any, ahead: timedelta = AHEAD) -> date:
     return parsed
 
 
-_TODAY = [0.0, FIRST_DAY]  # when today's date was last worked out (time.monotonic), and it
+# When today's date was last worked out (time.monotonic), the date, and the zone it is of.
+_TODAY: list[Any] = [0.0, FIRST_DAY, None]
 
 
 def today() -> date:
-    """Today's date, worked out again after a second at most: an import checks every line's
-    date against it, and ``date.today()`` (the time zone's local time) cost 5 % of an import."""
+    """Today's date in the installation's time zone (``domain.moments.zone``), worked out again
+    after a second at most, or at once when the zone changed: an import checks every line's
+    date against it, and working it out for every line cost 5 % of an import."""
     now = time.monotonic()
-    if now >= _TODAY[0]:
-        _TODAY[:] = [now + 1, date.today()]
+    zone = moments.zone()
+    if now >= _TODAY[0] or zone is not _TODAY[2]:
+        _TODAY[:] = [now + 1, datetime.now(zone).date(), zone]
     return _TODAY[1]
 
 

@@ -69,7 +69,7 @@ class Browsing:
         else:
             codes = self.tenancy.county(principal, county or "").townships
         self.read_model.before_read()
-        this_year = datetime.now(UTC).year
+        this_year = values.today().year
         for year in range(this_year, this_year - LOOK_BACK, -1):
             tallies = self.read_model.view.tallies(codes, str(year))
             if any(+counts for counts in tallies.values()):

@@ -4,12 +4,12 @@ and the spreadsheet of it all. The county is always the signed-in officer's own.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from domain.values import today
 from services.catalogue import rankable_figures
-from web import workbooks
+from web import when, workbooks
 from web.accounts import roles
 from web.errors import form_page
 from web.forms import WHOLE_NUMBER
@@ -71,6 +71,7 @@ def trend_chart(code: str):
     quarters = services().breakdowns.trend(principal(), county=here(), township=code, year=year)
     return jsonify(
         periods=[q["period"] for q in quarters],
+        labels=[when.period(q["period"]) for q in quarters],  # as the chart's reader writes them
         scores=[q["score"] for q in quarters],
         ranks=[q["rank"] for q in quarters],
     )
@@ -133,7 +134,7 @@ def answer():
         township=form.get("township", ""),
         type="report_accepted" if accept else "report_returned",
         entry_id=form.get("submission", ""),
-        occurred_on=form.get("occurred_on") or date.today().isoformat(),
+        occurred_on=form.get("occurred_on") or today().isoformat(),
         fields=fields,
     )
     wrote(result.position)

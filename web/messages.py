@@ -8,16 +8,24 @@ top of a page, in an import's list of lines) names the field by its label first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.errors import LedgerError
 from domain.messages import Message, placeholders
-from web.labels import ROLES, TYPES, field_label, label, value_label
+from web import when
+from web.labels import (
+    ROLES,
+    TYPES,
+    field_label,
+    figure_label,
+    label,
+    listed,
+    value_label,
+)
 
 SAID = {
     "value.not_whole": _l("须为整数，填写的是 %(got)s"),
@@ -49,7 +57,7 @@ SAID = {
     "id.not_normal": _l("第 %(position)s 个字符 %(character)s 须写作 %(normal)s"),
     "field.unknown": _l("不是这类记录的项目"),
     "field.required": _l("必须填写"),
-    "moment.malformed": _l("须为时间，如 2025-01-15T00:00:00Z，填写的是 %(got)s"),
+    "moment.malformed": _l("须为日期和时间（年-月-日 时:分），填写的是 %(got)s"),
     "moment.too_late": _l("须为公元10000年以前的时间，填写的是 %(got)s"),
     "period.malformed": _l("须写作 2024、2024-Q1 或 2024-03，填写的是 %(got)s"),
     "period.too_early": _l("须为 %(first)s 年以后，填写的是 %(got)s"),
@@ -103,12 +111,10 @@ SAID = {
         "每个用户 %(minutes)s 分钟内最多申请 %(most)s 个令牌；"
         "请继续使用已有的令牌（30 天内有效），或稍后再试"
     ),
-    "figure.unknown": _l(
-        "没有“%(figure)s”这项数据；数据有：%(figures)s（比率的分母写作 rates.名称.denominator）"
-    ),
+    "figure.unknown": _l("没有“%(figure)s”这项数据；数据有：%(figures)s"),
     "indicators.empty": _l("至少要有一项指标"),
     "indicators.malformed": _l("每项指标只能包括数据项、方向和权重"),
-    "indicators.not_rankable": _l("%(figure)s 不能用于排名"),
+    "indicators.not_rankable": _l("“%(figure)s”不能用于排名"),
     "indicators.direction": _l("须为“越高越好”或“越低越好”"),
     "indicators.weight": _l("权重须为大于0的数"),
     "indicators.repeated": _l("同一数据项不能列两次"),
@@ -177,6 +183,9 @@ SAID = {
 TYPE_PARAMS = frozenset({"type", "existing", "answer"})
 VALUE_PARAMS = frozenset({"allowed", "theme", "themes"})
 ROLE_PARAMS = frozenset({"role"})
+FIGURE_PARAMS = frozenset({"figure", "figures"})
+# Parameters that hold a moment as stored text (a date or a datetime is known by its type).
+MOMENT_PARAMS = frozenset({"at"})
 
 
 def say(said: Message) -> str:
@@ -200,10 +209,16 @@ def _shown(name: str, value: Any, conversion: str | None, spec: str) -> str:
         return label(TYPES, str(value))
     if name in ROLE_PARAMS:
         return label(ROLES, str(value))
-    if name in VALUE_PARAMS:
-        return _listed(value_label(v) for v in _items(value))
+    if name in VALUE_PARAMS:  # choices, or the entry types a line's type may be
+        return listed(label(TYPES, v) if v in TYPES else value_label(v) for v in _items(value))
+    if name in FIGURE_PARAMS:
+        return listed(figure_label(str(v)) for v in _items(value))
+    if name in MOMENT_PARAMS or isinstance(value, datetime):
+        return when.moment(value)
+    if isinstance(value, date):
+        return when.day(value)
     if isinstance(value, list | tuple):
-        return _listed(str(v) for v in value)
+        return listed(str(v) for v in value)
     if conversion == "r":
         value = repr(value)
     return format(value, spec) if spec else str(value)
@@ -211,10 +226,6 @@ def _shown(name: str, value: Any, conversion: str | None, spec: str) -> str:
 
 def _items(value: Any) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _listed(items: Iterable[str]) -> str:
-    return ("、" if str(get_locale()).startswith("zh") else ", ").join(items)
 
 
 def say_line(error: Any) -> str:
@@ -229,5 +240,4 @@ def say_note(note: dict[str, Any]) -> str:
 
 
 def register_messages(app) -> None:
-    app.jinja_env.filters["said"] = say_line
-    app.jinja_env.filters["note"] = say_note
+    when.register_filters(app, said=say_line, note=say_note)

@@ -3,10 +3,9 @@ The township is always the signed-in user's own."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from domain.values import today
 from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only
 from web.accounts import roles
 from web.errors import form_page
@@ -40,7 +39,7 @@ def record(type_: str, entry_id: str, occurred_on: str, fields: dict):
 
 def entry_page(found) -> dict:
     follow_ups = [(t, fields_of(t)) for t in follow_ups_of(found.type)]
-    return {"entry": found, "follow_ups": follow_ups, "today": date.today().isoformat()}
+    return {"entry": found, "follow_ups": follow_ups, "today": today().isoformat()}
 
 
 @bp.get("/")
@@ -96,8 +95,8 @@ def record_form(type_: str):
         abort(404)
     context = {"type_": type_, "fields": fields_of(type_)}
     if request.method == "GET":
-        today = date.today()
-        values = {"id": suggested_id(type_, today), "occurred_on": today.isoformat()}
+        day = today()
+        values = {"id": suggested_id(type_, day), "occurred_on": day.isoformat()}
         return render_template("township/record.html", values=values, **context)
     form_page("township/record.html", **context)
     form = request.form
@@ -129,7 +128,7 @@ def retract():
     record(
         "entry_retracted",
         entry_id,
-        form.get("occurred_on") or date.today().isoformat(),
+        form.get("occurred_on") or today().isoformat(),
         {"reason": form.get("reason", "").strip() or None},
     )
     return redirect(url_for("township.entry", id=entry_id))

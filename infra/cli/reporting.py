@@ -20,7 +20,11 @@ from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS
 @click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
-@click.option("--as-of", metavar="TIME", help="Only what had been recorded by then (ISO, UTC).")
+@click.option(
+    "--as-of",
+    metavar="TIME",
+    help="Only what had been recorded by then (ISO; without an offset: local time).",
+)
 @click.option("--json", "as_json", is_flag=True, help="The figures document as JSON.")
 @click.pass_obj
 def figures(

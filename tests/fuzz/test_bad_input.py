@@ -92,8 +92,10 @@ def test_a_spoilt_file_is_refused_by_line_and_field_and_records_nothing(world, d
     page = clerk.upload(spoilt.data)
     assert page.status_code == 400, (spoilt, page.status_code)
     assert f"第 {spoilt.line} 行" in page.text, spoilt
-    if spoilt.field:  # by the label pages call it (「发生日期」), the name it was given else
-        assert field_label(spoilt.field.strip()) in html.unescape(page.text)
+    if spoilt.field:  # by the field's name on the page (the field as given when it has none)
+        with world.app.test_request_context("/"):
+            named = field_label(spoilt.field.strip())
+        assert named in html.unescape(page.text), (spoilt, named)
 
     # The spoilt line alone as the body of POST /api/v1/entries (a line spoilt by what came
     # before it is good alone, and a body may begin with a BOM).

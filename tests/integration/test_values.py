@@ -13,7 +13,7 @@ import pytest
 from domain.entry import entry_uuid
 from domain.errors import InvalidField, LedgerError, RuleBroken
 from domain.session import Session
-from domain.values import MAX_COUNT
+from domain.values import MAX_COUNT, today
 from services.interchange import ImportRejected
 from tests.support import OPERATOR, before_safe_ids, line, unique
 
@@ -186,14 +186,14 @@ def test_a_business_date_outside_the_plausible_range_is_refused(towns, occurred_
 
 def test_the_plausible_range_runs_from_1949_10_01_to_a_year_ahead(towns):
     township = towns.township()
-    ahead = (date.today() + timedelta(days=366)).isoformat()
+    ahead = (today() + timedelta(days=366)).isoformat()  # the installation's today
     towns.import_lines(
         [
             {**session(township, "S-1"), "occurred_on": "1949-10-01"},
             {**session(township, "S-2"), "occurred_on": ahead},
         ]
     )
-    too_far = (date.today() + timedelta(days=367)).isoformat()
+    too_far = (today() + timedelta(days=367)).isoformat()
     assert refused(towns, {**session(township, "S-3"), "occurred_on": too_far}) == [
         (1, "occurred_on")
     ]

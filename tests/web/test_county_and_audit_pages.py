@@ -109,8 +109,8 @@ def test_the_ranking_shows_weights_formula_and_every_township(as_role, site):
     page = as_role("county_officer").get("/county/?period=2024").text
     assert re.findall(r'<tr data-township="([^"]+)">', page)[0] == site.township
     assert site.neighbour in page
-    assert "Σ(weight × value) / Σ(weight)" in page
-    assert "rates.mediation_success" in page
+    assert "得分 = 100 × Σ（权重 × 计分值）÷ Σ（权重）" in page  # the formula, in Chinese
+    assert '<tr data-figure="rates.mediation_success"><td>调解成功率</td>' in page
 
 
 def test_a_breakdown_adds_up_to_the_score(as_role, site):
@@ -128,6 +128,7 @@ def test_charts_read_json_from_the_server(as_role, site):
     assert len(scores["townships"]) == len(scores["scores"]) == 2
     trend = officer.get(f"/county/charts/trend/{site.township}.json?period=2024").json
     assert trend["periods"] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert trend["labels"] == [f"2024年第{n}季度" for n in "一二三四"]
 
 
 def test_new_weights_change_the_ranking_and_bad_ones_are_named(as_role, site):
@@ -150,7 +151,7 @@ def test_new_weights_change_the_ranking_and_bad_ones_are_named(as_role, site):
     assert chosen.status_code == 302
     page = officer.get("/county/?period=2024").text
     weights = page.split('class="weights"')[1]
-    assert weights.count("<tr><td>") == 2 and "rates.mediation_success" not in weights
+    assert weights.count("<tr data-figure=") == 2 and "rates.mediation_success" not in weights
     site.services.rankings.set_indicators(
         site.services.tenancy.principal(username=site.users["county_officer"]),
         county=site.county,
@@ -399,7 +400,7 @@ def test_the_county_sees_who_looked_at_what_newest_first(county_of_two, site):
         f"下载发布文件 {receipt.id}",
         "下载审计导出文件",
         "完整性核验",
-        "查看 2024 数据截至 2025-01-01T00:00:00Z 的情况",
+        "查看 2024年 数据截至 2025年1月1日 08:00:00 的情况",  # on the installation's clock
         "查看记录 D-1 的历史",
     ]
     assert {who for who, _, _ in shown} == {users["auditor_name"]}
