@@ -41,8 +41,10 @@ ENGLISH: dict[str, str] = {
     "field.required": "is required",
     "moment.malformed": "must be an ISO time such as 2025-01-15T00:00:00Z; got {got!r}",
     "moment.too_late": "must be a time before the year 10000; got {got!r}",
+    "moment.out_of_range": "must be a time from {first} and before {last}; got {got!r}",
     "period.malformed": "must be written 2024, 2024-Q1 or 2024-03; got {got!r}",
     "period.too_early": "must be a year from {first}; got {got!r}",
+    "period.too_late": "must be a year up to {last}; got {got!r}",
     # entries and their rules
     "entry.not_found": "no entry {id} in {township}",
     "entry.nothing_to_follow": "no entry {id} in {township} for {type} to follow",

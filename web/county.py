@@ -12,7 +12,6 @@ from services.catalogue import rankable_figures
 from web import workbooks
 from web.accounts import roles
 from web.errors import form_page
-from web.forms import WHOLE_NUMBER
 from web.ledger import principal, services, wrote
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -32,8 +31,9 @@ def chosen_period() -> str:
 @bp.get("/")
 @roles(*ROLES)
 def ranking():
-    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
     county = services().tenancy.county(principal(), here())
+    form_page("county/ranking.html", county=county, ranking=None, restatement=None, names={})
+    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
     notice = services().publications.restatement(
         principal(), county=here(), period=doc["period"], today=doc
     )
@@ -67,8 +67,9 @@ def scores_chart():
 @bp.get("/charts/trend/<code>.json")
 @roles(*ROLES)
 def trend_chart(code: str):
-    year = int(chosen_period()[:4]) if WHOLE_NUMBER.fullmatch(chosen_period()[:4]) else 0
-    quarters = services().breakdowns.trend(principal(), county=here(), township=code, year=year)
+    quarters = services().breakdowns.trend(
+        principal(), county=here(), township=code, period=chosen_period()
+    )
     return jsonify(
         periods=[q["period"] for q in quarters],
         scores=[q["score"] for q in quarters],
