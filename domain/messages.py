@@ -109,7 +109,7 @@ ENGLISH: dict[str, str] = {
     "indicators.malformed": "must hold figure, direction and weight only",
     "indicators.not_rankable": "is not a rankable figure: {figure!r}",
     "indicators.direction": "must be higher or lower",
-    "indicators.weight": "must be a number greater than 0",
+    "indicators.weight": "must be a number greater than 0 and at most {most}",
     "indicators.repeated": "must not name a figure twice",
     "indicators.not_json": "not valid JSON: {detail}",
     "limit.out_of_range": "must be between 1 and {most}",

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from domain.access import Principal
 from domain.figure_names import RATES
 from domain.moments import parse_moment, stamp
-from domain.ranking import DEFAULT_INDICATORS, FORMULA, score
+from domain.ranking import DEFAULT_INDICATORS, FORMULA, MAX_WEIGHT, counted, score
 from domain.tenancy import county_uuid
 from projections.as_of import counts_as_of
 from projections.figures import rate
@@ -20,6 +20,8 @@ from services.application import LedgerApplication
 from services.read_model import ReadModel
 from services.tenancy import CountyView, Tenancy
 from services.trail import Trail
+
+__all__ = ["MAX_WEIGHT", "RankingDocument", "Rankings"]  # MAX_WEIGHT: the pages state it
 
 
 class RankedTownship(TypedDict):
@@ -151,4 +153,6 @@ def _indicator_values(indicators: list[dict], counts: Counter[str]) -> dict[str,
 
 
 def _in_force(view: CountyView, moment: datetime | None) -> list[dict[str, Any]]:
-    return view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
+    """The county's indicators at ``moment``, or the defaults; weights as a ranking counts
+    them (domain.ranking.counted: an old history's infinite weight counts as 0)."""
+    return counted(view.indicators_at(moment) or DEFAULT_INDICATORS)

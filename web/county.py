@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from services.catalogue import rankable_figures
+from services.rankings import MAX_WEIGHT
 from web import workbooks
 from web.accounts import roles
 from web.errors import form_page
@@ -82,10 +83,13 @@ def trend_chart(code: str):
 def indicators():
     county = services().tenancy.county(principal(), here())
     doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
-    context = {"figures": rankable_figures(), "current": {w["figure"]: w for w in doc["weights"]}}
+    context = {
+        "figures": rankable_figures(),
+        "current": {w["figure"]: w for w in doc["weights"]},
+        "most": MAX_WEIGHT,
+    }
     if request.method == "GET":
         return render_template("county/indicators.html", county=county, **context)
-    form_page("county/indicators.html", county=county, **context)
     chosen = [
         {
             "figure": figure,
@@ -95,6 +99,9 @@ def indicators():
         for figure in rankable_figures()
         if request.form.get(f"use:{figure}")
     ]
+    # a refusal names indicators[N].weight, N counting the ticked ones: the page's field
+    numbered = {item["figure"]: n for n, item in enumerate(chosen, start=1)}
+    form_page("county/indicators.html", county=county, numbered=numbered, **context)
     services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
     return redirect(url_for("county.ranking"))
 

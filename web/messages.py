@@ -99,7 +99,7 @@ SAID = {
     "indicators.malformed": _l("每项指标只能包括数据项、方向和权重"),
     "indicators.not_rankable": _l("%(figure)s 不能用于排名"),
     "indicators.direction": _l("须为“越高越好”或“越低越好”"),
-    "indicators.weight": _l("权重须为大于0的数"),
+    "indicators.weight": _l("权重须为大于0、不超过 %(most)s 的数"),
     "indicators.repeated": _l("同一数据项不能列两次"),
     "indicators.not_json": _l("不是有效的JSON：%(detail)s"),
     "limit.out_of_range": _l("须在 1 至 %(most)s 之间"),

@@ -246,3 +246,17 @@ def test_a_clerk_recording_what_no_store_could_hold_is_refused_and_figures_still
     assert cli("--as", clerk, "record", json.dumps(dispute(township))).exit_code == 0
     figures = cli("--as", clerk, "figures", "--township", township, "--period", "2024", "--json")
     assert json.loads(figures.stdout)["disputes"]["registered"] == 1
+
+
+@pytest.mark.parametrize("weight", ["1e308", "NaN", "Infinity", "0", "1001"])
+def test_a_weight_out_of_range_is_one_error_naming_its_field(cli, tmp_path, weight):
+    county = unique("county")
+    assert cli("county", "add", county, "县").exit_code == 0
+    path = tmp_path / "indicators.json"
+    path.write_text(
+        '[{"figure": "rates.rectification", "direction": "higher", "weight": 1},'
+        f' {{"figure": "rates.hotline_answer", "direction": "higher", "weight": {weight}}}]',
+        encoding="utf-8",
+    )
+    error = one_error(cli("indicators", "--county", county, str(path)))
+    assert error == "error: indicators[2].weight: must be a number greater than 0 and at most 1000"

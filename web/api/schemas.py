@@ -20,6 +20,7 @@ from domain import values
 from domain.catalogue import ALL_TYPES, CREATIONS, FOLLOW_UPS
 from domain.entry import Field, OneOf, SomeOf
 from domain.report import REPORT_THEMES, theme_texts
+from services.rankings import MAX_WEIGHT
 
 Make = Callable[..., ma.fields.Field]
 
@@ -222,7 +223,13 @@ class Trace(Strict):
 class Indicator(Strict):
     figure = ma.fields.String(required=True)
     direction = ma.fields.String(required=True, validate=Enum(["higher", "lower"]))
-    weight = ma.fields.Float(required=True)
+    # NaN and infinity (1e400 reads as infinity) pass to the ledger, which refuses them as it
+    # refuses 1e308, naming indicators[N].weight as the pages and the command line do
+    weight = ma.fields.Float(
+        required=True,
+        allow_nan=True,
+        metadata={"minimum": 0, "exclusiveMinimum": True, "maximum": MAX_WEIGHT},
+    )
 
 
 class Indicators(Strict):
