@@ -78,15 +78,22 @@ class Rankings:
         return record.indicator_history[-1][1]
 
     def ranking(
-        self, principal: Principal, *, county: str, period: str, as_of: Any = None
+        self,
+        principal: Principal,
+        *,
+        county: str,
+        period: str,
+        as_of: Any = None,
+        indicators: list[dict] | None = None,
     ) -> RankingDocument:
         """The county's townships ranked for ``period``, by the indicators in force at
-        ``as_of`` (the county's, or the defaults)."""
+        ``as_of`` (the county's, or the defaults), or by ``indicators`` when given (a
+        publication's: would its weights still give its ranks?)."""
         with pause_gc():  # short-lived objects by the ten thousand: no cycles to find
-            return self._ranking(principal, county, period, as_of)
+            return self._ranking(principal, county, period, as_of, indicators)
 
     def _ranking(
-        self, principal: Principal, county: str, period: str, as_of: Any
+        self, principal: Principal, county: str, period: str, as_of: Any, chosen: Any
     ) -> RankingDocument:
         view = self.tenancy.county(principal, county)
         span = Period.parse(period)
@@ -95,7 +102,7 @@ class Rankings:
             action = f"ranking of {span.key} as of {stamp(moment)}"
             self.trail.note(principal, county=view.code, action=action, subject=view.code)
         self.read_model.before_read()
-        indicators = _in_force(view, moment)
+        indicators = _in_force(view, moment) if chosen is None else counted(chosen)
         counts = self._counts(view.townships, span, moment, indicators)
         values = {t: _indicator_values(indicators, counts[t]) for t in view.townships}
         names = {t: self.tenancy.township(principal, t).name for t in view.townships}

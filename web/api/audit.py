@@ -12,6 +12,8 @@ from flask_smorest import Blueprint
 from web.api.audit_schemas import (
     AuditLog,
     DifferenceQuery,
+    EntriesSince,
+    EntriesSinceQuery,
     FiguresDifference,
     HistoryStream,
     RankingDifference,
@@ -49,7 +51,8 @@ def stream(query: dict, code: str):
 @blp.response(200, FiguresDifference)
 def figures_difference(query: dict, code: str):
     """The township's figures as of a moment beside today's: what changed, and the entries
-    recorded or retracted since (as ``diff --township``)."""
+    recorded or retracted since: counted, the first named, the rest paged (``next_cursor``
+    for ``…/figures/difference/entries``; ``diff --township`` names them all)."""
     return ledger().differences.figures_since(
         principal(), township=code, period=query["period"], as_of=query["as_of"]
     )
@@ -60,10 +63,30 @@ def figures_difference(query: dict, code: str):
 @blp.response(200, RankingDifference)
 def ranking_difference(query: dict, code: str):
     """The county's ranking as of a moment beside today's: the ranks and scores that
-    changed, and the entries recorded or retracted since (as ``diff --county``)."""
+    changed, and the entries recorded or retracted since: counted, the first named, the rest
+    paged (``next_cursor`` for ``…/ranking/difference/entries``; ``diff --county`` names them
+    all)."""
     return ledger().differences.ranking_since(
         principal(), county=code, period=query["period"], as_of=query["as_of"]
     )
+
+
+@blp.route("/townships/<code>/figures/difference/entries", methods=["GET"])
+@blp.arguments(EntriesSinceQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, EntriesSince)
+def figures_entries_since(query: dict, code: str):
+    """Every entry recorded or retracted since ``as_of`` that counts in the township's
+    ``period``, a page at a time: the rest of a figures difference's ``entries``."""
+    return ledger().differences.entries_since(principal(), township=code, **query)
+
+
+@blp.route("/counties/<code>/ranking/difference/entries", methods=["GET"])
+@blp.arguments(EntriesSinceQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, EntriesSince)
+def ranking_entries_since(query: dict, code: str):
+    """Every entry recorded or retracted since ``as_of`` that counts in ``period``, of the
+    county's townships, a page at a time: the rest of a ranking difference's ``entries``."""
+    return ledger().differences.entries_since(principal(), county=code, **query)
 
 
 @blp.route("/verifications", methods=["POST"])
