@@ -58,21 +58,19 @@ class AuditQueries:
         """The condition of the facts ``since`` covers after position ``after`` (the position
         first: the facts after a publication are read from there on, not from the start)."""
         townships, params = self._in("township", [storable(t) for t in since.townships])
-        roster, roster_params = self._in("entry_type", sorted(ROSTER_TYPES))
-        where = (
-            f"position > ? AND {townships} AND entry_occurred_on <= ?"
-            f" AND (entry_occurred_on >= ? OR {roster})"
-        )
-        values = [
-            max(after, since.position or 0),
-            *params,
-            since.span.end.isoformat(),
-            since.span.start.isoformat(),
-            *roster_params,
-        ]
-        if since.moment is not None:
-            where += " AND recorded_at > ?"
-            values.append(stamp(since.moment))
+        where, values = f"position > ? AND {townships}", [max(after, since.position or 0), *params]
+        if since.span is not None:
+            roster, roster_params = self._in("entry_type", sorted(ROSTER_TYPES))
+            where += f" AND entry_occurred_on <= ? AND (entry_occurred_on >= ? OR {roster})"
+            values += [since.span.end.isoformat(), since.span.start.isoformat(), *roster_params]
+        for bound, moment in (
+            ("recorded_at > ?", since.moment),
+            ("recorded_at >= ?", since.start),
+            ("recorded_at <= ?", since.until),
+        ):
+            if moment is not None:
+                where += f" AND {bound}"
+                values.append(stamp(moment))
         return where, values
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:

@@ -29,21 +29,27 @@ def counts_in(fact: Fact, span: Period) -> bool:
 
 @dataclass(frozen=True)
 class Since:
-    """What changed a period's figures after a point: the townships' events recorded after
-    ``position`` (a publication's) or after ``moment``, of the entries that count in
-    ``span``. The read model counts them and gives them a page at a time, in log order."""
+    """The townships' events recorded after a point: after ``position`` (a publication's) or
+    after ``moment``, or in the window from ``start`` to ``until`` (both included); of the
+    entries that count in ``span`` when one is given (what changed a period's figures). The
+    read model counts them and gives them a page at a time, in log order."""
 
     townships: tuple[str, ...]
-    span: Period
+    span: Period | None = None
     position: int | None = None
     moment: datetime | None = None
+    start: datetime | None = None
+    until: datetime | None = None
 
     def covers(self, fact: Fact) -> bool:
+        recorded = fact.recorded_at
         return (
             fact.township in self.townships
             and (self.position is None or fact.position > self.position)
-            and (self.moment is None or fact.recorded_at > self.moment)
-            and counts_in(fact, self.span)
+            and (self.moment is None or recorded > self.moment)
+            and (self.start is None or recorded >= self.start)
+            and (self.until is None or recorded <= self.until)
+            and (self.span is None or counts_in(fact, self.span))
         )
 
 

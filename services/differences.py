@@ -16,6 +16,7 @@ from domain.errors import InvalidField
 from domain.moments import parse_moment, stamp
 from projections.as_of import Since
 from projections.figures import RETRACTION, Fact
+from projections.ledger import LedgerView
 from projections.periods import Period
 from services.lateness import late_because, submissions
 from services.read_model import ReadModel
@@ -50,17 +51,19 @@ def page(
 ) -> dict[str, Any]:
     """The entries ``since``, oldest first, after ``cursor`` (a position this gave as
     ``next_cursor``), ``limit`` at most (None: all): ``{"items", "next_cursor"}``."""
-    after = _after(cursor)
+    found = facts_page(read_model.view, since, cursor=cursor, limit=limit)
+    return {**found, "items": _described(read_model, found["items"], label)}
+
+
+def facts_page(view: LedgerView, since: Since, *, cursor: Any, limit: int | None) -> dict:
+    """The facts ``since`` covers after ``cursor``, ``limit`` at most (None: all), and the
+    cursor of the next page (None on the last): ``{"items", "next_cursor"}``."""
     wanted = None if limit is None else _limit(limit)
-    found = read_model.view.changes(
-        since, after=after, limit=None if wanted is None else wanted + 1
-    )
+    asked = None if wanted is None else wanted + 1  # one more: is there a next page?
+    found = view.changes(since, after=_after(cursor), limit=asked)
     more = wanted is not None and len(found) > wanted
     shown = found[:wanted] if more else found
-    return {
-        "items": _described(read_model, shown, label),
-        "next_cursor": str(shown[-1].position) if more else None,
-    }
+    return {"items": shown, "next_cursor": str(shown[-1].position) if more else None}
 
 
 def _described(read_model: ReadModel, facts: list[Fact], label: str) -> list[dict[str, Any]]:

@@ -78,14 +78,21 @@ def stream():
     args = request.args
     township = args.get("township", "")
     refusals_beside("stream")
-    events = services().history.stream(
+    asked = {"township": township, "from": args.get("from", ""), "to": args.get("to", "")}
+    found = services().history.window(
         principal(),
         township=township,
         since=args.get("from") or None,
         until=args.get("to") or None,
+        cursor=args.get("cursor"),
     )
     return render_template(
-        "audit/stream.html", events=events, township=township, names=names(), args=args
+        "audit/stream.html",
+        found=found,
+        township=township,
+        names=names(),
+        args=args,
+        pages=pages("audit.stream", {"next_cursor": found["next_cursor"]}, **asked),
     )
 
 

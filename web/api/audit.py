@@ -39,11 +39,17 @@ EXPORT_FILE = {
 @blp.arguments(StreamQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, HistoryStream)
 def stream(query: dict, code: str):
-    """Everything recorded for the township in a time window, late events marked."""
-    events = ledger().history.stream(
-        principal(), township=code, since=query["from_"], until=query.get("to")
+    """Everything recorded for the township in a time window, late events marked, a page at
+    a time (``history --from`` writes them all)."""
+    found = ledger().history.window(
+        principal(),
+        township=code,
+        since=query["from_"],
+        until=query.get("to"),
+        cursor=query.get("cursor"),
+        limit=query["limit"],
     )
-    return {"township": code, "from_": query["from_"], "to": query.get("to"), "events": events}
+    return {"township": code, "from_": query["from_"], "to": query.get("to"), **found}
 
 
 @blp.route("/townships/<code>/figures/difference", methods=["GET"])

@@ -70,13 +70,25 @@ class StreamEvent(HistoryEvent):
 class StreamQuery(Strict):
     from_ = moment(required=True, data_key="from")
     to = moment(metadata={"description": "the end of the window (default: now)"})
+    limit = ma.fields.Integer(validate=Range(min=1, max=MOST_A_PAGE), load_default=PAGE)
+    cursor = ma.fields.String()
 
 
 class HistoryStream(Strict):
     township = ma.fields.String(required=True)
     from_ = moment(required=True, data_key="from")
     to = moment(allow_none=True, required=True)
-    events = ma.fields.List(ma.fields.Nested(StreamEvent), required=True)
+    events = ma.fields.List(
+        ma.fields.Nested(StreamEvent),
+        required=True,
+        metadata={"description": "`limit` of them, oldest first"},
+    )
+    total = ma.fields.Integer(required=True, metadata={"description": "events in the window"})
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "give it as `cursor` for the next page (null: the last)"},
+    )
 
 
 class DifferenceQuery(Strict):
