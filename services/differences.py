@@ -19,6 +19,7 @@ from projections.figures import RETRACTION, Fact
 from projections.ledger import LedgerView
 from projections.periods import Period
 from services.lateness import late_because, submissions
+from services.paging import after, checked_limit
 from services.read_model import ReadModel
 
 FIRST_ENTRIES = 20  # the entries a notice or a difference names; the rest are paged
@@ -58,9 +59,9 @@ def page(
 def facts_page(view: LedgerView, since: Since, *, cursor: Any, limit: int | None) -> dict:
     """The facts ``since`` covers after ``cursor``, ``limit`` at most (None: all), and the
     cursor of the next page (None on the last): ``{"items", "next_cursor"}``."""
-    wanted = None if limit is None else _limit(limit)
+    wanted = None if limit is None else checked_limit(limit, MOST_A_PAGE)
     asked = None if wanted is None else wanted + 1  # one more: is there a next page?
-    found = view.changes(since, after=_after(cursor), limit=asked)
+    found = view.changes(since, after=after(cursor), limit=asked)
     more = wanted is not None and len(found) > wanted
     shown = found[:wanted] if more else found
     return {"items": shown, "next_cursor": str(shown[-1].position) if more else None}
@@ -83,20 +84,6 @@ def _described(read_model: ReadModel, facts: list[Fact], label: str) -> list[dic
             }
         )
     return described
-
-
-def _after(cursor: Any) -> int:
-    if cursor is None or cursor == "":
-        return 0
-    if not (isinstance(cursor, str) and cursor.isascii() and cursor.isdigit()):
-        raise InvalidField("cursor", "cursor.unknown")
-    return int(cursor)
-
-
-def _limit(limit: Any) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MOST_A_PAGE:
-        raise InvalidField("limit", "limit.out_of_range", most=MOST_A_PAGE)
-    return limit
 
 
 def summary(fact: Fact) -> dict[str, Any]:

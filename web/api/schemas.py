@@ -20,6 +20,7 @@ from domain import values
 from domain.catalogue import ALL_TYPES, CREATIONS, FOLLOW_UPS
 from domain.entry import Field, OneOf, SomeOf
 from domain.report import REPORT_THEMES, theme_texts
+from services.figures import TRACE_MOST, TRACE_PAGE
 from services.rankings import MAX_WEIGHT
 
 Make = Callable[..., ma.fields.Field]
@@ -182,6 +183,8 @@ class PeriodQuery(Strict):
 
 class TraceQuery(PeriodQuery):
     figure = ma.fields.String(required=True, metadata={"example": "disputes.resolved"})
+    limit = ma.fields.Integer(validate=Range(min=1, max=TRACE_MOST), load_default=TRACE_PAGE)
+    cursor = ma.fields.String()
 
 
 class ReportQuery(Strict):
@@ -217,7 +220,15 @@ class Trace(Strict):
     township = ma.fields.String(required=True)
     period = ma.fields.String(required=True)
     figure = ma.fields.String(required=True)
-    entries = ma.fields.List(ma.fields.String(), required=True)
+    entries = ma.fields.List(
+        ma.fields.String(), required=True, metadata={"description": "`limit` ids, sorted"}
+    )
+    total = ma.fields.Integer(required=True)
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "give it as `cursor` for the next ids (null: the last)"},
+    )
 
 
 class Indicator(Strict):

@@ -69,6 +69,10 @@ def sizes(site: Site, pages: dict[str, FlaskClient], town: str, moment: str) -> 
             site.caller("auditor"),
             f"/api/v1/townships/{town}/history?from={moment}",
         ),
+        "API trace": (
+            site.caller("auditor"),
+            f"/api/v1/townships/{town}/trace?period=2024&figure=disputes.registered&limit=50",
+        ),
     }
     found = {}
     for name, (client, path) in asked.items():
@@ -132,3 +136,14 @@ def test_answers_stay_bounded_after_thousands_of_late_entries(ledger, app, site)
         seen += [event["position"] for event in window["events"]]
         cursor = window["next_cursor"]
     assert len(seen) == len(set(seen)) == 2 * MANY and seen == sorted(seen)
+    # the ids behind a figure, a page at a time
+    ids, cursor = [], ""
+    while cursor is not None:
+        traced = auditor.get(
+            f"/api/v1/townships/{town}/trace",
+            query_string={"period": "2024", "figure": "disputes.registered", "cursor": cursor},
+        ).get_json()
+        assert traced["total"] == MANY + 1
+        ids += traced["entries"]
+        cursor = traced["next_cursor"]
+    assert ids == sorted({"D-1", *(f"LATE-{n:05d}" for n in range(MANY))})
