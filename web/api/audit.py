@@ -16,6 +16,7 @@ from web.api.audit_schemas import (
     EntriesSinceQuery,
     FiguresDifference,
     HistoryStream,
+    PageQuery,
     RankingDifference,
     StreamQuery,
     VerificationRequest,
@@ -127,7 +128,9 @@ def county_export(code: str) -> Response:
 
 
 @blp.route("/counties/<code>/audit-log", methods=["GET"])
+@blp.arguments(PageQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, AuditLog)
-def audit_log(code: str):
-    """Who looked at what in the county, oldest first (as ``audit-log``)."""
-    return {"county": code, "looks": ledger().trail.looks(principal(), county=code)}
+def audit_log(query: dict, code: str):
+    """Who looked at what in the county, oldest first, a page at a time (``audit-log``
+    prints them all)."""
+    return {"county": code, **ledger().trail.looks_page(principal(), county=code, **query)}

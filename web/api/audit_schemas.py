@@ -312,4 +312,12 @@ class Look(Strict):
 
 class AuditLog(Strict):
     county = ma.fields.String(required=True)
-    looks = ma.fields.List(ma.fields.Nested(Look), required=True)
+    looks = ma.fields.List(
+        ma.fields.Nested(Look), required=True, metadata={"description": "`limit`, oldest first"}
+    )
+    total = ma.fields.Integer(required=True)
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "give it as `cursor` for the next page (null: the last)"},
+    )
