@@ -18,6 +18,7 @@ from domain.access import Principal
 from domain.entry import entry_uuid
 from domain.errors import LedgerError, NotFound
 from domain.publication import RANKING, REPORT, Publication, PublicationRegister, register_uuid
+from domain.ranking import counted
 from domain.report import ReportSubmission, latest_narrative
 from projections.as_of import Since
 from projections.periods import Period
@@ -206,7 +207,9 @@ class Publications:
         if not moved:
             return None
         since = Since(tuple(view.townships), span, position=latest["position"])
-        weights = [{**i, "weight": _number(i["weight"])} for i in published["indicators"]]
+        # as a ranking counts them: a publication frozen with "nan" (before the weights'
+        # rules) gives 0, never a NaN in a document
+        weights = counted([{**i, "weight": _number(i["weight"])} for i in published["indicators"]])
         return {
             "publication": latest["id"],
             "published_at": latest["published_at"],
@@ -271,7 +274,10 @@ def _ranks(ranking: dict[str, Any]) -> dict[str, int | None]:
 
 def _number(weight: Any) -> Any:
     """A weight as a publication holds it (fixed-notation text for a fraction) as a number."""
-    return float(weight) if isinstance(weight, str) else weight
+    try:
+        return float(weight) if isinstance(weight, str) else weight
+    except ValueError:  # no number: counted as 0
+        return None
 
 
 def without_fractions(value: Any) -> Any:

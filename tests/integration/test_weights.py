@@ -149,3 +149,28 @@ def test_an_old_history_of_huge_weights_ranks_without_nan(ledger, towns, weights
     receipt = ledger.publications.publish_ranking(OPERATOR, county=county, period="2024")
     published = json.loads(ledger.publications.publication(OPERATOR, publication_id=receipt.id))
     assert not {"nan", "inf", "-inf"} & {str(v).lower() for v in values_in(published)}
+
+
+def test_a_publication_frozen_with_nan_weights_restates_without_nan(ledger, towns):
+    """An installation that published while weights of NaN were accepted holds "nan" in its
+    publication (fixed notation of a float): the restatement notice counts it as 0."""
+    county, a, b = a_year(towns)
+    ranking = ledger.rankings.ranking(OPERATOR, county=county, period="2024")
+    document = {
+        "publication": "ranking",
+        "county": county,
+        "period": "2024",
+        "position": ledger.read_model.view.position(),
+        "published_at": ranking["as_of"],
+        "indicators": indicators(NAN, INF),
+        "formula": ranking["formula"],
+        "chain_heads": {},
+        # ranked 1 and 2 then; today they share the first rank (66.67 each)
+        "townships": [
+            {**row, "score": NAN, "rank": n} for n, row in enumerate(ranking["townships"], 1)
+        ],
+    }
+    ledger.publications._publish(OPERATOR, "ranking", county, None, "2024", document)
+    notice = strict(ledger.publications.restatement(OPERATOR, county=county, period="2024"))
+    assert [i["weight"] for i in notice["published_indicators"]] == [0, 0]
+    assert {row["published_score"] for row in notice["changed"]} == {"nan"}  # as frozen: text
