@@ -6,7 +6,9 @@ interchange and the publications say the same whatever zone an installation is i
 read moments in the installation's zone (``LEDGER_TIMEZONE``, Asia/Shanghai unless set), which
 the composition root sets once at start (``use_zone``); a moment typed without a zone (a
 page's date-and-time field, ``--as-of 2025-01-15T08:00``) is read in that zone. Its "today" is
-the business day of that zone (``domain.values.today``).
+the business day of that zone (``domain.values.today``). A moment given is from
+``FIRST_MOMENT`` (nothing was recorded before) and before ``LAST_MOMENT``, so that it is a
+time in every time zone where it is shown.
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ def local_day(moment: datetime) -> date:
     return local(moment).date()
 
 
+FIRST_MOMENT = datetime(1949, 10, 1, tzinfo=UTC)
+LAST_MOMENT = datetime(9999, 1, 1, tzinfo=UTC)  # 9999-12-31T23:00Z is not a time at +08:00
+
+
 def stamp(moment: datetime) -> str:
     """``moment`` as UTC ISO text ending in ``Z``."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -75,6 +81,14 @@ def parse_moment(value: str | datetime | None, *, field: str = "as_of") -> datet
     except OverflowError:  # 9999-12-31T23:00:00-05:00 is after the last moment there is,
         # and 9999-12-31T23:59:59Z is in the year 10000 in Shanghai
         raise InvalidField(field, "moment.too_late", got=value) from None
+    if moment is not None and not FIRST_MOMENT <= moment < LAST_MOMENT:
+        raise InvalidField(
+            field,
+            "moment.out_of_range",
+            first=stamp(FIRST_MOMENT),
+            last=stamp(LAST_MOMENT),
+            got=value if isinstance(value, str) else stamp(moment),
+        )
     return moment
 
 

@@ -159,8 +159,14 @@ def deadline(field: str, value: Any) -> date:
     return day(field, value, DEADLINE_AHEAD)
 
 
+def last_year() -> int:
+    """The last year a business date may fall in (today's, or the next one's): the last year
+    of a report, or a period, worth asking about."""
+    return (today() + AHEAD).year
+
+
 def year(field: str, value: Any) -> int:
-    last = (today() + AHEAD).year
+    last = last_year()
     if isinstance(value, bool) or not isinstance(value, int) or not FIRST_DAY.year <= value <= last:
         raise InvalidField(
             field, "year.out_of_range", first=FIRST_DAY.year, last=last, got=_shown(value)

@@ -223,7 +223,8 @@ def test_the_ranking_workbook_reads_as_a_chinese_spreadsheet(as_role, site):
     figures = book["数据"]
     assert figures.freeze_panes == "B2"
     names = [row[0].value for row in figures.iter_rows(min_row=2)]
-    assert {"排查矛盾纠纷数", "调解成功率", "法治讲座参加人次", "来源为“信访”的纠纷数"} <= set(names)
+    expected = {"排查矛盾纠纷数", "调解成功率", "法治讲座参加人次", "来源为“信访”的纠纷数"}
+    assert expected <= set(names)
     shown = [c.value for c in cells(book) if isinstance(c.value, str)]
     assert not [text for text in shown if CODE.search(text)], "a code in the workbook"
 

@@ -81,6 +81,18 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         COUNTY,
     ),
+    "auditing.figures_entries_since": (
+        "GET",
+        "/api/v1/townships/{town}/figures/difference/entries?" + AS_OF,
+        None,
+        TOWNSHIP,
+    ),
+    "auditing.ranking_entries_since": (
+        "GET",
+        "/api/v1/counties/{county}/ranking/difference/entries?" + AS_OF,
+        None,
+        COUNTY,
+    ),
     "auditing.verify": ("POST", "/api/v1/verifications", {"township": "{town}"}, AUDITOR),
     "auditing.township_export": ("GET", "/api/v1/townships/{town}/audit-export", None, AUDITOR),
     "auditing.county_export": ("GET", "/api/v1/counties/{county}/audit-export", None, AUDITOR),
@@ -93,6 +105,12 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     ),
     "publications.published": ("GET", "/api/v1/counties/{county}/publications", None, COUNTY),
     "publications.publication": ("GET", "/api/v1/publications/{publication}", None, COUNTY),
+    "publications.entries_since": (
+        "GET",
+        "/api/v1/publications/{publication}/entries-since",
+        None,
+        COUNTY,
+    ),
 }
 
 
