@@ -103,7 +103,7 @@ def open_services(
         read_model=read_model,
         figures=figures,
         rankings=rankings,
-        reports=Reports(figures),
+        reports=Reports(figures, entries),
         verifier=Verifier(app, tenancy, read_model, trail),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail),

@@ -63,13 +63,14 @@ class Browsing:
         self, principal: Principal, *, township: str | None = None, county: str | None = None
     ) -> int:
         """The latest year, of the last ``LOOK_BACK``, in which the township (or any township
-        of the county) has counted anything: what its pages open on. This year when none."""
+        of the county) has counted anything: what its pages open on (not this year while
+        nothing is recorded in it yet). This year, the installation's, when none."""
         if township is not None:
             codes: tuple[str, ...] = (self.tenancy.township(principal, township).code,)
         else:
             codes = self.tenancy.county(principal, county or "").townships
         self.read_model.before_read()
-        this_year = datetime.now(UTC).year
+        this_year = values.today().year
         for year in range(this_year, this_year - LOOK_BACK, -1):
             tallies = self.read_model.view.tallies(codes, str(year))
             if any(+counts for counts in tallies.values()):

@@ -4,6 +4,7 @@ whether they are optional, and the values allowed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from domain import values
 from domain.catalogue import COUNTY_TYPES, CREATIONS, FOLLOW_UPS, HEAD_TYPES
@@ -77,3 +78,9 @@ def head_only(type_: str) -> bool:
 def rankable_figures() -> tuple[str, ...]:
     """The figures a county may rank by: every rate, then the counts that can be ranked."""
     return (*(f"rates.{name}" for name in RATES), *sorted(RANKABLE_COUNTS))
+
+
+def today() -> date:
+    """Today, the installation's: the day a form's business date starts at, and the last
+    one it takes."""
+    return values.today()

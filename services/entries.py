@@ -58,6 +58,7 @@ class EntryView:
     occurred_on: date
     retracted: bool
     history: tuple[HistoryItem, ...]
+    open_follow_ups: tuple[str, ...] = ()  # what the entry takes now (its retraction included)
 
 
 class UnitOfWork:
@@ -176,6 +177,9 @@ class Entries:
         # Called with (principal, Recorded) after a command is saved (a county officer's
         # report_accepted publishes the report: services/publications.py).
         self.recorded_hooks: list[Callable[[Principal, Recorded], None]] = []
+        # Rules across a township's entries, checked before a new entry is staged with the
+        # unit of work and the entry (a year's report submitted again: services/reports.py).
+        self.creation_rules: list[Callable[[UnitOfWork, Entry], None]] = []
 
     def record(
         self,
@@ -226,7 +230,7 @@ class Entries:
         code = self.tenancy.township(principal, township).code
         principal.check_records(type_)
         entry_id = values.entry_id("id", entry_id)
-        occurred_on = values.day("occurred_on", occurred_on)
+        occurred_on = values.business_day("occurred_on", occurred_on)
         existing = uow.get(code, entry_id, creating=type_ in CREATIONS)
         if type_ in CREATIONS:
             return self._create(
@@ -271,6 +275,8 @@ class Entries:
             fields=fields,
         )
         self._check_references(uow, code, entry)
+        for rule in self.creation_rules:
+            rule(uow, entry)
         uow.changed(entry)
         return Recorded(code, entry_id, type_, RECORDED)
 
@@ -292,11 +298,15 @@ class Entries:
         history = tuple(
             HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )
+        found = None
+        for event in events:
+            found = event.mutate(found)
         return EntryView(
             code,
             events[0].entry_id,
             events[0].TYPE,
             events[0].occurred_on,
-            any(item.type == Entry.Retracted.TYPE for item in history),
+            found.retracted is not None,
             history,
+            found.open_follow_ups(),
         )

@@ -8,7 +8,11 @@ follow one another, that each covers events present in the file with the hashes 
 that every event is covered exactly once, and that every anchor (a publication's chain head,
 or one given with --head) is on its chain. --receipt checks the file's own SHA-256 against
 the one printed when it was exported. Exits 0 with a summary, or 1 naming the first bad record
-(by its line number). The format and every hashed byte: docs/audit.md.
+(by its line number). The format and every hashed byte: the product's docs/audit.md.
+
+This one file is all an auditor needs: the audit page serves it (with its SHA-256), and it
+imports nothing but the standard library. In the product it is services/verify_export.py,
+imported by nothing (tools/verify_export.py runs it from a checkout).
 """
 
 import argparse
