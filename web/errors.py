@@ -9,6 +9,7 @@ import logging
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import Conflict, Forbidden, LedgerError, NotFound, Throttled
@@ -44,10 +45,28 @@ def titles() -> dict[int, str]:
     }
 
 
-def form_page(template: str, **context) -> None:
+def form_page(template: str, *, form: str | None = None, **context) -> None:
     """Declare the form a view is handling: a refusal re-renders it with the error beside
-    the field and what the user typed kept."""
-    g.form_page = (template, context)
+    the field and what the user typed kept. ``form`` names the form that was sent, on a page
+    of several (an entry's mediation and its retraction): only it shows the error and what
+    was typed (templates ask ``error_of(field, form)``)."""
+    g.form_page = (template, {**context, "failed": form} if form else context)
+
+
+@pass_context
+def error_of(context, field: str, form: str | None = None) -> str | None:
+    """The refusal to show beside ``field`` of ``form`` (any form when not given), if any."""
+    if form is not None and context.get("failed") != form:
+        return None
+    return (context.get("errors") or {}).get(field)
+
+
+@pass_context
+def typed_in(context, form: str | None = None):
+    """What the user typed in ``form`` (any form when not given), to show it again."""
+    if form is not None and context.get("failed") != form:
+        return None
+    return context.get("values")
 
 
 def _page(status: int, message: str | None = None):
@@ -98,6 +117,7 @@ def database_away(error: Exception):
 
 def register_errors(app: Flask) -> None:
     register_messages(app)
+    app.jinja_env.globals.update(error_of=error_of, typed_in=typed_in)
     app.register_error_handler(LedgerError, ledger_error)
     for kind in UNAVAILABLE:
         app.register_error_handler(kind, database_away)
