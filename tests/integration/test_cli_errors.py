@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from domain.figure_names import COUNT_FIGURES
 from infra.cli import main
 from infra.settings import Settings
 from infra.view_writer import ViewWriter
+from services.catalogue import today
 from services.interchange import Interchange
 from tests.support import PASSWORD, unique
 
@@ -231,3 +233,10 @@ def test_a_clerk_recording_what_no_store_could_hold_is_refused_and_figures_still
     assert cli("--as", clerk, "record", json.dumps(dispute(township))).exit_code == 0
     figures = cli("--as", clerk, "figures", "--township", township, "--period", "2024", "--json")
     assert json.loads(figures.stdout)["disputes"]["registered"] == 1
+
+
+def test_a_business_date_after_today_is_one_error_naming_occurred_on(cli, township):
+    ahead = (today() + timedelta(days=3)).isoformat()
+    said = one_error(cli("record", json.dumps(dispute(township, occurred_on=ahead))))
+    assert said.startswith("error: occurred_on: must not be after today"), said
+    assert cli("export", "--township", township).stdout == ""

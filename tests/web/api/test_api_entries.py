@@ -4,7 +4,9 @@ history; bad input answered with the error document naming the field (and line).
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
+from services.catalogue import today
 from tests.web.api.conftest import error_of
 
 ENTRIES = "/api/v1/entries"
@@ -151,3 +153,14 @@ def test_unknown_addresses_and_methods_answer_with_the_error_document(site):
     wrong_method = clerk.put(ENTRIES, json={})
     assert wrong_method.status_code == 405
     assert error_of(wrong_method)["code"] == "method_not_allowed"
+
+
+def test_a_business_date_after_today_is_refused_naming_occurred_on(site):
+    clerk = site.caller("clerk")
+    ahead = (today() + timedelta(days=3)).isoformat()
+    line = site.line("dispute_registered", "D-ahead", ahead, source="screening", category="x")
+    answer = clerk.post(ENTRIES, json=line)
+    assert answer.status_code == 422
+    said = error_of(answer)
+    assert said["field"] == "occurred_on" and "must not be after today" in said["message"]
+    assert clerk.get(f"/api/v1/townships/{site.township}/entries/D-ahead").status_code == 404
