@@ -148,7 +148,6 @@ def test_a_county_officer_reweighs_the_ranking_and_accepts_a_report(visit, serve
     page.click('tr[data-township="gongliu"] >> text=阅读并答复')
     preview = page.frame_locator("iframe.preview")
     assert preview.locator("h1").inner_text() == "巩留镇2024年法治政府建设工作情况报告"
-    screenshot(page, "county-report")
     with page.expect_download() as docx:
         page.click("text=下载Word文档（DOCX）")
     text = "\n".join(p.text for p in Document(docx.value.path()).paragraphs)
