@@ -70,6 +70,7 @@ def typed_in(context, form: str | None = None):
 
 
 def _page(status: int, message: str | None = None):
+    g.refused = True
     title = titles().get(status, _("出错了"))
     return render_template("error.html", status=status, title=title, detail=message), status
 
@@ -81,6 +82,7 @@ def ledger_error(error: LedgerError):
         said = say_error(error, with_field=True) if status not in (403, 404) else None
         return _page(status, said)
     template, context = form
+    g.refused = True
     if status == 404:  # the sign-in form: which of the name or password was wrong stays unsaid
         status = 401
     message = say_error(error, with_field=True)

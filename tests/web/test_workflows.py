@@ -277,3 +277,13 @@ def test_the_administrator_lands_on_the_counties_and_townships(app, site):
     assert f'data-township="{site.township}"' in county.group(0)
     assert "巩留镇" in county.group(0) and "东买里镇" in county.group(0)
     assert f'data-county="{site.other_county}"' in page.text
+
+
+def test_a_refusal_page_keeps_the_message_for_the_next_page(town):
+    """A refusal answers the same whatever was done before (another tenant's record and a
+    missing one alike): what the last action did waits for the next page."""
+    entry = unique("D")
+    town.clerk.post("/township/record/dispute_registered", data=dispute_form(entry, "2024-06-01"))
+    missing = town.clerk.get(f"/township/entries/{unique('none')}")
+    assert missing.status_code == 404 and "已登记" not in missing.text
+    assert f"已登记“排查矛盾纠纷” {entry}" in town.clerk.get(f"/township/entries/{entry}").text
