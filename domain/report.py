@@ -146,6 +146,8 @@ class Recorded:
 
 
 Status = Literal["not_submitted", "submitted", "accepted", "returned"]
+# Where a year's report may be submitted (again): never submitted, or returned by the county.
+SUBMITTABLE: tuple[Status, ...] = ("not_submitted", "returned")
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,12 @@ class ReportStatus:
     answered_at: datetime | None = None
     reason: str | None = None
     late_amendments: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def may_submit(self) -> bool:
+        """Whether the report may be submitted now: not while it waits for the county's
+        answer, not once it was accepted."""
+        return self.status in SUBMITTABLE
 
     def document(self) -> dict[str, Any]:
         """As the figures document carries it (DOMAIN.md): only the keys that apply."""
@@ -212,10 +220,10 @@ def check_submission(entries: Iterable[Recorded], year: int) -> None:
     """A year's report is submitted again only after the county returned it: not while it
     waits for the answer, not once it was accepted."""
     status = report_status(entries, year)
-    if status.status == "submitted":
-        raise RuleBroken("report.awaiting_answer", field="year", year=year, id=status.submission)
-    if status.status == "accepted":
-        raise RuleBroken("report.already_accepted", field="year", year=year, id=status.submission)
+    if status.may_submit:
+        return
+    code = "report.awaiting_answer" if status.status == "submitted" else "report.already_accepted"
+    raise RuleBroken(code, field="year", year=year, id=status.submission)
 
 
 def latest_narrative(entries: Iterable[Recorded], year: int) -> dict[str, Any] | None:

@@ -32,7 +32,6 @@ class Reports:
     def __init__(self, figures: Figures, entries: Entries) -> None:
         self.figures = figures
         self.entries = entries
-        entries.creation_rules.append(self.check_new)
 
     def report(
         self, principal: Principal, *, township: str, year: int, as_of: Any = None

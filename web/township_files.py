@@ -17,9 +17,6 @@ from web.forms import fields_from, form_values, whole_number
 from web.ledger import principal, services, wrote
 from web.township import ROLES, bp, default_year, here
 
-# Where a report may be submitted (again): never submitted, or returned by the county.
-SUBMITTABLE = ("not_submitted", "returned")
-
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles(*ROLES)
@@ -55,16 +52,16 @@ def report_page(given: str) -> dict:
     the words saved last."""
     document = services().reports.report(principal(), township=here(), year=whole_number(given))
     year = document.year
-    status = services().figures.figures(principal(), township=here(), period=str(year))["report"]
+    status = services().reports.status(principal(), township=here(), year=year)
     head = principal().role.value == "head"
     written = {}
     if head:
         written = services().reports.narrative(principal(), township=here(), year=year)
     return {
         "year": year,
-        "status": status,
+        "status": status.document(),
         "document": document,
-        "may_submit": head and status["status"] in SUBMITTABLE,
+        "may_submit": head and status.may_submit,
         "narrative_fields": fields_of("report_narrative"),
         "saved": form_values(written),  # the words saved last (``values``: what was typed)
     }
