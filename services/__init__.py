@@ -99,6 +99,8 @@ def open_services(
     rankings = Rankings(app, tenancy, read_model, trail)
     publications = Publications(app, tenancy, read_model, rankings, figures, trail)
     entries.recorded_hooks.append(publications.on_recorded)
+    reports = Reports(figures, entries)
+    entries.creation_rules.append(reports.check_new)
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     return Services(
         app=app,
@@ -108,7 +110,7 @@ def open_services(
         read_model=read_model,
         figures=figures,
         rankings=rankings,
-        reports=Reports(figures),
+        reports=reports,
         verifier=Verifier(app, tenancy, read_model, trail),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail),
