@@ -222,8 +222,9 @@ def check_submission(entries: Iterable[Recorded], year: int) -> None:
     status = report_status(entries, year)
     if status.may_submit:
         return
-    code = "report.awaiting_answer" if status.status == "submitted" else "report.already_accepted"
-    raise RuleBroken(code, field="year", year=year, id=status.submission)
+    if status.status == "submitted":
+        raise RuleBroken("report.awaiting_answer", field="year", year=year, id=status.submission)
+    raise RuleBroken("report.already_accepted", field="year", year=year, id=status.submission)
 
 
 def latest_narrative(entries: Iterable[Recorded], year: int) -> dict[str, Any] | None:
