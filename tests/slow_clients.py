@@ -25,7 +25,8 @@ LOGIN_HEAD = (
 
 @dataclass(frozen=True)
 class Site:
-    """Where the clients connect: plain HTTP, or TLS trusting ``tls`` (a CA file)."""
+    """Where the clients connect: plain HTTP, or TLS trusting ``tls`` (a CA file: the
+    server's certificate, naming 127.0.0.1)."""
 
     port: int
     host: str = "127.0.0.1"
@@ -35,14 +36,12 @@ class Site:
     def context(self) -> ssl.SSLContext | None:
         if self.tls is None:
             return None
-        context = ssl.create_default_context(cafile=self.tls)
-        context.check_hostname = False  # the certificate names localhost; we dial 127.0.0.1
-        return context
+        return ssl.create_default_context(cafile=self.tls)
 
     def connect(self, timeout: float = 30.0) -> socket.socket:
         raw = socket.create_connection((self.host, self.port), timeout, (self.source, 0))
         context = self.context()
-        return context.wrap_socket(raw) if context else raw
+        return context.wrap_socket(raw, server_hostname=self.host) if context else raw
 
     def connection(self, timeout: float) -> http.client.HTTPConnection:
         if self.tls is None:
