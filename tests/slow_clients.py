@@ -8,8 +8,10 @@ the documented nginx front (tests/integration/test_nginx_front.py), and by the f
 from __future__ import annotations
 
 import http.client
+import random
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -133,3 +135,75 @@ def send_raw(site: Site, request: bytes) -> tuple[int, bytes]:
         answer = http.client.HTTPResponse(connection)
         answer.begin()
         return answer.status, answer.read()
+
+
+# -- trickling: slow clients sending random requests for as long as other traffic runs --------
+
+TRICKLED = (
+    b"GET /county/ HTTP/1.1\r\nHost: ledger\r\nAccept-Language: zh-CN\r\n\r\n",
+    LOGIN_HEAD + LOGIN_BODY,
+    b"POST /api/v1/entries HTTP/1.1\r\nHost: ledger\r\nContent-Type: application/json\r\n"
+    b'Content-Length: 64\r\n\r\n{"township": "t", "type": "dispute_registered", "id": "slow-1"}',
+    b"POST /api/v1/imports HTTP/1.1\r\nHost: ledger\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"10\r\n{}\n{}\n{}\n{}\n{}\n\r\n0\r\n\r\n",
+)
+
+
+class Trickling:
+    """``count`` connections, each sending a random request (one of ``TRICKLED``, some of its
+    bytes changed at random, or random bytes) one to six bytes at a time with pauses of up to
+    0.4 s, then waiting until the server answers or closes the connection, then another on a
+    new connection; until the ``with`` block ends. ``sent`` and ``connections`` say how much of
+    it happened."""
+
+    def __init__(self, site: Site, count: int, seed: int) -> None:
+        self.site, self.count, self.seed = site, count, seed
+        self.stop = threading.Event()
+        self.sent = self.connections = 0
+        self.threads: list[threading.Thread] = []
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> Trickling:
+        for n in range(self.count):
+            thread = threading.Thread(target=self._run, args=(self.seed + n,), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def _run(self, seed: int) -> None:
+        chance = random.Random(seed)
+        while not self.stop.is_set():
+            try:
+                with self.site.connect(timeout=5) as connection:
+                    with self.lock:
+                        self.connections += 1
+                    self._trickle(connection, _request(chance), chance)
+            except OSError:  # refused or reset: the server's right; start another
+                self.stop.wait(0.1)
+
+    def _trickle(self, connection: socket.socket, request: bytes, chance: random.Random) -> None:
+        """Send ``request`` slowly, then wait for the server's answer or its close."""
+        at = 0
+        while at < len(request) and not self.stop.is_set() and still_open(connection):
+            step = chance.randint(1, 6)
+            connection.sendall(request[at : at + step])
+            at += step
+            with self.lock:
+                self.sent += step
+            self.stop.wait(chance.uniform(0.02, 0.4))
+        while not self.stop.is_set() and still_open(connection):
+            self.stop.wait(0.2)
+
+
+def _request(chance: random.Random) -> bytes:
+    if chance.random() < 0.15:
+        return chance.randbytes(chance.randint(1, 200))
+    request = bytearray(chance.choice(TRICKLED))
+    for _ in range(chance.choice((0, 0, 1, 3))):
+        request[chance.randrange(len(request))] = chance.randrange(256)
+    return bytes(request)
