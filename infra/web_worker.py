@@ -14,7 +14,7 @@ its answer slowly, holds a connection and its buffers, never a thread of the app
 - a body larger than the largest the app takes (services/uploads.py) is refused (413) from its
   ``Content-Length``, before it is read;
 - a worker holds at most ``worker_connections`` connections (then it stops accepting until one
-  closes: the others workers go on).
+  closes: the other workers go on).
 
 What waitress refuses by itself (a request that is not HTTP, headers or a body too large) is
 answered with the error document. Each answer is logged by the access line of
@@ -57,8 +57,6 @@ REFUSALS = {
     ),
 }
 MALFORMED = ("400 Bad Request", "bad_request", "the request is not one HTTP/1.1 can read")
-
-logging.getLogger("waitress").setLevel(logging.WARNING)  # its INFO lines name paths
 
 
 class Answer(WSGITask):
@@ -192,6 +190,7 @@ class WholeRequestWorker(Worker):
         return type(cls.__name__, (cls,), {"serving": serving})
 
     def run(self) -> None:
+        logging.getLogger("waitress").setLevel(logging.WARNING)  # its INFO lines name paths
         socket_map: dict = {}
         dispatcher = ThreadedTaskDispatcher()
         dispatcher.set_thread_count(self.cfg.threads)
