@@ -47,8 +47,10 @@ from services.uploads import LARGEST_BODY_BYTES, TOO_LARGE
 HEADER_BYTES = 64 * 1024  # a request's line and headers, cookies included
 TICK = 1.0  # seconds between the worker's checks (its master, its deadlines, its heartbeat)
 # waitress's own refusals, as the API's error document says them (400 for any request that
-# cannot be read as HTTP/1.1, a transfer coding it does not take included).
+# cannot be read as HTTP/1.1, a transfer coding it does not take included); and its 500 when
+# the app raised instead of answering (Flask answers its errors itself: not seen).
 REFUSALS = {
+    500: ("500 Internal Server Error", "error", "the server could not answer this request"),
     413: ("413 Request Entity Too Large", "too_large", TOO_LARGE),
     431: (
         "431 Request Header Fields Too Large",

@@ -7,10 +7,12 @@ byte; a connection never names its client."""
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from waitress import wasyncore
@@ -90,7 +92,31 @@ def test_an_answer_larger_than_the_buffer_flows_to_a_slow_reader(connection):
         start_response("200 OK", [("Content-Length", str(size))])
         return iter([chunk] * (size // len(chunk)))
 
-    server = connection.server
+    with running(connection.server, app) as client:
+        client.sendall(b"GET /big HTTP/1.1\r\nHost: ledger\r\n\r\n")
+        time.sleep(2)  # reads nothing for a while: the buffer fills past the mark
+        answer = http.client.HTTPResponse(client)
+        answer.begin()
+        assert answer.status == 200 and len(answer.read()) == size
+
+
+def test_an_app_that_raises_is_answered_with_the_error_document(connection):
+    def app(environ, start_response):
+        raise RuntimeError("not an answer")
+
+    with running(connection.server, app) as client:
+        client.sendall(b"GET /raises HTTP/1.1\r\nHost: ledger\r\n\r\n")
+        answer = http.client.HTTPResponse(client)
+        answer.begin()
+        document = json.loads(answer.read())
+    assert answer.status == 500
+    assert document["error"]["code"] == "error" and "RuntimeError" not in str(document)
+
+
+@contextmanager
+def running(server: Server, app) -> Iterator[socket.socket]:
+    """A client connected to ``server`` answering with ``app`` (its I/O loop in a thread, one
+    thread for the app)."""
     server.application = app
     server.task_dispatcher.set_thread_count(1)
     stop = threading.Event()
@@ -103,11 +129,7 @@ def test_an_answer_larger_than_the_buffer_flows_to_a_slow_reader(connection):
     io_thread.start()
     try:
         with socket.create_connection(server.socket.getsockname(), timeout=30) as client:
-            client.sendall(b"GET /big HTTP/1.1\r\nHost: ledger\r\n\r\n")
-            time.sleep(2)  # reads nothing for a while: the buffer fills past the mark
-            answer = http.client.HTTPResponse(client)
-            answer.begin()
-            assert answer.status == 200 and len(answer.read()) == size
+            yield client
     finally:
         stop.set()
         io_thread.join(timeout=5)
