@@ -4,9 +4,10 @@ worker process, so that a request reaches the app's threads only once it has arr
 gunicorn stays the master: it binds the port, forks the workers (no preload), replaces one that
 dies, stops them on SIGTERM. In each worker, waitress's one I/O thread reads every connection:
 the headers, then the body (kept in a temporary file past 512 KiB), and only a complete request
-becomes a task for one of the ``threads`` threads that run the app; their answers are written
-out by the I/O thread too. A client that sends one byte and waits, or trickles a body, or reads
-its answer slowly, holds a connection and its buffers, never a thread of the app:
+becomes a task for one of the ``threads`` threads that run the app. That thread sends its
+answer as far as the client takes it and leaves the rest (in a temporary file past 1 MiB) for
+the I/O thread. A client that sends one byte and waits, or trickles a body, or reads its answer
+slowly, holds a connection and its buffers, never a thread of the app:
 
 - its headers must be whole ``header_timeout`` seconds after their first byte;
 - a pause of ``body_timeout`` seconds (in a body, in reading an answer, or a kept-alive
@@ -46,6 +47,10 @@ from services.uploads import LARGEST_BODY_BYTES, TOO_LARGE
 
 HEADER_BYTES = 64 * 1024  # a request's line and headers, cookies included
 TICK = 1.0  # seconds between the worker's checks (its master, its deadlines, its heartbeat)
+# How much of an answer a slow reader may leave unread before the app's thread waits for it
+# (waitress's 16 MiB would let a reader stopping in a large export hold the thread): past
+# 1 MiB the answer waits in a temporary file, so memory is not what this bounds.
+ANSWER_BUFFER_BYTES = 1024 * 1024 * 1024
 # waitress's own refusals, as the API's error document says them (400 for any request that
 # cannot be read as HTTP/1.1, a transfer coding it does not take included); and its 500 when
 # the app raised instead of answering (Flask answers its errors itself: not seen).
@@ -173,6 +178,7 @@ def adjustments(cfg: Any, serving: GunicornSettings) -> Adjustments:
         cleanup_interval=1,
         max_request_header_size=HEADER_BYTES,
         max_request_body_size=LARGEST_BODY_BYTES,
+        outbuf_high_watermark=ANSWER_BUFFER_BYTES,
         asyncore_use_poll=True,  # select() stops at 1,024 file descriptors
         clear_untrusted_proxy_headers=False,  # the app decides (LEDGER_TRUSTED_PROXIES)
         log_socket_errors=False,  # a client gone mid-request is no error of ours

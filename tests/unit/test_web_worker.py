@@ -83,9 +83,10 @@ def test_a_connection_does_not_name_its_client(connection):
 
 
 def test_an_answer_larger_than_the_buffer_flows_to_a_slow_reader(connection):
-    """The app's thread waits for room past the high watermark (16 MiB): the I/O thread must
-    then send for it, or the two would wait for each other."""
+    """The app's thread waits for room past the high watermark: the I/O thread must then send
+    for it, or the two would wait for each other."""
     chunk = b"x" * 65536
+    connection.adj.outbuf_high_watermark = 2 * 1024 * 1024  # the worker's is 1 GiB
     size = connection.adj.outbuf_high_watermark + 128 * len(chunk)
 
     def app(environ, start_response):
