@@ -77,8 +77,10 @@ TEXT = st.lists(
 HAN_BLOCKS = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 NO_HAN = st.text(
     st.characters(codec="utf-8").filter(
-        lambda c: not unicodedata.name(c, "").startswith(("CJK", "IDEOGRAPHIC NUMBER"))
-        and not any(low <= ord(c) <= high for low, high in HAN_BLOCKS)
+        lambda c: (
+            not unicodedata.name(c, "").startswith(("CJK", "IDEOGRAPHIC NUMBER"))
+            and not any(low <= ord(c) <= high for low, high in HAN_BLOCKS)
+        )
     )
 )
 MARKS = {"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")"}

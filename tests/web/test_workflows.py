@@ -235,7 +235,9 @@ def test_pages_open_on_the_latest_year_with_data(town, site):
     assert "流程县 · 排名 · 2022" in town.county_officer.get("/county/").text
     assert "报送的报告 · 2022" in town.county_officer.get("/county/reports").text
     assert "流程镇 · 2022" in town.clerk.get("/township/").text
-    assert re.search(r'id="r-period" name="period"[^>]* value="2022"', town.auditor.get("/audit/").text)
+    assert re.search(
+        r'id="r-period" name="period"[^>]* value="2022"', town.auditor.get("/audit/").text
+    )
 
 
 def test_the_auditor_downloads_the_verifier_and_it_checks_an_export(town, site, tmp_path):
