@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from services.audit_export import VERIFIER, verifier, write
+from services.audit_export import verifier, write
 from web.accounts import roles
 from web.errors import form_page
 from web.ledger import principal, services
@@ -45,6 +45,7 @@ def index_page(failed: str | None = None) -> dict:
         "download": "audit.publication",
         "failed": failed,
         "verifier_sha256": verifier()[1],
+        "verifier_name": verifier_name(),
     }
 
 
@@ -223,11 +224,19 @@ def export():
 def verifier_file():
     """The export's verifier, to run with any Python 3.8 or later, without the product."""
     data, digest = verifier()
-    return Response(
-        data,
+    answer = send_file(
+        io.BytesIO(data),
         mimetype="text/x-python",
-        headers={"Content-Disposition": f"attachment; filename={VERIFIER}", "X-SHA256": digest},
+        as_attachment=True,
+        download_name=verifier_name(),
     )
+    answer.headers["X-SHA256"] = digest
+    return answer
+
+
+def verifier_name() -> str:
+    """The verifier's file name in the page's language (the same file in either)."""
+    return _("核验程序.py")
 
 
 @bp.get("/publications/<publication_id>.json")

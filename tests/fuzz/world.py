@@ -121,14 +121,19 @@ class World:
 
     def hidden_markers(self, user: User) -> dict[str, str]:
         """Strings that must never reach this user: the codes, names and texts of every
-        township and county the user may not see -> whose they are."""
+        township and county the user may not see -> whose they are. The administrator sees
+        every county's and township's code and name (they administer them), never what a
+        township recorded (its entries' texts)."""
         hidden: dict[str, str] = {}
         for town in self.townships.values():
             if not self.sees(user, town.code):
-                for text in (town.code, town.name, town.marker):
+                texts = (
+                    (town.marker,) if user.role == "admin" else (town.code, town.name, town.marker)
+                )
+                for text in texts:
                     hidden[text] = town.code
         for county in self.counties.values():
-            if not self.sees_county(user, county.code):
+            if not self.sees_county(user, county.code) and user.role != "admin":
                 hidden[county.code] = hidden[county.name] = county.code
         return hidden
 

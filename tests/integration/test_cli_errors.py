@@ -127,7 +127,7 @@ def test_a_period_out_of_range_is_one_error_for_the_ranking_and_the_report(cli, 
     ranked = one_error(cli("ranking", "--county", county, "--period", period))
     assert ranked.startswith("error: period: must be a year up to ")
     report = cli("report", "--township", township, "--year", "9999", "-o", "/dev/null")
-    assert one_error(report).startswith("error: period: must be a year up to ")
+    assert one_error(report).startswith("error: year: must be a year from 1949 to ")
 
 
 def test_trace_of_a_figure_that_does_not_exist_lists_the_names(cli, township):
