@@ -31,7 +31,7 @@ def serve(inbox: Connection, outbox: Connection) -> None:
             with pause_gc():
                 try:
                     since, position, facts, tallies = orjson.loads(message)
-                    committed = view.store(
+                    committed = view.storage.store(
                         [row_from_message(fact) for fact in facts],
                         {(township, period): deltas for township, period, deltas in tallies},
                         since=since,

@@ -15,11 +15,11 @@ from projections.figures import Fact, fold, tallied
 from projections.periods import Period
 
 if TYPE_CHECKING:
-    from projections.ledger import LedgerView
+    from projections.ledger import ViewQueries
 
 
 def counts_as_of(
-    view: LedgerView,
+    view: ViewQueries,
     townships: Sequence[str],
     span: Period,
     moment: datetime,

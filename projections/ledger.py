@@ -1,14 +1,16 @@
 """The ledger projection: township entry events -> facts and live tallies, tracked.
 
-``LedgerView`` is the read model's storage interface (SQL in ``infra.read_model``, a plain
-in-memory one here for tests). Every page of events is committed with its position in one
-transaction; a projection never skips an event, and a failing one stops.
+``LedgerView`` is the read model in three parts: its storage (``ViewStorage``, written by the
+projection), its queries (``ViewQueries``, asked by the services) and the projection workers'
+coordination (SQL in ``infra.read_model``, a plain in-memory one in ``projections.memory``).
+Every page of events is committed with its position in one transaction; a projection never
+skips an event, and a failing one stops.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -29,12 +31,33 @@ class Changes:
     tallies: dict[TallyKey, dict[str, int]] = field(default_factory=dict)
 
 
-class LedgerView(Protocol):
+class ViewStorage(Protocol):
+    """Where the projection stores the read model: a page of facts and tallies committed with
+    its position, and an entry's facts read back (the projection's cache misses)."""
+
     def position(self) -> int: ...
 
     def commit(self, changes: Changes, *, since: int, position: int) -> bool:
         """Store the changes and move the position from ``since`` to ``position`` atomically;
         False (and nothing stored) when another worker moved the position first."""
+
+    def entry_facts(self, township: str, entry_id: str) -> list[Fact]: ...
+
+    def reset(self) -> None:
+        """Forget everything, back to position 0 (to rebuild)."""
+
+    def writer(self) -> PageWriter | None:
+        """Something that commits pages in the background, for long catch-ups (None: none)."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+class ViewQueries(Protocol):
+    """What the read model answers (services ask it through ``services.read_model.ReadModel``,
+    never directly); on PostgreSQL these may read a streaming replica."""
+
+    def position(self) -> int: ...
 
     def facts(
         self, township: str, *, until: date | None = None, as_of: datetime | None = None
@@ -70,17 +93,24 @@ class LedgerView(Protocol):
     def tally_periods(self, township: str) -> list[str]:
         """The periods a township has tallies for (for ``verify``'s comparison)."""
 
-    def reset(self) -> None:
-        """Forget everything, back to position 0 (to rebuild)."""
-
-    def writer(self) -> PageWriter | None:
-        """Something that commits pages in the background, for long catch-ups (None: none)."""
-
-    def leadership(self) -> Leadership:
-        """Which of several projection workers on this view projects (one at a time)."""
-
     def close(self) -> None:
         """Release connections."""
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """One read model, in its three parts: its storage (the projection's), its queries (the
+    services'), and the coordination of the projection workers that follow one database
+    (``leadership()``: which of them projects)."""
+
+    storage: ViewStorage
+    queries: ViewQueries
+    leadership: Callable[[], Leadership]
+
+    def close(self) -> None:
+        self.storage.close()
+        if self.queries is not self.storage:
+            self.queries.close()
 
 
 class Leadership(Protocol):
@@ -115,7 +145,7 @@ class PageWriter(Protocol):
 
 class LedgerProjection:
     def __init__(
-        self, view: LedgerView, cache_size: int = 500_000, idle_cache_size: int = 20_000
+        self, view: ViewStorage, cache_size: int = 500_000, idle_cache_size: int = 20_000
     ) -> None:
         self.view = view
         self.cache_size = cache_size

@@ -8,11 +8,20 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from projections.figures import Fact
-from projections.ledger import Changes, EveryoneLeads
+from projections.ledger import Changes, EveryoneLeads, LedgerView
 from projections.since import Since, tally_changes
 
 
+def in_memory_view() -> LedgerView:
+    """A read model in this process's memory: its storage and its queries one object, and
+    no other worker to coordinate with."""
+    view = InMemoryLedgerView()
+    return LedgerView(storage=view, queries=view, leadership=EveryoneLeads)
+
+
 class InMemoryLedgerView:
+    """Storage and queries both (``ViewStorage``, ``ViewQueries``)."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.reset()
@@ -28,9 +37,6 @@ class InMemoryLedgerView:
 
     def close(self) -> None:
         """Nothing to release."""
-
-    def leadership(self) -> EveryoneLeads:
-        return EveryoneLeads()
 
     def writer(self) -> None:
         """Commits here are a few dictionary updates: nothing to do in the background."""

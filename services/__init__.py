@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from projections.ledger import LedgerView
-from projections.memory import InMemoryLedgerView
+from projections.memory import in_memory_view
 from services.accounts import Accounts, AttemptStore, InMemoryAttempts
 from services.application import LedgerApplication
 from services.audit_export import AuditExport
@@ -77,7 +77,7 @@ class Services:
 
     def close(self) -> None:
         self.app.close()
-        self.read_model.view.close()
+        self.read_model.close()
 
 
 def open_services(
@@ -94,7 +94,7 @@ def open_services(
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
     entries = Entries(app, tenancy)
-    read_model = ReadModel(app, view or InMemoryLedgerView())
+    read_model = ReadModel(app, view or in_memory_view())
     figures = Figures(tenancy, read_model, trail)
     rankings = Rankings(app, tenancy, read_model, trail)
     publications = Publications(app, tenancy, read_model, rankings, figures, trail)

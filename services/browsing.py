@@ -71,7 +71,7 @@ class Browsing:
         self.read_model.before_read()
         this_year = values.today().year
         for year in range(this_year, this_year - LOOK_BACK, -1):
-            tallies = self.read_model.view.tallies(codes, str(year))
+            tallies = self.read_model.tallies(codes, str(year))
             if any(+counts for counts in tallies.values()):
                 return year
         return this_year

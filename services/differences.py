@@ -15,7 +15,7 @@ from typing import Any
 from domain.errors import InvalidField
 from domain.moments import parse_moment, stamp
 from projections.figures import RETRACTION, Fact
-from projections.ledger import LedgerView
+from projections.ledger import ViewQueries
 from projections.periods import Period
 from projections.since import Since
 from services.lateness import late_because, submissions
@@ -32,7 +32,7 @@ def changes(read_model: ReadModel, since: Since, label: str, first: int | None) 
     township), the first ``first`` ``entries`` (None: all of them) and ``next_cursor`` for
     the rest (None when there is none). ``label`` names the point for a reader ("the
     publication", "2025-01-15T00:00:00Z")."""
-    by_township = read_model.view.change_counts(since)
+    by_township = read_model.change_counts(since)
     listed = page(read_model, since, label, cursor=None, limit=first)
     return {
         "counts": {
@@ -52,11 +52,11 @@ def page(
 ) -> dict[str, Any]:
     """The entries ``since``, oldest first, after ``cursor`` (a position this gave as
     ``next_cursor``), ``limit`` at most (None: all): ``{"items", "next_cursor"}``."""
-    found = facts_page(read_model.view, since, cursor=cursor, limit=limit)
+    found = facts_page(read_model, since, cursor=cursor, limit=limit)
     return {**found, "items": _described(read_model, found["items"], label)}
 
 
-def facts_page(view: LedgerView, since: Since, *, cursor: Any, limit: int | None) -> dict:
+def facts_page(view: ViewQueries, since: Since, *, cursor: Any, limit: int | None) -> dict:
     """The facts ``since`` covers after ``cursor``, ``limit`` at most (None: all), and the
     cursor of the next page (None on the last): ``{"items", "next_cursor"}``."""
     wanted = None if limit is None else checked_limit(limit, MOST_A_PAGE)
@@ -73,7 +73,7 @@ def _described(read_model: ReadModel, facts: list[Fact], label: str) -> list[dic
     described = []
     for fact in facts:
         if fact.township not in submitted:
-            submitted[fact.township] = submissions(read_model.view, fact.township)
+            submitted[fact.township] = submissions(read_model, fact.township)
         verb = "retracted" if fact.type == RETRACTION else "recorded"
         reasons = late_because(fact, submitted[fact.township])
         described.append(
@@ -243,7 +243,7 @@ class Differences:
         since = Since(townships, span, moment=moment)
         self.read_model.before_read()
         found = page(self.read_model, since, stamp(moment), cursor=cursor, limit=limit)
-        total = sum(sum(c.values()) for c in self.read_model.view.change_counts(since).values())
+        total = sum(sum(c.values()) for c in self.read_model.change_counts(since).values())
         return {**found, "total": total}
 
 

@@ -32,15 +32,15 @@ class History:
         code = self.tenancy.township(principal, township).code
         self.trail.note_township(principal, township=code, action=f"history of entry {entry_id}")
         self.read_model.before_read()
-        facts = self.read_model.view.entry_facts(code, entry_id)
+        facts = self.read_model.entry_facts(code, entry_id)
         if len(facts) < self.read_model.recorded_version(entry_uuid(code, entry_id)):
             # Recorded, not yet projected (a worker keeps the read model): a script that has
             # just recorded a follow-up reads it, as a page waits for its own writes.
             self.read_model.reach(self.read_model.recorded_position())
-            facts = self.read_model.view.entry_facts(code, entry_id)
+            facts = self.read_model.entry_facts(code, entry_id)
         if not facts:
             raise NotFound("entry.not_found", field="id", id=entry_id, township=code)
-        submitted = submissions(self.read_model.view, code)
+        submitted = submissions(self.read_model, code)
         return {
             "township": code,
             "entry_id": entry_id,
@@ -80,9 +80,9 @@ class History:
         self.trail.note_township(principal, township=code, action=f"history from {window}")
         self.read_model.before_read()
         chosen = Since((code,), start=start, until=end)
-        found = facts_page(self.read_model.view, chosen, cursor=cursor, limit=limit)
-        submitted = submissions(self.read_model.view, code)
-        counts = self.read_model.view.change_counts(chosen).get(code, {})
+        found = facts_page(self.read_model, chosen, cursor=cursor, limit=limit)
+        submitted = submissions(self.read_model, code)
+        counts = self.read_model.change_counts(chosen).get(code, {})
         return {
             "events": [_item(f, submitted) for f in found["items"]],
             "total": sum(counts.values()),

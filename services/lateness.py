@@ -9,7 +9,7 @@ from domain.messages import Message
 from domain.moments import local_day, stamp
 from domain.report import ReportSubmission
 from projections.figures import Fact
-from projections.ledger import LedgerView
+from projections.ledger import ViewQueries
 
 # An event recorded more than this many days after its business date is late: a month, the
 # time a township has to record what happened (and past the monthly figures it belongs to).
@@ -17,7 +17,7 @@ LATE_AFTER_DAYS = 30
 SUBMITTED = ReportSubmission.Submitted.TYPE
 
 
-def submissions(view: LedgerView, township: str) -> dict[int, datetime]:
+def submissions(view: ViewQueries, township: str) -> dict[int, datetime]:
     """When each year's report of the township was first submitted."""
     first: dict[int, datetime] = {}
     for fact in view.facts_of_type(township, SUBMITTED):

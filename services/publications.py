@@ -74,7 +74,7 @@ class Publications:
         principal.check_publishes()
         heads = self._heads(view.townships)
         ranking = self.rankings.ranking(principal, county=view.code, period=period)
-        position = self.read_model.view.position()
+        position = self.read_model.position()
         document = {
             "publication": RANKING,
             "county": view.code,
@@ -108,7 +108,7 @@ class Publications:
             "county": place.county,
             "township": place.code,
             "period": str(year),
-            "position": self.read_model.view.position(),
+            "position": self.read_model.position(),
             "published_at": figures["as_of"],
             "chain_heads": {t: {"link": v, "sha256": h} for t, (v, h) in heads.items()},
             "figures": figures,
@@ -249,7 +249,7 @@ class Publications:
         since = Since(tuple(view.townships), Period.parse(found.period), position=found.position)
         self.read_model.before_read()
         listed = page(self.read_model, since, "the publication", cursor=cursor, limit=limit)
-        total = sum(sum(c.values()) for c in self.read_model.view.change_counts(since).values())
+        total = sum(sum(c.values()) for c in self.read_model.change_counts(since).values())
         return {
             "publication": str(found.id),
             "period": found.period,

@@ -134,8 +134,8 @@ class Rankings:
         """Each township's counts: the live tallies for now; for an earlier moment, the
         tallies corrected by what was recorded since (projections/as_of.py)."""
         if moment is None:
-            return self.read_model.view.tallies(townships, span.key, _figures_of(indicators))
-        return counts_as_of(self.read_model.view, townships, span, moment, _figures_of(indicators))
+            return self.read_model.tallies(townships, span.key, _figures_of(indicators))
+        return counts_as_of(self.read_model, townships, span, moment, _figures_of(indicators))
 
 
 def _figures_of(indicators: list[dict]) -> list[str]:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.errors import Conflict
-from projections.figures import EntryState, fold
+from projections.figures import EntryState, Fact, fold
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up, wait_for
+from projections.since import Since
 from services.application import LedgerApplication
 
 log = logging.getLogger("ledger.projection")
@@ -39,7 +41,9 @@ class Doorbell(Protocol):
 
 
 class ReadModel:
-    """The ledger's read model (``view``) and the projection that keeps it current."""
+    """The ledger's read model and the projection that keeps it current: the one door the
+    other services read it through (its queries below), and the projection's storage and the
+    workers' coordination, which nothing else touches."""
 
     def __init__(
         self,
@@ -48,9 +52,12 @@ class ReadModel:
         doorbell: Callable[[], Doorbell] | None = None,
     ) -> None:
         self.app = app
-        self.view = view
+        self.storage = view.storage
+        self._queries = view.queries
+        self._leadership = view.leadership
+        self._view = view
         self.doorbell = doorbell  # makes the worker's doorbell, where the store has one
-        self.projection = LedgerProjection(view)
+        self.projection = LedgerProjection(view.storage)
         self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
         self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
         self._lock = threading.Lock()
@@ -68,7 +75,7 @@ class ReadModel:
     def rebuild(self) -> int:
         """Forget the read model and project the whole log again; returns the position."""
         with self._lock:
-            self.view.reset()
+            self.storage.reset()
             self.projection.forget()
             return self._catch_up()
 
@@ -95,7 +102,7 @@ class ReadModel:
         (``outage``): that page was not stored, and is projected again once it is back.
         With a doorbell, a worker wakes as soon as something is recorded, and polls every
         ``PUSHED_POLL`` seconds besides (every ``interval`` while the doorbell is deaf)."""
-        leads = self.view.leadership()
+        leads = self._leadership()
         bell = self.doorbell() if self.doorbell else None
         leading: bool | None = None
         pause = interval
@@ -161,15 +168,56 @@ class ReadModel:
 
     def lag(self) -> tuple[int, int]:
         """(the position the read model has projected, the last position recorded)."""
-        return self.view.position(), self.recorded_position()
+        return self.position(), self.recorded_position()
 
     def wait_for(self, position: int, *, timeout: float = 5.0) -> bool:
-        """Read-your-writes: wait until a worker has projected ``position``."""
-        return wait_for(self.view, position, timeout=timeout)
+        """Read-your-writes: wait until a worker has projected ``position`` (as the queries
+        see it: a replica's copy, where they read one)."""
+        return wait_for(self._queries, position, timeout=timeout)
+
+    def close(self) -> None:
+        self._view.close()
+
+    # -- the queries (none refreshes: the caller does, once) --------------------------------
 
     def entries(
         self, township: str, *, as_of: datetime, until: date | None = None
     ) -> list[EntryState]:
         """The township's entries as they stood at ``as_of`` (business dates to ``until``), in
-        the order they were recorded. Does not refresh: the caller does, once."""
-        return list(fold(self.view.facts(township, until=until, as_of=as_of)).values())
+        the order they were recorded."""
+        return list(fold(self.facts(township, until=until, as_of=as_of)).values())
+
+    def position(self) -> int:
+        """The position of the log the read model holds."""
+        return self._queries.position()
+
+    def facts(
+        self, township: str, *, until: date | None = None, as_of: datetime | None = None
+    ) -> list[Fact]:
+        return self._queries.facts(township, until=until, as_of=as_of)
+
+    def entry_facts(self, township: str, entry_id: str) -> list[Fact]:
+        return self._queries.entry_facts(township, entry_id)
+
+    def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
+        return self._queries.facts_since(townships, moment, until=until)
+
+    def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
+        return self._queries.facts_of_entries(keys)
+
+    def facts_of_type(self, township: str, type_: str) -> list[Fact]:
+        return self._queries.facts_of_type(township, type_)
+
+    def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
+        return self._queries.changes(since, after=after, limit=limit)
+
+    def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
+        return self._queries.change_counts(since)
+
+    def tallies(
+        self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
+    ) -> dict[str, Counter[str]]:
+        return self._queries.tallies(townships, period, names)
+
+    def tally_periods(self, township: str) -> list[str]:
+        return self._queries.tally_periods(township)

@@ -27,8 +27,8 @@ def check_read_model(app: Any, read_model: Any, townships: list[str]) -> tuple[i
             break
     findings: list[Mismatch] = []
     for township in townships:
-        findings.extend(_facts(read_model.view, replay, township))
-        findings.extend(_tallies(read_model.view, replay, township, stored_at))
+        findings.extend(_facts(read_model, replay, township))
+        findings.extend(_tallies(read_model, replay, township, stored_at))
     return stored_at, findings
 
 

@@ -136,9 +136,10 @@ class Reports:
             return
         read_model = self.figures.read_model
         read_model.reach(read_model.recorded_position())
-        view = read_model.view
-        keys = [(f.township, f.entry_id) for f in view.facts_of_type(entry.township, SUBMITTED)]
-        known = {r.entry_id: r for r in as_recorded(fold(view.facts_of_entries(keys)).values())}
+        submitted = read_model.facts_of_type(entry.township, SUBMITTED)
+        keys = [(f.township, f.entry_id) for f in submitted]
+        facts = read_model.facts_of_entries(keys)
+        known = {r.entry_id: r for r in as_recorded(fold(facts).values())}
         for staged in uow.entries.values():
             if isinstance(staged, ReportSubmission) and staged.township == entry.township:
                 known[staged.entry_id] = staged.as_recorded()

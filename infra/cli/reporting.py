@@ -180,7 +180,7 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
         position = read_model.rebuild() if rebuild else read_model.refresh()
         click.echo(f"projected up to {position}")
     if follow:
-        click.echo(f"following the log from position {read_model.view.position()}")
+        click.echo(f"following the log from position {read_model.position()}")
         try:
             read_model.follow(stop, interval=interval, outage=unavailable)
         except KeyboardInterrupt:

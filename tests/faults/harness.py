@@ -419,7 +419,7 @@ def wait_projected(url: str, timeout: float = 120.0) -> float:
     try:
         began = time.monotonic()
         target = services.read_model.recorded_position()
-        while services.read_model.view.position() < target:
+        while services.read_model.position() < target:
             assert time.monotonic() - began < timeout, "the projection worker did not catch up"
             time.sleep(0.05)
         return time.monotonic() - began

@@ -174,7 +174,7 @@ def test_a_killed_read_model_writer_is_one_error_and_the_next_command_completes(
     lines = [json.dumps(dispute(township, id=f"D-{n}"), ensure_ascii=False) for n in range(300)]
     (tmp_path / "lines.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert cli("import", str(tmp_path / "lines.jsonl")).exit_code == 0
-    monkeypatch.setattr("infra.read_model.usable_cores", lambda: 2)
+    monkeypatch.setattr("infra.read_model_storage.usable_cores", lambda: 2)
     send = ViewWriter.send
 
     def killed(writer, *args, **kwargs):

@@ -397,7 +397,7 @@ def test_a_projection_worker_sent_sigterm_ends_after_its_page(tmp_path):
     _cli(env, "import", str(backlog))
     ledger = open_ledger(Settings(database_url=url))
     try:
-        view = ledger.read_model.view
+        view = ledger.read_model.storage
         args = ("project", "--follow", "--interval", "0.05", "--page", "25")
         with started(env, tmp_path, "worker", *args) as worker:
             _wait(lambda: view.position() > 0, "the worker's first page", [worker])

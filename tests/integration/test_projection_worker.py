@@ -24,8 +24,8 @@ import psycopg
 import pytest
 
 from domain.entry import Entry
-from infra import read_model
-from infra.read_model import COLUMNS
+from infra import read_model_storage
+from infra.read_model_rows import COLUMNS
 from infra.settings import Settings
 from infra.view_writer import ViewWriter, WriterFailed
 from infra.wiring import open_ledger
@@ -191,7 +191,7 @@ def test_a_worker_killed_at_random_points_resumes_to_the_model_of_a_rebuild(town
     county = towns.ledger.tenancy.township(OPERATOR, seed).county
     for n in range(3):
         lines += township_lines(towns.township(county), 2024, n, scale=1.0)
-    view, recorder = towns.ledger.read_model.view, towns.ledger.app.recorder
+    view, recorder = towns.ledger.read_model, towns.ledger.app.recorder
     bursts: queue.Queue[list[dict] | None] = queue.Queue()
 
     def importer(ledger: Services) -> None:
@@ -241,7 +241,7 @@ def test_a_writer_can_wait_until_the_worker_has_projected_its_own_write(towns, d
     with running_worker(database_url):
         recorded = towns.record(township, "inspection_conducted", "I-1", "2024-05-01", area="市场")
         seen = model.wait_for(recorded.position, timeout=120)  # bounded; not a timing check
-        facts = model.view.facts(township)  # the model as the worker left it: no refresh
+        facts = model.facts(township)  # the model as the worker left it: no refresh
 
     assert seen is True
     assert [(f.entry_id, f.type) for f in facts] == [("I-1", "inspection_conducted")]
@@ -435,7 +435,7 @@ def test_a_catch_up_told_to_use_no_writer_process_projects_in_its_own(
 
 
 def test_on_one_core_a_catch_up_uses_no_writer_process(towns, database_url, projected, monkeypatch):
-    monkeypatch.setattr(read_model, "usable_cores", lambda: 1)
+    monkeypatch.setattr(read_model_storage, "usable_cores", lambda: 1)
     model = towns.ledger.read_model
     sent = sending(monkeypatch, lambda *_: None)
     model.page = SHORT_PAGE
@@ -494,7 +494,7 @@ def test_a_writer_process_in_trouble_fails_the_catch_up_and_the_next_one_complet
     model.page = SHORT_PAGE
     with pytest.raises(WriterFailed, match=error):
         model.rebuild()
-    stopped_at = model.view.position()
+    stopped_at = model.position()
     monkeypatch.undo()
 
     assert 0 < stopped_at < projected["position"][0][1]  # the pages stored before the trouble
@@ -512,7 +512,7 @@ def test_an_in_memory_sqlite_ledger_catches_up_in_its_own_process():
 
         ledger.read_model.rebuild()
 
-        assert ledger.read_model.view.writer() is None  # no other process sees its database
+        assert ledger.read_model.storage.writer() is None  # no other process sees its database
         assert counts(ledger, seed, ["disputes.registered"]) == {"disputes.registered": 362}
     finally:
         ledger.close()

@@ -16,7 +16,7 @@ from tests.support import line
 
 
 def folded(towns: Towns, township: str, span: Period, at: datetime) -> dict[str, int]:
-    view = towns.ledger.read_model.view
+    view = towns.ledger.read_model
     states = fold(view.facts(township, until=span.end, as_of=at)).values()
     counts = counts_for(states, span, at)
     return {n: v for n, v in counts.items() if n in RANKABLE_COUNTS and v}
@@ -52,6 +52,6 @@ def test_counts_as_of_every_moment_equal_the_folded_entries(towns: Towns) -> Non
     names = sorted(RANKABLE_COUNTS)
     for span in (Period.parse("2024"), Period.parse("2024-03"), Period.parse("2024-Q2")):
         for at in moments:
-            got = counts_as_of(towns.ledger.read_model.view, [a, b], span, at, names)
+            got = counts_as_of(towns.ledger.read_model, [a, b], span, at, names)
             for township in (a, b):
                 assert dict(got[township]) == folded(towns, township, span, at), (span, at)

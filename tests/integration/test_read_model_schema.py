@@ -32,7 +32,7 @@ def test_a_read_model_of_another_version_is_rebuilt_from_the_log(own_sql_databas
     }
     ledger.interchange.import_lines(OPERATOR, [json.dumps(line)])
     before = ledger.figures.figures(OPERATOR, township=township, period="2024")
-    view = ledger.read_model.view
+    view = ledger.read_model.storage
     with view._transaction("write") as cursor:  # what an older version left behind
         cursor.execute("DROP TABLE ledger_rm_facts")
         cursor.execute(
@@ -45,10 +45,10 @@ def test_a_read_model_of_another_version_is_rebuilt_from_the_log(own_sql_databas
 
     reopened = open_ledger(Settings(database_url=own_sql_database_url))
     try:
-        assert reopened.read_model.view.position() == 0
+        assert reopened.read_model.position() == 0
         after = reopened.figures.figures(OPERATOR, township=township, period="2024")
         assert after["roster"]["officers"] == before["roster"]["officers"] == 1
-        assert reopened.read_model.view.position() > 0
+        assert reopened.read_model.position() > 0
     finally:
         reopened.close()
 
@@ -65,8 +65,8 @@ def test_tallies_counted_by_another_projection_are_counted_again(own_sql_databas
     line |= {"occurred_on": "2024-03-01", "category": "土地"}
     ledger.interchange.import_lines(OPERATOR, [json.dumps(line)])
     ledger.read_model.refresh()
-    view = ledger.read_model.view
-    counted = view.tallies([township], "2024")
+    view = ledger.read_model.storage
+    counted = ledger.read_model.tallies([township], "2024")
     assert counted[township]
     with view._transaction("write") as cursor:  # what the old code counted
         cursor.execute(
@@ -77,9 +77,9 @@ def test_tallies_counted_by_another_projection_are_counted_again(own_sql_databas
     monkeypatch.setattr(read_model_schema, "VERSION", read_model_schema.VERSION + "-changed")
     reopened = open_ledger(Settings(database_url=own_sql_database_url))
     try:
-        assert reopened.read_model.view.position() == 0  # dropped, to be counted again
+        assert reopened.read_model.position() == 0  # dropped, to be counted again
         reopened.read_model.refresh()
-        assert reopened.read_model.view.tallies([township], "2024") == counted
+        assert reopened.read_model.tallies([township], "2024") == counted
     finally:
         reopened.close()
 

@@ -105,11 +105,11 @@ def _record(client, entry: str):
 
 
 def test_the_web_reads_the_standby_and_writes_the_primary(site: Site, replicated) -> None:
-    view = site.web.read_model.view
+    model = site.web.read_model
     with psycopg.connect(replicated.standby.admin_url) as standby:
         assert standby.execute("SELECT pg_is_in_recovery()").fetchone()[0]
-    assert view._reading.info.port == replicated.standby.port
-    assert view._connection.info.port == replicated.primary.port
+    assert model._queries._connection.info.port == replicated.standby.port
+    assert model.storage._connection.info.port == replicated.primary.port
 
 
 def test_a_clerk_sees_their_own_entry_on_the_next_page(site: Site, replicated) -> None:

@@ -160,7 +160,7 @@ def test_a_publication_frozen_with_nan_weights_restates_without_nan(ledger, town
         "publication": "ranking",
         "county": county,
         "period": "2024",
-        "position": ledger.read_model.view.position(),
+        "position": ledger.read_model.position(),
         "published_at": ranking["as_of"],
         "indicators": indicators(NAN, INF),
         "formula": ranking["formula"],

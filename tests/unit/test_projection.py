@@ -40,7 +40,7 @@ def retract(services, township, entry_id):
 def folded_counts(services, township, period):
     span = Period.parse(period)
     now = datetime.now(UTC)
-    states = fold(services.read_model.view.facts(township, until=span.end, as_of=now)).values()
+    states = fold(services.read_model.facts(township, until=span.end, as_of=now)).values()
     counts = counts_for(states, span, now)
     return +Counter({k: v for k, v in counts.items() if k not in MOMENT_FIGURES})
 
@@ -52,7 +52,7 @@ def test_live_tallies_equal_the_folded_facts_for_every_period_even_after_retract
     retract(services, "south", "IS-2024-0001")
     services.read_model.refresh()
     for period in PERIODS:
-        tallies = services.read_model.view.tallies(["north", "south"], period)
+        tallies = services.read_model.tallies(["north", "south"], period)
         for township in ("north", "south"):
             assert +tallies[township] == folded_counts(services, township, period), period
 
@@ -62,11 +62,11 @@ def test_rebuilding_from_zero_gives_the_model_followed_live():
     services.read_model.refresh()
     retract(services, "east", "D-2024-0002")
     services.read_model.refresh()
-    live = {p: services.read_model.view.tallies(["east"], p) for p in PERIODS}
-    live_facts = services.read_model.view.facts("east")
+    live = {p: services.read_model.tallies(["east"], p) for p in PERIODS}
+    live_facts = services.read_model.facts("east")
     services.read_model.rebuild()
-    assert {p: services.read_model.view.tallies(["east"], p) for p in PERIODS} == live
-    assert services.read_model.view.facts("east") == live_facts
+    assert {p: services.read_model.tallies(["east"], p) for p in PERIODS} == live
+    assert services.read_model.facts("east") == live_facts
 
 
 def test_a_command_can_wait_until_its_own_write_is_projected():

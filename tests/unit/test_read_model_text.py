@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import orjson
 
-from infra.read_model import fact_row, row_from_message, stamp
+from infra.read_model_rows import fact_row, row_from_message, stamp
 from infra.view_writer import page_message
 from projections.figures import Fact
 from projections.ledger import Changes
