@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -86,19 +85,16 @@ class Seen:
 
 
 @pytest.fixture(scope="module")
-def sweep_server(tmp_path_factory) -> Iterator[str]:
-    with demo_server(tmp_path_factory.mktemp("sweep")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def swept_in(browser, sweep_server):
-    """A sweep of every page in a language (``zh`` or ``en``), done once per language."""
+def swept_in(browser, tmp_path_factory):
+    """A sweep of every page in a language (``zh`` or ``en``), done once per language, each on
+    a server of its own: what one records (a dispute resolved, a report submitted) would take
+    pages away from the other (a page offers only what can be done now)."""
     done: dict[str, Seen] = {}
 
     def sweep(language: str) -> Seen:
         if language not in done:
-            done[language] = Sweep(browser, sweep_server, language).run()
+            with demo_server(tmp_path_factory.mktemp(f"sweep-{language}")) as url:
+                done[language] = Sweep(browser, url, language).run()
         return done[language]
 
     return sweep
