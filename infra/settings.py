@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
+EVIDENCE_FOLDER = "evidence"  # beside a SQLite database: var/evidence by default
+MIB = 2**20
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -36,6 +38,13 @@ class Settings:
     # level, logger, message, request id, role, tenant) for a log collector.
     log_format: str = "text"
     log_level: str = "INFO"
+    # Files attached to entries as evidence: the directory they are stored in (by SHA-256;
+    # when not given, "evidence" beside a SQLite database, ./var/evidence for PostgreSQL, and
+    # none, this process's memory, for memory:), the most bytes a file may have and the most
+    # files an entry may carry.
+    evidence_dir: str | None = None
+    evidence_max_bytes: int = 20 * MIB
+    evidence_max_files: int = 50
 
     @classmethod
     def from_env(
@@ -55,11 +64,22 @@ class Settings:
             ),
             "log_format": _one_of("LEDGER_LOG_FORMAT", environ, LOG_FORMATS, "text").lower(),
             "log_level": _one_of("LEDGER_LOG_LEVEL", environ, LOG_LEVELS, "INFO").upper(),
+            "evidence_dir": environ.get("LEDGER_EVIDENCE_DIR") or None,
+            **{
+                field: _whole(name, environ[name], minimum=1)
+                for field, name in (
+                    ("evidence_max_bytes", "LEDGER_EVIDENCE_MAX_BYTES"),
+                    ("evidence_max_files", "LEDGER_EVIDENCE_MAX_FILES"),
+                )
+                if environ.get(name)
+            },
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
     def __post_init__(self) -> None:
+        if self.evidence_dir is None:
+            object.__setattr__(self, "evidence_dir", evidence_dir_beside(self.database_url))
         if self.read_database_url is not None:
             for name, url in (
                 ("LEDGER_READ_DATABASE_URL", self.read_database_url),
@@ -77,6 +97,19 @@ class Settings:
     def replica_env(self) -> dict[str, str] | None:
         """The replica's settings, as ``event_store_env``'s (None: no replica)."""
         return event_store_env(self.read_database_url) if self.read_database_url else None
+
+
+def evidence_dir_beside(url: str) -> str | None:
+    """Where evidence is stored when ``LEDGER_EVIDENCE_DIR`` does not say: beside a SQLite
+    database's file, under ./var for PostgreSQL; None (in memory) for ``memory:`` and SQLite's
+    ``:memory:``."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path[1:]) if parsed.path.startswith("/") else parsed.path
+        return None if path in ("", ":memory:") else str(Path(path).parent / EVIDENCE_FOLDER)
+    if parsed.scheme == "memory":
+        return None
+    return str(Path("var") / EVIDENCE_FOLDER)
 
 
 def event_store_env(url: str) -> dict[str, str]:

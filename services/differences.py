@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidField
+from domain.evidence import EVIDENCE_TYPES
 from domain.moments import parse_moment, stamp
 from projections.figures import RETRACTION, ROSTER_TYPES, Fact
 from projections.periods import Period
@@ -39,7 +40,7 @@ def entries_since(
     for township in townships:
         submitted = None
         for fact in read_model.view.facts(township, until=span.end):
-            if not counts_in(fact, span):
+            if not counts_in(fact, span) or fact.type in EVIDENCE_TYPES:  # changes no figure
                 continue
             if (position is not None and fact.position <= position) or (
                 moment is not None and fact.recorded_at <= moment

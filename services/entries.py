@@ -17,6 +17,7 @@ from domain.catalogue import ALL_TYPES, CREATIONS
 from domain.chain import Covered
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
+from domain.evidence import Carried, carried
 from domain.inspection import Inspection
 from services.application import LedgerApplication
 from services.chains import covered
@@ -58,6 +59,7 @@ class EntryView:
     occurred_on: date
     retracted: bool
     history: tuple[HistoryItem, ...]
+    evidence: tuple[Carried, ...] = ()  # the files it carries (retracted ones too)
 
 
 class UnitOfWork:
@@ -296,4 +298,5 @@ class Entries:
             events[0].occurred_on,
             any(item.type == Entry.Retracted.TYPE for item in history),
             history,
+            carried((i.type, i.fields, i.recorded_at, i.recorded_by) for i in history),
         )
