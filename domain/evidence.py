@@ -20,6 +20,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.moments import stamp
+
 ATTACHED = "evidence_attached"
 RETRACTED = "evidence_retracted"
 EVIDENCE_TYPES = frozenset({ATTACHED, RETRACTED})
@@ -54,6 +56,19 @@ class Carried:
     @property
     def image(self) -> bool:
         return self.media_type in IMAGES
+
+    def document(self) -> dict[str, Any]:
+        """As the API and the audit history give it (the moment as UTC ISO text)."""
+        return {
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+            "name": self.name,
+            "attached_at": stamp(self.attached_at),
+            "attached_by": self.attached_by,
+            "retracted": self.retracted,
+            "reason": self.reason,
+        }
 
 
 def carried(events: Iterable[tuple[str, Mapping[str, Any], datetime, str]]) -> tuple[Carried, ...]:

@@ -87,12 +87,21 @@ class Evidence:
         self.limits = limits
 
     def attach(
-        self, principal: Principal, *, township: str, entry_id: str, name: str, content: BinaryIO
+        self,
+        principal: Principal,
+        *,
+        township: str,
+        entry_id: str,
+        name: str,
+        content: BinaryIO | None,
     ) -> Attached:
         """Attach a file to an entry, with the rights of recording it. Everything is checked
         first (the entry, the rights, the content); then the bytes are stored, then the event
-        recorded. The same bytes again on the same entry record nothing (``repeat``)."""
+        recorded. The same bytes again on the same entry record nothing (``repeat``).
+        ``content``: the file (None: none was sent)."""
         code, entry = self._entry(principal, township, entry_id, ATTACHED)
+        if content is None:
+            raise InvalidField(FIELD, "field.required")
         data = content.read(self.limits.max_bytes + 1)
         if len(data) > self.limits.max_bytes:
             raise InvalidField(FIELD, "evidence.too_large", most=self.limits.max_bytes // MIB)
@@ -109,6 +118,11 @@ class Evidence:
         if judged.thumbnail is not None:
             self.store.put(thumbnail_key(digest), judged.thumbnail)
         position, recorded = self._record(principal, code, entry.entry_id, ATTACHED, fields)
+        if not recorded:  # the file as the entry carries it (its name then, perhaps another)
+            view = self.entries.entry(principal, township=code, entry_id=entry.entry_id)
+            was = next(c for c in view.evidence if c.sha256 == digest)
+            fields = {"sha256": digest, "size": was.size, "media_type": was.media_type,
+                      "name": was.name}  # fmt: skip
         status = RECORDED if recorded else REPEAT
         return Attached(code, entry.entry_id, **fields, status=status, position=position)
 

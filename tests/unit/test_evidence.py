@@ -24,6 +24,17 @@ def attach(services, principal, township, entry_id, data, name="file.pdf"):
     )
 
 
+def inspection(services, principal, township, entry_id):
+    services.entries.record(
+        principal,
+        township=township,
+        type="inspection_conducted",
+        entry_id=entry_id,
+        occurred_on="2024-03-01",
+        fields={"area": "食品安全"},
+    )
+
+
 def events_of(services, principal, township, entry_id):
     return services.entries.entry(principal, township=township, entry_id=entry_id).history
 
@@ -116,8 +127,7 @@ def test_an_entry_carries_at_most_the_files_its_limit_allows_retracted_ones_incl
     )
     place = Tenants(services).place()
     clerk = place.clerk()
-    services.entries.record(clerk, township=place.township, type="inspection_conducted",
-                            entry_id="IN-1", occurred_on="2024-03-01", fields={"area": "食品"})  # fmt: skip
+    inspection(services, clerk, place.township, "IN-1")
     one = attach(services, clerk, place.township, "IN-1", samples.pdf("one"))
     attach(services, clerk, place.township, "IN-1", samples.pdf("two"))
     services.evidence.retract(
@@ -146,8 +156,14 @@ def test_rights_are_those_of_recording(services, tenants, place, clerk, dispute)
     with pytest.raises(NotFound):
         attach(services, clerk, place.township, "D-nothing", samples.pdf())
     head = place.head()
-    services.entries.record(head, township=place.township, type="report_submitted",
-                            entry_id="RS-1", occurred_on="2024-03-01", fields={"year": 2023})  # fmt: skip
+    services.entries.record(
+        head,
+        township=place.township,
+        type="report_submitted",
+        entry_id="RS-1",
+        occurred_on="2024-03-01",
+        fields={"year": 2023},
+    )
     with pytest.raises(Forbidden):  # the head's own entry: the clerk may not record it
         attach(services, clerk, place.township, "RS-1", samples.pdf())
     assert attach(services, head, place.township, "RS-1", samples.pdf()).status == "recorded"
@@ -197,8 +213,7 @@ def test_a_file_is_given_to_whoever_may_see_an_entry_carrying_it_and_to_nobody_e
     data = samples.photo()
     digest = attach(services, clerk, place.township, dispute, data).sha256
     far = tenants.place()  # another county
-    services.entries.record(far.clerk(), township=far.township, type="inspection_conducted",
-                            entry_id="IN-9", occurred_on="2024-03-01", fields={"area": "安全"})  # fmt: skip
+    inspection(services, far.clerk(), far.township, "IN-9")
     neighbour = tenants.place(place.county)
 
     def refusal(principal, sha256):
