@@ -32,6 +32,8 @@ TYPES = {
     "report_submitted": _l("报送年度报告"),
     "report_accepted": _l("县级采纳"),
     "report_returned": _l("县级退回"),
+    "evidence_attached": _l("添加佐证材料"),
+    "evidence_retracted": _l("撤回佐证材料"),
 }
 
 FIELDS = {
@@ -71,6 +73,10 @@ FIELDS = {
     "current_password": _l("当前密码"),
     "new_password": _l("新密码"),
     "file": _l("文件"),
+    "sha256": _l("文件指纹（SHA-256）"),
+    "size": _l("文件大小（字节）"),
+    "media_type": _l("文件类型"),
+    "name": _l("名称"),
     "period": _l("期间"),
     "as_of": _l("截至时刻"),
     "from": _l("起始时刻"),
@@ -132,6 +138,11 @@ VALUES = {
     "leaders_duty": _l("履行第一责任人职责"),
     "higher": _l("越高越好"),
     "lower": _l("越低越好"),
+    "application/pdf": _l("PDF文件"),
+    "image/jpeg": _l("JPEG图片"),
+    "image/png": _l("PNG图片"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _l("Word文档"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _l("Excel工作簿"),
 }
 
 RATES = {
@@ -173,6 +184,8 @@ FINDINGS = {
     "anchor_lost": _l("已发布文件锚定的链头已不在链上：发布之后的记录被截去"),
     "anchor_differs": _l("已发布文件锚定的链头与链上的不同：哈希链被改写过"),
     "read_model": _l("页面和报表所用的汇总数据与按台账重算的结果不一致"),
+    "evidence_missing": _l("这份佐证材料已不在文件库中：它被删除了"),
+    "evidence_altered": _l("这份佐证材料与登记时的指纹不符：文件被改动过"),
 }
 LINK_FINDINGS = frozenset(
     (

@@ -48,15 +48,21 @@ def figures(query: dict, code: str):
 @blp.response(200, Trace)
 def trace(query: dict, code: str):
     """The entry ids behind one figure (for a rate, behind its numerator, or its denominator
-    when the figure ends in ``.denominator``)."""
-    ids = ledger().figures.trace(
+    when the figure ends in ``.denominator``), and those of them that carry evidence."""
+    found = ledger().figures.traced(
         principal(),
         township=code,
         period=query["period"],
         figure=query["figure"],
         as_of=query.get("as_of"),
     )
-    return {"township": code, "period": query["period"], "figure": query["figure"], "entries": ids}
+    return {
+        "township": code,
+        "period": query["period"],
+        "figure": query["figure"],
+        "entries": found.entries,
+        "with_evidence": found.with_evidence,
+    }
 
 
 @blp.route("/counties/<code>/ranking", methods=["GET"])

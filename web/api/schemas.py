@@ -217,6 +217,10 @@ class Trace(Strict):
     period = ma.fields.String(required=True)
     figure = ma.fields.String(required=True)
     entries = ma.fields.List(ma.fields.String(), required=True)
+    with_evidence = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "the entries among them that carry evidence (a file)"},
+    )
 
 
 class Indicator(Strict):
