@@ -293,18 +293,21 @@ class Entry(Aggregate):
         )
 
     def check_attach(self, sha256: str, most: int) -> bool:
-        """May a file be attached (checked before its bytes are stored)? False when the entry
-        carries it already (a repeat: nothing to record); refused when the entry is retracted
-        or has ``most`` files (retracted ones count: they stay on the record)."""
+        """May a file be attached (``check_attach_all``)? False when the entry carries it
+        already (a repeat: nothing to record)."""
+        self.check_attach_all([sha256], most)
+        return not self.evidence.get(sha256)
+
+    def check_attach_all(self, digests: list[str], most: int) -> None:
+        """May these files be attached together (checked before their bytes are stored)?
+        The entry must not be retracted, and must not carry more than ``most`` files then
+        (retracted ones count: they stay on the record)."""
         if self.retracted is not None:
             raise RuleBroken(
                 "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
             )
-        if self.evidence.get(sha256):
-            return False
-        if sha256 not in self.evidence and len(self.evidence) >= most:
+        if len(self.evidence.keys() | set(digests)) > most:
             raise RuleBroken("evidence.too_many", field="file", id=self.entry_id, most=most)
-        return True
 
     def attach_evidence(self, *, occurred_on: date, actor: str, fields: Mapping, most: int) -> bool:
         """Attach a file (its hash, size, media type, name); False, and nothing triggered,

@@ -57,9 +57,10 @@ class Carried:
     def image(self) -> bool:
         return self.media_type in IMAGES
 
-    def document(self) -> dict[str, Any]:
-        """As the API and the audit history give it (the moment as UTC ISO text)."""
-        return {
+    def document(self, *only: str) -> dict[str, Any]:
+        """As the API and the audit history give it (the moment as UTC ISO text); ``only``
+        these keys, when given."""
+        whole = {
             "sha256": self.sha256,
             "size": self.size,
             "media_type": self.media_type,
@@ -69,6 +70,7 @@ class Carried:
             "retracted": self.retracted,
             "reason": self.reason,
         }
+        return {key: whole[key] for key in only} if only else whole
 
 
 def carried(events: Iterable[tuple[str, Mapping[str, Any], datetime, str]]) -> tuple[Carried, ...]:

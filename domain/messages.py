@@ -153,11 +153,13 @@ ENGLISH: dict[str, str] = {
     # evidence: files attached to entries (domain/evidence.py)
     "digest.malformed": "must be a SHA-256 written as 64 hexadecimal digits; got {got}",
     "value.too_small": "must be at least {least}, got {got}",
-    "evidence.empty": "is an empty file",
-    "evidence.too_large": "is larger than {most} MiB",
-    "evidence.type_refused": "is not a PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx) file",
-    "evidence.damaged": "is a {kind} file that cannot be read whole (damaged or cut short)",
-    "evidence.unpacks_too_large": "is a {kind} file that unpacks to more than it may",
+    "evidence.empty": "{name} is an empty file",
+    "evidence.too_large": "{name} is larger than {most} MiB",
+    "evidence.type_refused": ("{name} is not a PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx) file"),
+    "evidence.damaged": (
+        "{name} is a {kind} file that cannot be read whole (damaged or cut short)"
+    ),
+    "evidence.unpacks_too_large": "{name} is a {kind} file that unpacks to more than it may",
     "evidence.too_many": "entry {id} already has the {most} files an entry may carry",
     "evidence.not_carried": "entry {id} carries no file {sha256}",
     "evidence.not_found": "no file {sha256}",

@@ -7,6 +7,7 @@ an entry that carries them (docs/audit.md "Evidence").
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, BinaryIO
@@ -26,6 +27,7 @@ from services.tenancy import Tenancy
 from services.trail import Trail
 
 MIB = 2**20
+FILE_FIELDS = ("sha256", "size", "media_type", "name")
 
 
 @dataclass(frozen=True)
@@ -95,36 +97,67 @@ class Evidence:
         name: str,
         content: BinaryIO | None,
     ) -> Attached:
-        """Attach a file to an entry, with the rights of recording it. Everything is checked
-        first (the entry, the rights, the content); then the bytes are stored, then the event
-        recorded. The same bytes again on the same entry record nothing (``repeat``).
-        ``content``: the file (None: none was sent)."""
+        """Attach one file (``content``; None: none was sent) to an entry: ``attach_files``."""
+        files = [] if content is None else [(name, content)]
+        (attached,) = self.attach_files(
+            principal, township=township, entry_id=entry_id, files=files
+        )
+        return attached
+
+    def attach_files(
+        self,
+        principal: Principal,
+        *,
+        township: str,
+        entry_id: str,
+        files: Sequence[tuple[str, BinaryIO]],
+    ) -> list[Attached]:
+        """Attach files (each its name and content) to an entry, with the rights of recording
+        it: all or none. Everything is checked first (the entry, the rights, every file's
+        content, the entry's room); then the bytes are stored, then the events recorded in
+        one transaction. Bytes the entry carries already record nothing (``repeat``)."""
         code, entry = self._entry(principal, township, entry_id, ATTACHED)
-        if content is None:
+        if not files:
             raise InvalidField(FIELD, "field.required")
+        judged = [self._judged(name, content) for name, content in files]
+        entry.check_attach_all([fields["sha256"] for fields, _ in judged], self.limits.max_files)
+        for _, made in judged:
+            for key, data in made.items():
+                self.store.put(key, data)
+        every = [fields for fields, _ in judged]
+        position, recorded = self._record(principal, code, entry.entry_id, ATTACHED, every)
+        carried = {c.sha256: c for c in self.listing(principal, township=code, entry_id=entry_id)}
+        return [
+            Attached(
+                code,
+                entry.entry_id,
+                **carried[fields["sha256"]].document(*FILE_FIELDS),  # as the entry names it
+                status=RECORDED if done else REPEAT,
+                position=position if done else None,
+            )
+            for fields, done in zip(every, recorded, strict=True)
+        ]
+
+    def _judged(self, given: str, content: BinaryIO) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """A file's event fields, and what to store (its bytes and thumbnail) by key; refused
+        naming the field ``file`` and the file."""
+        name = base_name(given)
         data = content.read(self.limits.max_bytes + 1)
         if len(data) > self.limits.max_bytes:
-            raise InvalidField(FIELD, "evidence.too_large", most=self.limits.max_bytes // MIB)
-        judged = judge(data)
+            most = self.limits.max_bytes // MIB
+            raise InvalidField(FIELD, "evidence.too_large", name=name or FIELD, most=most)
+        judged = judge(data, name or FIELD)
         digest = hashlib.sha256(data).hexdigest()
         fields = {
             "sha256": digest,
             "size": len(data),
             "media_type": judged.media_type,
-            "name": file_name(name, digest, judged.media_type),
+            "name": values.text(FIELD, name or f"{digest[:16]}{EXTENSIONS[judged.media_type]}"),
         }
-        entry.check_attach(digest, self.limits.max_files)
-        self.store.put(digest, data)
+        made = {digest: data}
         if judged.thumbnail is not None:
-            self.store.put(thumbnail_key(digest), judged.thumbnail)
-        position, recorded = self._record(principal, code, entry.entry_id, ATTACHED, fields)
-        if not recorded:  # the file as the entry carries it (its name then, perhaps another)
-            view = self.entries.entry(principal, township=code, entry_id=entry.entry_id)
-            was = next(c for c in view.evidence if c.sha256 == digest)
-            fields = {"sha256": digest, "size": was.size, "media_type": was.media_type,
-                      "name": was.name}  # fmt: skip
-        status = RECORDED if recorded else REPEAT
-        return Attached(code, entry.entry_id, **fields, status=status, position=position)
+            made[thumbnail_key(digest)] = judged.thumbnail
+        return fields, made
 
     def retract(
         self, principal: Principal, *, township: str, entry_id: str, sha256: str, reason: Any
@@ -132,9 +165,9 @@ class Evidence:
         """Withdraw a file from an entry, with a reason; its bytes stay readable."""
         code, entry = self._entry(principal, township, entry_id, RETRACTED)
         fields = {"sha256": values.digest("sha256", sha256), "reason": reason}
-        position, recorded = self._record(principal, code, entry.entry_id, RETRACTED, fields)
-        status = RECORDED if recorded else REPEAT
-        return Withdrawn(code, entry.entry_id, fields["sha256"], status, position)
+        position, (done,) = self._record(principal, code, entry.entry_id, RETRACTED, [fields])
+        status = RECORDED if done else REPEAT
+        return Withdrawn(code, entry.entry_id, fields["sha256"], status, position if done else None)
 
     def listing(self, principal: Principal, *, township: str, entry_id: str) -> tuple[Carried, ...]:
         """The files an entry carries (retracted ones too), in the order attached."""
@@ -184,19 +217,21 @@ class Evidence:
         return code, entry
 
     def _record(
-        self, principal: Principal, code: str, entry_id: str, type_: str, fields: dict
-    ) -> tuple[int | None, bool]:
-        """Record the event (and, for a new file of the entry, its index) in one transaction,
-        reading the entry afresh once more if another writer changed it first."""
+        self, principal: Principal, code: str, entry_id: str, type_: str, every: list[dict]
+    ) -> tuple[int | None, list[bool]]:
+        """Record an event for each of ``every`` (and, for a file new to the entry, its
+        index) in one transaction, reading the entry afresh once more if another writer
+        changed it first; which of them were recorded (the others were repeats)."""
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             uow = UnitOfWork(self.app)
             entry = uow.get(code, entry_id)
             assert entry is not None  # entries are never deleted
             occurred_on = max(values.today(), entry.occurred_on)
-            if not self._change(uow, principal, entry, type_, fields, occurred_on):
-                return None, False
+            done = [
+                self._change(uow, principal, entry, type_, fields, occurred_on) for fields in every
+            ]
             try:
-                return uow.save(), True
+                return uow.save(), done
             except IntegrityError:
                 if attempt == RECORD_ATTEMPTS:
                     raise Conflict("entry.changed_meanwhile", field="id", id=entry_id) from None
@@ -222,18 +257,14 @@ class Evidence:
         if changed:
             uow.changed(entry)
             if type_ == ATTACHED:
-                self._index(uow, fields["sha256"], entry)
+                index = uow.get_aggregate(index_uuid(fields["sha256"]))
+                index = index or EvidenceIndex(sha256=fields["sha256"])
+                index.carried_by(entry.township, entry.entry_id)
+                uow.changed(index)
         return changed
 
-    @staticmethod
-    def _index(uow: UnitOfWork, digest: str, entry: Entry) -> None:
-        index = uow.get_aggregate(index_uuid(digest)) or EvidenceIndex(sha256=digest)
-        index.carried_by(entry.township, entry.entry_id)
-        uow.stage(index)
 
-
-def file_name(given: Any, digest: str, media_type: str) -> str:
-    """The file's own name without any folder a browser may send (C:\\fakepath\\x.pdf); a
-    file sent without a name is named by its hash."""
-    name = str(given or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return values.text(FIELD, name or f"{digest[:16]}{EXTENSIONS[media_type]}")
+def base_name(given: Any) -> str:
+    """The file's own name without any folder a browser may send (C:\\fakepath\\x.pdf); empty
+    for a file sent without a name (it is then named by its hash)."""
+    return str(given or "").replace("\\", "/").rsplit("/", 1)[-1].strip()

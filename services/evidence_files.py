@@ -50,23 +50,24 @@ class Judged:
     thumbnail: bytes | None = None  # a JPEG, for an image
 
 
-def judge(data: bytes) -> Judged:
-    """The file's media type (and an image's thumbnail), or InvalidField naming ``file``."""
+def judge(data: bytes, name: str) -> Judged:
+    """The file's media type (and an image's thumbnail), or InvalidField naming the field
+    ``file`` and the file (``name``)."""
     if not data:
-        raise InvalidField(FIELD, "evidence.empty")
+        raise InvalidField(FIELD, "evidence.empty", name=name)
     guessed = filetype.guess_mime(data)
     if guessed == PDF:
         if b"%%EOF" not in data[-PDF_TAIL:]:
-            raise InvalidField(FIELD, "evidence.damaged", kind="PDF")
+            raise InvalidField(FIELD, "evidence.damaged", name=name, kind="PDF")
         return Judged(PDF)
     if guessed in (JPEG, PNG):
-        return Judged(guessed, decoded_thumbnail(data, guessed))
+        return Judged(guessed, decoded_thumbnail(data, guessed, name))
     if guessed in ZIPS:
-        return Judged(office_type(data))
-    raise InvalidField(FIELD, "evidence.type_refused")
+        return Judged(office_type(data, name))
+    raise InvalidField(FIELD, "evidence.type_refused", name=name)
 
 
-def decoded_thumbnail(data: bytes, media_type: str) -> bytes:
+def decoded_thumbnail(data: bytes, media_type: str, name: str) -> bytes:
     """Decode the image whole (refusing one cut short or damaged, and one of more pixels than
     Pillow's decompression-bomb limit), and make its thumbnail, turned as its EXIF says."""
     kind = "JPEG" if media_type == JPEG else "PNG"
@@ -77,9 +78,9 @@ def decoded_thumbnail(data: bytes, media_type: str) -> bytes:
                 image.load()
                 return _thumbnail(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InvalidField(FIELD, "evidence.unpacks_too_large", kind=kind) from None
+            raise InvalidField(FIELD, "evidence.unpacks_too_large", name=name, kind=kind) from None
         except Exception:  # whatever a damaged image makes the decoder raise
-            raise InvalidField(FIELD, "evidence.damaged", kind=kind) from None
+            raise InvalidField(FIELD, "evidence.damaged", name=name, kind=kind) from None
 
 
 def _thumbnail(image: Image.Image) -> bytes:
@@ -94,35 +95,37 @@ def _thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def office_type(data: bytes) -> str:
+def office_type(data: bytes, name: str) -> str:
     """DOCX or XLSX, from the ZIP's declared content types, once every member has been read
     back whole within the limits; refused otherwise."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if CONTENT_TYPES not in names:  # a ZIP, but no Office file
-                raise InvalidField(FIELD, "evidence.type_refused")
-            read_within(archive, members=ZIP_MEMBERS, unpacked=ZIP_UNPACKED, ratio=ZIP_RATIO)
+                raise InvalidField(FIELD, "evidence.type_refused", name=name)
+            read_within(archive, name, members=ZIP_MEMBERS, unpacked=ZIP_UNPACKED, ratio=ZIP_RATIO)
             with archive.open(CONTENT_TYPES) as member:
                 declared = member.read(CONTENT_TYPES_BYTES + 1)
     except InvalidField:
         raise
     except Exception:  # whatever a damaged (or encrypted) ZIP makes zipfile or zlib raise
-        raise InvalidField(FIELD, "evidence.damaged", kind=OFFICE) from None
+        raise InvalidField(FIELD, "evidence.damaged", name=name, kind=OFFICE) from None
     if len(declared) > CONTENT_TYPES_BYTES or b"<!DOCTYPE" in declared.upper():
-        raise InvalidField(FIELD, "evidence.type_refused")  # no entity can expand
+        raise InvalidField(FIELD, "evidence.type_refused", name=name)  # no entity can expand
     try:
         overrides = ElementTree.fromstring(declared).iter(f"{_TYPES_NS}Override")
     except ElementTree.ParseError:
-        raise InvalidField(FIELD, "evidence.damaged", kind=OFFICE) from None
+        raise InvalidField(FIELD, "evidence.damaged", name=name, kind=OFFICE) from None
     for override in overrides:
         media_type = OFFICE_MAIN.get(override.get("ContentType", ""))
         if media_type and override.get("PartName", "").lstrip("/") in names:
             return media_type
-    raise InvalidField(FIELD, "evidence.type_refused")
+    raise InvalidField(FIELD, "evidence.type_refused", name=name)
 
 
-def read_within(archive: zipfile.ZipFile, *, members: int, unpacked: int, ratio: int) -> None:
+def read_within(
+    archive: zipfile.ZipFile, name: str, *, members: int, unpacked: int, ratio: int
+) -> None:
     """Read every member of a ZIP back (checking its CRC) if the archive declares no more
     than ``members`` members unpacking to ``unpacked`` bytes in all, none but small ones
     more than ``ratio`` times its compressed size; refuse it otherwise, before unpacking
@@ -134,7 +137,7 @@ def read_within(archive: zipfile.ZipFile, *, members: int, unpacked: int, ratio:
         or total > unpacked
         or any(info.file_size > max(ZIP_SMALL, ratio * info.compress_size) for info in infos)
     ):
-        raise InvalidField(FIELD, "evidence.unpacks_too_large", kind=OFFICE)
+        raise InvalidField(FIELD, "evidence.unpacks_too_large", name=name, kind=OFFICE)
     for info in infos:
         with archive.open(info) as member:
             while member.read(2**20):
