@@ -278,3 +278,37 @@ def test_evidence_is_no_interchange_line(services, place, clerk, dispute):
     with pytest.raises(LedgerError) as refused:
         services.interchange.record_line(clerk, line)
     assert refused.value.field == "type"
+
+
+def test_the_reports_annex_says_how_many_entries_behind_each_figure_carry_evidence(
+    services, place, clerk, record
+):
+    for entry_id in ("D-1", "D-2", "D-3"):
+        record("dispute_registered", entry_id, source="screening", category="邻里")
+    record("dispute_mediated", "D-1", outcome="resolved", mediator="volunteer")
+    attach(services, clerk, place.township, "D-1", samples.pdf("调解协议"))
+    attach(services, clerk, place.township, "D-3", samples.photo())
+    report = services.reports.report(clerk, township=place.township, year=2024)
+    rows = {source.label: source for source in report.annex.sources}
+    assert (rows["排查登记矛盾纠纷数"].entries, rows["排查登记矛盾纠纷数"].with_evidence) == (3, 2)
+    assert rows["调解成功矛盾纠纷数"].with_evidence == 1
+    assert rows["矛盾纠纷调解成功率"].with_evidence == 2  # of the entries of its denominator
+    assert "附有佐证材料的（条）" in report.annex.columns
+
+
+def test_several_files_go_all_or_none(services, place, clerk, dispute):
+    files = [("a.jpg", io.BytesIO(samples.photo())), ("b.pdf", io.BytesIO(samples.executable()))]
+    with pytest.raises(InvalidField) as refused:
+        services.evidence.attach_files(
+            clerk, township=place.township, entry_id=dispute, files=files
+        )
+    assert refused.value.message == (
+        "b.pdf is not a PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx) file"
+    )
+    assert services.evidence.store.files == {}
+    files = [("a.jpg", io.BytesIO(samples.photo())), ("a again.jpg", io.BytesIO(samples.photo()))]
+    done = services.evidence.attach_files(
+        clerk, township=place.township, entry_id=dispute, files=files
+    )
+    assert [(d.name, d.status) for d in done] == [("a.jpg", "recorded"), ("a.jpg", "repeat")]
+    assert done[0].position is not None and done[1].position is None
