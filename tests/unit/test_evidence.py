@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC, datetime
 
 import pytest
 
@@ -312,3 +313,16 @@ def test_several_files_go_all_or_none(services, place, clerk, dispute):
     )
     assert [(d.name, d.status) for d in done] == [("a.jpg", "recorded"), ("a.jpg", "repeat")]
     assert done[0].position is not None and done[1].position is None
+
+
+def test_evidence_attached_later_changes_nothing_the_past_is_compared_with(
+    services, place, clerk, record
+):
+    record("dispute_registered", "D-1", source="screening", category="邻里")
+    moment = datetime.now(UTC)
+    attach(services, clerk, place.township, "D-1", samples.pdf("later"))
+    beside = services.differences.figures_beside(
+        place.auditor(), township=place.township, period="2024", as_of=moment
+    )
+    assert beside["difference"]["changed"] == {}
+    assert beside["difference"]["entries"] == []  # no entry changed a figure since

@@ -113,3 +113,12 @@ def test_a_file_retracted_with_a_reason_stays_listed_and_readable(as_role, site,
 def test_the_auditor_may_not_attach(as_role, inspection):
     answer = upload(as_role("auditor"), inspection, (samples.pdf(), "x.pdf"))
     assert answer.status_code == 403
+
+
+def test_a_file_over_the_limit_is_named_beside_the_field_not_refused_as_a_request(
+    as_role, inspection
+):
+    answer = upload(as_role("clerk"), inspection, (samples.larger_than(21 * 2**20), "大.pdf"))
+    assert answer.status_code == 400  # the page's form, not a bare 413
+    assert field_error(answer.text) == ["file"]
+    assert "大.pdf 超过 20 MiB" in answer.text
