@@ -178,7 +178,7 @@ class Evidence:
         anyone else is told there is no such file, as for one that does not exist."""
         digest = values.digest("sha256", sha256)
         missing = NotFound("evidence.not_found", field="sha256", sha256=digest)
-        carried = self._visible(principal, digest)
+        carried = self._visible(principal, digest, note=not thumbnail)
         if carried is None:
             raise missing
         key = thumbnail_key(digest) if thumbnail else digest
@@ -188,8 +188,10 @@ class Evidence:
         media_type = THUMBNAIL_TYPE if thumbnail else carried.media_type
         return EvidenceFile(digest, media_type, carried.name, data)
 
-    def _visible(self, principal: Principal, digest: str) -> Carried | None:
-        """The file as the first entry carrying it that the principal may see names it."""
+    def _visible(self, principal: Principal, digest: str, *, note: bool) -> Carried | None:
+        """The file as the first entry carrying it that the principal may see names it; an
+        auditor's look at it ``note``d in the county's trail (a thumbnail beside its entry's
+        history is not: the history's look is)."""
         index = UnitOfWork(self.app).get_aggregate(index_uuid(digest))
         for township, entry_id in index.entries if index else ():
             try:
@@ -197,9 +199,9 @@ class Evidence:
             except NotFound:
                 continue
             view = self.entries.entry(principal, township=township, entry_id=entry_id)
-            self.trail.note_township(
-                principal, township=township, action=f"evidence {digest} of entry {entry_id}"
-            )
+            if note:
+                action = f"evidence {digest} of entry {entry_id}"
+                self.trail.note_township(principal, township=township, action=action)
             return next(c for c in view.evidence if c.sha256 == digest)
         return None
 

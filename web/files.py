@@ -25,5 +25,5 @@ def evidence_response(found: EvidenceFile) -> Response:
     response.headers["Content-Security-Policy"] = SANDBOX
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Content-SHA256"] = found.sha256
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["Cache-Control"] = "no-store"  # as the pages: kept on no shared computer
     return response

@@ -253,6 +253,10 @@ LOOKS = (
         re.compile(r"figures of (?P<period>\S+) as of (?P<moment>\S+)"),
         lambda m: _("查看 %(period)s 数据截至 %(moment)s 的情况", **m),
     ),
+    (
+        re.compile(r"evidence (?P<sha256>[0-9a-f]{64}) of entry (?P<entry>.+)"),
+        lambda m: _("查看记录 %(entry)s 的佐证材料", entry=m["entry"]),
+    ),
     (re.compile(r"verification"), lambda m: _("完整性核验")),
     (re.compile(r"export"), lambda m: _("下载审计导出文件")),
     (re.compile(r"publication (?P<id>\S+)"), lambda m: _("下载发布文件 %(id)s", **m)),

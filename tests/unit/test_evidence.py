@@ -326,3 +326,15 @@ def test_evidence_attached_later_changes_nothing_the_past_is_compared_with(
     )
     assert beside["difference"]["changed"] == {}
     assert beside["difference"]["entries"] == []  # no entry changed a figure since
+
+
+def test_an_auditors_look_at_a_file_is_in_the_countys_trail_but_not_its_thumbnail(
+    services, place, clerk, dispute
+):
+    digest = attach(services, clerk, place.township, dispute, samples.photo()).sha256
+    auditor = place.auditor()
+    services.evidence.file(auditor, sha256=digest, thumbnail=True)
+    assert services.trail.looks(auditor, county=place.county) == []
+    services.evidence.file(auditor, sha256=digest)
+    (look,) = services.trail.looks(auditor, county=place.county)
+    assert look["action"] == f"evidence {digest} of entry {dispute}"

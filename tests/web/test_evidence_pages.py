@@ -122,3 +122,11 @@ def test_a_file_over_the_limit_is_named_beside_the_field_not_refused_as_a_reques
     assert answer.status_code == 400  # the page's form, not a bare 413
     assert field_error(answer.text) == ["file"]
     assert "大.pdf 超过 20 MiB" in answer.text
+
+
+def test_the_trail_says_in_chinese_which_entrys_evidence_was_looked_at(app):
+    from web.labels import look_label
+
+    with app.test_request_context("/"):
+        said = look_label(f"evidence {'a' * 64} of entry IN-2024-0001")
+    assert said == "查看记录 IN-2024-0001 的佐证材料"
