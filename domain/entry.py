@@ -265,16 +265,25 @@ class Entry(Aggregate):
     def is_repeat(self, key: tuple[Any, ...]) -> bool:
         return key in self.lines
 
+    def recorded_types(self) -> frozenset[str]:
+        """The types of the events the entry holds: its creation and its follow-ups."""
+        return frozenset(line[0] for line in self.lines)
+
     def follow_up(self, type_: str, *, occurred_on: date, actor: str, fields: Mapping) -> None:
-        """Append a follow-up (or a retraction) after checking every rule."""
+        """Append a follow-up (or a retraction) after checking every rule. A retraction may
+        be dated before the entry (an entry dated wrongly, even in the future, is retracted
+        on the day the mistake is seen)."""
         event_class = self.event_classes()[type_]
         clean = check_fields(event_class.FIELDS, fields)
-        self._check_live(occurred_on)
-        if type_ != Entry.Retracted.TYPE:
-            self.check_follow_up(type_, occurred_on, clean)
+        refused = self.refusal(type_)
+        if refused is not None:
+            raise refused
+        if type_ != Entry.Retracted.TYPE and occurred_on < self.occurred_on:
+            raise RuleBroken("entry.follow_up_before", field="occurred_on", on=self.occurred_on)
         self._append(event_class, occurred_on, actor, clean)
 
     def _check_live(self, occurred_on: date) -> None:
+        """Evidence's rules of time: never on a retracted entry, never dated before it."""
         if self.retracted is not None:
             raise RuleBroken(
                 "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
@@ -334,8 +343,23 @@ class Entry(Aggregate):
         self._append(self.EvidenceRetracted, occurred_on, actor, clean)
         return True
 
-    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
-        """Rules of a follow-up against the entry's state; subclasses extend."""
+    def refusal(self, type_: str) -> RuleBroken | None:
+        """Why the entry takes no event of ``type_`` now, whatever its date and fields (a
+        retracted entry takes nothing); None when it may."""
+        if self.retracted is not None:
+            return RuleBroken(
+                "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
+            )
+        return self.closed_to(type_)
+
+    def closed_to(self, type_: str) -> RuleBroken | None:
+        """Why the entry, not retracted, takes no event of ``type_`` now (a resolved dispute
+        no mediation); None when it may. Subclasses extend."""
+        return None
+
+    def open_follow_ups(self) -> tuple[str, ...]:
+        """The follow-ups (the retraction included) the entry takes now: what its page offers."""
+        return tuple(t for t in self.follow_up_types() if self.refusal(t) is None)
 
     @property
     def type(self) -> str:

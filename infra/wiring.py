@@ -7,6 +7,7 @@ import time
 
 import psycopg
 
+from domain.moments import use_zone
 from infra.doorbell import PostgresDoorbell
 from infra.evidence_store import DirectoryEvidence
 from infra.outages import unavailable
@@ -24,7 +25,9 @@ def open_ledger(
 ) -> Services:
     """Open the event store (creating its tables if need be) and the read model beside it;
     with ``shared_attempts``, failed sign-ins kept where every process sees them; for a
-    ``web`` process, the read model's queries on the replica where one is configured."""
+    ``web`` process, the read model's queries on the replica where one is configured. The
+    installation's time zone becomes the process's (domain/moments.py)."""
+    use_zone(settings.timezone)
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from projections.figures import Fact, fold, tallied
-from projections.ledger import LedgerView
 from projections.periods import Period
+
+if TYPE_CHECKING:
+    from projections.ledger import LedgerView
 
 
 def counts_as_of(

@@ -106,6 +106,8 @@ def open_services(
     rankings = Rankings(app, tenancy, read_model, trail)
     publications = Publications(app, tenancy, read_model, rankings, figures, trail)
     entries.recorded_hooks.append(publications.on_recorded)
+    reports = Reports(figures, entries)
+    entries.creation_rules.append(reports.check_new)
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     files = evidence or InMemoryEvidence()
     return Services(
@@ -116,11 +118,11 @@ def open_services(
         read_model=read_model,
         figures=figures,
         rankings=rankings,
-        reports=Reports(figures),
+        reports=reports,
         verifier=Verifier(app, tenancy, read_model, trail, files),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail, files),
-        differences=Differences(tenancy, read_model, figures, rankings),
+        differences=Differences(tenancy, read_model, figures, rankings, trail),
         history=History(tenancy, read_model, trail),
         trail=trail,
         accounts=accounts,

@@ -1,8 +1,10 @@
 """The audit export: a township's (or a county's) events with their hashes, the links of their
 chains and the publications' anchors, as JSON Lines (docs/audit.md "The audit export"), which
-``tools/verify_export.py`` checks without the product. With its evidence, a ZIP of the export
-(``export.jsonl``) and every file its ``evidence_attached`` events name (``evidence/SHA256``,
-listed in ``evidence/SHA256SUMS`` as ``sha256sum`` writes it)."""
+the verifier (services/verify_export.py, standard library only; the audit page serves it, and
+``tools/verify_export.py`` runs it from a checkout) checks without the product. With its
+evidence, a ZIP of the export (``export.jsonl``) and every file its ``evidence_attached``
+events name (``evidence/SHA256``, listed in ``evidence/SHA256SUMS`` as ``sha256sum`` writes
+it)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from importlib.resources import files
 from typing import Any, BinaryIO
 
 from domain.access import Principal
@@ -28,6 +32,15 @@ FORMAT = "township-ledger audit export 1"
 EXPORT_NAME = "export.jsonl"  # in the ZIP of an export with its evidence
 EVIDENCE_FOLDER = "evidence/"
 SUMS = "evidence/SHA256SUMS"
+VERIFIER = "verify_export.py"
+
+
+@cache
+def verifier() -> tuple[bytes, str]:
+    """The export's verifier as an auditor downloads it, and its SHA-256: one file of the
+    standard library only, checking an export without the product."""
+    data = files("services").joinpath(VERIFIER).read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
 
 
 class AuditExport:

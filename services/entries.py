@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import values
 from domain.access import Principal
-from domain.catalogue import ALL_TYPES, CREATIONS
+from domain.catalogue import ALL_TYPES, CREATIONS, RETRACTION
 from domain.chain import Covered
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
@@ -59,6 +59,8 @@ class EntryView:
     occurred_on: date
     retracted: bool
     history: tuple[HistoryItem, ...]
+    retractable: bool = False  # by the principal who asked (``Principal.check_retracts``)
+    open_follow_ups: tuple[str, ...] = ()  # what the entry takes now (its retraction included)
     evidence: tuple[Carried, ...] = ()  # the files it carries (retracted ones too)
 
 
@@ -175,6 +177,9 @@ class Entries:
         # Called with (principal, Recorded) after a command is saved (a county officer's
         # report_accepted publishes the report: services/publications.py).
         self.recorded_hooks: list[Callable[[Principal, Recorded], None]] = []
+        # Rules across a township's entries, checked before a new entry is staged with the
+        # unit of work and the entry (a year's report submitted again: services/reports.py).
+        self.creation_rules: list[Callable[[UnitOfWork, Entry], None]] = []
 
     def record(
         self,
@@ -225,7 +230,7 @@ class Entries:
         code = self.tenancy.township(principal, township).code
         principal.check_records(type_)
         entry_id = values.entry_id("id", entry_id)
-        occurred_on = values.day("occurred_on", occurred_on)
+        occurred_on = values.business_day("occurred_on", occurred_on)
         existing = uow.get(code, entry_id, creating=type_ in CREATIONS)
         if type_ in CREATIONS:
             return self._create(
@@ -243,6 +248,8 @@ class Entries:
                 existing=existing.type,
                 type=type_,
             )
+        if type_ == RETRACTION:
+            principal.check_retracts(existing.recorded_types())
         status = RECORDED
         if existing.is_repeat(existing.candidate_key(type_, occurred_on, fields)):
             status = REPEAT
@@ -255,6 +262,8 @@ class Entries:
 
     def _create(self, uow, code, type_, entry_id, occurred_on, fields, existing, principal):
         cls = CREATIONS[type_]
+        if existing is None:
+            existing = self._before_safe_ids(uow, code, entry_id)
         if existing is not None:
             if existing.type != type_:
                 raise RuleBroken("id.taken", field="id", id=entry_id, existing=existing.type)
@@ -270,8 +279,24 @@ class Entries:
             fields=fields,
         )
         self._check_references(uow, code, entry)
+        for rule in self.creation_rules:
+            rule(uow, entry)
         uow.changed(entry)
         return Recorded(code, entry_id, type_, RECORDED)
+
+    @staticmethod
+    def _before_safe_ids(uow: UnitOfWork, code: str, entry_id: str) -> Entry | None:
+        """None for a new entry's id of the safe set (``values.new_entry_id``); for an id
+        outside it, the entry recorded with it before the rule (its line again is a repeat,
+        as for any entry), or the refusal when there is none."""
+        try:
+            values.new_entry_id("id", entry_id)
+        except InvalidField:
+            existing = uow.get(code, entry_id)  # read, even where a new id is written unread
+            if existing is None:
+                raise
+            return existing
+        return None
 
     @staticmethod
     def _check_references(uow: UnitOfWork, code: str, entry: Entry) -> None:
@@ -291,12 +316,18 @@ class Entries:
         history = tuple(
             HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )
+        found = None
+        for event in events:
+            found = event.mutate(found)
+        retracted = found.retracted is not None
         return EntryView(
             code,
             events[0].entry_id,
             events[0].TYPE,
             events[0].occurred_on,
-            any(item.type == Entry.Retracted.TYPE for item in history),
+            retracted,
             history,
+            not retracted and principal.may_retract(item.type for item in history),
+            found.open_follow_ups(),
             carried((i.type, i.fields, i.recorded_at, i.recorded_by) for i in history),
         )

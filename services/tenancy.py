@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import get_topic
 
 from domain import values
 from domain.access import Principal, Role
@@ -16,6 +18,8 @@ from domain.errors import AlreadyExists, NotFound
 from domain.signin import check_password
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
 from services.application import LedgerApplication
+
+COUNTIES_PAGE = 500  # county events read from the log at a time
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Tenancy:
     def __init__(self, app: LedgerApplication, hasher: PasswordHasher | None = None) -> None:
         self.app = app
         self.hasher = hasher or PasswordHasher()
+        self._nobody: tuple[PasswordHasher | None, str] = (None, "")
         # Townships are never removed nor moved, so a township once seen stays true.
         self._townships: dict[str, TownshipView] = {}
         # Counties only grow: a cached one is brought up to date with its newer events.
@@ -121,16 +126,32 @@ class Tenancy:
     # -- sign-in ----------------------------------------------------------------------------
 
     def authenticate(self, *, username: str, password: str) -> Principal:
+        """The user's principal for their password. An unknown name costs the same Argon2
+        verification as a wrong password, so that the time of the answer tells nobody which
+        names exist."""
         wrong = NotFound("signin.wrong", field="password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise wrong
         values.code_text("username", username)
-        user = self._get(user_uuid(username), wrong)
         try:
-            self.hasher.verify(user.password_hash, password)
+            user = self.app.repository.get(user_uuid(username))
+        except AggregateNotFoundError:
+            user = None
+        try:
+            self.hasher.verify(user.password_hash if user else self._nobodys_hash(), password)
         except VerificationError:
             raise wrong from None
+        if user is None:  # the password of nobody matched: it cannot, but never let it in
+            raise wrong
         return principal_of(user)
+
+    def _nobodys_hash(self) -> str:
+        """A hash made by this hasher (its costs) of a password nobody knows, made once."""
+        hasher, hashed = self._nobody
+        if hasher is not self.hasher:
+            hashed = self.hasher.hash(secrets.token_urlsafe(32))
+            self._nobody = (self.hasher, hashed)
+        return hashed
 
     def principal(self, *, username: str) -> Principal:
         """The principal of a user, for trusted callers (the command line's ``--as``)."""
@@ -163,6 +184,25 @@ class Tenancy:
                     newer.mutate(county)
             self._counties[code] = county
             return _county_view(county)
+
+    def counties(self, principal: Principal) -> list[tuple[CountyView, list[TownshipView]]]:
+        """Every county of the installation with its townships, in the order they were
+        added: what the administrator oversees (the records inside a township are not theirs).
+        Read from the log's county events (an administrator's page, seldom asked for)."""
+        principal.check_administers()
+        found = []
+        start = 1
+        while True:
+            page = self.app.recorder.select_notifications(
+                start=start, limit=COUNTIES_PAGE, topics=[get_topic(County.Added)]
+            )
+            for notification in page:
+                county = self.app.repository.get(notification.originator_id)
+                view = _county_view(county)
+                found.append((view, [self._township(code) for code in view.townships]))
+            if len(page) < COUNTIES_PAGE:
+                return found
+            start = page[-1].id + 1
 
     def _township(self, code: str) -> TownshipView:
         """The township if it exists (cached: townships are never removed nor moved)."""

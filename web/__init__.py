@@ -12,9 +12,12 @@ from web.config import WebConfig
 def create_app(services: Services, config: WebConfig) -> Flask:
     from web import (
         accounts,
+        admin,
         audit,
+        audit_labels,
         county,
         county_audit,  # noqa: F401 - its routes join the county blueprint
+        county_reports,  # noqa: F401 - its routes join the county blueprint
         errors,
         evidence,
         health,
@@ -24,6 +27,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         security,
         township,
         township_files,  # noqa: F401 - its routes join the township blueprint
+        when,
     )
 
     app = Flask(__name__)
@@ -33,12 +37,14 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     request_log.register_request_log(app)
     security.register_security(app, config.trusted_proxies)
     labels.register_labels(app)
+    audit_labels.register_audit_labels(app)
+    when.register_when(app)
     i18n.register_i18n(app)
     accounts.register_accounts(app)
     errors.register_errors(app)
     health.register_health(app)
     evidence.register_evidence(app)
-    for blueprint in (accounts.bp, township.bp, county.bp, audit.bp):
+    for blueprint in (accounts.bp, township.bp, county.bp, audit.bp, admin.bp):
         app.register_blueprint(blueprint)
     register_api(app, services)
     return app

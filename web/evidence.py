@@ -47,7 +47,7 @@ def attach_evidence():
     """Attach the files chosen (or photographed) on an entry's page, all or none."""
     entry_id = request.form.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
-    form_page("township/entry.html", **entry_page(found))
+    form_page("township/entry.html", form="evidence_attached", **entry_page(found))
     chosen = [f for f in request.files.getlist("file") if f.filename]
     done = services().evidence.attach_files(
         principal(),
@@ -66,12 +66,13 @@ def retract_evidence():
     form = request.form
     entry_id = form.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
-    form_page("township/entry.html", **entry_page(found))
+    sha256 = form.get("sha256", "")
+    form_page("township/entry.html", form=f"evidence_retracted:{sha256}", **entry_page(found))
     done = services().evidence.retract(
         principal(),
         township=here(),
         entry_id=entry_id,
-        sha256=form.get("sha256", ""),
+        sha256=sha256,
         reason=form.get("reason", "").strip() or None,
     )
     wrote(done.position)

@@ -3,14 +3,14 @@ The township is always the signed-in user's own."""
 
 from __future__ import annotations
 
-from datetime import date
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-
-from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only
+from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only, today
 from web.accounts import roles
 from web.errors import form_page
 from web.forms import fields_from, suggested_id
+from web.labels import TYPES, label
 from web.ledger import principal, services, wrote
 
 bp = Blueprint("township", __name__, url_prefix="/township")
@@ -38,9 +38,28 @@ def record(type_: str, entry_id: str, occurred_on: str, fields: dict):
     return result
 
 
+def done(result, verb: str | None = None) -> None:
+    """Say what a recording did, on the next page: recorded, or a repeat of what was."""
+    if result.status == "repeat":
+        flash(_("%(id)s 此前已这样登记，未重复记录。", id=result.entry_id))
+    else:
+        flash(
+            verb or _("已登记“%(type)s” %(id)s", type=label(TYPES, result.type), id=result.entry_id)
+        )
+
+
 def entry_page(found) -> dict:
-    follow_ups = [(t, fields_of(t)) for t in follow_ups_of(found.type)]
-    return {"entry": found, "follow_ups": follow_ups, "today": date.today().isoformat()}
+    """An entry's history and the forms of what it takes now (no mediation of a resolved
+    dispute, nothing on a retracted entry)."""
+    follow_ups = [
+        (t, fields_of(t)) for t in follow_ups_of(found.type) if t in found.open_follow_ups
+    ]
+    return {
+        "entry": found,
+        "follow_ups": follow_ups,
+        "retractable": found.retractable and "entry_retracted" in found.open_follow_ups,
+        "today": today().isoformat(),
+    }
 
 
 @bp.get("/")
@@ -72,9 +91,12 @@ def entries():
     return render_template("township/entries.html", page=page, types=TOWNSHIP_CREATIONS)
 
 
-@bp.get("/entries/<path:entry_id>")
+@bp.get("/entry")  # ?id=: what the pages link to, whatever characters an old id holds
+@bp.get("/entries/<path:entry_id>")  # links of before
 @roles(*ROLES)
-def entry(entry_id: str):
+def entry(entry_id: str | None = None):
+    if entry_id is None:
+        entry_id = request.args.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
     return render_template("township/entry.html", **entry_page(found))
 
@@ -93,15 +115,16 @@ def record_form(type_: str):
         abort(404)
     context = {"type_": type_, "fields": fields_of(type_)}
     if request.method == "GET":
-        today = date.today()
-        values = {"id": suggested_id(type_, today), "occurred_on": today.isoformat()}
+        day = today()
+        values = {"id": suggested_id(type_, day), "occurred_on": day.isoformat()}
         return render_template("township/record.html", values=values, **context)
     form_page("township/record.html", **context)
     form = request.form
     result = record(
         type_, form.get("id", ""), form.get("occurred_on", ""), fields_from(type_, form)
     )
-    return redirect(url_for("township.entry", entry_id=result.entry_id, recorded=result.status))
+    done(result)
+    return redirect(url_for("township.entry", id=result.entry_id))
 
 
 @bp.post("/follow-up")
@@ -110,10 +133,10 @@ def follow_up():
     form = request.form
     type_, entry_id = form.get("type", ""), form.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
-    form_page("township/entry.html", **entry_page(found))
+    form_page("township/entry.html", form=type_, **entry_page(found))
     fields = fields_from(type_, form) if type_ in follow_ups_of(found.type) else {}
-    record(type_, entry_id, form.get("occurred_on", ""), fields)
-    return redirect(url_for("township.entry", entry_id=entry_id))
+    done(record(type_, entry_id, form.get("occurred_on", ""), fields))
+    return redirect(url_for("township.entry", id=entry_id))
 
 
 @bp.post("/retract")
@@ -122,11 +145,12 @@ def retract():
     form = request.form
     entry_id = form.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
-    form_page("township/entry.html", **entry_page(found))
-    record(
+    form_page("township/entry.html", form="entry_retracted", **entry_page(found))
+    result = record(
         "entry_retracted",
         entry_id,
-        form.get("occurred_on") or date.today().isoformat(),
+        form.get("occurred_on") or today().isoformat(),
         {"reason": form.get("reason", "").strip() or None},
     )
-    return redirect(url_for("township.entry", entry_id=entry_id))
+    done(result, _("已撤回 %(id)s", id=entry_id))
+    return redirect(url_for("township.entry", id=entry_id))

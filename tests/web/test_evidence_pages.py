@@ -125,7 +125,7 @@ def test_a_file_over_the_limit_is_named_beside_the_field_not_refused_as_a_reques
 
 
 def test_the_trail_says_in_chinese_which_entrys_evidence_was_looked_at(app):
-    from web.labels import look_label
+    from web.audit_labels import look_label
 
     with app.test_request_context("/"):
         said = look_label(f"evidence {'a' * 64} of entry IN-2024-0001")

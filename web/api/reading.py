@@ -48,21 +48,18 @@ def figures(query: dict, code: str):
 @blp.response(200, Trace)
 def trace(query: dict, code: str):
     """The entry ids behind one figure (for a rate, behind its numerator, or its denominator
-    when the figure ends in ``.denominator``), and those of them that carry evidence."""
-    found = ledger().figures.traced(
+    when the figure ends in ``.denominator``), sorted, ``limit`` a page (``trace`` prints them
+    all), and how many of them all carry evidence."""
+    found = ledger().figures.trace_page(
         principal(),
         township=code,
         period=query["period"],
         figure=query["figure"],
         as_of=query.get("as_of"),
+        cursor=query.get("cursor"),
+        limit=query["limit"],
     )
-    return {
-        "township": code,
-        "period": query["period"],
-        "figure": query["figure"],
-        "entries": found.entries,
-        "with_evidence": found.with_evidence,
-    }
+    return {"township": code, "period": query["period"], "figure": query["figure"], **found}
 
 
 @blp.route("/counties/<code>/ranking", methods=["GET"])
