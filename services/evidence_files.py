@@ -4,44 +4,45 @@ limits and declares the right content type. Anything else is refused naming the 
 ``file``, before anything is stored.
 
 The type is told by ``filetype`` (magic numbers); images are decoded whole with Pillow (a
-truncated JPEG is refused), which also makes their thumbnails.
+truncated JPEG is refused), which also makes their thumbnails; a Word or Excel file is read
+with the workbooks' bounded package reader (spreadsheets/package.py).
 """
 
 from __future__ import annotations
 
 import io
 import warnings
-import zipfile
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
 import filetype
 from PIL import Image, ImageOps
 
 from domain.errors import InvalidField
 from domain.evidence import DOCX, JPEG, PDF, PNG, XLSX
+from spreadsheets.limits import Limits
+from spreadsheets.package import START, Package, WorkbookRefused
 
 FIELD = "file"
 THUMBNAIL_SIZE = (320, 320)
 THUMBNAIL_TYPE = JPEG
 # A PDF ends with %%EOF (and perhaps a line end or a little padding) in its last bytes.
 PDF_TAIL = 1024
-# A ZIP (Word, Excel) is read within these limits: members, what they unpack to in all, and
-# how much more than its compressed size one member may unpack to (a zip bomb: a few KB that
-# unpack to gigabytes). An Office file's XML compresses 5 to 30 times.
-ZIP_MEMBERS = 10_000
-ZIP_UNPACKED = 200 * 2**20
-ZIP_RATIO = 200
-ZIP_SMALL = 2**20  # a member unpacking to less is small whatever its ratio
+# A ZIP (Word, Excel) is read within these limits: its parts, what they unpack to (one, and
+# all together), and how much more than its packed size a part past 1 MiB may unpack to (a
+# zip bomb: a few KB that unpack to gigabytes; an Office file's XML packs 5 to 30 times).
+OFFICE_LIMITS = Limits(
+    parts=10_000, part_bytes=100 * 2**20, package_bytes=200 * 2**20, ratio=200, ratio_from=2**20
+)
+TOO_LARGE = frozenset(
+    {"workbook.too_many_parts", "workbook.too_large", "workbook.packed_too_tightly"}
+)
 CONTENT_TYPES = "[Content_Types].xml"
-CONTENT_TYPES_BYTES = 2**20
 OFFICE_MAIN = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
 }
 ZIPS = frozenset({"application/zip", DOCX, XLSX})
 OFFICE = "DOCX/XLSX"
-_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
 @dataclass(frozen=True)
@@ -96,49 +97,36 @@ def _thumbnail(image: Image.Image) -> bytes:
 
 
 def office_type(data: bytes, name: str) -> str:
-    """DOCX or XLSX, from the ZIP's declared content types, once every member has been read
-    back whole within the limits; refused otherwise."""
+    """DOCX or XLSX, from the ZIP's declared content types, read with the bounded package
+    reader of the workbooks (spreadsheets/package.py: the entries counted before the ZIP is
+    opened, each part's size and packing checked before it is read, XML without DTD), once
+    every part has been read back whole (its CRC checked); refused otherwise."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if CONTENT_TYPES not in names:  # a ZIP, but no Office file
-                raise InvalidField(FIELD, "evidence.type_refused", name=name)
-            read_within(archive, name, members=ZIP_MEMBERS, unpacked=ZIP_UNPACKED, ratio=ZIP_RATIO)
-            with archive.open(CONTENT_TYPES) as member:
-                declared = member.read(CONTENT_TYPES_BYTES + 1)
-    except InvalidField:
-        raise
-    except Exception:  # whatever a damaged (or encrypted) ZIP makes zipfile or zlib raise
+        package = Package(data, OFFICE_LIMITS)
+        if not package.has(CONTENT_TYPES):  # a ZIP, but no Office file
+            raise InvalidField(FIELD, "evidence.type_refused", name=name)
+        for part in package.members:
+            with package.open(part) as member:
+                while member.read(2**20):
+                    pass
+        package.read = 0  # each part once more, for its declared types below
+        declared = [
+            (attributes.get("ContentType", ""), attributes.get("PartName", ""))
+            for event, tag, attributes in package.events(CONTENT_TYPES)
+            if event == START and tag == "Override"
+        ]
+        names = set(package.members)
+    except WorkbookRefused as refused:
+        kind = "evidence.unpacks_too_large" if refused.code in TOO_LARGE else "evidence.damaged"
+        raise InvalidField(FIELD, kind, name=name, kind=OFFICE) from None
+    except InvalidField as refused:
+        if refused.code and refused.code.startswith("evidence."):
+            raise
         raise InvalidField(FIELD, "evidence.damaged", name=name, kind=OFFICE) from None
-    if len(declared) > CONTENT_TYPES_BYTES or b"<!DOCTYPE" in declared.upper():
-        raise InvalidField(FIELD, "evidence.type_refused", name=name)  # no entity can expand
-    try:
-        overrides = ElementTree.fromstring(declared).iter(f"{_TYPES_NS}Override")
-    except ElementTree.ParseError:
+    except Exception:  # whatever a damaged (or encrypted) part makes zipfile or zlib raise
         raise InvalidField(FIELD, "evidence.damaged", name=name, kind=OFFICE) from None
-    for override in overrides:
-        media_type = OFFICE_MAIN.get(override.get("ContentType", ""))
-        if media_type and override.get("PartName", "").lstrip("/") in names:
+    for content_type, part in declared:
+        media_type = OFFICE_MAIN.get(content_type)
+        if media_type and part.lstrip("/") in names:
             return media_type
     raise InvalidField(FIELD, "evidence.type_refused", name=name)
-
-
-def read_within(
-    archive: zipfile.ZipFile, name: str, *, members: int, unpacked: int, ratio: int
-) -> None:
-    """Read every member of a ZIP back (checking its CRC) if the archive declares no more
-    than ``members`` members unpacking to ``unpacked`` bytes in all, none but small ones
-    more than ``ratio`` times its compressed size; refuse it otherwise, before unpacking
-    anything. (A member never unpacks to more than it declares: ``zipfile`` stops there.)"""
-    infos = archive.infolist()
-    total = sum(info.file_size for info in infos)
-    if (
-        len(infos) > members
-        or total > unpacked
-        or any(info.file_size > max(ZIP_SMALL, ratio * info.compress_size) for info in infos)
-    ):
-        raise InvalidField(FIELD, "evidence.unpacks_too_large", name=name, kind=OFFICE)
-    for info in infos:
-        with archive.open(info) as member:
-            while member.read(2**20):
-                pass

@@ -103,3 +103,15 @@ def larger_than(limit: int) -> bytes:
     """A PDF of more than ``limit`` bytes."""
     body = pdf()
     return body[:-6] + b"%" + b"0" * (limit + 1 - len(body)) + b"\n%%EOF\n"
+
+
+def many_parts(count: int = 20_000) -> bytes:
+    """A Word file's shape with more parts than any Office file has (a ZIP whose entries alone
+    would cost its reader seconds)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", zipfile.ZipFile(io.BytesIO(word())).read(
+            "[Content_Types].xml"))  # fmt: skip
+        for n in range(count):
+            archive.writestr(f"p/{n}", b"")
+    return out.getvalue()

@@ -98,10 +98,21 @@ def test_each_kind_is_judged_from_its_content_not_its_name(
         (samples.truncated_jpeg, "evidence.damaged"),
         (lambda: samples.pdf()[:-7], "evidence.damaged"),
         (samples.zip_bomb, "evidence.unpacks_too_large"),
+        (samples.many_parts, "evidence.unpacks_too_large"),
         (samples.plain_zip, "evidence.type_refused"),
         (lambda: samples.larger_than(20 * 2**20), "evidence.too_large"),
     ],
-    ids=["exe-as-pdf", "empty", "text", "truncated-jpeg", "cut-pdf", "zip-bomb", "zip", "21mb"],
+    ids=[
+        "exe-as-pdf",
+        "empty",
+        "text",
+        "truncated-jpeg",
+        "cut-pdf",
+        "zip-bomb",
+        "many-parts",
+        "zip",
+        "21mb",
+    ],
 )
 def test_anything_else_is_refused_naming_the_file_and_nothing_is_stored(
     services, place, clerk, dispute, make, code
