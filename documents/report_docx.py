@@ -21,8 +21,9 @@ from projections.report import Paragraph, Report, Signature, source_rows
 
 LATIN = "Times New Roman"
 CHARACTER = Pt(16)  # one Chinese character of the body (三号)
-# The annex's columns (序号, 数据, 数值, 依据的记录, 在台账中查看) across the 15.6 cm of text.
-ANNEX_WIDTHS = (Cm(1.3), Cm(3.5), Cm(1.6), Cm(1.9), Cm(7.3))
+# The annex's columns (序号, 数据, 数值, 依据的记录, 附有佐证材料的, 在台账中查看) across the
+# 15.6 cm of text.
+ANNEX_WIDTHS = (Cm(1.2), Cm(3.3), Cm(1.5), Cm(1.8), Cm(1.8), Cm(6.0))
 
 
 def render_docx(report: Report) -> bytes:

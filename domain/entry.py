@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import values
 from domain.errors import InvalidField, RuleBroken
+from domain.evidence import ATTACHED, MEDIA_TYPES, RETRACTED
 
 ENTRY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/entries")
 
@@ -111,6 +112,9 @@ class Entry(Aggregate):
 
         TYPE: ClassVar[str]
         FIELDS: ClassVar[Mapping[str, Field]] = {}
+        # A line of the interchange format (recorded and exported as one): all but evidence,
+        # whose bytes a line cannot carry (domain/evidence.py).
+        INTERCHANGE: ClassVar[bool] = True
         township: str
         entry_id: str
         occurred_on: date
@@ -150,6 +154,7 @@ class Entry(Aggregate):
             aggregate.recorded_by = self.actor
             aggregate.retracted = None
             aggregate.lines = []
+            aggregate.evidence = {}  # by SHA-256: carried (True) or retracted (False)
             super().apply(aggregate)
 
     class Retracted(Event):
@@ -159,6 +164,38 @@ class Entry(Aggregate):
 
         def apply_to(self, aggregate: Any) -> None:
             aggregate.retracted = self
+
+    class EvidenceAttached(Event):
+        """A file attached to the entry: its SHA-256, size, media type (judged from its
+        content) and original name. The bytes are in the evidence store."""
+
+        TYPE = ATTACHED
+        INTERCHANGE = False
+        FIELDS = {
+            "sha256": Field(values.digest),
+            "size": Field(values.file_size),
+            "media_type": Field(choice_of(*MEDIA_TYPES)),
+            "name": Field(values.text),
+        }
+        sha256: str
+        size: int
+        media_type: str
+        name: str
+
+        def apply_to(self, aggregate: Any) -> None:
+            aggregate.evidence[self.sha256] = True
+
+    class EvidenceRetracted(Event):
+        """A file the entry carried withdrawn, with a reason; it stays readable."""
+
+        TYPE = RETRACTED
+        INTERCHANGE = False
+        FIELDS = {"sha256": Field(values.digest), "reason": Field(values.long_text)}
+        sha256: str
+        reason: str
+
+        def apply_to(self, aggregate: Any) -> None:
+            aggregate.evidence[self.sha256] = False
 
     @classmethod
     def event_classes(cls) -> dict[str, type[Entry.Event]]:
@@ -187,7 +224,10 @@ class Entry(Aggregate):
 
     @classmethod
     def follow_up_types(cls) -> tuple[str, ...]:
-        return tuple(t for t in cls.event_classes() if t != cls.creation().TYPE)
+        """The interchange types that follow this entry (evidence is attached otherwise)."""
+        return tuple(
+            t for t, c in cls.event_classes().items() if t != cls.creation().TYPE and c.INTERCHANGE
+        )
 
     @classmethod
     def record(
@@ -240,6 +280,18 @@ class Entry(Aggregate):
             raise refused
         if type_ != Entry.Retracted.TYPE and occurred_on < self.occurred_on:
             raise RuleBroken("entry.follow_up_before", field="occurred_on", on=self.occurred_on)
+        self._append(event_class, occurred_on, actor, clean)
+
+    def _check_live(self, occurred_on: date) -> None:
+        """Evidence's rules of time: never on a retracted entry, never dated before it."""
+        if self.retracted is not None:
+            raise RuleBroken(
+                "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
+            )
+        if occurred_on < self.occurred_on:
+            raise RuleBroken("entry.follow_up_before", field="occurred_on", on=self.occurred_on)
+
+    def _append(self, event_class: type, occurred_on: date, actor: str, clean: Mapping) -> None:
         self.trigger_event(
             event_class,
             township=self.township,
@@ -248,6 +300,48 @@ class Entry(Aggregate):
             actor=actor,
             **clean,
         )
+
+    def check_attach(self, sha256: str, most: int) -> bool:
+        """May a file be attached (``check_attach_all``)? False when the entry carries it
+        already (a repeat: nothing to record)."""
+        self.check_attach_all([sha256], most)
+        return not self.evidence.get(sha256)
+
+    def check_attach_all(self, digests: list[str], most: int) -> None:
+        """May these files be attached together (checked before their bytes are stored)?
+        The entry must not be retracted, and must not carry more than ``most`` files then
+        (retracted ones count: they stay on the record)."""
+        if self.retracted is not None:
+            raise RuleBroken(
+                "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
+            )
+        if len(self.evidence.keys() | set(digests)) > most:
+            raise RuleBroken("evidence.too_many", field="file", id=self.entry_id, most=most)
+
+    def attach_evidence(self, *, occurred_on: date, actor: str, fields: Mapping, most: int) -> bool:
+        """Attach a file (its hash, size, media type, name); False, and nothing triggered,
+        when the entry carries these bytes already."""
+        clean = check_fields(self.EvidenceAttached.FIELDS, fields)
+        if not self.check_attach(clean["sha256"], most):
+            return False
+        self._check_live(occurred_on)
+        self._append(self.EvidenceAttached, occurred_on, actor, clean)
+        return True
+
+    def retract_evidence(self, *, occurred_on: date, actor: str, fields: Mapping) -> bool:
+        """Withdraw a file the entry carries; False, and nothing triggered, when it was
+        retracted already."""
+        clean = check_fields(self.EvidenceRetracted.FIELDS, fields)
+        self._check_live(occurred_on)
+        state = self.evidence.get(clean["sha256"])
+        if state is None:
+            raise RuleBroken(
+                "evidence.not_carried", field="sha256", id=self.entry_id, sha256=clean["sha256"]
+            )
+        if not state:
+            return False
+        self._append(self.EvidenceRetracted, occurred_on, actor, clean)
+        return True
 
     def refusal(self, type_: str) -> RuleBroken | None:
         """Why the entry takes no event of ``type_`` now, whatever its date and fields (a

@@ -204,6 +204,19 @@ ENGLISH: dict[str, str] = {
     "line.key_twice": "gives the key {key} twice",
     "line.too_deep": "not valid here (arrays or objects nested too deeply)",
     "line.not_object": "must be one JSON object",
+    # evidence: files attached to entries (domain/evidence.py)
+    "digest.malformed": "must be a SHA-256 written as 64 hexadecimal digits; got {got}",
+    "value.too_small": "must be at least {least}, got {got}",
+    "evidence.empty": "{name} is an empty file",
+    "evidence.too_large": "{name} is larger than {most} MiB",
+    "evidence.type_refused": ("{name} is not a PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx) file"),
+    "evidence.damaged": (
+        "{name} is a {kind} file that cannot be read whole (damaged or cut short)"
+    ),
+    "evidence.unpacks_too_large": "{name} is a {kind} file that unpacks to more than it may",
+    "evidence.too_many": "entry {id} already has the {most} files an entry may carry",
+    "evidence.not_carried": "entry {id} carries no file {sha256}",
+    "evidence.not_found": "no file {sha256}",
     # notes (not refusals): why the audit history marks an event late
     "late.after_days": "recorded {days} days after its business date",
     "late.after_report": "recorded after the {year} report was submitted ({at})",

@@ -52,6 +52,9 @@ _BIDI_CONTROLS = frozenset(
 _LONG_TEXT_ALLOWED = frozenset("\t\n\r")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+# A file's size in bytes: the evidence store's files (a few MB) are far below it.
+MAX_FILE_SIZE = 2**40
 # A new entry's id (``new_entry_id``): what most are, checked at once; the others one by one.
 _SAFE_ASCII_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _ID_PUNCTUATION = frozenset("-_.")
@@ -269,6 +272,24 @@ def _plain_id(value: str) -> bool:
     ``str.isprintable`` means, character for character (tests/unit/test_values.py holds the two
     together over every code point)."""
     return value.isprintable()
+
+
+def digest(field: str, value: Any) -> str:
+    """A SHA-256 written as 64 lowercase hexadecimal digits (a file's, as evidence names it)."""
+    if not isinstance(value, str) or not _DIGEST.fullmatch(value):
+        raise InvalidField(field, "digest.malformed", got=_shown(value))
+    return value
+
+
+def file_size(field: str, value: Any) -> int:
+    """A file's size in bytes: a whole number from 1 (an empty file is no evidence)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField(field, "value.not_whole", got=_shown(value))
+    if value < 1:
+        raise InvalidField(field, "value.too_small", least=1, got=_shown(value))
+    if value > MAX_FILE_SIZE:
+        raise InvalidField(field, "value.too_large", most=MAX_FILE_SIZE, got=_shown(value))
+    return value
 
 
 def no_unknown(fields: Iterable[str], known: Collection[str]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from domain.evidence import EVIDENCE_TYPES
 from infra.read_model_rows import COLUMNS, fact_from_row, stamp, storable
 from projections.figures import RETRACTION, ROSTER_TYPES, Fact
 from projections.since import Since
@@ -63,6 +64,9 @@ class AuditQueries:
             roster, roster_params = self._in("entry_type", sorted(ROSTER_TYPES))
             where += f" AND entry_occurred_on <= ? AND (entry_occurred_on >= ? OR {roster})"
             values += [since.span.end.isoformat(), since.span.start.isoformat(), *roster_params]
+            evidence, evidence_params = self._in("type", sorted(EVIDENCE_TYPES))
+            where += f" AND NOT {evidence}"  # a file attached or retracted changes no figure
+            values += evidence_params
         for bound, moment in (
             ("recorded_at > ?", since.moment),
             ("recorded_at >= ?", since.start),

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from domain.moments import DEFAULT_ZONE
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
+EVIDENCE_FOLDER = "evidence"  # beside a SQLite database: var/evidence by default
+MIB = 2**20
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FLAGS = {"": False, "0": False, "false": False, "no": False, "off": False}
@@ -51,6 +53,13 @@ class Settings:
     # The secret the installation's operators (their monitoring) send to /readyz, as
     # "Authorization: Bearer …", to be told the read model's position and lag; none: nobody is.
     operator_token: str | None = None
+    # Files attached to entries as evidence: the directory they are stored in (by SHA-256;
+    # when not given, "evidence" beside a SQLite database, ./var/evidence for PostgreSQL, and
+    # none, this process's memory, for memory:), the most bytes a file may have and the most
+    # files an entry may carry.
+    evidence_dir: str | None = None
+    evidence_max_bytes: int = 20 * MIB
+    evidence_max_files: int = 50
 
     @classmethod
     def from_env(
@@ -72,11 +81,22 @@ class Settings:
             "timezone": time_zone(environ.get("LEDGER_TIMEZONE") or DEFAULT_ZONE),
             "log_client_addresses": _flag("LEDGER_LOG_CLIENT_ADDRESSES", environ),
             "operator_token": _secret("LEDGER_OPERATOR_TOKEN", environ),
+            "evidence_dir": environ.get("LEDGER_EVIDENCE_DIR") or None,
+            **{
+                field: _whole(name, environ[name], minimum=1)
+                for field, name in (
+                    ("evidence_max_bytes", "LEDGER_EVIDENCE_MAX_BYTES"),
+                    ("evidence_max_files", "LEDGER_EVIDENCE_MAX_FILES"),
+                )
+                if environ.get(name)
+            },
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
     def __post_init__(self) -> None:
+        if self.evidence_dir is None:
+            object.__setattr__(self, "evidence_dir", evidence_dir_beside(self.database_url))
         if self.read_database_url is not None:
             for name, url in (
                 ("LEDGER_READ_DATABASE_URL", self.read_database_url),
@@ -94,6 +114,19 @@ class Settings:
     def replica_env(self) -> dict[str, str] | None:
         """The replica's settings, as ``event_store_env``'s (None: no replica)."""
         return event_store_env(self.read_database_url) if self.read_database_url else None
+
+
+def evidence_dir_beside(url: str) -> str | None:
+    """Where evidence is stored when ``LEDGER_EVIDENCE_DIR`` does not say: beside a SQLite
+    database's file, under ./var for PostgreSQL; None (in memory) for ``memory:`` and SQLite's
+    ``:memory:``."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path[1:]) if parsed.path.startswith("/") else parsed.path
+        return None if path in ("", ":memory:") else str(Path(path).parent / EVIDENCE_FOLDER)
+    if parsed.scheme == "memory":
+        return None
+    return str(Path("var") / EVIDENCE_FOLDER)
 
 
 def event_store_env(url: str) -> dict[str, str]:

@@ -9,11 +9,13 @@ import psycopg
 
 from domain.moments import use_zone
 from infra.doorbell import PostgresDoorbell
+from infra.evidence_store import DirectoryEvidence
 from infra.outages import unavailable
 from infra.read_model import open_view
 from infra.settings import Settings, postgres_conninfo
 from infra.throttle import open_attempts
 from services import Services, open_services
+from services.evidence import EvidenceLimits
 
 WAL_ATTEMPTS = 100
 
@@ -31,7 +33,14 @@ def open_ledger(
         use_wal(env["SQLITE_DBNAME"])
     attempts = open_attempts(settings) if shared_attempts else None
     view = open_view(env, settings.replica_env() if web else None)
-    services = open_services(env, view=view, attempts=attempts, outage=unavailable)
+    services = open_services(
+        env,
+        view=view,
+        attempts=attempts,
+        outage=unavailable,
+        evidence=DirectoryEvidence(settings.evidence_dir) if settings.evidence_dir else None,
+        evidence_limits=EvidenceLimits(settings.evidence_max_bytes, settings.evidence_max_files),
+    )
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name
         services.read_model.doorbell = lambda: PostgresDoorbell(

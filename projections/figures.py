@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from domain.decision import Decision
 from domain.dispute import Dispute
 from domain.entry import Entry
+from domain.evidence import ATTACHED, EVIDENCE_TYPES
 from domain.figure_names import COUNT_FIGURES, RATES
 from domain.hotline import HotlineCase
 from domain.inspection import Inspection
@@ -64,6 +65,9 @@ class EntryState:
     payload: Mapping[str, Any]
     follow_ups: list[Fact] = field(default_factory=list)
     retracted_at: datetime | None = None
+    # The files it carries by SHA-256: attached (True) or retracted (False). Evidence counts
+    # for no figure: it is no follow-up.
+    evidence: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def created_by(cls, fact: Fact) -> EntryState:
@@ -79,8 +83,15 @@ class EntryState:
     def apply(self, fact: Fact) -> None:
         if fact.type == RETRACTION:
             self.retracted_at = fact.recorded_at
+        elif fact.type in EVIDENCE_TYPES:
+            self.evidence[fact.payload["sha256"]] = fact.type == ATTACHED
         else:
             self.follow_ups.append(fact)
+
+    @property
+    def carries_evidence(self) -> bool:
+        """Does it carry a file not retracted?"""
+        return any(self.evidence.values())
 
     def last(self, type_: str) -> Fact | None:
         for fact in reversed(self.follow_ups):

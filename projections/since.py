@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.evidence import EVIDENCE_TYPES
 from projections.figures import RETRACTION, ROSTER_TYPES, Fact
 from projections.periods import Period
 
@@ -20,11 +21,18 @@ def counts_in(fact: Fact, span: Period) -> bool:
     )
 
 
+def may_change_figures(fact: Fact, span: Period) -> bool:
+    """Whether a fact may have changed the period's figures: one of an entry that counts in
+    it, and no evidence (a file attached or retracted changes no figure)."""
+    return fact.type not in EVIDENCE_TYPES and counts_in(fact, span)
+
+
 @dataclass(frozen=True)
 class Since:
     """The townships' events recorded after a point: after ``position`` (a publication's) or
     after ``moment``, or in the window from ``start`` to ``until`` (both included); of the
-    entries that count in ``span`` when one is given (what changed a period's figures). The
+    entries that count in ``span`` when one is given, evidence left out (what changed a
+    period's figures). The
     read model counts them and gives them a page at a time, in log order."""
 
     townships: tuple[str, ...]
@@ -42,7 +50,7 @@ class Since:
             and (self.moment is None or recorded > self.moment)
             and (self.start is None or recorded >= self.start)
             and (self.until is None or recorded <= self.until)
-            and (self.span is None or counts_in(fact, self.span))
+            and (self.span is None or may_change_figures(fact, self.span))
         )
 
 

@@ -22,6 +22,7 @@ COUNTED_BY = (
     "projections.periods",
     "domain.figure_names",
     "domain.entry",
+    "domain.evidence",
     "domain.decision",
     "domain.dispute",
     "domain.hotline",

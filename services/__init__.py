@@ -22,6 +22,7 @@
 - ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
+- ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from services.breakdowns import Breakdowns
 from services.browsing import Browsing
 from services.differences import Differences
 from services.entries import Entries
+from services.evidence import Evidence, EvidenceLimits
+from services.evidence_store import EvidenceStore, InMemoryEvidence
 from services.figures import Figures
 from services.history import History
 from services.interchange import Interchange
@@ -71,6 +74,7 @@ class Services:
     browsing: Browsing
     breakdowns: Breakdowns
     tokens: Tokens
+    evidence: Evidence
     # Is this error the database away for a moment (send the request again), rather than a
     # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
     outage: Callable[[BaseException], bool] = lambda error: False
@@ -85,11 +89,14 @@ def open_services(
     view: LedgerView | None = None,
     attempts: AttemptStore | None = None,
     outage: Callable[[BaseException], bool] | None = None,
+    evidence: EvidenceStore | None = None,
+    evidence_limits: EvidenceLimits | None = None,
 ) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
     with its read model in ``view`` (in memory when not given), failed sign-ins kept in
-    ``attempts`` (this process's memory when not given) and ``outage`` telling the store's
-    errors that mean it is away for a moment (none when not given)."""
+    ``attempts`` (this process's memory when not given), ``outage`` telling the store's
+    errors that mean it is away for a moment (none when not given), and files attached to
+    entries kept in ``evidence`` (in memory when not given) within ``evidence_limits``."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -102,6 +109,7 @@ def open_services(
     reports = Reports(figures, entries)
     entries.creation_rules.append(reports.check_new)
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
+    files = evidence or InMemoryEvidence()
     return Services(
         app=app,
         tenancy=tenancy,
@@ -111,9 +119,9 @@ def open_services(
         figures=figures,
         rankings=rankings,
         reports=reports,
-        verifier=Verifier(app, tenancy, read_model, trail),
+        verifier=Verifier(app, tenancy, read_model, trail, files),
         publications=publications,
-        audit_export=AuditExport(app, tenancy, trail),
+        audit_export=AuditExport(app, tenancy, trail, files),
         differences=Differences(tenancy, read_model, figures, rankings, trail),
         history=History(tenancy, read_model, trail),
         trail=trail,
@@ -121,5 +129,6 @@ def open_services(
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
         tokens=Tokens(app, accounts),
+        evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         **({"outage": outage} if outage else {}),
     )

@@ -1,12 +1,17 @@
 """The audit export: a township's (or a county's) events with their hashes, the links of their
 chains and the publications' anchors, as JSON Lines (docs/audit.md "The audit export"), which
 the verifier (services/verify_export.py, standard library only; the audit page serves it, and
-``tools/verify_export.py`` runs it from a checkout) checks without the product."""
+``tools/verify_export.py`` runs it from a checkout) checks without the product. With its
+evidence, a ZIP of the export (``export.jsonl``) and every file its ``evidence_attached``
+events name (``evidence/SHA256``, listed in ``evidence/SHA256SUMS`` as ``sha256sum`` writes
+it)."""
 
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -14,14 +19,19 @@ from typing import Any, BinaryIO
 
 from domain.access import Principal
 from domain.errors import InvalidField
+from domain.evidence import ATTACHED
 from domain.moments import stamp
 from services.application import LedgerApplication
 from services.chains import canonical, event_body, sha256
+from services.evidence_store import EvidenceStore
 from services.tenancy import Tenancy
 from services.trail import Trail
 from services.verification import Scan, scan
 
 FORMAT = "township-ledger audit export 1"
+EXPORT_NAME = "export.jsonl"  # in the ZIP of an export with its evidence
+EVIDENCE_FOLDER = "evidence/"
+SUMS = "evidence/SHA256SUMS"
 VERIFIER = "verify_export.py"
 
 
@@ -34,10 +44,13 @@ def verifier() -> tuple[bytes, str]:
 
 
 class AuditExport:
-    def __init__(self, app: LedgerApplication, tenancy: Tenancy, trail: Trail) -> None:
+    def __init__(
+        self, app: LedgerApplication, tenancy: Tenancy, trail: Trail, evidence: EvidenceStore
+    ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.trail = trail
+        self.evidence = evidence
 
     def townships(
         self, principal: Principal, *, township: str | None = None, county: str | None = None
@@ -68,6 +81,37 @@ class AuditExport:
             count += 1
             yield record
         yield {"record": "end", "records": count + 1}
+
+    def write_with_evidence(self, lines: Iterator[dict[str, Any]], out: BinaryIO) -> Packed:
+        """Write a ZIP of the export and the files its events name (each once); a file the
+        store has lost is left out (``verify`` and tools/verify_export.py name it)."""
+        named: dict[str, None] = {}
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+            with packed.open(EXPORT_NAME, "w") as export:
+                records, digest = write(_noting_files(lines, named), export)
+            sums = []
+            for file_digest in named:
+                data = self.evidence.get(file_digest)
+                if data is not None:
+                    packed.writestr(EVIDENCE_FOLDER + file_digest, data)
+                    sums.append(f"{file_digest}  {file_digest}\n")
+            packed.writestr(SUMS, "".join(sums))
+        return Packed(records, digest, len(sums), len(named) - len(sums))
+
+
+@dataclass(frozen=True)
+class Packed:
+    records: int
+    export_sha256: str  # of export.jsonl, inside the ZIP
+    files: int  # evidence files written
+    missing: int  # evidence files named but not in the store
+
+
+def _noting_files(lines: Iterator[dict[str, Any]], named: dict[str, None]):
+    for record in lines:
+        if record["record"] == "event" and record["event"]["type"] == ATTACHED:
+            named[record["event"]["fields"]["sha256"]] = None
+        yield record
 
 
 def write(lines: Iterator[dict[str, Any]], out: BinaryIO) -> tuple[int, str]:

@@ -17,6 +17,7 @@ from domain.catalogue import ALL_TYPES, CREATIONS, RETRACTION
 from domain.chain import Covered
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
+from domain.evidence import Carried, carried
 from domain.inspection import Inspection
 from services.application import LedgerApplication
 from services.chains import covered
@@ -60,6 +61,7 @@ class EntryView:
     history: tuple[HistoryItem, ...]
     retractable: bool = False  # by the principal who asked (``Principal.check_retracts``)
     open_follow_ups: tuple[str, ...] = ()  # what the entry takes now (its retraction included)
+    evidence: tuple[Carried, ...] = ()  # the files it carries (retracted ones too)
 
 
 class UnitOfWork:
@@ -327,4 +329,5 @@ class Entries:
             history,
             not retracted and principal.may_retract(item.type for item in history),
             found.open_follow_ups(),
+            carried((i.type, i.fields, i.recorded_at, i.recorded_by) for i in history),
         )

@@ -43,6 +43,11 @@ class FiguresDocument(TypedDict):
     report: NotRequired[dict[str, Any]]
 
 
+class Traced(NamedTuple):
+    entries: list[str]  # behind the figure
+    with_evidence: list[str]  # of those, the ones that carry evidence
+
+
 class Snapshot(NamedTuple):
     """A township's entries as they stood at a moment, for a period."""
 
@@ -71,20 +76,38 @@ class Figures:
     ) -> list[str]:
         """The ids of the entries behind a figure, sorted (for a rate: behind its numerator,
         or its denominator when ``figure`` ends in ``.denominator``)."""
+        return self.traced(
+            principal, township=township, period=period, figure=figure, as_of=as_of
+        ).entries
+
+    def traced(
+        self, principal: Principal, *, township: str, period: str, figure: str, as_of: Any = None
+    ) -> Traced:
+        """As ``trace``, with the entries among them that carry evidence (a file not
+        retracted) as of the moment."""
         found = self.snapshot(principal, township=township, period=period, as_of=as_of)
-        behind = figure_sources(found.entries, found.period, found.as_of)
-        return sorted(behind.get(traced_count(figure), ()))
+        behind = set(
+            figure_sources(found.entries, found.period, found.as_of).get(traced_count(figure), ())
+        )
+        carrying = [s.entry_id for s in found.entries if s.carries_evidence]
+        return Traced(sorted(behind), sorted(behind.intersection(carrying)))
 
     def trace_page(
         self, principal: Principal, *, cursor: Any = None, limit: int = TRACE_PAGE, **asked: Any
     ) -> dict[str, Any]:
         """``trace``'s ids, ``limit`` of them after ``cursor`` (an id count ``next_cursor``
-        gave): ``{"entries", "total", "next_cursor"}`` (the command line prints them all)."""
+        gave): ``{"entries", "total", "next_cursor", "with_evidence"}`` (the command line
+        prints them all; ``with_evidence``: how many of them all carry evidence)."""
         start, size = after(cursor), checked_limit(limit, TRACE_MOST)
-        ids = self.trace(principal, **asked)
-        end = start + size
+        found = self.traced(principal, **asked)
+        ids, end = found.entries, start + size
         following = str(end) if end < len(ids) else None
-        return {"entries": ids[start:end], "total": len(ids), "next_cursor": following}
+        return {
+            "entries": ids[start:end],
+            "total": len(ids),
+            "next_cursor": following,
+            "with_evidence": len(found.with_evidence),
+        }
 
     def snapshot(self, principal: Principal, *, township: str, period: str, as_of: Any) -> Snapshot:
         """The township, the period, the moment, and the township's entries as they stood

@@ -10,6 +10,7 @@ from typing import Any
 from domain.access import Principal
 from domain.entry import entry_uuid
 from domain.errors import InvalidField, NotFound
+from domain.evidence import carried
 from domain.moments import parse_moment, stamp
 from projections.figures import RETRACTION, Fact
 from projections.since import Since
@@ -48,6 +49,10 @@ class History:
             "occurred_on": facts[0].entry_occurred_on.isoformat(),
             "retracted": any(f.type == RETRACTION for f in facts),
             "events": [_item(f, submitted) for f in facts],
+            "evidence": [
+                c.document()
+                for c in carried((f.type, f.payload, f.recorded_at, f.actor) for f in facts)
+            ],
         }
 
     def stream(

@@ -225,7 +225,8 @@ class Interchange:
             page = self.app.recorder.select_notifications(start=start, limit=PAGE)
             for notification in page:
                 event = self.app.mapper.to_domain_event(notification)
-                if isinstance(event, Entry.Event) and event.township == code:
+                # Evidence is no interchange line: its bytes are not in a line (docs/interchange.md)
+                if isinstance(event, Entry.Event) and event.township == code and event.INTERCHANGE:
                     yield to_line(event)
             if len(page) < PAGE:
                 return

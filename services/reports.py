@@ -62,6 +62,7 @@ class Reports:
             figures=figures,
             narrative=latest_narrative(as_recorded(found.entries), year),
             sources=figure_sources(found.entries, found.period, found.as_of),
+            carrying={s.entry_id for s in found.entries if s.carries_evidence},
             issued_on=self.issued_on(figures.get("report") or {}, found.as_of),
             zone=self.zone,
         )

@@ -16,9 +16,11 @@ from domain.access import Principal, Role
 from domain.chain import GENESIS, Chain, chain_uuid
 from domain.entry import Entry, entry_uuid
 from domain.errors import Forbidden
+from domain.evidence import ATTACHED
 from domain.publication import Publication
 from services.application import LedgerApplication
-from services.chains import event_hash, link_hash
+from services.chains import event_hash, link_hash, sha256
+from services.evidence_store import EvidenceStore
 from services.read_model import ReadModel
 from services.replay_check import check_read_model
 from services.tenancy import Tenancy
@@ -43,6 +45,8 @@ KINDS = (
     "anchor_lost",  # a publication's anchored link is no longer on the chain
     "anchor_differs",  # a publication's anchored link differs on the chain
     "read_model",  # the read model differs from a replay of the log
+    "evidence_missing",  # a file an entry carries is not in the evidence store
+    "evidence_altered",  # a file in the evidence store differs from its SHA-256
 )
 
 
@@ -91,6 +95,7 @@ class Verification:
     anchors: int
     position: int
     findings: tuple[Finding, ...]
+    files: int = 0  # evidence files checked against their SHA-256
 
     @property
     def ok(self) -> bool:
@@ -107,7 +112,7 @@ class Verification:
         return (
             f"verified up to position {self.position}: {self.townships} township chain(s),"
             f" {self.events} event(s), {self.links} link(s), {self.anchors} publication"
-            " anchor(s); the read model matches a replay"
+            f" anchor(s), {self.files} evidence file(s); the read model matches a replay"
         )
 
 
@@ -258,6 +263,34 @@ def _check_event(found, township, link, link_position, entry_id, version, digest
         found.findings.append(Finding(position, township, entry_id, version, what, "event_altered"))
 
 
+def check_evidence(found: Scan, store: EvidenceStore) -> int:
+    """Every file an entry's ``evidence_attached`` names, against its SHA-256 in the evidence
+    store (each file read once); a missing or altered one is named with every entry that
+    carries it. Returns the number of files checked."""
+    judged: dict[str, str | None] = {}  # by SHA-256: what is wrong with the file (None: fine)
+    for key, (position, event) in sorted(found.events.items(), key=lambda item: item[1][0]):
+        if event.TYPE != ATTACHED:
+            continue
+        digest = event.sha256
+        if digest not in judged:
+            data = store.get(digest)
+            judged[digest] = (
+                "evidence_missing"
+                if data is None
+                else "evidence_altered"
+                if sha256(data) != digest
+                else None
+            )
+        kind = judged[digest]
+        if kind is not None:
+            state = "is missing from" if kind == "evidence_missing" else "differs in"
+            what = f"the file {event.name!r} (sha256 {digest}) {state} the evidence store"
+            found.findings.append(
+                Finding(position, event.township, event.entry_id, key[1], what, kind)
+            )
+    return len(judged)
+
+
 def _version(item: tuple[int, Chain.Linked]) -> int:
     return item[1].originator_version
 
@@ -287,12 +320,18 @@ def check_anchors(found: Scan, chains: dict[str, dict[int, str]]) -> int:
 
 class Verifier:
     def __init__(
-        self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel, trail: Trail
+        self,
+        app: LedgerApplication,
+        tenancy: Tenancy,
+        read_model: ReadModel,
+        trail: Trail,
+        evidence: EvidenceStore,
     ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
         self.trail = trail
+        self.evidence = evidence
 
     def verify(
         self, principal: Principal, *, township: str | None = None, county: str | None = None
@@ -304,6 +343,7 @@ class Verifier:
         found = scan(self.app, scope)
         chains = check_chains(found)
         anchors = check_anchors(found, chains)  # their findings join the chains'
+        files = check_evidence(found, self.evidence)  # and the evidence files'
         chain_findings = sorted(found.findings)
         townships = set(found.links) | {e.township for _, e in found.events.values()}
         try:
@@ -323,6 +363,7 @@ class Verifier:
             position=position,
             # Chains and anchors first: a read model that differs follows from them, if they fail
             findings=(*chain_findings, *sorted(model_findings)),
+            files=files,
         )
 
     def _scope(

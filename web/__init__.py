@@ -19,6 +19,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         county_audit,  # noqa: F401 - its routes join the county blueprint
         county_reports,  # noqa: F401 - its routes join the county blueprint
         errors,
+        evidence,
         health,
         i18n,
         labels,
@@ -42,6 +43,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     accounts.register_accounts(app)
     errors.register_errors(app)
     health.register_health(app)
+    evidence.register_evidence(app)
     for blueprint in (accounts.bp, township.bp, county.bp, audit.bp, admin.bp):
         app.register_blueprint(blueprint)
     register_api(app, services)

@@ -26,6 +26,8 @@ FINDINGS = {
     "anchor_lost": _l("已发布文件锚定的链头已不在链上：发布之后的记录被截去"),
     "anchor_differs": _l("已发布文件锚定的链头与链上的不同：哈希链被改写过"),
     "read_model": _l("页面和报表所用的汇总数据与按台账重算的结果不一致"),
+    "evidence_missing": _l("这份佐证材料已不在文件库中：它被删除了"),
+    "evidence_altered": _l("这份佐证材料与登记时的指纹不符：文件被改动过"),
 }
 LINK_FINDINGS = frozenset(
     (
@@ -70,6 +72,10 @@ LOOKS = (
             period=when.period(m["period"]),
             moment=_at(m["moment"]),
         ),
+    ),
+    (
+        re.compile(r"evidence (?P<sha256>[0-9a-f]{64}) of entry (?P<entry>.+)"),
+        lambda m: _("查看记录 %(entry)s 的佐证材料", entry=m["entry"]),
     ),
     (re.compile(r"verification"), lambda m: _("完整性核验")),
     (re.compile(r"export"), lambda m: _("下载审计导出文件")),

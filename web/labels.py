@@ -33,6 +33,8 @@ TYPES = {
     "report_submitted": _l("报送年度报告"),
     "report_accepted": _l("县级采纳"),
     "report_returned": _l("县级退回"),
+    "evidence_attached": _l("添加佐证材料"),
+    "evidence_retracted": _l("撤回佐证材料"),
 }
 
 FIELDS = {
@@ -72,6 +74,10 @@ FIELDS = {
     "current_password": _l("当前密码"),
     "new_password": _l("新密码"),
     "file": _l("文件"),
+    "sha256": _l("文件指纹（SHA-256）"),
+    "size": _l("文件大小（字节）"),
+    "media_type": _l("文件类型"),
+    "name": _l("名称"),
     "period": _l("期间"),
     "as_of": _l("截至时刻"),
     "from": _l("起始时刻"),
@@ -133,6 +139,11 @@ VALUES = {
     "leaders_duty": _l("履行第一责任人职责"),
     "higher": _l("越高越好"),
     "lower": _l("越低越好"),
+    "application/pdf": _l("PDF文件"),
+    "image/jpeg": _l("JPEG图片"),
+    "image/png": _l("PNG图片"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _l("Word文档"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _l("Excel工作簿"),
 }
 
 RATES = {

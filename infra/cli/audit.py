@@ -67,9 +67,18 @@ def publication(obj: Context, publication_id: str, output: str) -> None:
 @click.option("--township", "township_code", metavar="CODE")
 @click.option("--county", "county_code", metavar="CODE", help="Every township of the county.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--with-evidence",
+    is_flag=True,
+    help="A ZIP of the export (export.jsonl) and the files attached to its entries.",
+)
 @click.pass_obj
 def audit_export(
-    obj: Context, township_code: str | None, county_code: str | None, output: str
+    obj: Context,
+    township_code: str | None,
+    county_code: str | None,
+    output: str,
+    with_evidence: bool,
 ) -> None:
     """Write the events with their hashes, the chains' links and the publications' anchors
     (JSON Lines; check it with tools/verify_export.py). Prints the file's SHA-256: keep it."""
@@ -77,8 +86,24 @@ def audit_export(
     with refusals():
         townships = exporter.townships(obj.principal, township=township_code, county=county_code)
         with open(output, "wb") as out:
-            count, digest = write(exporter.lines(townships), out)
-    click.echo(f"{output}: {count} records, sha256 {digest}")
+            if with_evidence:
+                packed = exporter.write_with_evidence(exporter.lines(townships), out)
+            else:
+                count, digest = write(exporter.lines(townships), out)
+    if not with_evidence:
+        click.echo(f"{output}: {count} records, sha256 {digest}")
+        return
+    with open(output, "rb") as written:
+        digest = hashlib.file_digest(written, "sha256").hexdigest()
+    click.echo(
+        f"{output}: {packed.records} records and {packed.files} evidence file(s), sha256 {digest}"
+    )
+    if packed.missing:
+        click.echo(
+            f"audit-export: {packed.missing} evidence file(s) named by the events are missing"
+            " from the evidence store (run verify)",
+            err=True,
+        )
 
 
 BECAUSE = {

@@ -49,13 +49,16 @@ def figures(
 @click.option("--as-of", metavar="TIME")
 @click.pass_obj
 def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str | None) -> None:
-    """The entry ids behind one figure, one per line."""
+    """The entry ids behind one figure, one per line; on stderr, how many carry evidence."""
     with refusals():
-        ids = obj.services.figures.trace(
+        found = obj.services.figures.traced(
             obj.principal, township=township_code, period=period, figure=figure, as_of=as_of
         )
-    for entry_id in ids:
+    for entry_id in found.entries:
         click.echo(entry_id)
+    click.echo(
+        f"{len(found.with_evidence)} of {len(found.entries)} entries carry evidence", err=True
+    )
 
 
 @click.command()

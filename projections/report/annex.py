@@ -4,7 +4,7 @@ the installation's local time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import tzinfo
 
 from domain.decision import REVIEW_RESULTS, REVIEWERS
@@ -87,24 +87,26 @@ LABELS: dict[str, str] = {
     "rates.hotline_answer": "12345热线转办事项答复率",
 }
 
-COLUMNS = ("序号", "数据", "数值", "依据的记录（条）", "在台账中查看")
+COLUMNS = ("序号", "数据", "数值", "依据的记录（条）", "附有佐证材料的（条）", "在台账中查看")
 
 
 def build_annex(
     figures: Iterable[Figure],
     sources: Mapping[str, Sequence[str]],
     *,
+    carrying: Collection[str] = frozenset(),
     township_name: str,
     year: int,
     as_of: str,
     zone: tzinfo | None = None,
 ) -> Annex:
     """The annex for the body's ``figures``; ``sources`` gives the ids of the entries behind
-    each count figure that has any. Raises ValueError for a figure it cannot label."""
+    each count figure that has any; ``carrying``, the ids of the entries that carry evidence.
+    Raises ValueError for a figure it cannot label."""
     rows: dict[str, Source] = {}
     for figure in figures:
         if figure.path not in rows:
-            rows[figure.path] = _source(figure, sources, year)
+            rows[figure.path] = _source(figure, sources, year, frozenset(carrying))
     when = f"本报告数据截至{local_time(as_of, zone)}，" if as_of else "本报告数据"
     return Annex(
         heading="附件：数据来源",
@@ -118,6 +120,8 @@ def build_annex(
                 f"在“{PAGE}”页按所列类型和日期（某年即该年1月1日至12月31日）筛选，"
                 "再按所列状态筛选，或逐条查看所列内容；比率列出其分母和分子的记录。"
                 f"依据的记录不超过{LISTED_UP_TO}条的，同时列出记录编号。"
+                "“附有佐证材料的”一栏是其中附有会议纪要、签到表、照片等佐证材料的记录条数"
+                "（比率按其分母的记录计），佐证材料在各条记录的页面中查看。"
             ),
         ),
         columns=COLUMNS,
@@ -125,7 +129,9 @@ def build_annex(
     )
 
 
-def _source(figure: Figure, sources: Mapping[str, Sequence[str]], year: int) -> Source:
+def _source(
+    figure: Figure, sources: Mapping[str, Sequence[str]], year: int, carrying: frozenset[str]
+) -> Source:
     label = LABELS.get(figure.path)
     if label is None:
         raise ValueError(f"the annex has no label for figure {figure.path!r}")
@@ -133,10 +139,20 @@ def _source(figure: Figure, sources: Mapping[str, Sequence[str]], year: int) -> 
         numerator, denominator = RATES[figure.path.removeprefix("rates.")]
         counts = (len(_ids(sources, numerator)), len(_ids(sources, denominator)))
         found = where_rate(numerator, denominator, year, counts)
-        return Source(label, figure.path, figure.text, *counts, where=found)
+        proved = len(carrying.intersection(_ids(sources, denominator)))
+        return Source(label, figure.path, figure.text, *counts, where=found, with_evidence=proved)
     ids = tuple(sorted(_ids(sources, figure.path)))
     listed = ids if len(ids) <= LISTED_UP_TO else ()
-    return Source(label, figure.path, figure.text, len(ids), None, listed, where(figure.path, year))
+    return Source(
+        label,
+        figure.path,
+        figure.text,
+        len(ids),
+        None,
+        listed,
+        where(figure.path, year),
+        len(carrying.intersection(ids)),
+    )
 
 
 def _ids(sources: Mapping[str, Sequence[str]], path: str) -> Sequence[str]:

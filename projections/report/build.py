@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, tzinfo
 from typing import Any
 
@@ -23,6 +23,7 @@ def build_report(
     narrative: Mapping[str, Any] | None,
     sources: Mapping[str, Sequence[str]],
     issued_on: date,
+    carrying: Collection[str] = frozenset(),
     zone: tzinfo | None = None,
 ) -> Report:
     """The annual report of ``township`` for ``year``.
@@ -30,7 +31,8 @@ def build_report(
     ``figures`` is the year's figures document; ``narrative`` the township's own words:
     ``problems`` and ``next_steps`` (二、 and 三、), and ``themes``, the head's paragraph for
     themes of 一、 by theme code (each text; one paragraph a line). ``sources`` gives the ids
-    of the entries behind each count figure, for the annex. ``issued_on``: the date of issue
+    of the entries behind each count figure, for the annex, and ``carrying`` those of the
+    township's entries that carry evidence. ``issued_on``: the date of issue
     of the 落款 (the caller's: the day of submission, or of writing); ``zone``: the
     installation's time zone, in which the annex states the moment of the figures. The
     report's ``cautions``: the township's own sentences that claim more than the figures. Raises
@@ -53,7 +55,13 @@ def build_report(
         sections=sections,
         signature=Signature(issuer(township_name), issued_on),
         annex=build_annex(
-            body, sources, township_name=township_name, year=year, as_of=as_of, zone=zone
+            body,
+            sources,
+            carrying=carrying,
+            township_name=township_name,
+            year=year,
+            as_of=as_of,
+            zone=zone,
         ),
         cautions=cautions(own_words, reader),
     )

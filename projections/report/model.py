@@ -103,6 +103,9 @@ class Source:
     of_entries: int | None = None
     entry_ids: tuple[str, ...] = ()
     where: str = ""
+    # Of the entries behind it (for a rate: behind its denominator), those carrying evidence
+    # (a file not retracted: minutes, a sign-in sheet, a photo).
+    with_evidence: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,4 +166,4 @@ def source_rows(annex: Annex) -> Iterator[tuple[str, ...]]:
         where = source.where
         if source.entry_ids:
             where += "；记录编号：" + "、".join(source.entry_ids)
-        yield (str(number), source.label, source.text, entries, where)
+        yield (str(number), source.label, source.text, entries, str(source.with_evidence), where)

@@ -109,7 +109,7 @@ def test_the_docx_report_opened_back_has_page_numbers_its_parts_and_every_figure
     rows = [[cell.text for cell in row.cells] for row in table.rows][1:]
     assert len(rows) > 40
     named = {label: name for name, label in LABELS.items()}
-    for _, label, shown, entries, where in rows:
+    for _, label, shown, entries, with_evidence, where in rows:
         name = named[label]
         value = lookup(doc, name)
         assert shown == written(value) and shown in body, name
@@ -123,6 +123,7 @@ def test_the_docx_report_opened_back_has_page_numbers_its_parts_and_every_figure
             listed = where.partition("；记录编号：")[2]
             assert listed.split("、") == ids if len(ids) <= 10 else listed == "", name
         assert entries == behind, (name, label)
+        assert with_evidence == "0", (name, label)  # the seed's entries carry no file
         assert where.startswith("见“台账”页，类型："), where
     assert {"disputes.registered", "rates.mediation_success", "hotline.received"} <= {
         named[row[1]] for row in rows

@@ -310,6 +310,7 @@ def test_a_rate_is_traced_to_the_entries_of_its_numerator_and_denominator(report
     assert row[2:] == (
         "97.5%",
         "39/40",
+        "0",  # none of its entries carries evidence
         "见“台账”页，类型：12345转办，2024年，共40条；其中状态为“已办结”的39条",
     )
 

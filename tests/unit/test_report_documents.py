@@ -146,10 +146,11 @@ def test_docx_annex_table_traces_every_figure(word, report):
     assert by_label["排查登记矛盾纠纷数"][2:] == (
         "80",
         str(FULL["disputes.registered"]),
+        "0",  # none carries evidence
         "见“台账”页，类型：排查矛盾纠纷，2024年",
     )
     assert by_label["矛盾纠纷调解成功率"][2:4] == ("91.3%", "73/80")
-    assert by_label["持有行政执法证件人数"][4] == (
+    assert by_label["持有行政执法证件人数"][5] == (
         "见“台账”页，类型：执法证，截至2024年12月31日；记录编号："
         + "、".join(f"roster.officers#{n}" for n in range(5))
     )

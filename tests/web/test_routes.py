@@ -3,10 +3,12 @@ tenant's record, the same as a missing one). A route added without a rule here f
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
+from tests import evidence_samples as samples
 from tests.support import OPERATOR, ROLES, seed_year
 from tests.web.conftest import sign_in
 
@@ -19,6 +21,12 @@ SIGNED_IN = {role: 200 for role in ROLES[1:]}
 TOWNSHIP = {**{r: 403 for r in ROLES[1:]}, "clerk": 200, "head": 200, "neighbour_clerk": 200}
 COUNTY = {**{r: 403 for r in ROLES[1:]}, "county_officer": 200, "far_officer": 200}
 AUDIT = {**{r: 403 for r in ROLES[1:]}, "auditor": 200, "far_auditor": 200}
+# A file: whoever may see an entry carrying it; everyone else finds nothing.
+EVIDENCE = {
+    **{r: 404 for r in ROLES[1:]},
+    **dict.fromkeys(("clerk", "head", "county_officer", "auditor"), 200),
+    "admin": 403,
+}
 
 
 def refusing(allowed: dict[str, int], status: int) -> dict[str, int]:
@@ -64,6 +72,11 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         "/township/report/submit",
         {**TOWNSHIP, "clerk": 403, "neighbour_clerk": 403, "head": 400},
     ),
+    "township.attach_evidence": ("POST", "/township/evidence", refusing(TOWNSHIP, 404)),
+    "township.retract_evidence": ("POST", "/township/evidence/retract", refusing(TOWNSHIP, 404)),
+    # {photo}: a photo attached to an entry of the first township.
+    "evidence_files.file": ("GET", "/evidence/{photo}", EVIDENCE),
+    "evidence_files.thumbnail": ("GET", "/evidence/{photo}/thumbnail", EVIDENCE),
     "county.ranking": ("GET", "/county/?period=2024", COUNTY),
     "county.township": (
         "GET",
@@ -171,6 +184,19 @@ def publication(site) -> str:
 
 
 @pytest.fixture(scope="module")
+def photo(site) -> str:
+    """A photo attached to an entry of the first township (one no other test reads)."""
+    services = site.services
+    line = {"township": site.township, "type": "inspection_conducted", "id": "IN-ROUTES",
+            "occurred_on": "2024-03-01", "area": "x"}  # fmt: skip
+    services.interchange.record_line(OPERATOR, line)
+    return services.evidence.attach(
+        OPERATOR, township=site.township, entry_id="IN-ROUTES", name="p.jpg",
+        content=io.BytesIO(samples.photo()),
+    ).sha256  # fmt: skip
+
+
+@pytest.fixture(scope="module")
 def submitted(site) -> None:
     """The first township's 2018 report, submitted (a year no other test reads)."""
     site.services.entries.record(
@@ -184,10 +210,12 @@ def submitted(site) -> None:
 
 
 @pytest.mark.parametrize("endpoint", sorted(RULES))
-def test_each_role_gets_what_domain_md_says(endpoint, clients, app, site, publication, submitted):
+def test_each_role_gets_what_domain_md_says(
+    endpoint, clients, app, site, publication, submitted, photo
+):
     method, path, statuses = RULES[endpoint]
     entry = seed_year(site.township)[0]["id"]
-    url = path.format(town=site.township, entry=entry, publication=publication)
+    url = path.format(town=site.township, entry=entry, publication=publication, photo=photo)
     got = {}
     for role in ROLES:
         client = clients[role]

@@ -18,13 +18,20 @@ from werkzeug.exceptions import HTTPException
 from domain.errors import LedgerError
 from services import Services
 from services.uploads import IMPORT_BODY_BYTES
-from web.api import audit, entries, publications, reading, tokens
+from web.api import audit, entries, evidence, publications, reading, tokens
 from web.api.auth import refuse_mixed_credentials
 from web.api.errors import http_error, ledger_error, shape_error
 from web.api.schemas import LINE_SCHEMAS, ErrorDocument
 
 PREFIX = "/api/v1"
-BLUEPRINTS = (tokens.blp, entries.blp, reading.blp, audit.blp, publications.blp)
+BLUEPRINTS = (
+    tokens.blp,
+    entries.blp,
+    evidence.blp,
+    reading.blp,
+    audit.blp,
+    publications.blp,
+)
 
 
 def under_api(path: str) -> bool:

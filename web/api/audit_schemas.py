@@ -13,6 +13,7 @@ from marshmallow.validate import Range
 
 from domain.publication import RANKING, REPORT
 from services.differences import FIRST_ENTRIES, MOST_A_PAGE, PAGE
+from web.api.evidence_schemas import EvidenceItem
 from web.api.schemas import Indicator, Payload, Ranking, Strict
 
 
@@ -60,6 +61,10 @@ class EntryHistory(Strict):
     occurred_on = day(required=True)
     retracted = ma.fields.Boolean(required=True)
     history = ma.fields.List(ma.fields.Nested(HistoryEvent), required=True, attribute="events")
+    evidence = ma.fields.List(
+        ma.fields.Nested(EvidenceItem),
+        metadata={"description": "the files the entry carries, retracted ones too"},
+    )
 
 
 class StreamEvent(HistoryEvent):
@@ -275,6 +280,9 @@ class Finding(Strict):
     entry_id = ma.fields.String(allow_none=True, required=True)
     version = ma.fields.Integer(allow_none=True, required=True)
     what = ma.fields.String(required=True)
+    kind = ma.fields.String(
+        metadata={"description": "what kind of mismatch (services/verification.py KINDS)"}
+    )
     text = ma.fields.Function(
         lambda finding: str(finding), required=True, metadata={"type": "string"}
     )
@@ -287,6 +295,9 @@ class VerificationResult(Strict):
     events = ma.fields.Integer(required=True)
     links = ma.fields.Integer(required=True)
     anchors = ma.fields.Integer(required=True)
+    files = ma.fields.Integer(
+        metadata={"description": "evidence files checked against their SHA-256"}
+    )
     position = ma.fields.Integer(required=True, metadata={"description": "verified up to"})
     first = ma.fields.Nested(
         Finding,

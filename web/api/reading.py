@@ -49,7 +49,7 @@ def figures(query: dict, code: str):
 def trace(query: dict, code: str):
     """The entry ids behind one figure (for a rate, behind its numerator, or its denominator
     when the figure ends in ``.denominator``), sorted, ``limit`` a page (``trace`` prints them
-    all)."""
+    all), and how many of them all carry evidence."""
     found = ledger().figures.trace_page(
         principal(),
         township=code,

@@ -229,6 +229,9 @@ class Trace(Strict):
         required=True,
         metadata={"description": "give it as `cursor` for the next ids (null: the last)"},
     )
+    with_evidence = ma.fields.Integer(
+        metadata={"description": "how many of the entries (all pages) carry evidence (a file)"}
+    )
 
 
 class Indicator(Strict):

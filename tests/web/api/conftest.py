@@ -31,8 +31,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
 
 
 @pytest.fixture
-def ledger(store_url: str) -> Iterator[Services]:
-    opened = open_ledger(Settings(database_url=store_url), shared_attempts=True)
+def ledger(store_url: str, tmp_path) -> Iterator[Services]:
+    settings = Settings(database_url=store_url, evidence_dir=str(tmp_path / "evidence"))
+    opened = open_ledger(settings, shared_attempts=True)
     opened.tenancy.hasher = FAST_HASHER
     try:
         yield opened

@@ -3,11 +3,16 @@ one that does not exist (the same status and body)."""
 
 from __future__ import annotations
 
+import io
+
+from tests.evidence_samples import pdf
 from tests.support import OPERATOR
 
 ROUTES = (
     ("GET", "/api/v1/townships/{township}/entries"),
     ("GET", "/api/v1/townships/{township}/entries/E-1"),
+    ("GET", "/api/v1/townships/{township}/entries/E-1/evidence"),
+    ("POST", "/api/v1/townships/{township}/entries/E-1/evidence"),
     ("GET", "/api/v1/townships/{township}/figures?period=2024"),
     ("GET", "/api/v1/townships/{township}/trace?period=2024&figure=roster.liaisons"),
     ("GET", "/api/v1/townships/{township}/reports/2024?format=html"),
@@ -21,6 +26,8 @@ INDICATORS = {"indicators": [{"figure": "roster.liaisons", "direction": "higher"
 def ask(caller, method, path):
     if method == "PUT":
         return caller.put(path, json=INDICATORS)
+    if method == "POST":  # a file attached to an entry
+        return caller.post(path, data={"file": (io.BytesIO(pdf()), "x.pdf")})
     return caller.get(path)
 
 

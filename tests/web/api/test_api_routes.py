@@ -5,10 +5,12 @@ a rule here fails (the pages' routes: tests/web/test_routes.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
+from tests.evidence_samples import pdf
 from tests.support import OPERATOR, PASSWORD, ROLES, Tenants, unique
 from tests.web.api.conftest import add_user
 
@@ -57,6 +59,15 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     "entries.import_file": ("POST", "/api/v1/imports", "lines", IMPORTING),
     "entries.list_entries": ("GET", "/api/v1/townships/{town}/entries", None, TOWNSHIP),
     "entries.entry": ("GET", "/api/v1/townships/{town}/entries/L-1", None, TOWNSHIP),
+    # No file sent: refused naming it (422), once the caller may record there at all.
+    "evidence.attach": (
+        "POST",
+        "/api/v1/townships/{town}/entries/L-1/evidence",
+        None,
+        {**RECORDING, "clerk": 422, "head": 422},
+    ),
+    "evidence.listing": ("GET", "/api/v1/townships/{town}/entries/L-1/evidence", None, TOWNSHIP),
+    "evidence.file": ("GET", "/api/v1/evidence/{sha256}", None, TOWNSHIP),
     "reading.figures": ("GET", "/api/v1/townships/{town}/figures?period=2024", None, TOWNSHIP),
     "reading.trace": (
         "GET",
@@ -147,7 +158,15 @@ def test_each_role_gets_what_domain_md_says(ledger, site, users, client, monkeyp
     line = {**LINE, "township": site.township}
     ledger.interchange.record_line(OPERATOR, line)  # every caller's line is then a repeat
     publication = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
-    names = {"town": site.township, "county": site.county, "publication": publication.id}
+    attached = ledger.evidence.attach(
+        OPERATOR, township=site.township, entry_id="L-1", name="x.pdf", content=io.BytesIO(pdf())
+    )
+    names = {
+        "town": site.township,
+        "county": site.county,
+        "publication": publication.id,
+        "sha256": attached.sha256,
+    }
     bodies = {"line": json.dumps(line), "lines": json.dumps(line) + "\n"}
     got, expected = {}, {}
     for endpoint, (method, path, body, allowed) in sorted(RULES.items()):
