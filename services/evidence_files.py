@@ -117,8 +117,10 @@ def office_type(data: bytes, name: str) -> str:
         ]
         names = set(package.members)
     except WorkbookRefused as refused:
-        kind = "evidence.unpacks_too_large" if refused.code in TOO_LARGE else "evidence.damaged"
-        raise InvalidField(FIELD, kind, name=name, kind=OFFICE) from None
+        said = {"name": name, "kind": OFFICE}
+        if refused.code in TOO_LARGE:
+            raise InvalidField(FIELD, "evidence.unpacks_too_large", **said) from None
+        raise InvalidField(FIELD, "evidence.damaged", **said) from None
     except InvalidField as refused:
         if refused.code and refused.code.startswith("evidence."):
             raise
