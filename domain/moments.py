@@ -6,9 +6,29 @@ is read as UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidField
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def zone() -> tzinfo:
+    """The installation's time zone (Asia/Shanghai until ``LEDGER_TIMEZONE`` is configurable)."""
+    return ZoneInfo(DEFAULT_ZONE)
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` on the installation's clock (a moment without a zone is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone())
+
+
+def local_day(moment: datetime) -> date:
+    """The installation's business day at ``moment``."""
+    return local(moment).date()
 
 
 def stamp(moment: datetime) -> str:

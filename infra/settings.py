@@ -36,6 +36,12 @@ class Settings:
     # level, logger, message, request id, role, tenant) for a log collector.
     log_format: str = "text"
     log_level: str = "INFO"
+    # Trusted timestamps (RFC 3161): the timestamp authority's URL, the PEM file of the
+    # certificates its tokens must chain to (required with the URL; alone, ``verify`` still
+    # checks the tokens stored), and how long, in seconds, a request may take.
+    tsa_url: str | None = None
+    tsa_certs: str | None = None
+    tsa_timeout: float = 10.0
 
     @classmethod
     def from_env(
@@ -55,11 +61,17 @@ class Settings:
             ),
             "log_format": _one_of("LEDGER_LOG_FORMAT", environ, LOG_FORMATS, "text").lower(),
             "log_level": _one_of("LEDGER_LOG_LEVEL", environ, LOG_LEVELS, "INFO").upper(),
+            "tsa_url": environ.get("LEDGER_TSA_URL") or None,
+            "tsa_certs": environ.get("LEDGER_TSA_CERTS") or None,
+            "tsa_timeout": _seconds(
+                "LEDGER_TSA_TIMEOUT", environ.get("LEDGER_TSA_TIMEOUT") or "10"
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
     def __post_init__(self) -> None:
+        self._check_tsa()
         if self.read_database_url is not None:
             for name, url in (
                 ("LEDGER_READ_DATABASE_URL", self.read_database_url),
@@ -70,6 +82,19 @@ class Settings:
                         f"{name} must be a postgresql:// URL when LEDGER_READ_DATABASE_URL"
                         f" is set (a streaming replica of PostgreSQL), got {url!r}"
                     )
+
+    def _check_tsa(self) -> None:
+        if self.tsa_url is None:
+            return
+        if urlparse(self.tsa_url).scheme not in ("http", "https"):
+            raise SettingsError(
+                f"LEDGER_TSA_URL must be an http:// or https:// URL, got {self.tsa_url!r}"
+            )
+        if self.tsa_certs is None:
+            raise SettingsError(
+                "LEDGER_TSA_CERTS must be set with LEDGER_TSA_URL: the PEM file of the"
+                " certificates the timestamp authority's tokens are checked against"
+            )
 
     def event_store_env(self) -> dict[str, str]:
         return event_store_env(self.database_url)
@@ -181,6 +206,16 @@ def _whole(name: str, text: str, *, minimum: int = 0) -> int:
         least = "a whole number" if minimum == 0 else f"a whole number of at least {minimum}"
         raise SettingsError(f"{name} must be {least}, got {text!r}")
     return int(text)
+
+
+def _seconds(name: str, text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:  # NaN and infinity included
+        raise SettingsError(f"{name} must be a number of seconds above 0, got {text!r}")
+    return seconds
 
 
 def _one_of(name: str, environ: Mapping[str, str], allowed: tuple[str, ...], default: str) -> str:

@@ -12,6 +12,7 @@ from infra.outages import unavailable
 from infra.read_model import open_view
 from infra.settings import Settings, postgres_conninfo
 from infra.throttle import open_attempts
+from infra.tsa import open_authority
 from services import Services, open_services
 
 WAL_ATTEMPTS = 100
@@ -22,13 +23,23 @@ def open_ledger(
 ) -> Services:
     """Open the event store (creating its tables if need be) and the read model beside it;
     with ``shared_attempts``, failed sign-ins kept where every process sees them; for a
-    ``web`` process, the read model's queries on the replica where one is configured."""
+    ``web`` process, the read model's queries on the replica where one is configured; the
+    timestamp authority and its certificates where ``LEDGER_TSA_URL`` / ``LEDGER_TSA_CERTS``
+    name them."""
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])
     attempts = open_attempts(settings) if shared_attempts else None
     view = open_view(env, settings.replica_env() if web else None)
-    services = open_services(env, view=view, attempts=attempts, outage=unavailable)
+    authority, reader = open_authority(settings)  # the TSA is only asked by the stamping job
+    services = open_services(
+        env,
+        view=view,
+        attempts=attempts,
+        outage=unavailable,
+        authority=authority,
+        reader=reader,
+    )
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name
         services.read_model.doorbell = lambda: PostgresDoorbell(

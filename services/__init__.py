@@ -22,10 +22,14 @@
 - ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
+- ``timestamps``: trusted timestamps (RFC 3161) on publications and chain heads: the tokens
+  read back (services/timestamps.py); ``stamper()`` the job that asks for them
+  (services/stamping.py)
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -45,7 +49,9 @@ from services.publications import Publications
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
+from services.stamping import Stamper
 from services.tenancy import Tenancy
+from services.timestamps import StampReader, TimestampAuthority, TrustedTimestamps
 from services.tokens import Tokens
 from services.trail import Trail
 from services.verification import Verifier
@@ -71,9 +77,23 @@ class Services:
     browsing: Browsing
     breakdowns: Breakdowns
     tokens: Tokens
+    timestamps: TrustedTimestamps
     # Is this error the database away for a moment (send the request again), rather than a
     # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
     outage: Callable[[BaseException], bool] = lambda error: False
+
+    def stamper(self) -> Stamper | None:
+        """The job asking the TSA for tokens (None: no TSA configured)."""
+        authority = self.timestamps.authority
+        return None if authority is None else Stamper(self.app, self.tenancy, authority)
+
+    def stamp_in_background(self, stop: threading.Event) -> threading.Thread | None:
+        """The stamping job in a thread beside this process's projection worker, stamping
+        while that worker leads, until ``stop`` is set (None: no TSA configured)."""
+        stamper = self.stamper()
+        if stamper is None:
+            return None
+        return stamper.follow_in_background(stop, leading=self.read_model.leading.is_set)
 
     def close(self) -> None:
         self.app.close()
@@ -85,11 +105,15 @@ def open_services(
     view: LedgerView | None = None,
     attempts: AttemptStore | None = None,
     outage: Callable[[BaseException], bool] | None = None,
+    authority: TimestampAuthority | None = None,
+    reader: StampReader | None = None,
 ) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
     with its read model in ``view`` (in memory when not given), failed sign-ins kept in
     ``attempts`` (this process's memory when not given) and ``outage`` telling the store's
-    errors that mean it is away for a moment (none when not given)."""
+    errors that mean it is away for a moment (none when not given), ``authority`` the
+    timestamp authority that stamps publications and chain heads (none: nothing is stamped)
+    and ``reader`` what reads its tokens (``verify`` checks the tokens stored with it)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -99,6 +123,8 @@ def open_services(
     rankings = Rankings(app, tenancy, read_model, trail)
     publications = Publications(app, tenancy, read_model, rankings, figures, trail)
     entries.recorded_hooks.append(publications.on_recorded)
+    timestamps = TrustedTimestamps(app, tenancy, publications.get, authority, reader)
+    publications.stamping = timestamps.stamping
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     return Services(
         app=app,
@@ -109,7 +135,7 @@ def open_services(
         figures=figures,
         rankings=rankings,
         reports=Reports(figures),
-        verifier=Verifier(app, tenancy, read_model, trail),
+        verifier=Verifier(app, tenancy, read_model, trail, reader),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail),
         differences=Differences(tenancy, read_model, figures, rankings),
@@ -119,5 +145,6 @@ def open_services(
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
         tokens=Tokens(app, accounts),
+        timestamps=timestamps,
         **({"outage": outage} if outage else {}),
     )

@@ -17,11 +17,14 @@ from domain.chain import GENESIS, Chain, chain_uuid
 from domain.entry import Entry, entry_uuid
 from domain.errors import Forbidden
 from domain.publication import Publication
+from domain.timestamp import Timestamps
 from services.application import LedgerApplication
 from services.chains import event_hash, link_hash
 from services.read_model import ReadModel
 from services.replay_check import check_read_model
 from services.tenancy import Tenancy
+from services.timestamp_check import TIMESTAMP_KINDS, check_stamps
+from services.timestamps import StampReader
 from services.trail import Trail
 
 PAGE = 2_000
@@ -43,6 +46,7 @@ KINDS = (
     "anchor_lost",  # a publication's anchored link is no longer on the chain
     "anchor_differs",  # a publication's anchored link differs on the chain
     "read_model",  # the read model differs from a replay of the log
+    *TIMESTAMP_KINDS,  # a trusted timestamp's token does not stamp what it is recorded with
 )
 
 
@@ -76,6 +80,7 @@ class Scan:
     events: dict[EntryKey, tuple[int, Entry.Event]] = field(default_factory=dict)
     links: dict[str, list[tuple[int, Chain.Linked]]] = field(default_factory=dict)
     anchors: list[tuple[int, Any]] = field(default_factory=list)  # (position, publication)
+    stamps: list[tuple[int, Any]] = field(default_factory=list)  # (position, token)
     findings: list[Finding] = field(default_factory=list)
     position: int = 0
 
@@ -91,6 +96,8 @@ class Verification:
     anchors: int
     position: int
     findings: tuple[Finding, ...]
+    timestamps: int = 0  # trusted timestamps' tokens checked
+    timestamps_unchecked: int = 0  # tokens left unchecked: no certificates configured
 
     @property
     def ok(self) -> bool:
@@ -107,8 +114,17 @@ class Verification:
         return (
             f"verified up to position {self.position}: {self.townships} township chain(s),"
             f" {self.events} event(s), {self.links} link(s), {self.anchors} publication"
-            " anchor(s); the read model matches a replay"
+            f" anchor(s){self._timestamps()}; the read model matches a replay"
         )
+
+    def _timestamps(self) -> str:
+        said = f", {self.timestamps} timestamp token(s)" if self.timestamps else ""
+        if self.timestamps_unchecked:
+            said += (
+                f" ({self.timestamps_unchecked} timestamp token(s) not checked:"
+                " LEDGER_TSA_CERTS is not set)"
+            )
+        return said
 
 
 def scan(app: LedgerApplication, townships: set[str] | None) -> Scan:
@@ -162,6 +178,8 @@ def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
         found.links.setdefault(record.township, []).append((position, record))
     elif isinstance(record, Publication.Published):
         found.anchors.append((position, record))
+    elif isinstance(record, Timestamps.Stamped):
+        found.stamps.append((position, record))
 
 
 def _notifications(app: LedgerApplication) -> Iterator[tuple[int, Any]]:
@@ -287,12 +305,18 @@ def check_anchors(found: Scan, chains: dict[str, dict[int, str]]) -> int:
 
 class Verifier:
     def __init__(
-        self, app: LedgerApplication, tenancy: Tenancy, read_model: ReadModel, trail: Trail
+        self,
+        app: LedgerApplication,
+        tenancy: Tenancy,
+        read_model: ReadModel,
+        trail: Trail,
+        reader: StampReader | None = None,
     ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
         self.trail = trail
+        self.reader = reader  # reads the trusted timestamps' tokens (None: not configured)
 
     def verify(
         self, principal: Principal, *, township: str | None = None, county: str | None = None
@@ -304,6 +328,7 @@ class Verifier:
         found = scan(self.app, scope)
         chains = check_chains(found)
         anchors = check_anchors(found, chains)  # their findings join the chains'
+        stamps = check_stamps(found, chains, self.reader, Finding)
         chain_findings = sorted(found.findings)
         townships = set(found.links) | {e.township for _, e in found.events.values()}
         try:
@@ -323,6 +348,8 @@ class Verifier:
             position=position,
             # Chains and anchors first: a read model that differs follows from them, if they fail
             findings=(*chain_findings, *sorted(model_findings)),
+            timestamps=stamps if self.reader else 0,
+            timestamps_unchecked=0 if self.reader else stamps,
         )
 
     def _scope(
