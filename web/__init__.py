@@ -21,6 +21,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         labels,
         request_log,
         security,
+        timestamps,
         township,
         township_files,  # noqa: F401 - its routes join the township blueprint
     )
@@ -32,6 +33,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     request_log.register_request_log(app)
     security.register_security(app, config.trusted_proxies)
     labels.register_labels(app)
+    timestamps.register_timestamps(app)
     i18n.register_i18n(app)
     accounts.register_accounts(app)
     errors.register_errors(app)

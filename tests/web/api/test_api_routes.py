@@ -93,6 +93,13 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     ),
     "publications.published": ("GET", "/api/v1/counties/{county}/publications", None, COUNTY),
     "publications.publication": ("GET", "/api/v1/publications/{publication}", None, COUNTY),
+    # No timestamp authority here: no token, for anyone (with one: test_api_timestamps.py).
+    "publications.timestamp": (
+        "GET",
+        "/api/v1/publications/{publication}/timestamp",
+        None,
+        statuses(404),
+    ),
 }
 
 
