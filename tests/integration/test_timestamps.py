@@ -335,3 +335,26 @@ def test_the_audit_export_carries_the_tokens_and_the_standalone_verifier_checks_
     assert f"line {n + 1}: publication {receipt.id}: its timestamp token stamps another hash" in (
         refused.stderr
     )
+
+
+def test_a_worker_standing_by_asks_nothing(
+    ledger: Services,
+    tsa: TestAuthority,  # noqa: F811
+) -> None:
+    """Of several projection workers, the one projecting stamps: one standing by does not."""
+    county, _, _ = a_year(Towns(ledger))
+    receipt = ledger.publications.publish_ranking(OPERATOR, county=county, period="2024")
+    stop, asked = threading.Event(), []
+
+    def leading() -> bool:
+        asked.append(True)
+        if len(asked) == 3:
+            stop.set()
+        return False
+
+    watchdog = threading.Timer(30, stop.set)  # ends the test, should the job not ask
+    watchdog.start()
+    ledger.stamper().follow(stop, leading=leading, interval=0.01)
+    watchdog.cancel()
+    assert (len(asked), tsa.requests) == (3, 0)
+    assert not _has_token(ledger, receipt.id)
