@@ -103,17 +103,27 @@ class Stamper:
                 if notification.topic == TOPICS[0]:
                     published.append(str(notification.originator_id))
                 else:
-                    self.chains.add(self.app.mapper.to_domain_event(notification).township)
+                    self._take_chain(notification)
             self.position = page[-1].id if len(page) == PAGE else end
         stamped = latest_stamps(self.app, [publication_subject(p) for p in published])
         self.waiting += [p for p in published if publication_subject(p) not in stamped]
 
+    def _take_chain(self, notification) -> None:
+        try:
+            self.chains.add(self.app.mapper.to_domain_event(notification).township)
+        except Exception:  # a record altered past reading: verify names it; the rest go on
+            log.error("the chain's first link at position %s cannot be read", notification.id)
+
     def _stamp_publications(self, done: Round) -> None:
         for publication_id in list(self.waiting):
-            publication = self.app.repository.get(UUID(publication_id))
-            data = publication.document.encode("utf-8")
-            if sha256(data) != publication.sha256:  # verify names it; never stamp it
-                log.error("publication %s no longer matches its SHA-256", publication_id)
+            publication = self._publication(publication_id)
+            data = publication.document.encode("utf-8") if publication else b""
+            if publication is None or sha256(data) != publication.sha256:
+                # verify names it; it is never stamped
+                log.error(
+                    "publication %s cannot be read, or no longer matches its SHA-256",
+                    publication_id,
+                )
                 self.waiting.remove(publication_id)
                 continue
             if not self._stamp(done, data, publication_subject(publication_id), publication):
@@ -138,6 +148,15 @@ class Stamper:
                 continue
             if not self._stamp(done, data, chain_subject(township), head):
                 return
+
+    def _publication(self, publication_id: str) -> Publication | None:
+        """The publication; None if its record is past reading (``verify`` names it)."""
+        try:
+            return self.app.repository.get(UUID(publication_id))
+        except Exception:
+            # Raises again while the database is away: the round fails, and is tried later
+            self.app.recorder.max_notification_id()
+            return None
 
     def _head(self, township: str) -> Chain.Linked | None:
         stored = self.app.recorder.select_events(chain_uuid(township), desc=True, limit=1)

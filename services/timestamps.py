@@ -179,11 +179,9 @@ class TrustedTimestamps:
         ``stamp`` (``link``, ``sha256``, ``stamped_at``, ``authority``; None: none yet) and
         ``has_chain`` (False: nothing recorded, nothing to stamp)."""
         view = self.tenancy.county(principal, county)
-        townships = sorted(view.townships)
-        stamps = latest_stamps(self.app, [chain_subject(t) for t in townships])
         rows = []
-        for township in townships:
-            stamp = stamps.get(chain_subject(township))
+        for township in sorted(view.townships):  # a chain's tokens: one a day, read the last
+            stamp = latest_stamp(self.app, chain_subject(township))
             seen = None
             if stamp is not None:
                 seen = {k: stamp[k] for k in ("link", "sha256", "stamped_at", "authority")}

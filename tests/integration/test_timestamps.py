@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -358,3 +359,26 @@ def test_a_worker_standing_by_asks_nothing(
     watchdog.cancel()
     assert (len(asked), tsa.requests) == (3, 0)
     assert not _has_token(ledger, receipt.id)
+
+
+def test_a_publication_altered_in_the_database_is_not_stamped_and_the_rest_are(
+    own_sql_database_url: str,
+    tsa: TestAuthority,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ledger = open_ledger(stamped_settings(own_sql_database_url, tsa))
+    raw = RawStore(own_sql_database_url, ledger.app.recorder.events_table_name)
+    try:
+        county, _, _ = a_year(Towns(ledger))
+        altered = ledger.publications.publish_ranking(OPERATOR, county=county, period="2024")
+        intact = ledger.publications.publish_ranking(OPERATOR, county=county, period="2024-Q1")
+        state = raw.state(UUID(altered.id), 1)
+        raw.set_state(UUID(altered.id), 1, {**state, "document": state["document"] + " "})
+        with caplog.at_level(logging.ERROR, "ledger.timestamps"):
+            done = ledger.stamper().step()
+        assert (done.stamped, done.failed) == (3, 0)  # the intact one and the two heads
+        assert f"publication {altered.id} cannot be read, or no longer matches" in caplog.text
+        assert not _has_token(ledger, altered.id) and _has_token(ledger, intact.id)
+    finally:
+        raw.close()
+        ledger.close()
