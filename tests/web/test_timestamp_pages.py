@@ -76,13 +76,18 @@ def beijing(stamped_at: str, chinese: bool = True) -> str:
     return f"{at.day} {month} {at.year} {at.hour:02d}:{at.minute:02d}"
 
 
-def test_the_pages_say_what_waits_and_then_when_and_by_whom(stamped) -> None:
+def test_the_pages_say_what_waits_and_then_when_and_by_whom(
+    stamped,
+    tsa: TestAuthority,  # noqa: F811
+) -> None:
     services, app, county, towns = stamped
     officer = signed_in(services, app, "county_officer", county)
     auditor = signed_in(services, app, "auditor", county)
-    officer.post("/county/publications", data={"period": "2024"})
+    tsa.stop()  # publishing does not wait for it
+    assert officer.post("/county/publications", data={"period": "2024"}).status_code == 302
     (published,) = services.publications.published(OPERATOR, county=county)
     row = f'data-publication="{published["id"]}"'
+    assert services.stamper().step().failed == 1
     for client, path in ((officer, "/county/publications"), (auditor, "/audit/")):
         assert "等待时间戳机构签发" in cell(client.get(path).text, row)
     audit = auditor.get("/audit/").text
@@ -91,6 +96,7 @@ def test_the_pages_say_what_waits_and_then_when_and_by_whom(stamped) -> None:
     )
     assert "尚无记录" in audit.split(f'data-chain-stamp="{towns[1]}"')[1].split("</tr>")[0]
 
+    tsa.start()
     assert services.stamper().step().stamped == 2  # the ranking, 甲镇's chain head
     (published,) = services.publications.published(OPERATOR, county=county)
     stamped_at = published["timestamp"]["stamped_at"]
