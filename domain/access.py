@@ -6,10 +6,11 @@ reported exactly as a township that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.catalogue import COUNTY_TYPES, HEAD_TYPES
+from domain.catalogue import COUNTY_TYPES, HEAD_TYPES, RETRACTION
 from domain.errors import Forbidden
 
 
@@ -68,6 +69,28 @@ class Principal:
             raise Forbidden("role.records_nothing", field="type", role=self.role)
         if type_ in HEAD_TYPES and self.role is not Role.HEAD:
             raise Forbidden("role.head_only", field="type", type=type_)
+
+    def check_retracts(self, recorded: Iterable[str]) -> None:
+        """May this principal retract an entry holding events of the ``recorded`` types? Only
+        what they may record (DOMAIN.md): a clerk not the head's narrative or submission, and
+        nobody in the township an entry holding the county office's answer (a report it
+        accepted is published: retracting its submission would let the year be published
+        again)."""
+        for type_ in recorded:
+            if not self.may_record(type_):
+                raise Forbidden(
+                    "role.retracts_what_it_records", field="id", role=self.role, type=type_
+                )
+
+    def may_retract(self, recorded: Iterable[str]) -> bool:
+        return self.may_record(RETRACTION) and all(self.may_record(t) for t in recorded)
+
+    def may_record(self, type_: str) -> bool:
+        try:
+            self.check_records(type_)
+        except Forbidden:
+            return False
+        return True
 
     def check_sets_indicators(self) -> None:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):

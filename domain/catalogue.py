@@ -42,6 +42,7 @@ FOLLOW_UPS: dict[str, tuple[type[Entry], ...]] = {
     },
 }
 ALL_TYPES: tuple[str, ...] = (*CREATIONS, *FOLLOW_UPS)
+RETRACTION = Entry.Retracted.TYPE
 # Types a township head records but a clerk may not; types only the county office records.
 HEAD_TYPES = frozenset({ReportNarrative.Written.TYPE, ReportSubmission.Submitted.TYPE})
 COUNTY_TYPES = frozenset({ReportSubmission.Accepted.TYPE, ReportSubmission.Returned.TYPE})

@@ -225,6 +225,10 @@ class Entry(Aggregate):
     def is_repeat(self, key: tuple[Any, ...]) -> bool:
         return key in self.lines
 
+    def recorded_types(self) -> frozenset[str]:
+        """The types of the events the entry holds: its creation and its follow-ups."""
+        return frozenset(line[0] for line in self.lines)
+
     def follow_up(self, type_: str, *, occurred_on: date, actor: str, fields: Mapping) -> None:
         """Append a follow-up (or a retraction) after checking every rule."""
         event_class = self.event_classes()[type_]

@@ -37,12 +37,20 @@ ENGLISH: dict[str, str] = {
     "id.malformed": "must be non-empty text of at most {most} characters",
     "id.spaces": "must not begin or end with spaces",
     "id.refused_character": "must not contain {character}",
+    "id.unsafe_character": (
+        "must be letters, digits, '-', '_' or '.', beginning with a letter or a digit; "
+        "{character} (at {position}) is not"
+    ),
+    "id.double_dot": "must not contain '..'",
+    "id.not_normal": "must not contain {character} (at {position}): write it {normal}",
     "field.unknown": "is not a field of this entry type",
     "field.required": "is required",
     "moment.malformed": "must be an ISO time such as 2025-01-15T00:00:00Z; got {got!r}",
     "moment.too_late": "must be a time before the year 10000; got {got!r}",
+    "moment.out_of_range": "must be a time from {first} and before {last}; got {got!r}",
     "period.malformed": "must be written 2024, 2024-Q1 or 2024-03; got {got!r}",
     "period.too_early": "must be a year from {first}; got {got!r}",
+    "period.too_late": "must be a year up to {last}; got {got!r}",
     # entries and their rules
     "entry.not_found": "no entry {id} in {township}",
     "entry.nothing_to_follow": "no entry {id} in {township} for {type} to follow",
@@ -70,6 +78,9 @@ ENGLISH: dict[str, str] = {
     "report.already_answered": "the {year} report {id} was already answered ({answer}) on {on}",
     # who may do what
     "role.records_nothing": "a {role} records nothing for a township",
+    "role.retracts_what_it_records": (
+        "a {role} retracts only what a {role} records; this entry holds a {type}"
+    ),
     "role.head_only": "only the township head records {type}",
     "role.county_office_records": "only the county office records {type}",
     "role.sets_indicators": "only a county officer sets the county's indicators",
@@ -98,6 +109,10 @@ ENGLISH: dict[str, str] = {
     "password.not_current": "is not your current password",
     "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
     "token.changed_meanwhile": "the token or its user changed during the request; try again",
+    "token.throttled": (
+        "at most {most} tokens are issued to a user in {minutes} minutes; keep using the one "
+        "you have (it works for 30 days), or try again later"
+    ),
     # figures, rankings, lists, audit
     "figure.unknown": (
         "no figure {figure}; the figures are {figures}"
@@ -107,7 +122,7 @@ ENGLISH: dict[str, str] = {
     "indicators.malformed": "must hold figure, direction and weight only",
     "indicators.not_rankable": "is not a rankable figure: {figure!r}",
     "indicators.direction": "must be higher or lower",
-    "indicators.weight": "must be a number greater than 0",
+    "indicators.weight": "must be a number greater than 0 and at most {most}",
     "indicators.repeated": "must not name a figure twice",
     "indicators.not_json": "not valid JSON: {detail}",
     "limit.out_of_range": "must be between 1 and {most}",
@@ -143,6 +158,33 @@ ENGLISH: dict[str, str] = {
     "file.not_utf8": "is not UTF-8 (byte {byte} at {position})",
     "file.gbk": "is not UTF-8; it looks like GBK (GB2312): save the file as UTF-8",
     "file.column_twice": "row 1 names the column {name} twice: keep one of them",
+    # workbooks (spreadsheets/): past a limit, or not to be read
+    "workbook.too_large": "unpacks to more than {most} MiB: split the workbook",
+    "workbook.packed_too_tightly": (
+        "is packed {ratio} times smaller than it unpacks, as no workbook is: it is not read"
+    ),
+    "workbook.broken": "is damaged ({part}): open it in Excel or WPS and save it again",
+    "workbook.no_sheet": "holds no sheet",
+    "workbook.too_many_parts": "holds more than {most} parts, as no workbook does",
+    "sheet.too_many_rows": (
+        "sheet {sheet}, row {row}: past the last row a workbook may fill ({most:,}):"
+        " delete the rows below the entries, or split the file"
+    ),
+    "sheet.too_many_columns": (
+        "sheet {sheet}, row {row}: column {column} is past the last column a workbook may"
+        " fill (the {most}th)"
+    ),
+    "sheet.too_many_cells": "sheet {sheet}, row {row}: more than {most:,} cells: split the file",
+    "sheet.broken": (
+        "sheet {sheet} is damaged after row {row}: open it in Excel or WPS and save it again"
+    ),
+    "cell.bad_reference": "sheet {sheet}, row {row}: {cell} is not a cell of this row",
+    "cell.not_number": "sheet {sheet}, row {row}, cell {cell}: {got} is not a number",
+    "cell.not_date": "sheet {sheet}, row {row}, cell {cell}: {got} is not a date",
+    "cell.no_string": (
+        "sheet {sheet}, row {row}, cell {cell}: refers to a text the workbook does not hold"
+    ),
+    "cell.too_long": "sheet {sheet}, row {row}, cell {cell}: more than {most:,} characters",
     "line.too_long": "is longer than {most} KiB",
     "line.not_json": "not valid JSON ({detail} at column {column})",
     "line.long_number": "not valid JSON (a number with too many digits)",

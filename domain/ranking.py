@@ -4,10 +4,15 @@ A township's score is 100 × Σ(weight × value) / Σ(weight) over the indicator
 for it. A rate's value is its value (or 1 − value when lower is better). A count is scaled
 across the county's townships: (v − min) / (max − min), or (max − v) / (max − min) when lower
 is better, and 1 when all are equal.
+
+A weight is a number greater than 0 and at most ``MAX_WEIGHT``, so every sum is finite. A
+history recorded before that rule may hold others; a ranking counts them as ``counted``
+says, so that no score is ever NaN or infinite.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +26,7 @@ DEFAULT_INDICATORS: tuple[dict[str, Any], ...] = tuple(
 )
 DIRECTIONS = ("higher", "lower")
 FORMULA = "score = 100 × Σ(weight × value) / Σ(weight), over the indicators with data"
+MAX_WEIGHT = 1000  # a weight out of a thousand points (千分制) at most
 
 
 def check_indicators(indicators: Any) -> list[dict[str, Any]]:
@@ -41,12 +47,45 @@ def check_indicators(indicators: Any) -> list[dict[str, Any]]:
         if direction not in DIRECTIONS:
             raise InvalidField(f"{where}.direction", "indicators.direction")
         weight = item.get("weight")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise InvalidField(f"{where}.weight", "indicators.weight")
+        if not _allowed(weight):  # NaN and infinity are not, nor is 1e308
+            raise InvalidField(f"{where}.weight", "indicators.weight", most=MAX_WEIGHT)
         clean.append({"figure": figure, "direction": direction, "weight": weight})
     if len({i["figure"] for i in clean}) != len(clean):
         raise InvalidField("indicators", "indicators.repeated")
     return clean
+
+
+def _allowed(weight: Any) -> bool:
+    if isinstance(weight, bool) or not isinstance(weight, int | float):
+        return False
+    return 0 < weight <= MAX_WEIGHT  # False for NaN; an int of any size compares exactly
+
+
+def counted(indicators: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The indicators as a ranking counts them: each weight as recorded when it is a number
+    greater than 0 that a float holds, else 0 (the indicator then counts in no score). Only a
+    history recorded before the weights' rules holds such a weight (infinity, NaN, 1e400)."""
+    return [{**ind, "weight": _counted_weight(ind.get("weight"))} for ind in indicators]
+
+
+def _counted_weight(weight: Any) -> int | float:
+    if isinstance(weight, bool) or not isinstance(weight, int | float):
+        return 0
+    try:
+        usable = math.isfinite(float(weight)) and weight > 0
+    except OverflowError:  # an int beyond any float
+        usable = False
+    return weight if usable else 0
+
+
+def _shares(indicators: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Each indicator's weight as the sums use it: the weight itself, or, when an old history
+    holds weights past ``MAX_WEIGHT``, its share of the largest (the same scores, whose sums
+    cannot overflow as 1e308 × 5 did)."""
+    weights = {ind["figure"]: float(ind["weight"]) for ind in indicators}
+    largest = max(weights.values(), default=0.0)
+    scale = largest if largest > MAX_WEIGHT else 1.0
+    return {figure: weight / scale for figure, weight in weights.items()}
 
 
 @dataclass(frozen=True)
@@ -62,7 +101,8 @@ def score(
 ) -> list[Standing]:
     """Standings of townships, best first. ``values[township][figure]`` is a rate's value
     (None: no data) or a count."""
-    scaled = _scaled(indicators, values)
+    indicators = counted(indicators)
+    scaled, shares = _scaled(indicators, values), _shares(indicators)
     standings = []
     for township in values:
         parts: dict[str, dict[str, Any]] = {}
@@ -71,12 +111,18 @@ def score(
             figure, weight = ind["figure"], ind["weight"]
             value = scaled[township][figure]
             parts[figure] = {"value": values[township][figure], "scaled": value, "weight": weight}
-            if value is not None:
-                total += weight * value
-                weights += weight
-        result = round(100 * total / weights, 2) if weights else None
-        standings.append(Standing(township, result, parts))
+            if value is not None and shares[figure]:
+                total += shares[figure] * value
+                weights += shares[figure]
+        standings.append(Standing(township, _score(total, weights), parts))
     return _ranked(standings)
+
+
+def _score(total: float, weights: float) -> float | None:
+    """100 × total / weights with two decimals; None (no data) without weights, or where the
+    result would not be a number (it cannot be, with counted weights: kept as the last word)."""
+    result = round(100 * total / weights, 2) if weights else None
+    return result if result is None or math.isfinite(result) else None
 
 
 def _scaled(indicators, values) -> dict[str, dict[str, float | None]]:
@@ -118,10 +164,11 @@ def contributions(standing: Standing) -> dict[str, float | None]:
     """What each indicator added to a township's score ("why rank 7"): 100 × weight × value
     / Σ(weight over the indicators with data); None for an indicator without data."""
     parts = standing.indicators
-    weights = sum(p["weight"] for p in parts.values() if p["scaled"] is not None)
+    shares = _shares([{"figure": f, "weight": p["weight"]} for f, p in parts.items()])
+    weights = sum(shares[f] for f, p in parts.items() if p["scaled"] is not None)
     return {
         figure: None
         if p["scaled"] is None or not weights
-        else round(100 * p["weight"] * p["scaled"] / weights, 2)
+        else round(100 * shares[figure] * p["scaled"] / weights, 2)
         for figure, p in parts.items()
     }

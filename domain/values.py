@@ -14,9 +14,10 @@ import reprlib
 import time
 import unicodedata
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain import moments
 from domain.errors import InvalidField
 
 # A count no township reaches (people at one session, matters decided at one meeting): a
@@ -49,6 +50,9 @@ _BIDI_CONTROLS = frozenset(
 _LONG_TEXT_ALLOWED = frozenset("\t\n\r")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+# A new entry's id (``new_entry_id``): what most are, checked at once; the others one by one.
+_SAFE_ASCII_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_ID_PUNCTUATION = frozenset("-_.")
 
 
 def count(field: str, value: Any) -> int:
@@ -136,15 +140,18 @@ def day(field: str, value: Any, ahead: timedelta = AHEAD) -> date:
     return parsed
 
 
-_TODAY = [0.0, FIRST_DAY]  # when today's date was last worked out (time.monotonic), and it
+# When today's date was last worked out (time.monotonic), the date, and the zone it is of.
+_TODAY: list[Any] = [0.0, FIRST_DAY, None]
 
 
 def today() -> date:
-    """Today's date, worked out again after a second at most: an import checks every line's
-    date against it, and ``date.today()`` (the time zone's local time) cost 5 % of an import."""
+    """Today's date in the installation's time zone (``domain.moments.zone``), worked out again
+    after a second at most, or at once when the zone changed: an import checks every line's
+    date against it, and working it out for every line cost 5 % of an import."""
     now = time.monotonic()
-    if now >= _TODAY[0]:
-        _TODAY[:] = [now + 1, date.today()]
+    zone = moments.zone()
+    if now >= _TODAY[0] or zone is not _TODAY[2]:
+        _TODAY[:] = [now + 1, datetime.now(zone).date(), zone]
     return _TODAY[1]
 
 
@@ -152,8 +159,14 @@ def deadline(field: str, value: Any) -> date:
     return day(field, value, DEADLINE_AHEAD)
 
 
+def last_year() -> int:
+    """The last year a business date may fall in (today's, or the next one's): the last year
+    of a report, or a period, worth asking about."""
+    return (today() + AHEAD).year
+
+
 def year(field: str, value: Any) -> int:
-    last = (today() + AHEAD).year
+    last = last_year()
     if isinstance(value, bool) or not isinstance(value, int) or not FIRST_DAY.year <= value <= last:
         raise InvalidField(
             field, "year.out_of_range", first=FIRST_DAY.year, last=last, got=_shown(value)
@@ -192,6 +205,50 @@ def entry_id(field: str, value: Any) -> str:
         bad = next(c for c in value if not _plain_id(c))
         raise InvalidField(field, "id.refused_character", character=_named(bad))
     return value
+
+
+def new_entry_id(field: str, value: Any) -> str:
+    """A new entry's id: letters of any script (纠纷-2024-001), digits, and '-', '_' or '.',
+    beginning with a letter or a digit, without '..', written in Unicode's normal form NFKC (no
+    full-width letters or digits). Such an id is safe wherever it goes: a link, a file name, a
+    spreadsheet cell, a command line. (Entries recorded before this rule keep their ids:
+    ``entry_id`` is what looking one up, following it up or retracting it checks.)"""
+    value = entry_id(field, value)
+    if _SAFE_ASCII_ID.fullmatch(value) and ".." not in value:
+        return value
+    for position, character in enumerate(value, start=1):
+        if not _safe_in_id(character, first=position == 1):
+            raise InvalidField(
+                field, "id.unsafe_character", character=_visible(character), position=position
+            )
+    if ".." in value:
+        raise InvalidField(field, "id.double_dot")
+    for position, character in enumerate(value, start=1):
+        normal = unicodedata.normalize("NFKC", character)
+        if normal != character:
+            raise InvalidField(
+                field,
+                "id.not_normal",
+                character=_visible(character),
+                position=position,
+                normal=normal,
+            )
+    return value
+
+
+def _safe_in_id(character: str, *, first: bool) -> bool:
+    """A letter or a digit anywhere; a combining mark after one; '-', '_', '.' but first."""
+    kind = unicodedata.category(character)
+    if kind[0] == "L" or kind == "Nd":
+        return True
+    return not first and (kind[0] == "M" or character in _ID_PUNCTUATION)
+
+
+def _visible(character: str) -> str:
+    """A character as a message quotes it: itself, or its name when it cannot be seen."""
+    if character.isprintable() and not character.isspace():
+        return f"“{character}”"
+    return _named(character)
 
 
 def _plain_id(value: str) -> bool:

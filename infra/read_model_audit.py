@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 
 from infra.read_model_rows import COLUMNS, fact_from_row, stamp, storable
-from projections.figures import Fact
+from projections.as_of import Since
+from projections.figures import RETRACTION, ROSTER_TYPES, Fact
 
 
 class AuditQueries:
@@ -32,6 +33,45 @@ class AuditQueries:
             [*params, stamp(moment), until.isoformat()],
         )
         return [fact_from_row(row) for row in rows]
+
+    def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
+        where, params = self._covering(since, after)
+        bound = "" if limit is None else f" LIMIT {int(limit)}"
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {where} ORDER BY position{bound}", params
+        )
+        return [fact_from_row(row) for row in rows]
+
+    def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
+        where, params = self._covering(since, 0)
+        rows = self._query(
+            "SELECT township, COUNT(*), SUM(CASE WHEN type = ? THEN 1 ELSE 0 END)"
+            f" FROM ledger_rm_facts WHERE {where} GROUP BY township",
+            [RETRACTION, *params],
+        )
+        return {
+            township: {"recorded": total - retracted, "retracted": retracted}
+            for township, total, retracted in ((t, int(n), int(r)) for t, n, r in rows)
+        }
+
+    def _covering(self, since: Since, after: int) -> tuple[str, list[Any]]:
+        """The condition of the facts ``since`` covers after position ``after`` (the position
+        first: the facts after a publication are read from there on, not from the start)."""
+        townships, params = self._in("township", [storable(t) for t in since.townships])
+        where, values = f"position > ? AND {townships}", [max(after, since.position or 0), *params]
+        if since.span is not None:
+            roster, roster_params = self._in("entry_type", sorted(ROSTER_TYPES))
+            where += f" AND entry_occurred_on <= ? AND (entry_occurred_on >= ? OR {roster})"
+            values += [since.span.end.isoformat(), since.span.start.isoformat(), *roster_params]
+        for bound, moment in (
+            ("recorded_at > ?", since.moment),
+            ("recorded_at >= ?", since.start),
+            ("recorded_at <= ?", since.until),
+        ):
+            if moment is not None:
+                where += f" AND {bound}"
+                values.append(stamp(moment))
+        return where, values
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         """One query for them all, the (township, entry id) pairs as one parameter each way:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.moments import DEFAULT_ZONE
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
 LOG_FORMATS = ("text", "json")
@@ -36,6 +40,9 @@ class Settings:
     # level, logger, message, request id, role, tenant) for a log collector.
     log_format: str = "text"
     log_level: str = "INFO"
+    # The installation's time zone: what people read (pages, reports, workbooks) is on its
+    # clock, and its today is the business day (domain/moments.py).
+    timezone: tzinfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
     # Trusted timestamps (RFC 3161): the timestamp authority's URL, the PEM file of the
     # certificates its tokens must chain to (required with the URL; alone, ``verify`` still
     # checks the tokens stored), and how long, in seconds, a request may take.
@@ -61,6 +68,7 @@ class Settings:
             ),
             "log_format": _one_of("LEDGER_LOG_FORMAT", environ, LOG_FORMATS, "text").lower(),
             "log_level": _one_of("LEDGER_LOG_LEVEL", environ, LOG_LEVELS, "INFO").upper(),
+            "timezone": time_zone(environ.get("LEDGER_TIMEZONE") or DEFAULT_ZONE),
             "tsa_url": environ.get("LEDGER_TSA_URL") or None,
             "tsa_certs": environ.get("LEDGER_TSA_CERTS") or None,
             "tsa_timeout": _seconds(
@@ -199,6 +207,18 @@ class GunicornSettings:
             if environ.get(name)
         }
         return cls(**whole, **text)
+
+
+def time_zone(name: str) -> tzinfo:
+    """An IANA time zone by its name (Asia/Shanghai, Asia/Urumqi); any other name is refused."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    raise SettingsError(
+        f"LEDGER_TIMEZONE must be a time zone of the IANA database such as {DEFAULT_ZONE},"
+        f" got {name!r}"
+    )
 
 
 def _whole(name: str, text: str, *, minimum: int = 0) -> int:

@@ -1,6 +1,8 @@
-"""Failed sign-ins, and the addresses each user signed in from, kept where every worker process
-sees them: Redis when configured, else tables in the ledger's database (SQLite or
-PostgreSQL). What they are counted for is domain/signin.py's."""
+"""Moments counted under keys (failed sign-ins, tokens issued), and the addresses each user
+signed in from, kept where every worker process sees them: Redis when configured, else tables
+in the ledger's database (SQLite or PostgreSQL). What they are counted for is
+domain/signin.py's and domain/token.py's. A moment is kept a day (``KEPT``), longer than any
+window it is counted in."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -22,8 +24,10 @@ MARKS = "ledger_signin_marks"
 SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT NOT NULL, at TEXT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} (key, at)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_at ON {TABLE} (at)",
     f"CREATE TABLE IF NOT EXISTS {MARKS} (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
 )
+KEPT = timedelta(days=1)
 MARK_DAYS = 31  # Redis keeps a mark this long (longer than any question asked of it)
 SCHEMA_ATTEMPTS = 5
 MADE_MEANWHILE = (
@@ -69,21 +73,22 @@ class SQLAttempts:
                         rows = cursor.fetchall()
             return rows
 
-    def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
+    def counts(self, keys: list[str], since: datetime) -> dict[str, int]:
         found = {}
         for key in keys:
             statement = f"SELECT COUNT(*) FROM {TABLE} WHERE key = ? AND at >= ?"
             found[key] = self._run([statement], (key, _stamp(since)))[0][0]
         return found
 
-    def record_failure(self, keys: list[str], at: datetime) -> None:
+    def record(self, keys: list[str], at: datetime) -> None:
         for key in keys:
             self._run([f"INSERT INTO {TABLE} (key, at) VALUES (?, ?)"], (key, _stamp(at)))
+        self._run([f"DELETE FROM {TABLE} WHERE at < ?"], (_stamp(at - KEPT),))  # past use
 
     def clear(self, key: str) -> None:
         self._run([f"DELETE FROM {TABLE} WHERE key = ?"], (key,))
 
-    def last_failure(self, key: str, since: datetime) -> datetime | None:
+    def latest(self, key: str, since: datetime) -> datetime | None:
         statement = f"SELECT MAX(at) FROM {TABLE} WHERE key = ? AND at >= ?"
         latest = self._run([statement], (key, _stamp(since)))[0][0]
         return _moment(latest) if latest else None
@@ -101,30 +106,32 @@ class SQLAttempts:
 
 
 class RedisAttempts:
-    """Each key a sorted set of failure times (seconds), expiring a day after its last."""
+    """Each key a sorted set of moments (seconds), each kept a day, the set expiring a day after
+    its last."""
 
     def __init__(self, url: str) -> None:
         import redis
 
         self._redis = redis.Redis.from_url(url)
 
-    def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
+    def counts(self, keys: list[str], since: datetime) -> dict[str, int]:
         low = since.timestamp()
         return {k: int(self._redis.zcount(f"ledger:signin:{k}", low, "+inf")) for k in keys}
 
-    def record_failure(self, keys: list[str], at: datetime) -> None:
+    def record(self, keys: list[str], at: datetime) -> None:
         with self._redis.pipeline() as pipe:
             for key in keys:
                 name = f"ledger:signin:{key}"
-                # A member of its own: two failures at the same instant are two.
+                # A member of its own: two moments at the same instant are two.
                 pipe.zadd(name, {f"{at.timestamp()}:{uuid.uuid4().hex}": at.timestamp()})
-                pipe.expire(name, 86_400)
+                pipe.zremrangebyscore(name, "-inf", f"({(at - KEPT).timestamp()}")
+                pipe.expire(name, int(KEPT.total_seconds()))
             pipe.execute()
 
     def clear(self, key: str) -> None:
         self._redis.delete(f"ledger:signin:{key}")
 
-    def last_failure(self, key: str, since: datetime) -> datetime | None:
+    def latest(self, key: str, since: datetime) -> datetime | None:
         name = f"ledger:signin:{key}"
         found = self._redis.zrevrangebyscore(name, "+inf", since.timestamp(), 0, 1, True)
         return datetime.fromtimestamp(found[0][1], UTC) if found else None

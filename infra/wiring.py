@@ -7,6 +7,7 @@ import time
 
 import psycopg
 
+from domain.moments import use_zone
 from infra.doorbell import PostgresDoorbell
 from infra.outages import unavailable
 from infra.read_model import open_view
@@ -25,7 +26,8 @@ def open_ledger(
     with ``shared_attempts``, failed sign-ins kept where every process sees them; for a
     ``web`` process, the read model's queries on the replica where one is configured; the
     timestamp authority and its certificates where ``LEDGER_TSA_URL`` / ``LEDGER_TSA_CERTS``
-    name them."""
+    name them. The installation's time zone becomes the process's (domain/moments.py)."""
+    use_zone(settings.timezone)
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])

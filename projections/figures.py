@@ -21,6 +21,7 @@ from domain.hotline import HotlineCase
 from domain.inspection import Inspection
 from domain.issue import Issue
 from domain.meeting import Meeting
+from domain.moments import local_day
 from domain.roster import Advisor, Liaison, Officer, Volunteer
 from domain.session import SESSION_KINDS, Session
 from projections.periods import Period
@@ -193,11 +194,12 @@ def figure_sources(
 
 
 def is_overdue(entry: EntryState, as_of: datetime) -> bool:
-    """An issue still not rectified after its deadline, as of a moment."""
+    """An issue still not rectified after its deadline, as of a moment: from the day after the
+    deadline on the installation's clock."""
     return (
         entry.type == Issue.Found.TYPE
         and entry.last(Issue.Rectified.TYPE) is None
-        and _day(entry.payload["deadline"]) < as_of.date()
+        and _day(entry.payload["deadline"]) < local_day(as_of)
     )
 
 

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from domain.entry import Entry
+from projections.as_of import Since
 from projections.figures import EntryState, Fact, fold, tallied
 from projections.periods import month_periods
 
@@ -49,6 +50,14 @@ class LedgerView(Protocol):
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         """Every fact of the entries ``keys`` (township, entry id), in log order."""
+
+    def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
+        """The facts ``since`` covers, in log order: those after position ``after``, at most
+        ``limit`` of them (None: all)."""
+
+    def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
+        """How many facts ``since`` covers, by township: ``{"recorded", "retracted"}``
+        (townships without any left out)."""
 
     def facts_of_type(self, township: str, type_: str) -> list[Fact]:
         """A township's facts of one event type (``report_submitted``), in log order."""

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from projections.as_of import Since, tally_changes
 from projections.figures import Fact
 from projections.ledger import Changes, EveryoneLeads
 
@@ -82,6 +83,19 @@ class InMemoryLedgerView:
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         found = [f for key in keys for f in self._by_entry.get(key, [])]
         return sorted(found, key=lambda f: f.position)
+
+    def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
+        found = sorted(self._covered(since, after), key=lambda f: f.position)
+        return found if limit is None else found[:limit]
+
+    def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
+        return tally_changes(list(self._covered(since, 0)))
+
+    def _covered(self, since: Since, after: int) -> Iterable[Fact]:
+        for township in since.townships:
+            for fact in self._facts.get(township, []):
+                if fact.position > after and since.covers(fact):
+                    yield fact
 
     def facts_of_type(self, township: str, type_: str) -> list[Fact]:
         return [f for f in self._facts.get(township, []) if f.type == type_]

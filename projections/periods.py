@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from domain.errors import InvalidField
-from domain.values import FIRST_DAY
+from domain.values import FIRST_DAY, last_year
 
 _PATTERN = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 
@@ -28,6 +28,8 @@ class Period:
         y = int(year)
         if y < FIRST_DAY.year:
             raise InvalidField("period", "period.too_early", first=FIRST_DAY.year, got=text)
+        if y > last_year():  # nothing can be recorded for it (and 9999-12 has no day after)
+            raise InvalidField("period", "period.too_late", last=last_year(), got=text)
         if quarter:
             first = 3 * (int(quarter) - 1) + 1
             return cls(text, date(y, first, 1), _month_end(y, first + 2))

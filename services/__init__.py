@@ -138,7 +138,7 @@ def open_services(
         verifier=Verifier(app, tenancy, read_model, trail, reader),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail),
-        differences=Differences(tenancy, read_model, figures, rankings),
+        differences=Differences(tenancy, read_model, figures, rankings, trail),
         history=History(tenancy, read_model, trail),
         trail=trail,
         accounts=accounts,

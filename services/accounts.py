@@ -1,8 +1,12 @@
 """Signed-in sessions: sign-in held back after repeated failures, a session honoured only
-while the user's session number is unchanged, and password changes that end the others."""
+while the user's session number is unchanged and it was not signed out of, and password
+changes that end the others."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,11 +14,12 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from argon2.exceptions import VerificationError
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal
 from domain.errors import InvalidField, NotFound
+from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
     check_not_throttled,
@@ -25,19 +30,23 @@ from domain.signin import (
     window_start,
 )
 from domain.tenancy import User, user_uuid
+from domain.token import ISSUE_WINDOW, check_issue, issued_key
+from services.entries import UnitOfWork
 from services.tenancy import Tenancy, principal_of
 
 
 class AttemptStore(Protocol):
-    """Failed sign-ins, shared by every process serving the installation."""
+    """Moments counted under keys (failed sign-ins, tokens issued) and marks, shared by every
+    process serving the installation."""
 
-    def failures(self, keys: list[str], since: datetime) -> dict[str, int]: ...
+    def counts(self, keys: list[str], since: datetime) -> dict[str, int]:
+        """How many moments each key has recorded since ``since``."""
 
-    def record_failure(self, keys: list[str], at: datetime) -> None: ...
+    def record(self, keys: list[str], at: datetime) -> None: ...
 
     def clear(self, key: str) -> None: ...
 
-    def last_failure(self, key: str, since: datetime) -> datetime | None: ...
+    def latest(self, key: str, since: datetime) -> datetime | None: ...
 
     def remember(self, key: str, at: datetime) -> None:
         """Mark a key (a user's familiar address) as seen at ``at``."""
@@ -46,18 +55,18 @@ class AttemptStore(Protocol):
 
 
 class InMemoryAttempts:
-    """One process's failures (tests, and the command line)."""
+    """One process's moments and marks (tests, and the command line)."""
 
     def __init__(self) -> None:
         self._seen: dict[str, list[datetime]] = {}
         self._marks: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def failures(self, keys: list[str], since: datetime) -> dict[str, int]:
+    def counts(self, keys: list[str], since: datetime) -> dict[str, int]:
         with self._lock:
             return {k: sum(1 for at in self._seen.get(k, ()) if at >= since) for k in keys}
 
-    def record_failure(self, keys: list[str], at: datetime) -> None:
+    def record(self, keys: list[str], at: datetime) -> None:
         with self._lock:
             for key in keys:
                 self._seen.setdefault(key, []).append(at)
@@ -66,7 +75,7 @@ class InMemoryAttempts:
         with self._lock:
             self._seen.pop(key, None)
 
-    def last_failure(self, key: str, since: datetime) -> datetime | None:
+    def latest(self, key: str, since: datetime) -> datetime | None:
         with self._lock:
             return max((at for at in self._seen.get(key, ()) if at >= since), default=None)
 
@@ -83,6 +92,12 @@ class InMemoryAttempts:
 class SignedIn:
     principal: Principal
     session_version: int
+    session_id: str  # this session's own, random: signing out ends it (``Accounts.sign_out``)
+
+
+def digest(secret: str) -> str:
+    """What the ledger keeps of a secret (a token, a session's id): its SHA-256."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Accounts:
@@ -104,29 +119,47 @@ class Accounts:
         attempt = Attempt(username, client)
         now = self.clock()
         since = window_start(now)
-        failures = self.attempts.failures(attempt.counted, since)
+        failures = self.attempts.counts(attempt.counted, since)
         check_not_throttled(attempt, failures)
         if is_paced(attempt, failures) and not self.attempts.remembered(
             attempt.familiar, familiar_since(now)
         ):
-            latest = self.attempts.last_failure(attempt.of_name, since)
+            latest = self.attempts.latest(attempt.of_name, since)
             check_pace(failures[attempt.of_name], latest, now)
         try:
             principal = self.tenancy.authenticate(username=username, password=password)
         except NotFound:
-            self.attempts.record_failure(attempt.counted, now)
+            self.attempts.record(attempt.counted, now)
             raise
         self.attempts.clear(attempt.pair)
         self.attempts.remember(attempt.familiar, now)
-        return SignedIn(principal, self._user(username).session_version)
+        version = self._user(username).session_version
+        return SignedIn(principal, version, secrets.token_urlsafe(24))
 
-    def session(self, *, username: str, version: int) -> Principal | None:
-        """The principal of a session, or None when the user's sessions were ended since."""
-        try:
-            user = self._user(username)
-        except AggregateNotFoundError:
+    def count_token(self, principal: Principal) -> None:
+        """One more token issued to the principal's user, refused (``Throttled``) past
+        domain/token.py's limit; counted where every process sees it."""
+        key, now = issued_key(principal.username), self.clock()
+        check_issue(self.attempts.counts([key], now - ISSUE_WINDOW)[key])
+        self.attempts.record([key], now)
+
+    def session(self, *, username: str, version: int, session_id: str) -> Principal | None:
+        """The principal of a session, or None when it was signed out of or the user's
+        sessions were ended since (read in one query where the store can)."""
+        user_id, ended_id = user_uuid(username), sign_out_uuid(digest(session_id))
+        uow = UnitOfWork(self.tenancy.app)
+        uow.prefetch([user_id, ended_id])
+        user, ended = uow.get_aggregate(user_id), uow.get_aggregate(ended_id)
+        if user is None or user.session_version != version or ended is not None:
             return None
-        return principal_of(user) if user.session_version == version else None
+        return principal_of(user)
+
+    def sign_out(self, principal: Principal, *, session_id: str) -> None:
+        """End this session for good: a copy of its cookie is refused from now on, by every
+        process. (Signing out of it twice at once records it once.)"""
+        ended = SignOut(digest=digest(session_id), username=principal.username)
+        with contextlib.suppress(IntegrityError):  # the other sign-out recorded it
+            self.tenancy.app.save(ended)
 
     def change_password(self, principal: Principal, *, current: str, new: str) -> int:
         """Change the signed-in user's password; every session of theirs ends. Returns the

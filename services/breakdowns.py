@@ -8,6 +8,7 @@ from typing import Any
 from domain.access import Principal
 from domain.errors import NotFound
 from domain.ranking import Standing, contributions
+from projections.periods import Period
 from services.rankings import Rankings
 from services.tenancy import Tenancy
 
@@ -43,9 +44,10 @@ class Breakdowns:
         }
 
     def trend(
-        self, principal: Principal, *, county: str, township: str, year: int
+        self, principal: Principal, *, county: str, township: str, period: str
     ) -> list[dict[str, Any]]:
-        """The township's score and rank in each quarter of ``year``."""
+        """The township's score and rank in each quarter of ``period``'s year."""
+        year = Period.parse(period).start.year  # a period out of range is refused, naming it
         out = []
         for quarter in range(1, 5):
             period = f"{year}-Q{quarter}"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from domain import values
 from domain.access import Principal
 from domain.catalogue import CREATIONS
-from domain.errors import InvalidField
 from projections.entries import EntrySummary, Filters, select
+from services.paging import after, checked_limit
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
 
@@ -47,9 +47,8 @@ class Browsing:
             until=values.day("to", until) if until else None,
             open=open,
         )
-        start = _offset(cursor)
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidField("limit", "limit.out_of_range", most=MAX_PAGE)
+        start = after(cursor)
+        checked_limit(limit, MAX_PAGE)
         kept = self._select(principal, township, filters)
         end = start + limit
         return EntryPage(tuple(kept[start:end]), len(kept), str(end) if end < len(kept) else None)
@@ -69,7 +68,7 @@ class Browsing:
         else:
             codes = self.tenancy.county(principal, county or "").townships
         self.read_model.before_read()
-        this_year = datetime.now(UTC).year
+        this_year = values.today().year
         for year in range(this_year, this_year - LOOK_BACK, -1):
             tallies = self.read_model.view.tallies(codes, str(year))
             if any(+counts for counts in tallies.values()):
@@ -81,11 +80,3 @@ class Browsing:
         self.read_model.before_read()
         now = datetime.now(UTC)
         return select(self.read_model.entries(code, as_of=now), filters, now)
-
-
-def _offset(cursor: str | None) -> int:
-    if cursor is None or cursor == "":
-        return 0
-    if not (cursor.isascii() and cursor.isdigit()):  # "²".isdigit(), and int() refuses it
-        raise InvalidField("cursor", "cursor.unknown")
-    return int(cursor)

@@ -9,7 +9,7 @@ from domain import values
 from domain.catalogue import COUNTY_TYPES, CREATIONS, FOLLOW_UPS, HEAD_TYPES
 from domain.entry import Entry, OneOf, SomeOf
 from domain.errors import NotFound
-from domain.figure_names import RANKABLE_COUNTS, RATES
+from domain.figure_names import COUNT_FIGURES, RANKABLE_COUNTS, RATES
 from domain.report import REPORT_THEMES, theme_texts
 
 KINDS: dict = {
@@ -75,5 +75,7 @@ def head_only(type_: str) -> bool:
 
 
 def rankable_figures() -> tuple[str, ...]:
-    """The figures a county may rank by: every rate, then the counts that can be ranked."""
-    return (*(f"rates.{name}" for name in RATES), *sorted(RANKABLE_COUNTS))
+    """The figures a county may rank by: every rate, then the counts that can be ranked, in the
+    figures document's order (by theme: sessions, meetings, decisions, issues, disputes …)."""
+    counts = (name for name in COUNT_FIGURES if name in RANKABLE_COUNTS)
+    return (*(f"rates.{name}" for name in RATES), *counts)

@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain import values
 from domain.access import Principal
-from domain.catalogue import ALL_TYPES, CREATIONS
+from domain.catalogue import ALL_TYPES, CREATIONS, RETRACTION
 from domain.chain import Covered
 from domain.entry import Entry, entry_uuid
 from domain.errors import Conflict, InvalidField, LedgerError, NotFound, RuleBroken
@@ -58,6 +58,7 @@ class EntryView:
     occurred_on: date
     retracted: bool
     history: tuple[HistoryItem, ...]
+    retractable: bool = False  # by the principal who asked (``Principal.check_retracts``)
 
 
 class UnitOfWork:
@@ -241,6 +242,8 @@ class Entries:
                 existing=existing.type,
                 type=type_,
             )
+        if type_ == RETRACTION:
+            principal.check_retracts(existing.recorded_types())
         status = RECORDED
         if existing.is_repeat(existing.candidate_key(type_, occurred_on, fields)):
             status = REPEAT
@@ -253,6 +256,8 @@ class Entries:
 
     def _create(self, uow, code, type_, entry_id, occurred_on, fields, existing, principal):
         cls = CREATIONS[type_]
+        if existing is None:
+            existing = self._before_safe_ids(uow, code, entry_id)
         if existing is not None:
             if existing.type != type_:
                 raise RuleBroken("id.taken", field="id", id=entry_id, existing=existing.type)
@@ -272,6 +277,20 @@ class Entries:
         return Recorded(code, entry_id, type_, RECORDED)
 
     @staticmethod
+    def _before_safe_ids(uow: UnitOfWork, code: str, entry_id: str) -> Entry | None:
+        """None for a new entry's id of the safe set (``values.new_entry_id``); for an id
+        outside it, the entry recorded with it before the rule (its line again is a repeat,
+        as for any entry), or the refusal when there is none."""
+        try:
+            values.new_entry_id("id", entry_id)
+        except InvalidField:
+            existing = uow.get(code, entry_id)  # read, even where a new id is written unread
+            if existing is None:
+                raise
+            return existing
+        return None
+
+    @staticmethod
     def _check_references(uow: UnitOfWork, code: str, entry: Entry) -> None:
         inspection_id = getattr(entry, "inspection_id", None)
         if inspection_id is None:
@@ -289,11 +308,13 @@ class Entries:
         history = tuple(
             HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )
+        retracted = any(item.type == RETRACTION for item in history)
         return EntryView(
             code,
             events[0].entry_id,
             events[0].TYPE,
             events[0].occurred_on,
-            any(item.type == Entry.Retracted.TYPE for item in history),
+            retracted,
             history,
+            not retracted and principal.may_retract(item.type for item in history),
         )

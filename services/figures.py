@@ -15,9 +15,12 @@ from domain.moments import parse_moment, stamp
 from domain.report import FollowUp, Recorded, report_status
 from projections.figures import EntryState, counts_for, document, figure_sources, laws_studied
 from projections.periods import Period
+from services.paging import after, checked_limit
 from services.read_model import ReadModel
 from services.tenancy import Tenancy, TownshipView
 from services.trail import Trail
+
+TRACE_PAGE, TRACE_MOST = 1_000, 2_000  # ids a page: 128 characters at most each
 
 
 class FiguresDocument(TypedDict):
@@ -71,6 +74,17 @@ class Figures:
         found = self.snapshot(principal, township=township, period=period, as_of=as_of)
         behind = figure_sources(found.entries, found.period, found.as_of)
         return sorted(behind.get(traced_count(figure), ()))
+
+    def trace_page(
+        self, principal: Principal, *, cursor: Any = None, limit: int = TRACE_PAGE, **asked: Any
+    ) -> dict[str, Any]:
+        """``trace``'s ids, ``limit`` of them after ``cursor`` (an id count ``next_cursor``
+        gave): ``{"entries", "total", "next_cursor"}`` (the command line prints them all)."""
+        start, size = after(cursor), checked_limit(limit, TRACE_MOST)
+        ids = self.trace(principal, **asked)
+        end = start + size
+        following = str(end) if end < len(ids) else None
+        return {"entries": ids[start:end], "total": len(ids), "next_cursor": following}
 
     def snapshot(self, principal: Principal, *, township: str, period: str, as_of: Any) -> Snapshot:
         """The township, the period, the moment, and the township's entries as they stood

@@ -11,9 +11,10 @@ from domain.access import Principal
 from domain.entry import entry_uuid
 from domain.errors import InvalidField, NotFound
 from domain.moments import parse_moment, stamp
+from projections.as_of import Since
 from projections.figures import RETRACTION, Fact
 from services.chains import canonical
-from services.differences import summary
+from services.differences import PAGE, facts_page, summary
 from services.lateness import late_because, submissions
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
@@ -52,7 +53,24 @@ class History:
     def stream(
         self, principal: Principal, *, township: str, since: Any, until: Any = None
     ) -> list[dict[str, Any]]:
-        """Everything recorded for the township from ``since`` up to ``until`` (now)."""
+        """Everything recorded for the township from ``since`` up to ``until`` (now), in log
+        order (the command line's file; ``window`` gives it a page at a time)."""
+        asked = {"township": township, "since": since, "until": until}
+        return self.window(principal, **asked, limit=None)["events"]
+
+    def window(
+        self,
+        principal: Principal,
+        *,
+        township: str,
+        since: Any,
+        until: Any = None,
+        cursor: Any = None,
+        limit: int | None = PAGE,
+    ) -> dict[str, Any]:
+        """What was recorded for the township from ``since`` up to ``until`` (now), in log
+        order, ``limit`` events after ``cursor`` (None: all): ``{"events", "total",
+        "next_cursor"}``."""
         code = self.tenancy.township(principal, township).code
         start = parse_moment(since, field="from")
         if start is None:
@@ -61,12 +79,15 @@ class History:
         window = f"{stamp(start)} to {stamp(end) if end else 'now'}"
         self.trail.note_township(principal, township=code, action=f"history from {window}")
         self.read_model.before_read()
+        chosen = Since((code,), start=start, until=end)
+        found = facts_page(self.read_model.view, chosen, cursor=cursor, limit=limit)
         submitted = submissions(self.read_model.view, code)
-        return [
-            _item(f, submitted)
-            for f in self.read_model.view.facts(code, as_of=end)
-            if f.recorded_at >= start
-        ]
+        counts = self.read_model.view.change_counts(chosen).get(code, {})
+        return {
+            "events": [_item(f, submitted) for f in found["items"]],
+            "total": sum(counts.values()),
+            "next_cursor": found["next_cursor"],
+        }
 
 
 def _item(fact: Fact, submitted: dict[int, datetime]) -> dict[str, Any]:

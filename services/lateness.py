@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.messages import Message
-from domain.moments import stamp
+from domain.moments import local_day, stamp
 from domain.report import ReportSubmission
 from projections.figures import Fact
 from projections.ledger import LedgerView
@@ -30,7 +30,7 @@ def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[Message]:
     """Why an event is late: recorded long after its business date, or after its year's
     report was submitted (the report's own events are not late for it)."""
     reasons = []
-    days = (fact.recorded_at.date() - fact.occurred_on).days
+    days = (local_day(fact.recorded_at) - fact.occurred_on).days  # the installation's days
     if days > LATE_AFTER_DAYS:
         reasons.append(Message("late.after_days", {"days": days}))
     year = fact.entry_occurred_on.year

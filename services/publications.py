@@ -18,12 +18,14 @@ from domain.access import Principal
 from domain.entry import entry_uuid
 from domain.errors import LedgerError, NotFound
 from domain.publication import RANKING, REPORT, Publication, PublicationRegister, register_uuid
+from domain.ranking import counted
 from domain.report import ReportSubmission, latest_narrative
+from projections.as_of import Since
 from domain.timestamp import publication_subject
 from projections.periods import Period
 from services.application import LedgerApplication
 from services.chains import canonical, sha256
-from services.differences import changed_ranks, entries_since
+from services.differences import FIRST_ENTRIES, PAGE, changed_ranks, changes, page
 from services.entries import RECORDED
 from services.figures import Figures, as_recorded
 from services.rankings import Rankings
@@ -188,11 +190,20 @@ class Publications:
         return found
 
     def restatement(
-        self, principal: Principal, *, county: str, period: str, today: Any = None
+        self,
+        principal: Principal,
+        *,
+        county: str,
+        period: str,
+        today: Any = None,
+        first: int | None = FIRST_ENTRIES,
     ) -> dict[str, Any] | None:
-        """When entries recorded since the county's latest ranking publication for ``period``
-        change a published rank: the ranks that changed and the entries since (None when no
-        rank changed, or nothing was published). ``today``: the current ranking, if made."""
+        """When a rank of the county's latest ranking publication for ``period`` is no longer
+        the rank today (None when none changed, or nothing was published): the ranks that
+        changed; ``because``: ``entries`` recorded or retracted since that count in the period,
+        and/or the ``indicators`` (the weights) changed since (``published_indicators``); the
+        entries' ``counts`` and the first ``first`` of them with a ``next_cursor`` for
+        ``entries_since`` (``first`` None: all). ``today``: the current ranking, if made."""
         view = self.tenancy.county(principal, county)
         span = Period.parse(period)
         latest = self._register(view.code).latest(RANKING, span.key)
@@ -200,20 +211,63 @@ class Publications:
             return None
         published = json.loads(self.get(principal, latest["id"]).document)
         today = today or self.rankings.ranking(principal, county=view.code, period=span.key)
-        changed = changed_ranks(published["townships"], today["townships"])
-        if all(c["published_rank"] == c["rank"] for c in changed):
+        moved = [
+            row
+            for row in changed_ranks(published["townships"], today["townships"])
+            if row["published_rank"] != row["rank"]
+        ]
+        if not moved:
             return None
+        since = Since(tuple(view.townships), span, position=latest["position"])
+        # as a ranking counts them: a publication frozen with "nan" (before the weights'
+        # rules) gives 0, never a NaN in a document
+        weights = counted([{**i, "weight": _number(i["weight"])} for i in published["indicators"]])
         return {
             "publication": latest["id"],
             "published_at": latest["published_at"],
-            "changed": changed,
-            "entries": entries_since(
-                self.read_model,
-                view.townships,
-                span,
-                position=latest["position"],
-                since="the publication",
-            ),
+            "because": self._because(principal, view.code, published, weights, today),
+            "published_indicators": weights,
+            "changed": moved,
+            **changes(self.read_model, since, "the publication", first),
+        }
+
+    def _because(self, principal, county, published, weights, today) -> list[str]:
+        """What moved a published rank: ``entries`` when the published weights rank today's
+        figures otherwise than published, ``indicators`` when today's weights rank them
+        otherwise than the published weights would (both, or neither: a new township)."""
+        if without_fractions(today["weights"]) == published["indicators"]:
+            return ["entries"]
+        then = self.rankings.ranking(
+            principal, county=county, period=today["period"], indicators=weights
+        )
+        because = []
+        if _ranks(then) != _ranks(published):
+            because.append("entries")
+        if _ranks(then) != _ranks(today):
+            because.append("indicators")
+        return because
+
+    def entries_since(
+        self, principal: Principal, *, publication_id: str, cursor: Any = None, limit: int = PAGE
+    ) -> dict[str, Any]:
+        """The entries recorded or retracted since a ranking publication that count in its
+        period, of the county's townships, oldest first: ``{"publication", "period",
+        "published_at", "items", "total", "next_cursor"}`` (the rest of a restatement
+        notice's entries)."""
+        found = self.get(principal, publication_id)
+        if found.kind != RANKING:
+            raise NotFound("publication.not_found", field="id", id=publication_id)
+        view = self.tenancy.county(principal, found.county)
+        since = Since(tuple(view.townships), Period.parse(found.period), position=found.position)
+        self.read_model.before_read()
+        listed = page(self.read_model, since, "the publication", cursor=cursor, limit=limit)
+        total = sum(sum(c.values()) for c in self.read_model.view.change_counts(since).values())
+        return {
+            "publication": str(found.id),
+            "period": found.period,
+            "published_at": found.published_at,
+            **listed,
+            "total": total,
         }
 
 
@@ -224,6 +278,18 @@ def _sees(principal: Principal, found: Publication) -> bool:
     return found.township is not None and principal.sees(
         township=found.township, county=found.county
     )
+
+
+def _ranks(ranking: dict[str, Any]) -> dict[str, int | None]:
+    return {row["township"]: row["rank"] for row in ranking["townships"]}
+
+
+def _number(weight: Any) -> Any:
+    """A weight as a publication holds it (fixed-notation text for a fraction) as a number."""
+    try:
+        return float(weight) if isinstance(weight, str) else weight
+    except ValueError:  # no number: counted as 0
+        return None
 
 
 def without_fractions(value: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from domain.access import Principal
 from domain.figure_names import RATES
 from domain.moments import parse_moment, stamp
-from domain.ranking import DEFAULT_INDICATORS, FORMULA, score
+from domain.ranking import DEFAULT_INDICATORS, FORMULA, MAX_WEIGHT, counted, score
 from domain.tenancy import county_uuid
 from projections.as_of import counts_as_of
 from projections.figures import rate
@@ -20,6 +20,8 @@ from services.application import LedgerApplication
 from services.read_model import ReadModel
 from services.tenancy import CountyView, Tenancy
 from services.trail import Trail
+
+__all__ = ["MAX_WEIGHT", "RankingDocument", "Rankings"]  # MAX_WEIGHT: the pages state it
 
 
 class RankedTownship(TypedDict):
@@ -76,15 +78,22 @@ class Rankings:
         return record.indicator_history[-1][1]
 
     def ranking(
-        self, principal: Principal, *, county: str, period: str, as_of: Any = None
+        self,
+        principal: Principal,
+        *,
+        county: str,
+        period: str,
+        as_of: Any = None,
+        indicators: list[dict] | None = None,
     ) -> RankingDocument:
         """The county's townships ranked for ``period``, by the indicators in force at
-        ``as_of`` (the county's, or the defaults)."""
+        ``as_of`` (the county's, or the defaults), or by ``indicators`` when given (a
+        publication's: would its weights still give its ranks?)."""
         with pause_gc():  # short-lived objects by the ten thousand: no cycles to find
-            return self._ranking(principal, county, period, as_of)
+            return self._ranking(principal, county, period, as_of, indicators)
 
     def _ranking(
-        self, principal: Principal, county: str, period: str, as_of: Any
+        self, principal: Principal, county: str, period: str, as_of: Any, chosen: Any
     ) -> RankingDocument:
         view = self.tenancy.county(principal, county)
         span = Period.parse(period)
@@ -93,7 +102,7 @@ class Rankings:
             action = f"ranking of {span.key} as of {stamp(moment)}"
             self.trail.note(principal, county=view.code, action=action, subject=view.code)
         self.read_model.before_read()
-        indicators = _in_force(view, moment)
+        indicators = _in_force(view, moment) if chosen is None else counted(chosen)
         counts = self._counts(view.townships, span, moment, indicators)
         values = {t: _indicator_values(indicators, counts[t]) for t in view.townships}
         names = {t: self.tenancy.township(principal, t).name for t in view.townships}
@@ -151,4 +160,6 @@ def _indicator_values(indicators: list[dict], counts: Counter[str]) -> dict[str,
 
 
 def _in_force(view: CountyView, moment: datetime | None) -> list[dict[str, Any]]:
-    return view.indicators_at(moment) or [dict(i) for i in DEFAULT_INDICATORS]
+    """The county's indicators at ``moment``, or the defaults; weights as a ranking counts
+    them (domain.ranking.counted: an old history's infinite weight counts as 0)."""
+    return counted(view.indicators_at(moment) or DEFAULT_INDICATORS)

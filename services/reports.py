@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.access import Principal
 from domain.moments import parse_moment
+from domain.moments import zone as installation_zone
 from domain.report import latest_narrative
 from projections import report as report_model
 from projections.figures import figure_sources
 from services.figures import Figures, as_recorded
 
-# The installation's time zone until one is configured (LEDGER_TIMEZONE's default).
-DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 # Where a report stands when the 落款 bears the day it was submitted (one returned is being
 # written again: it bears the day it is read).
 SUBMITTED = ("submitted", "accepted")
 
 
 class Reports:
-    def __init__(self, figures: Figures, zone: tzinfo = DEFAULT_ZONE) -> None:
+    def __init__(self, figures: Figures, zone: tzinfo | None = None) -> None:
+        """``zone``: the installation's (domain/moments.py) unless given."""
         self.figures = figures
-        self.zone = zone
+        self._zone = zone
+
+    @property
+    def zone(self) -> tzinfo:
+        return self._zone or installation_zone()
 
     def report(
         self, principal: Principal, *, township: str, year: int, as_of: Any = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,7 @@ class Tenancy:
     def __init__(self, app: LedgerApplication, hasher: PasswordHasher | None = None) -> None:
         self.app = app
         self.hasher = hasher or PasswordHasher()
+        self._nobody: tuple[PasswordHasher | None, str] = (None, "")
         # Townships are never removed nor moved, so a township once seen stays true.
         self._townships: dict[str, TownshipView] = {}
         # Counties only grow: a cached one is brought up to date with its newer events.
@@ -121,16 +123,32 @@ class Tenancy:
     # -- sign-in ----------------------------------------------------------------------------
 
     def authenticate(self, *, username: str, password: str) -> Principal:
+        """The user's principal for their password. An unknown name costs the same Argon2
+        verification as a wrong password, so that the time of the answer tells nobody which
+        names exist."""
         wrong = NotFound("signin.wrong", field="password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise wrong
         values.code_text("username", username)
-        user = self._get(user_uuid(username), wrong)
         try:
-            self.hasher.verify(user.password_hash, password)
+            user = self.app.repository.get(user_uuid(username))
+        except AggregateNotFoundError:
+            user = None
+        try:
+            self.hasher.verify(user.password_hash if user else self._nobodys_hash(), password)
         except VerificationError:
             raise wrong from None
+        if user is None:  # the password of nobody matched: it cannot, but never let it in
+            raise wrong
         return principal_of(user)
+
+    def _nobodys_hash(self) -> str:
+        """A hash made by this hasher (its costs) of a password nobody knows, made once."""
+        hasher, hashed = self._nobody
+        if hasher is not self.hasher:
+            hashed = self.hasher.hash(secrets.token_urlsafe(32))
+            self._nobody = (self.hasher, hashed)
+        return hashed
 
     def principal(self, *, username: str) -> Principal:
         """The principal of a user, for trusted callers (the command line's ``--as``)."""

@@ -14,7 +14,6 @@ every process, without a read of its own per request.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from domain.access import Principal
 from domain.errors import Conflict, NotFound, Unauthenticated
 from domain.tenancy import User, user_uuid
 from domain.token import ApiToken, token_uuid
-from services.accounts import Accounts
+from services.accounts import Accounts, digest
 from services.application import LedgerApplication
 from services.entries import UnitOfWork
 from services.recording import FENCE, FenceMoved
@@ -56,10 +55,6 @@ class IssuedToken:
     expires_at: datetime
 
 
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 class Tokens:
     def __init__(
         self,
@@ -77,12 +72,14 @@ class Tokens:
 
     def issue(self, *, username: str, password: str, client: str = "") -> IssuedToken:
         """A token for a user's password, throttled as the login page is (per name and per
-        ``client``, the caller's address)."""
+        ``client``, the caller's address), and held back past domain/token.py's tokens an hour
+        for the user (counted once the password is right: a stranger cannot spend them)."""
         try:
             signed_in = self.accounts.sign_in(username=username, password=password, client=client)
         except NotFound as wrong:
             raise Unauthenticated("signin.wrong", field=wrong.field) from None
         principal = signed_in.principal
+        self.accounts.count_token(principal)
         secret = f"{principal.username}.{secrets.token_urlsafe(32)}"
         expires_at = self.clock() + self.lifetime
         token = ApiToken(digest=digest(secret), username=principal.username, expires_at=expires_at)

@@ -12,6 +12,7 @@ from domain.errors import Conflict, InvalidField
 from domain.moments import stamp
 from domain.trail import AuditTrail, trail_uuid
 from services.application import LedgerApplication
+from services.paging import after, checked_limit
 from services.tenancy import Tenancy
 
 
@@ -44,6 +45,17 @@ class Trail:
         code = self.tenancy.county(principal, county).code
         trail = self._trail(code)
         return [{**look, "at": stamp(look["at"])} for look in trail.looks]
+
+    def looks_page(
+        self, principal: Principal, *, county: str, cursor: Any = None, limit: int = 100
+    ) -> dict[str, Any]:
+        """Who looked at what in the county, oldest first, ``limit`` (at most 200) after
+        ``cursor``: ``{"looks", "total", "next_cursor"}`` (the command line prints all)."""
+        start, size = after(cursor), checked_limit(limit, 200)
+        looks = self.looks(principal, county=county)
+        end = start + size
+        following = str(end) if end < len(looks) else None
+        return {"looks": looks[start:end], "total": len(looks), "next_cursor": following}
 
     def page(
         self, principal: Principal, *, county: str, page: Any = 1, size: int = 50

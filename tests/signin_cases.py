@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.access import Principal, Role
 from domain.errors import NotFound, Throttled
 from domain.signin import (
     MAX_FAILURES_PER_CLIENT,
@@ -14,6 +15,7 @@ from domain.signin import (
     NAME_CEILING,
     SLOWEST,
 )
+from domain.token import ISSUE_WINDOW, MOST_ISSUED
 from services.accounts import Accounts, AttemptStore
 from services.tenancy import Tenancy
 from tests.support import OPERATOR, PASSWORD, unique
@@ -90,8 +92,25 @@ def many_addresses_guessing_one_name_slow_strangers_not_the_user(
     assert accounts.sign_in(username=username, password=PASSWORD, client=unique("192.0.2"))
 
 
+def tokens_past_the_hours_limit_are_refused_for_that_user_only(
+    tenancy: Tenancy, store: AttemptStore
+):
+    accounts, clock, username = _accounts(tenancy, store)
+    user, other = tenancy.principal(username=username), Principal(unique("other"), Role.ADMIN)
+    for _ in range(MOST_ISSUED):
+        accounts.count_token(user)
+        clock.advance(minutes=1)
+    with pytest.raises(Throttled) as refused:
+        accounts.count_token(user)
+    assert refused.value.code == "token.throttled" and refused.value.retry_after > 0
+    accounts.count_token(other)  # another user's are counted apart
+    clock.advance(minutes=ISSUE_WINDOW.total_seconds() / 60 - MOST_ISSUED + 1)
+    accounts.count_token(user)  # the first has left the hour: one more
+
+
 CASES = (
     guessing_from_one_address_is_refused_there_only,
     one_address_guessing_many_names_is_refused,
     many_addresses_guessing_one_name_slow_strangers_not_the_user,
+    tokens_past_the_hours_limit_are_refused_for_that_user_only,
 )

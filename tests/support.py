@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from domain import values
 from domain.access import Principal, Role
 from sample.lines import seed_lines
 from services import Services
@@ -92,6 +95,18 @@ def alone(lines: list[dict]) -> list[int]:
         if line.get("inspection"):
             last[line["inspection"]] = n
     return [n for n, line in enumerate(lines) if last[line["id"]] == n]
+
+
+@contextmanager
+def before_safe_ids() -> Iterator[None]:
+    """``with before_safe_ids():`` records as the ledger did before new entry ids were limited
+    to a safe set (``values.new_entry_id``): for the entries such a ledger holds."""
+    checked = values.new_entry_id
+    values.new_entry_id = values.entry_id
+    try:
+        yield
+    finally:
+        values.new_entry_id = checked
 
 
 def unique(prefix: str) -> str:

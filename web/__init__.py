@@ -13,6 +13,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     from web import (
         accounts,
         audit,
+        audit_labels,
         county,
         county_audit,  # noqa: F401 - its routes join the county blueprint
         errors,
@@ -21,9 +22,9 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         labels,
         request_log,
         security,
-        timestamps,
         township,
         township_files,  # noqa: F401 - its routes join the township blueprint
+        when,
     )
 
     app = Flask(__name__)
@@ -33,7 +34,8 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     request_log.register_request_log(app)
     security.register_security(app, config.trusted_proxies)
     labels.register_labels(app)
-    timestamps.register_timestamps(app)
+    audit_labels.register_audit_labels(app)
+    when.register_when(app)
     i18n.register_i18n(app)
     accounts.register_accounts(app)
     errors.register_errors(app)

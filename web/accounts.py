@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sentry_sdk
-from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
@@ -25,26 +25,36 @@ START = {
 
 
 class SignedInUser:
-    """Flask-Login's user: a principal and the session number it signed in with."""
+    """Flask-Login's user: a principal, the session number it signed in with and the
+    session's own id (services/accounts.py)."""
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    def __init__(self, principal, version: int) -> None:
+    def __init__(self, principal, version: int, session_id: str) -> None:
         self.principal = principal
         self.version = version
+        self.session_id = session_id
 
     def get_id(self) -> str:
-        return f"{self.version}:{self.principal.username}"
+        return f"{self.version}:{self.session_id}:{self.principal.username}"
 
 
 def load_user(user_id: str) -> SignedInUser | None:
-    version, _, username = user_id.partition(":")
-    if not version.isdigit():
+    version, _, rest = user_id.partition(":")
+    session_id, _, username = rest.partition(":")
+    found = None
+    if version.isdigit() and session_id and username:
+        found = services().accounts.session(
+            username=username, version=int(version), session_id=session_id
+        )
+    if found is None:
+        # Ended (or from before sessions had ids): forgotten, so that this cookie is never
+        # signed again with it.
+        session.pop("_user_id", None)
         return None
-    found = services().accounts.session(username=username, version=int(version))
-    return None if found is None else SignedInUser(found, int(version))
+    return SignedInUser(found, int(version), session_id)
 
 
 def register_accounts(app: Flask) -> None:
@@ -106,13 +116,14 @@ def login():
         password=request.form.get("password", ""),
         client=request.remote_addr or "unknown",
     )
-    login_user(SignedInUser(signed.principal, signed.session_version))
+    login_user(SignedInUser(signed.principal, signed.session_version, signed.session_id))
     return redirect(url_for(START[signed.principal.role.value]))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    services().accounts.sign_out(principal(), session_id=current_user.session_id)
     logout_user()
     return redirect(url_for("accounts.login"))
 
@@ -132,5 +143,5 @@ def password():
         current=request.form.get("current_password", ""),
         new=request.form.get("new_password", ""),
     )
-    login_user(SignedInUser(principal(), version))
+    login_user(SignedInUser(principal(), version, current_user.session_id))
     return render_template("password.html", done=True)

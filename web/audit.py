@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.audit_export import write
 from web.accounts import roles
@@ -79,14 +80,21 @@ def stream():
     args = request.args
     township = args.get("township", "")
     refusals_beside("stream")
-    events = services().history.stream(
+    asked = {"township": township, "from": args.get("from", ""), "to": args.get("to", "")}
+    found = services().history.window(
         principal(),
         township=township,
         since=args.get("from") or None,
         until=args.get("to") or None,
+        cursor=args.get("cursor"),
     )
     return render_template(
-        "audit/stream.html", events=events, township=township, names=names(), args=args
+        "audit/stream.html",
+        found=found,
+        township=township,
+        names=names(),
+        args=args,
+        pages=pages("audit.stream", {"next_cursor": found["next_cursor"]}, **asked),
     )
 
 
@@ -125,6 +133,59 @@ def ranking():
     return render_template(
         "audit/ranking.html", names=names(), then_rows=then_rows, moved=moved, **beside
     )
+
+
+@bp.get("/ranking/entries")
+@roles(*ROLES)
+def ranking_entries():
+    """Every entry recorded or retracted since the moment, of the county's townships, that
+    counts in the period: the rest of the ranking's difference, a page at a time."""
+    args = request.args
+    asked = {"period": args.get("period", ""), "as_of": args.get("as_of", "")}
+    found = services().differences.entries_since(
+        principal(), county=principal().county, cursor=args.get("cursor"), **asked
+    )
+    back = url_for("audit.ranking", **asked)
+    return entries_page(found, asked, pages("audit.ranking_entries", found, **asked), back)
+
+
+@bp.get("/figures/entries")
+@roles(*ROLES)
+def figures_entries():
+    """The same of one township: the rest of its figures' difference."""
+    args = request.args
+    asked = {
+        "township": args.get("township", ""),
+        "period": args.get("period", ""),
+        "as_of": args.get("as_of", ""),
+    }
+    found = services().differences.entries_since(principal(), cursor=args.get("cursor"), **asked)
+    back = url_for("audit.figures", **asked)
+    return entries_page(found, asked, pages("audit.figures_entries", found, **asked), back)
+
+
+def entries_page(found: dict, asked: dict, links: dict, back: str):
+    caption = _("%(then)s 之后登记或撤回、计入本期间的记录", then=asked["as_of"])
+    return render_template(
+        "entries_since.html",
+        found=found,
+        names=names(),
+        title=caption,
+        caption=caption,
+        pages=links,
+        back=back,
+        link=True,
+    )
+
+
+def pages(endpoint: str, found: dict, **asked) -> dict:
+    """The links of a paged list: the next page (None on the last) and, past the first
+    page, the first."""
+    following = found["next_cursor"]
+    return {
+        "next": url_for(endpoint, **asked, cursor=following) if following else None,
+        "first": url_for(endpoint, **asked) if request.args.get("cursor") else None,
+    }
 
 
 @bp.post("/verification")

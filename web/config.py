@@ -29,5 +29,4 @@ class WebConfig:
             "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
-            "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         }

@@ -4,15 +4,15 @@ and the spreadsheet of it all. The county is always the signed-in officer's own.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from domain.values import today
 from services.catalogue import rankable_figures
-from web import workbooks
+from services.rankings import MAX_WEIGHT
+from web import when, workbooks
 from web.accounts import roles
 from web.errors import form_page
-from web.forms import WHOLE_NUMBER
 from web.ledger import principal, services, wrote
 
 bp = Blueprint("county", __name__, url_prefix="/county")
@@ -32,8 +32,9 @@ def chosen_period() -> str:
 @bp.get("/")
 @roles(*ROLES)
 def ranking():
-    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
     county = services().tenancy.county(principal(), here())
+    form_page("county/ranking.html", county=county, ranking=None, restatement=None, names={})
+    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
     notice = services().publications.restatement(
         principal(), county=here(), period=doc["period"], today=doc
     )
@@ -67,10 +68,12 @@ def scores_chart():
 @bp.get("/charts/trend/<code>.json")
 @roles(*ROLES)
 def trend_chart(code: str):
-    year = int(chosen_period()[:4]) if WHOLE_NUMBER.fullmatch(chosen_period()[:4]) else 0
-    quarters = services().breakdowns.trend(principal(), county=here(), township=code, year=year)
+    quarters = services().breakdowns.trend(
+        principal(), county=here(), township=code, period=chosen_period()
+    )
     return jsonify(
         periods=[q["period"] for q in quarters],
+        labels=[when.period(q["period"]) for q in quarters],  # as the chart's reader writes them
         scores=[q["score"] for q in quarters],
         ranks=[q["rank"] for q in quarters],
     )
@@ -81,10 +84,13 @@ def trend_chart(code: str):
 def indicators():
     county = services().tenancy.county(principal(), here())
     doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
-    context = {"figures": rankable_figures(), "current": {w["figure"]: w for w in doc["weights"]}}
+    context = {
+        "figures": rankable_figures(),
+        "current": {w["figure"]: w for w in doc["weights"]},
+        "most": MAX_WEIGHT,
+    }
     if request.method == "GET":
         return render_template("county/indicators.html", county=county, **context)
-    form_page("county/indicators.html", county=county, **context)
     chosen = [
         {
             "figure": figure,
@@ -94,6 +100,9 @@ def indicators():
         for figure in rankable_figures()
         if request.form.get(f"use:{figure}")
     ]
+    # a refusal names indicators[N].weight, N counting the ticked ones: the page's field
+    numbered = {item["figure"]: n for n, item in enumerate(chosen, start=1)}
+    form_page("county/indicators.html", county=county, numbered=numbered, **context)
     services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
     return redirect(url_for("county.ranking"))
 
@@ -133,7 +142,7 @@ def answer():
         township=form.get("township", ""),
         type="report_accepted" if accept else "report_returned",
         entry_id=form.get("submission", ""),
-        occurred_on=form.get("occurred_on") or date.today().isoformat(),
+        occurred_on=form.get("occurred_on") or today().isoformat(),
         fields=fields,
     )
     wrote(result.position)

@@ -5,9 +5,10 @@ trail). Its routes join the county blueprint."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from web.accounts import roles
-from web.audit import publication_file
+from web.audit import pages, publication_file
 from web.county import ROLES, bp, chosen_period, here
 from web.errors import form_page
 from web.ledger import principal, services
@@ -56,6 +57,26 @@ def publish():
 def publication(publication_id: str):
     data = services().publications.publication(principal(), publication_id=publication_id)
     return publication_file(publication_id, data)
+
+
+@bp.get("/publications/<publication_id>/entries")
+@roles(*ROLES)
+def entries_since(publication_id: str):
+    """Every entry recorded or retracted since a publication that counts in its period, a
+    page at a time: the rest of the restatement notice's entries."""
+    cursor = request.args.get("cursor")
+    found = services().publications.entries_since(
+        principal(), publication_id=publication_id, cursor=cursor
+    )
+    return render_template(
+        "entries_since.html",
+        found=found,
+        names=township_names(),
+        title=_("%(when)s 发布之后登记或撤回的记录", when=found["published_at"]),
+        caption=_("发布之后登记或撤回、计入本期间的记录"),
+        pages=pages("county.entries_since", found, publication_id=publication_id),
+        back=url_for("county.ranking", period=found["period"]),
+    )
 
 
 @bp.get("/trail")

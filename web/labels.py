@@ -3,7 +3,7 @@ catalogue translates them)."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
 from functools import reduce
 from typing import Any
 
@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from projections.report.phrasing import share_percent
+from web import when
 
 TYPES = {
     "session_held": _l("学法/培训/普法活动"),
@@ -37,7 +38,7 @@ TYPES = {
 FIELDS = {
     "id": _l("编号"),
     "occurred_on": _l("发生日期"),
-    "kind": _l("类别"),
+    "kind": _l("活动类别"),  # 类别 is the category of a dispute or issue: one name a column
     "title": _l("标题"),
     "attendees": _l("参加人次"),
     "laws": _l("所学法律（每行一部）"),
@@ -142,52 +143,72 @@ RATES = {
     "hotline_answer": _l("12345答复率"),
 }
 
-# The figures the auditor's pages show first, by their names in the figures document.
-FIGURES = {
-    "disputes.registered": _l("排查矛盾纠纷"),
-    "disputes.resolved": _l("调解成功"),
-    "issues.found": _l("发现问题"),
-    "issues.rectified": _l("已整改"),
-    "issues.overdue": _l("逾期未整改"),
-    "hotline.received": _l("12345转办"),
-    "hotline.answered": _l("12345答复"),
-    "meetings.count": _l("党委会议"),
-    "decisions.reviewed": _l("重大决策合法性审查"),
-    "inspections": _l("执法检查"),
+# Every figure of the figures document (domain/figure_names.py) by its Chinese name: these by
+# name, the families (a session kind's counts, decisions by result …) by FAMILIES below.
+COUNTS = {
+    "meetings.count": _l("党委会议次数"),
+    "meetings.matters_decided": _l("党委会议研究重大事项数"),
+    "decisions.reviewed": _l("审查的重大决策数"),
+    "decisions.with_legality_review": _l("经合法性审查的重大决策数"),
+    "inspections": _l("执法检查次数"),
+    "issues.found": _l("发现问题数"),
+    "issues.rectified": _l("已整改问题数"),
+    "issues.rectified_on_time": _l("按期整改问题数"),
+    "issues.overdue": _l("逾期未整改问题数"),
+    "disputes.registered": _l("排查矛盾纠纷数"),
+    "disputes.resolved": _l("调解成功纠纷数"),
+    "disputes.failed": _l("调解不成功纠纷数"),
+    "hotline.received": _l("12345转办件数"),
+    "hotline.answered": _l("12345已答复件数"),
+    "hotline.resolved": _l("12345已解决件数"),
+    "roster.advisors_township": _l("镇级法律顾问人数"),
+    "roster.advisors_community": _l("村（社区）法律顾问人数"),
+    "roster.liaisons": _l("法律明白人人数"),
+    "roster.volunteers": _l("志愿者人数"),
+    "roster.volunteer_posts": _l("认领岗位的志愿者人数"),
+    "roster.officers": _l("持执法证人员数"),
 }
+# A family's figures, ``<family>.<value>``: the value's label in the family's sentence.
+FAMILIES = {
+    "decisions.by_result": lambda v: _("审查结果为“%(value)s”的重大决策数", value=v),
+    "decisions.by_reviewer": lambda v: _("审查人为“%(value)s”的重大决策数", value=v),
+    "decisions.by_step": lambda v: _("经过“%(value)s”程序的重大决策数", value=v),
+    "disputes.by_mediator": lambda v: _("调解人为“%(value)s”的纠纷数", value=v),
+    "disputes.by_source": lambda v: _("来源为“%(value)s”的纠纷数", value=v),
+}
+# A session kind's measures, ``sessions.<kind>.<measure>``.
+SESSION_MEASURES = {
+    "count": lambda kind: _("%(kind)s次数", kind=kind),
+    "attendees": lambda kind: _("%(kind)s参加人次", kind=kind),
+    "reached": lambda kind: _("%(kind)s覆盖人数", kind=kind),
+    "materials": lambda kind: _("%(kind)s发放资料份数", kind=kind),
+    "laws": lambda kind: _("%(kind)s所学法律", kind=kind),
+}
+# The figures the auditor's pages show first.
+FIGURES_FIRST = (
+    "disputes.registered",
+    "disputes.resolved",
+    "issues.found",
+    "issues.rectified",
+    "issues.overdue",
+    "hotline.received",
+    "hotline.answered",
+    "meetings.count",
+    "decisions.reviewed",
+    "inspections",
+)
+
+# The ranking's formula and its rule, as the ranking pages and workbooks write them
+# (domain/ranking.py computes it).
+FORMULA = _l("得分 = 100 × Σ（权重 × 计分值）÷ Σ（权重），两个Σ都只计该乡镇有数据的指标。")
+SCORED_VALUES = _l(
+    "比率的计分值就是比率本身（越低越好时为 1 − 比率）；数量的计分值按全县各乡镇折算为"
+    "（数值 − 最小值）÷（最大值 − 最小值）（越低越好时为（最大值 − 数值）÷（最大值 − 最小值）），"
+    "各乡镇数值都相同时为 1。"
+)
+RULE = _l("某项指标没有数据的乡镇，该指标不计入其得分，其余权重按比例折算；得分相同则名次相同。")
 
 RATE_PARTS = {"numerator": _l("分子"), "denominator": _l("分母"), "value": _l("比率")}
-
-# What a verification found (services/verification.py KINDS), in the user's words.
-FINDINGS = {
-    "unreadable": _l("这条存储记录已无法读取：数据库中的内容被改动过"),
-    "misfiled": _l("这条记录被存放在另一条记录的编号下"),
-    "misfiled_link": _l("这一环被存放在另一个乡镇的哈希链中"),
-    "uncovered": _l("这条记录不在本乡镇的哈希链中：它是绕过台账写入数据库的"),
-    "link_missing": _l("哈希链缺少这一环：其后的记录可能被删除"),
-    "link_broken": _l("这一环与前一环的哈希不衔接"),
-    "link_altered": _l("这一环的内容与它的哈希不符：哈希链被改动过"),
-    "twice": _l("这条记录被哈希链登记了两次"),
-    "event_missing": _l("哈希链登记过的这条记录已不在台账中：它被删除了"),
-    "event_altered": _l("这条记录的内容与登记时不同：它被改动过"),
-    "anchor_lost": _l("已发布文件锚定的链头已不在链上：发布之后的记录被截去"),
-    "anchor_differs": _l("已发布文件锚定的链头与链上的不同：哈希链被改写过"),
-    "read_model": _l("页面和报表所用的汇总数据与按台账重算的结果不一致"),
-    "timestamp_invalid": _l("可信时间戳无效：它被改动过，或不是所配置的时间戳机构签发的"),
-    "timestamp_other_hash": _l("可信时间戳证明的是另一个哈希，不是它所记录的发布文件或链头"),
-    "timestamp_differs": _l("可信时间戳旁记录的时间或机构与时间戳本身不符"),
-    "timestamp_unanchored": _l("可信时间戳所证明的发布文件或链环已不在台账中"),
-}
-LINK_FINDINGS = frozenset(
-    (
-        "misfiled_link",
-        "link_missing",
-        "link_broken",
-        "link_altered",
-        "anchor_lost",
-        "anchor_differs",
-    )
-)
 
 
 def label(table: dict, key: str) -> str:
@@ -212,12 +233,23 @@ def value_label(value) -> str:
 
 
 def figure_label(name: str) -> str:
-    """A figure's name in the figures document as pages call it (else the name itself)."""
-    if name in FIGURES:
-        return str(FIGURES[name])
+    """A figure's name in the figures document (``disputes.by_source.petition``,
+    ``rates.rectification``, ``rates.rectification.numerator``) as pages call it; a name
+    that is no figure as it is."""
+    if name in COUNTS:
+        return str(COUNTS[name])
+    family, _dot, last = name.rpartition(".")
+    if family in FAMILIES:
+        return FAMILIES[family](value_label(last))
     parts = name.split(".")
+    if parts[0] == "sessions" and len(parts) == 3 and parts[2] in SESSION_MEASURES:
+        return SESSION_MEASURES[parts[2]](value_label(parts[1]))
+    if parts[0] == "rates" and len(parts) == 2:
+        return label(RATES, parts[1])
     if parts[0] == "rates" and len(parts) == 3:
-        return f"{label(RATES, parts[1])}（{label(RATE_PARTS, parts[2])}）"
+        return _(
+            "%(rate)s（%(part)s）", rate=label(RATES, parts[1]), part=label(RATE_PARTS, parts[2])
+        )
     return name
 
 
@@ -226,49 +258,59 @@ def figure_of(document: dict, name: str) -> Any:
     return reduce(lambda value, key: (value or {}).get(key), name.split("."), document)
 
 
-LOOKS = (
-    (re.compile(r"history of entry (?P<entry>.+)"), lambda m: _("查看记录 %(entry)s 的历史", **m)),
-    (
-        re.compile(r"history from (?P<start>\S+) to now"),
-        lambda m: _("查看 %(start)s 以来登记的全部记录", **m),
-    ),
-    (
-        re.compile(r"history from (?P<start>\S+) to (?P<end>\S+)"),
-        lambda m: _("查看 %(start)s 至 %(end)s 登记的全部记录", **m),
-    ),
-    (
-        re.compile(r"ranking of (?P<period>\S+) as of (?P<moment>\S+)"),
-        lambda m: _("查看 %(period)s 排名截至 %(moment)s 的情况", **m),
-    ),
-    (
-        re.compile(r"figures of (?P<period>\S+) as of (?P<moment>\S+)"),
-        lambda m: _("查看 %(period)s 数据截至 %(moment)s 的情况", **m),
-    ),
-    (re.compile(r"verification"), lambda m: _("完整性核验")),
-    (re.compile(r"export"), lambda m: _("下载审计导出文件")),
-    (re.compile(r"publication (?P<id>\S+)"), lambda m: _("下载发布文件 %(id)s", **m)),
-)
+def listed(items: Iterable[Any]) -> str:
+    """Items one after another as the page's language lists them: 甲、乙、丙; a, b, c."""
+    return ("、" if when.language() == "zh" else ", ").join(str(item) for item in items)
 
 
-def look_label(action: str) -> str:
-    """What an auditor did (the audit trail's action, services/trail.py) in the user's words;
-    an action of another shape as it was recorded."""
-    for pattern, words in LOOKS:
-        found = pattern.fullmatch(action)
-        if found:
-            return words(found.groupdict())
-    return action
+def field_value(value: Any) -> str:
+    """A field's value as pages show it: a choice by its label, a list of them listed, a
+    narrative's themes by their names."""
+    if isinstance(value, Mapping | list | tuple):
+        return listed(value_label(item) for item in value)
+    return value_label(value)
+
+
+def field_values(fields: Mapping[str, Any]) -> str:
+    """An event's fields on one line, as audit tables show them (a narrative's themes with
+    their text): 来源：排查发现；类别：合同纠纷."""
+    zh = when.language() == "zh"
+    pair, between = ("%s：%s", "；") if zh else ("%s: %s", "; ")
+
+    def shown(value: Any) -> str:
+        if isinstance(value, Mapping):
+            return between.join(pair % (value_label(k), v) for k, v in value.items())
+        return field_value(value)
+
+    return between.join(
+        pair % (field_label(k), shown(v)) for k, v in fields.items() if v is not None
+    )
+
+
+def weighted(weights: Iterable[Mapping[str, Any]]) -> str:
+    """The indicators in force with their weights: 调解成功率 ×1、整改率 ×2."""
+    return listed(f"{figure_label(w['figure'])} ×{w['weight']}" for w in weights)
 
 
 def register_labels(app) -> None:
     app.jinja_env.globals.update(TYPES=TYPES, FIELDS=FIELDS, VALUES=VALUES, RATES=RATES)
-    app.jinja_env.filters["type_label"] = lambda key: label(TYPES, key)
-    app.jinja_env.filters["field_label"] = field_label
-    app.jinja_env.filters["value_label"] = value_label
-    app.jinja_env.filters["percent"] = share_percent
-    app.jinja_env.filters["rate_label"] = lambda key: label(RATES, key.removeprefix("rates."))
-    app.jinja_env.filters["figure_label"] = figure_label
-    app.jinja_env.filters["figure"] = figure_of
-    app.jinja_env.filters["look_label"] = look_label
-    app.jinja_env.filters["finding_label"] = lambda kind: label(FINDINGS, kind)
-    app.jinja_env.globals.update(FIGURES=FIGURES, LINK_FINDINGS=LINK_FINDINGS)
+    when.register_filters(
+        app,
+        type_label=lambda key: label(TYPES, key),
+        field_label=field_label,
+        value_label=value_label,
+        percent=share_percent,
+        rate_label=lambda key: figure_label(f"rates.{key}"),
+        figure_label=figure_label,
+        figure=figure_of,
+        listed=listed,
+        field_value=field_value,
+        field_values=field_values,
+        weighted=weighted,
+    )
+    app.jinja_env.globals.update(
+        FIGURES_FIRST=FIGURES_FIRST,
+        FORMULA=FORMULA,
+        SCORED_VALUES=SCORED_VALUES,
+        RULE=RULE,
+    )

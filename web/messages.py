@@ -8,16 +8,24 @@ top of a page, in an import's list of lines) names the field by its label first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.errors import LedgerError
 from domain.messages import Message, placeholders
-from web.labels import ROLES, TYPES, field_label, label, value_label
+from web import when
+from web.labels import (
+    ROLES,
+    TYPES,
+    field_label,
+    figure_label,
+    label,
+    listed,
+    value_label,
+)
 
 SAID = {
     "value.not_whole": _l("须为整数，填写的是 %(got)s"),
@@ -41,12 +49,20 @@ SAID = {
     "id.malformed": _l("不能为空，最多 %(most)s 个字符"),
     "id.spaces": _l("开头和结尾不能有空格"),
     "id.refused_character": _l("不能包含字符 %(character)s"),
+    "id.unsafe_character": _l(
+        "只能由文字、字母、数字和“-”“_”“.”组成，并以文字、字母或数字开头；"
+        "第 %(position)s 个字符 %(character)s 不能使用"
+    ),
+    "id.double_dot": _l("不能包含“..”"),
+    "id.not_normal": _l("第 %(position)s 个字符 %(character)s 须写作 %(normal)s"),
     "field.unknown": _l("不是这类记录的项目"),
     "field.required": _l("必须填写"),
-    "moment.malformed": _l("须为时间，如 2025-01-15T00:00:00Z，填写的是 %(got)s"),
+    "moment.malformed": _l("须为日期和时间（年-月-日 时:分），填写的是 %(got)s"),
     "moment.too_late": _l("须为公元10000年以前的时间，填写的是 %(got)s"),
+    "moment.out_of_range": _l("须为 %(first)s 至 %(last)s 之前的时间，填写的是 %(got)s"),
     "period.malformed": _l("须写作 2024、2024-Q1 或 2024-03，填写的是 %(got)s"),
     "period.too_early": _l("须为 %(first)s 年以后，填写的是 %(got)s"),
+    "period.too_late": _l("须不晚于 %(last)s 年，填写的是 %(got)s"),
     "entry.not_found": _l("%(township)s 没有编号为 %(id)s 的记录"),
     "entry.nothing_to_follow": _l("%(township)s 没有编号为 %(id)s 的记录，无法登记“%(type)s”"),
     "entry.does_not_follow": _l("记录 %(id)s 是“%(existing)s”，不能登记“%(type)s”"),
@@ -67,6 +83,9 @@ SAID = {
         "%(year)s 年度报告 %(id)s 已于 %(on)s 得到县级答复（%(answer)s）"
     ),
     "role.records_nothing": _l("%(role)s不登记乡镇的记录"),
+    "role.retracts_what_it_records": _l(
+        "%(role)s只能撤回自己可以登记的记录；这条记录含有“%(type)s”"
+    ),
     "role.head_only": _l("只有镇领导可以登记“%(type)s”"),
     "role.county_office_records": _l("只有县依法治县办可以登记“%(type)s”"),
     "role.sets_indicators": _l("只有县依法治县办可以设置排名指标"),
@@ -90,14 +109,16 @@ SAID = {
     "password.not_current": _l("不是您当前的密码"),
     "token.unknown": _l("令牌无效、已过期或已撤销，请重新申请"),
     "token.changed_meanwhile": _l("令牌或其用户在请求期间被修改，请重试"),
-    "figure.unknown": _l(
-        "没有“%(figure)s”这项数据；数据有：%(figures)s（比率的分母写作 rates.名称.denominator）"
+    "token.throttled": _l(
+        "每个用户 %(minutes)s 分钟内最多申请 %(most)s 个令牌；"
+        "请继续使用已有的令牌（30 天内有效），或稍后再试"
     ),
+    "figure.unknown": _l("没有“%(figure)s”这项数据；数据有：%(figures)s"),
     "indicators.empty": _l("至少要有一项指标"),
     "indicators.malformed": _l("每项指标只能包括数据项、方向和权重"),
-    "indicators.not_rankable": _l("%(figure)s 不能用于排名"),
+    "indicators.not_rankable": _l("“%(figure)s”不能用于排名"),
     "indicators.direction": _l("须为“越高越好”或“越低越好”"),
-    "indicators.weight": _l("权重须为大于0的数"),
+    "indicators.weight": _l("权重须为大于0、不超过 %(most)s 的数"),
     "indicators.repeated": _l("同一数据项不能列两次"),
     "indicators.not_json": _l("不是有效的JSON：%(detail)s"),
     "limit.out_of_range": _l("须在 1 至 %(most)s 之间"),
@@ -126,6 +147,29 @@ SAID = {
     "file.not_utf8": _l("不是UTF-8编码（第 %(position)s 个字节 %(byte)s）"),
     "file.gbk": _l("不是UTF-8编码，似为GBK（GB2312），请另存为UTF-8"),
     "file.column_twice": _l("第 1 行有两列都名为 %(name)s，请只保留一列"),
+    "workbook.too_large": _l("解压后超过 %(most)s MiB，请拆分文件"),
+    "workbook.packed_too_tightly": _l("压缩了 %(ratio)s 倍，正常的Excel工作簿不会如此，不予读取"),
+    "workbook.broken": _l("工作簿已损坏（%(part)s），请用Excel或WPS打开后重新保存"),
+    "workbook.no_sheet": _l("工作簿中没有工作表"),
+    "workbook.too_many_parts": _l("工作簿包含的部件超过 %(most)s 个，正常的Excel工作簿不会如此"),
+    "sheet.too_many_rows": _l(
+        "工作表“%(sheet)s”第 %(row)s 行：超出了可填写的最后一行（第 %(most)s 行），"
+        "请删去记录下方多余的行，或拆分文件"
+    ),
+    "sheet.too_many_columns": _l(
+        "工作表“%(sheet)s”第 %(row)s 行：%(column)s 列超出了可填写的最后一列（第 %(most)s 列）"
+    ),
+    "sheet.too_many_cells": _l(
+        "工作表“%(sheet)s”第 %(row)s 行：单元格超过 %(most)s 个，请拆分文件"
+    ),
+    "sheet.broken": _l("工作表“%(sheet)s”第 %(row)s 行之后已损坏，请用Excel或WPS打开后重新保存"),
+    "cell.bad_reference": _l("工作表“%(sheet)s”第 %(row)s 行：%(cell)s 不是本行的单元格"),
+    "cell.not_number": _l("工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：%(got)s 不是数字"),
+    "cell.not_date": _l("工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：%(got)s 不是日期"),
+    "cell.no_string": _l(
+        "工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：引用了工作簿中不存在的文字"
+    ),
+    "cell.too_long": _l("工作表“%(sheet)s”第 %(row)s 行单元格 %(cell)s：超过 %(most)s 个字"),
     "line.too_long": _l("一行超过 %(most)s KiB"),
     "line.not_json": _l("不是有效的JSON（第 %(column)s 列：%(detail)s）"),
     "line.long_number": _l("不是有效的JSON（数字位数过多）"),
@@ -142,6 +186,9 @@ SAID = {
 TYPE_PARAMS = frozenset({"type", "existing", "answer"})
 VALUE_PARAMS = frozenset({"allowed", "theme", "themes"})
 ROLE_PARAMS = frozenset({"role"})
+FIGURE_PARAMS = frozenset({"figure", "figures"})
+# Parameters that hold a moment as stored text (a date or a datetime is known by its type).
+MOMENT_PARAMS = frozenset({"at"})
 
 
 def say(said: Message) -> str:
@@ -165,10 +212,16 @@ def _shown(name: str, value: Any, conversion: str | None, spec: str) -> str:
         return label(TYPES, str(value))
     if name in ROLE_PARAMS:
         return label(ROLES, str(value))
-    if name in VALUE_PARAMS:
-        return _listed(value_label(v) for v in _items(value))
+    if name in VALUE_PARAMS:  # choices, or the entry types a line's type may be
+        return listed(label(TYPES, v) if v in TYPES else value_label(v) for v in _items(value))
+    if name in FIGURE_PARAMS:
+        return listed(figure_label(str(v)) for v in _items(value))
+    if name in MOMENT_PARAMS or isinstance(value, datetime):
+        return when.moment(value)
+    if isinstance(value, date):
+        return when.day(value)
     if isinstance(value, list | tuple):
-        return _listed(str(v) for v in value)
+        return listed(str(v) for v in value)
     if conversion == "r":
         value = repr(value)
     return format(value, spec) if spec else str(value)
@@ -176,10 +229,6 @@ def _shown(name: str, value: Any, conversion: str | None, spec: str) -> str:
 
 def _items(value: Any) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _listed(items: Iterable[str]) -> str:
-    return ("、" if str(get_locale()).startswith("zh") else ", ").join(items)
 
 
 def say_line(error: Any) -> str:
@@ -194,5 +243,4 @@ def say_note(note: dict[str, Any]) -> str:
 
 
 def register_messages(app) -> None:
-    app.jinja_env.filters["said"] = say_line
-    app.jinja_env.filters["note"] = say_note
+    when.register_filters(app, said=say_line, note=say_note)

@@ -3,10 +3,9 @@ The township is always the signed-in user's own."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from domain.values import today
 from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only
 from web.accounts import roles
 from web.errors import form_page
@@ -40,7 +39,7 @@ def record(type_: str, entry_id: str, occurred_on: str, fields: dict):
 
 def entry_page(found) -> dict:
     follow_ups = [(t, fields_of(t)) for t in follow_ups_of(found.type)]
-    return {"entry": found, "follow_ups": follow_ups, "today": date.today().isoformat()}
+    return {"entry": found, "follow_ups": follow_ups, "today": today().isoformat()}
 
 
 @bp.get("/")
@@ -72,9 +71,12 @@ def entries():
     return render_template("township/entries.html", page=page, types=TOWNSHIP_CREATIONS)
 
 
-@bp.get("/entries/<path:entry_id>")
+@bp.get("/entry")  # ?id=: what the pages link to, whatever characters an old id holds
+@bp.get("/entries/<path:entry_id>")  # links of before
 @roles(*ROLES)
-def entry(entry_id: str):
+def entry(entry_id: str | None = None):
+    if entry_id is None:
+        entry_id = request.args.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
     return render_template("township/entry.html", **entry_page(found))
 
@@ -93,15 +95,15 @@ def record_form(type_: str):
         abort(404)
     context = {"type_": type_, "fields": fields_of(type_)}
     if request.method == "GET":
-        today = date.today()
-        values = {"id": suggested_id(type_, today), "occurred_on": today.isoformat()}
+        day = today()
+        values = {"id": suggested_id(type_, day), "occurred_on": day.isoformat()}
         return render_template("township/record.html", values=values, **context)
     form_page("township/record.html", **context)
     form = request.form
     result = record(
         type_, form.get("id", ""), form.get("occurred_on", ""), fields_from(type_, form)
     )
-    return redirect(url_for("township.entry", entry_id=result.entry_id, recorded=result.status))
+    return redirect(url_for("township.entry", id=result.entry_id, recorded=result.status))
 
 
 @bp.post("/follow-up")
@@ -113,7 +115,7 @@ def follow_up():
     form_page("township/entry.html", **entry_page(found))
     fields = fields_from(type_, form) if type_ in follow_ups_of(found.type) else {}
     record(type_, entry_id, form.get("occurred_on", ""), fields)
-    return redirect(url_for("township.entry", entry_id=entry_id))
+    return redirect(url_for("township.entry", id=entry_id))
 
 
 @bp.post("/retract")
@@ -126,7 +128,7 @@ def retract():
     record(
         "entry_retracted",
         entry_id,
-        form.get("occurred_on") or date.today().isoformat(),
+        form.get("occurred_on") or today().isoformat(),
         {"reason": form.get("reason", "").strip() or None},
     )
-    return redirect(url_for("township.entry", entry_id=entry_id))
+    return redirect(url_for("township.entry", id=entry_id))

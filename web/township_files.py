@@ -4,12 +4,12 @@ report (preview, the head's narratives, DOCX, submission and the county's answer
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import Response, redirect, render_template, request, url_for
 
 from documents.report_docx import render_docx
 from documents.report_html import render_html
+from domain.values import today
 from services.catalogue import fields_of
 from services.jsonl import file_lines
 from web import workbooks
@@ -102,8 +102,8 @@ def report_narrative():
         "township/report_form.html", year=year, narrative_fields=fields_of("report_narrative")
     )
     fields = fields_from("report_narrative", form)
-    entry_id = f"RN-{year}-{date.today().isoformat()}-{_serial()}"
-    record("report_narrative", entry_id, date.today().isoformat(), fields)
+    entry_id = f"RN-{year}-{today().isoformat()}-{_serial()}"
+    record("report_narrative", entry_id, today().isoformat(), fields)
     return redirect(url_for("township.report", year=year))
 
 
@@ -115,7 +115,7 @@ def report_submit():
         "township/report_form.html", year=year, narrative_fields=fields_of("report_narrative")
     )
     fields = {"year": int(year) if WHOLE_NUMBER.fullmatch(year) else year}
-    record("report_submitted", f"RS-{year}-{_serial()}", date.today().isoformat(), fields)
+    record("report_submitted", f"RS-{year}-{_serial()}", today().isoformat(), fields)
     return redirect(url_for("township.report", year=year))
 
 

@@ -81,23 +81,44 @@ def audit_export(
     click.echo(f"{output}: {count} records, sha256 {digest}")
 
 
+BECAUSE = {
+    ("entries",): "entries recorded or retracted since",
+    ("indicators",): "the indicators (weights) changed since",
+    ("entries", "indicators"): "entries recorded or retracted, and the indicators changed, since",
+}
+
+
 def restatement_lines(notice: dict) -> list[str]:
-    """A restatement notice, as ``ranking`` prints it under today's ranking."""
+    """A restatement notice, as ``ranking`` prints it under today's ranking: the ranks that
+    changed, why, the entries' counts and the first of them (``ranking --json --all`` lists
+    every one)."""
+    why = BECAUSE.get(tuple(notice["because"]), "changes since")
     lines = [
-        f"restatement: ranks published on {notice['published_at']}"
-        f" (publication {notice['publication']}) have changed:"
+        f"restatement: {why} the ranking published on {notice['published_at']}"
+        f" (publication {notice['publication']}) changed these ranks:"
     ]
     for row in notice["changed"]:
         lines.append(
             f"  {row['township']}: rank {row['published_rank'] or '-'} -> {row['rank'] or '-'}"
             f" (score {row['published_score']} -> {row['score']})"
         )
-    lines.append("  because of:")
+    if "indicators" in notice["because"]:
+        weights = ", ".join(f"{i['figure']} {i['weight']}" for i in notice["published_indicators"])
+        lines.append(f"  indicators when published: {weights}")
+    counts = notice["counts"]
+    if counts["recorded"] or counts["retracted"]:
+        lines.append(
+            f"  since the publication: {counts['recorded']} recorded,"
+            f" {counts['retracted']} retracted, counting in this period"
+        )
     for entry in notice["entries"]:
         lines.append(
             f"  {entry['township']} {entry['entry_id']} {entry['type']} of {entry['occurred_on']},"
             f" {entry['why']} (at {entry['recorded_at']} by {entry['recorded_by']})"
         )
+    more = counts["recorded"] + counts["retracted"] - len(notice["entries"])
+    if more > 0:
+        lines.append(f"  … and {more} more (ranking --json --all lists every one)")
     return lines
 
 
@@ -111,16 +132,17 @@ def diff(
     obj: Context, township_code: str | None, county_code: str | None, period: str, as_of: str
 ) -> None:
     """A township's figures (--township) or a county's ranking (--county) as of a moment
-    beside today's: what changed, and the entries recorded or retracted since (JSON)."""
+    beside today's: what changed, and every entry recorded or retracted since (JSON, for a
+    file: the API's difference names the first and pages the rest)."""
     differences = obj.services.differences
     with refusals():
         if county_code is not None:
             found = differences.ranking_since(
-                obj.principal, county=county_code, period=period, as_of=as_of
+                obj.principal, county=county_code, period=period, as_of=as_of, first=None
             )
         elif township_code is not None:
             found = differences.figures_since(
-                obj.principal, township=township_code, period=period, as_of=as_of
+                obj.principal, township=township_code, period=period, as_of=as_of, first=None
             )
         else:
             raise InvalidField("township", "export.needs_scope")

@@ -15,12 +15,17 @@ from infra.cli.errors import refusals
 from infra.cli.root import Context
 from infra.outages import unavailable
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS
+from services.differences import FIRST_ENTRIES
 
 
 @click.command()
 @click.option("--township", "township_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
-@click.option("--as-of", metavar="TIME", help="Only what had been recorded by then (ISO, UTC).")
+@click.option(
+    "--as-of",
+    metavar="TIME",
+    help="Only what had been recorded by then (ISO; without an offset: local time).",
+)
 @click.option("--json", "as_json", is_flag=True, help="The figures document as JSON.")
 @click.pass_obj
 def figures(
@@ -58,18 +63,27 @@ def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
 @click.option("--as-of", metavar="TIME")
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--all", "every", is_flag=True, help="Every entry of a restatement notice (for a file)."
+)
 @click.pass_obj
-def ranking(obj: Context, county_code: str, period: str, as_of: str | None, as_json: bool) -> None:
+def ranking(
+    obj: Context, county_code: str, period: str, as_of: str | None, as_json: bool, every: bool
+) -> None:
     """The county's townships ranked by score."""
     with refusals():
         doc = obj.services.rankings.ranking(
             obj.principal, county=county_code, period=period, as_of=as_of
         )
-        # Today's ranking says when later entries changed the latest published one.
+        # Today's ranking says when a published rank has changed since, and why.
         notice = None
         if as_of is None:
             notice = obj.services.publications.restatement(
-                obj.principal, county=county_code, period=period, today=doc
+                obj.principal,
+                county=county_code,
+                period=period,
+                today=doc,
+                first=None if every else FIRST_ENTRIES,
             )
     if as_json:
         shown = {**doc, "restatement": notice} if notice else doc

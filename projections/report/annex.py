@@ -10,7 +10,7 @@ from datetime import tzinfo
 from domain.decision import REVIEW_RESULTS, REVIEWERS
 from domain.figure_names import RATES
 from projections.report.model import Annex, Figure, Source
-from projections.report.phrasing import BEIJING, local_time, para
+from projections.report.phrasing import local_time, para
 from projections.report.places import PAGE, where, where_rate
 from projections.report.themes import STEP_CLAUSES
 
@@ -97,7 +97,7 @@ def build_annex(
     township_name: str,
     year: int,
     as_of: str,
-    zone: tzinfo = BEIJING,
+    zone: tzinfo | None = None,
 ) -> Annex:
     """The annex for the body's ``figures``; ``sources`` gives the ids of the entries behind
     each count figure that has any. Raises ValueError for a figure it cannot label."""

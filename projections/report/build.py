@@ -9,7 +9,7 @@ from typing import Any
 from projections.report.annex import build_annex
 from projections.report.claims import cautions
 from projections.report.model import Paragraph, Report, Section, Signature, issuer
-from projections.report.phrasing import BEIJING, numeral, para, text_paragraphs
+from projections.report.phrasing import numeral, para, text_paragraphs
 from projections.report.reading import Reader
 from projections.report.themes import HEADINGS, THEMES
 
@@ -23,7 +23,7 @@ def build_report(
     narrative: Mapping[str, Any] | None,
     sources: Mapping[str, Sequence[str]],
     issued_on: date,
-    zone: tzinfo = BEIJING,
+    zone: tzinfo | None = None,
 ) -> Report:
     """The annual report of ``township`` for ``year``.
 

@@ -5,15 +5,15 @@ the township's own text with Chinese punctuation."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from domain.moments import parse_moment
+from domain.moments import zone as installation_zone
 from projections.report.model import Figure, Paragraph, Part, day
 from projections.report.punctuation import chinese_punctuation
 
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 _BEIJING_OFFSET = timedelta(hours=8)
 NUMERALS = "一二三四五六七八九十"
 
@@ -52,21 +52,23 @@ def number(value: int) -> str:
     return str(value)
 
 
-def local_time(moment: str | datetime, zone: tzinfo = BEIJING) -> str:
-    """An ISO moment (``2025-01-15T00:00:00Z``) in ``zone``: 2025年1月15日8时00分, followed
-    by （北京时间） when the zone keeps Beijing's time then."""
+def local_time(moment: str | datetime, zone: tzinfo | None = None) -> str:
+    """An ISO moment (``2025-01-15T00:00:00Z``) in ``zone`` (the installation's when none is
+    given: domain/moments.py): 2025年1月15日8时00分, followed by （北京时间） when the zone
+    keeps Beijing's time then."""
     if isinstance(moment, str):
         moment = parse_moment(moment, field="as_of")
     if moment.tzinfo is None:
         raise ValueError(f"the moment {moment.isoformat()} has no time zone")
-    local = moment.astimezone(zone)
+    local = moment.astimezone(zone or installation_zone())
     named = "（北京时间）" if local.utcoffset() == _BEIJING_OFFSET else ""
     return f"{day(local.date())}{local.hour}时{local.minute:02d}分{named}"
 
 
 def beijing_time(moment: str | datetime) -> str:
-    """An ISO moment as 2025年1月15日8时00分（北京时间）."""
-    return local_time(moment, BEIJING)
+    """An ISO moment on the installation's clock: 2025年1月15日8时00分（北京时间） where it keeps
+    Beijing's time."""
+    return local_time(moment)
 
 
 def flatten(items: Iterable[Any]) -> Iterator[Part]:

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,14 +48,15 @@ def _ready(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="package")
-def server(tmp_path_factory) -> Iterator[str]:
-    """The base URL of a server on the demo county, with a second clerk for 莫合台镇."""
-    folder = tmp_path_factory.mktemp("served")
+@contextmanager
+def demo_server(folder: Path, **environ: str) -> Iterator[str]:
+    """A server on a new SQLite database in ``folder`` holding the demo county, with a second
+    clerk for 莫合台镇; its base URL while the block runs."""
     env = {
         **os.environ,
         "LEDGER_DATABASE_URL": f"sqlite:///{folder}/ledger.sqlite3",
         "LEDGER_SECRET_KEY": "browser-tests",
+        **environ,
     }
     run = {"env": env, "cwd": folder, "check": True, "capture_output": True, "text": True}
     subprocess.run([*CLI, "demo"], **run)
@@ -85,6 +87,24 @@ def server(tmp_path_factory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=60)
         log.close()
+
+
+@pytest.fixture(scope="package")
+def served_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="package")
+def served_database(served_folder: Path) -> str:
+    """The database the server serves (a test may write into it as another process would)."""
+    return f"sqlite:///{served_folder}/ledger.sqlite3"
+
+
+@pytest.fixture(scope="package")
+def server(served_folder: Path) -> Iterator[str]:
+    """The base URL of a server on the demo county, shared by the package's tests."""
+    with demo_server(served_folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

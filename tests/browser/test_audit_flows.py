@@ -5,6 +5,7 @@ puts the figures then beside today's, verifies, and the county sees who looked."
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -35,7 +36,9 @@ def test_a_late_entry_after_a_publication_is_named_and_the_auditor_sees_what_cha
     receipt = officer.locator("[data-receipt]")
     publication = receipt.locator("[data-receipt-id]").inner_text()
     digest = receipt.locator("[data-receipt-sha256]").inner_text()
-    published_at = receipt.locator("dd").nth(2).inner_text()
+    published_at = receipt.locator("[data-receipt-published-at]")
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d", published_at.inner_text())
+    published_at = published_at.get_attribute("data-receipt-published-at")  # local, to the second
     with officer.expect_download() as download:
         officer.click("text=下载发布的文件")
     assert hashlib.sha256(download.value.path().read_bytes()).hexdigest() == digest
@@ -61,7 +64,7 @@ def test_a_late_entry_after_a_publication_is_named_and_the_auditor_sees_what_cha
     log_in(auditor, server, "auditor")
     auditor.select_option("#f-township", "mohetai")
     auditor.fill("#f-period", "2024")
-    auditor.fill("#f-as-of", published_at)
+    auditor.fill("#f-as-of", published_at)  # a date-and-time field, on the local clock
     auditor.click('section[aria-labelledby="h-figures"] button')
     then = int(auditor.inner_text('[data-then="issues.rectified"]'))
     today = int(auditor.inner_text('[data-figure="issues.rectified"]'))
@@ -76,7 +79,7 @@ def test_a_late_entry_after_a_publication_is_named_and_the_auditor_sees_what_cha
 
     officer.goto(f"{server}/county/trail")
     trail = officer.inner_text("table.trail")
-    assert "完整性核验" in trail and "查看 2024 数据截至" in trail and "auditor" in trail
+    assert "完整性核验" in trail and "查看 2024年 数据截至" in trail and "auditor" in trail
     screenshot(officer, "county-trail")
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
 
+from domain.access import Principal
+from infra.settings import Settings
+from infra.wiring import open_ledger
 from tests.browser.conftest import log_in, screenshot
+from tests.support import before_safe_ids
 
 pytestmark = pytest.mark.browser
 
@@ -44,25 +50,20 @@ def test_a_clerk_records_a_mediated_dispute_imports_and_downloads_the_report(
     with page.expect_download() as template:
         page.click("text=下载Excel模板")
     book = load_workbook(io.BytesIO(template.value.path().read_bytes()))
-    sheet = book["entries"]
+    sheet = book["登记"]
     header = [cell.value for cell in sheet[1]]
     sheet.delete_rows(2, sheet.max_row)
-    for entry, source in (("XL-1", "screening"), ("XL-2", "rumour")):
+    for entry, source in (("XL-1", "排查发现"), ("XL-2", "谣言")):
         row = dict.fromkeys(header)
-        row.update(
-            type="dispute_registered",
-            id=entry,
-            occurred_on="2024-12-01",
-            source=source,
-            category="邻里",
-        )
+        row.update({"类型": "排查矛盾纠纷", "编号": entry, "发生日期": "2024-12-01"})
+        row.update({"来源": source, "类别": "邻里"})
         sheet.append([row[name] for name in header])
     upload = tmp_path / "entries.xlsx"
     book.save(upload)
     page.set_input_files("#f-file", str(upload))
     page.click("form.narrow button[type=submit]")
     errors = page.inner_text("section.errors")
-    assert "第 3 行" in errors and "source" in errors
+    assert "第 3 行 · 来源：" in errors and "谣言" in errors and "source" not in errors
     page.goto(f"{server}/township/entries/XL-1")
     assert "没有找到该记录" in page.inner_text("h1")
 
@@ -98,7 +99,7 @@ def test_a_county_officer_reweighs_the_ranking_and_accepts_a_report(visit, serve
     page.goto(f"{server}/county/indicators")
     page.fill('input[name="weight:rates.mediation_success"]', "3")
     page.click("text=保存指标")
-    weight = page.locator('table.weights tr:has(code:text-is("rates.mediation_success")) td')
+    weight = page.locator('table.weights tr[data-figure="rates.mediation_success"] td')
     assert weight.last.inner_text() == "3"
 
     page.click('table.ranking a:has-text("巩留镇")')
@@ -121,12 +122,48 @@ def test_another_townships_clerk_gets_not_found_on_its_entry(visit, server):
     page.goto(f"{server}/township/record/liaison_registered")
     page.fill("#f-id", "gongliu-only-liaison")
     page.click("form.narrow button[type=submit]")
-    entry_url = "/township/entries/gongliu-only-liaison"
-    assert page.url.split("?")[0].endswith(entry_url)
+    entry_url = "/township/entry?id=gongliu-only-liaison"
+    assert page.url.split("&")[0].endswith(entry_url)
     other = visit()
     log_in(other, server, "clerk2")
     theirs = other.goto(f"{server}{entry_url}")
     theirs_text = other.inner_text("main")
-    missing = other.goto(f"{server}/township/entries/no-such-entry")
+    missing = other.goto(f"{server}/township/entry?id=no-such-entry")
     assert theirs.status == missing.status == 404
     assert theirs_text == other.inner_text("main")
+
+
+def test_an_entry_whose_id_holds_a_path_is_followed_up_and_retracted_in_the_browser(
+    visit, server, served_database
+):
+    """An entry recorded before ids were limited, its id ``../../../x``: the list's link opens
+    its page, whose forms follow it up and retract it."""
+    old = "../../../浏览器-x"
+    ledger = open_ledger(Settings(database_url=served_database))
+    try:
+        with before_safe_ids():
+            ledger.entries.record(
+                Principal.operator(),
+                township="gongliu",
+                type="dispute_registered",
+                entry_id=old,
+                occurred_on=date.today().isoformat(),
+                fields={"source": "petition", "category": "宅基地"},
+            )
+    finally:
+        ledger.close()
+    page = visit()
+    log_in(page, server, "clerk")
+    page.goto(f"{server}/township/entries?type=dispute_registered&from={date.today()}")
+    page.click(f"a:text-is('{old}')")
+    assert urlsplit(page.url).path == "/township/entry"
+    assert old in page.inner_text("h1")
+    page.select_option("#f-outcome", "failed")
+    page.select_option("#f-mediator", "volunteer")
+    page.click("text=登记调解")
+    assert urlsplit(page.url).path == "/township/entry" and old in page.inner_text("h1")
+    assert "调解" in page.inner_text("ol.history")
+    page.fill("#f-reason", "编号有误")
+    page.click("button.danger")
+    assert urlsplit(page.url).path == "/township/entry"
+    assert "已撤回" in page.inner_text("main")

@@ -64,6 +64,22 @@ KINDS = {
 }
 
 TEXTS = {name for name, kind in KINDS.items() if kind == "text"}
+# A new entry's id: letters, digits, '-', '_', '.' (docs/interchange.md "Limits"). What no id
+# may hold, put among characters an id may: a path's, a URL's, a space, Chinese punctuation,
+# full-width digits, two dots.
+ID_CHARACTERS = "abcXYZ019纠纷调解-_"
+UNSAFE_IN_IDS = ["/", "../", "\\", "?", "#", "%2F", "%", " ", "\u3000", "..", "（", "：", "、",
+                 "２", "Ａ", "&", "+", "=", "'", '"', "<", "*", "~", "@"]  # fmt: skip
+
+
+@st.composite
+def unsafe_id(draw) -> str:
+    """An id no new entry may have (whatever the ledger's own check says)."""
+    before = draw(st.text(ID_CHARACTERS, min_size=1, max_size=8))
+    start = draw(st.sampled_from([".", "-", "_", ""]))  # none of them may begin an id
+    after = draw(st.text(ID_CHARACTERS, max_size=8))
+    unsafe = draw(st.sampled_from(UNSAFE_IN_IDS))
+    return start + before + unsafe + after if start == "" else start + before + after
 
 
 @dataclass
@@ -100,7 +116,9 @@ def spoilt_value(draw, township: str, other_township: str) -> Spoilt:
     n = draw(st.integers(0, len(lines) - 1))
     line = lines[n]
     names = [k for k in line if k in KINDS]
-    choice = draw(st.sampled_from(["wrong", "unknown", "envelope", "township"] * 2 + ["deep"]))
+    choice = draw(
+        st.sampled_from(["wrong", "unknown", "envelope", "township"] * 2 + ["deep", "unsafe_id"])
+    )
     field: str | None
     if choice == "wrong" and names:
         field = draw(st.sampled_from(names))
@@ -122,6 +140,8 @@ def spoilt_value(draw, township: str, other_township: str) -> Spoilt:
                 line[field] = "nope "  # an id may be any other text
     elif choice == "township":
         field, line["township"] = "township", draw(st.sampled_from([other_township, unique("t")]))
+    elif choice == "unsafe_id":
+        field, line["id"] = "id", draw(unsafe_id())
     else:
         field = "title" if "title" in line else "area"
         line[field] = json.loads("[" * 50 + "1" + "]" * 50)

@@ -68,7 +68,7 @@ def test_a_line_separator_inside_a_text_stays_in_its_line(world):
     before = world.position()
     answer = clerk.upload(data)
     assert answer.status_code == 400
-    assert "第 1 行 · " in answer.text and "(area)" in answer.text
+    assert "第 1 行 · 检查领域：" in answer.text  # the field by its label
     assert "第 2 行" not in answer.text
     assert world.position() == before
 

@@ -80,8 +80,9 @@ class Http:
             headers={"X-Forwarded-For": address},
             timeout=30,
         )
-        assert issued.status_code == 201, issued.text
-        self.tokens[user.name] = issued.json()["token"]
+        # Past domain.token.MOST_ISSUED an hour, the user goes on without a token (401s).
+        assert issued.status_code in (201, 429), issued.text
+        self.tokens[user.name] = issued.json()["token"] if issued.status_code == 201 else ""
 
     def send(self, request: Request) -> Answer:
         user = request.user
@@ -156,7 +157,7 @@ def test_no_answer_over_http_reveals_or_changes_another_tenants_data(served, mon
     seed = fuzz_seed(3)
     count = fuzz_size("LEDGER_FUZZ_HTTP_REQUESTS", 300)
     monkeypatch.setattr(Request, "send", lambda request: http.send(request))
-    monkeypatch.setattr(oracle, "sign_in", lambda app, user: http.sign_in(user))
+    monkeypatch.setattr(oracle, "sign_in", lambda app, user, **_: http.sign_in(user))
     before, start = world.entry_events(), world.position()
 
     tally = oracle.run(world, seed, count)

@@ -175,7 +175,17 @@ class Traffic:
         pick = self.rng.random()
         if pick < 0.75:
             return self.rng.choice([*town.ids, town.retracted, SHARED_ID])
-        return self.rng.choice([unique("E"), "E 1", "", "E-1/x", "\u202e1"])
+        return self.rng.choice(
+            [unique("E"), "E 1", "", "E-1/x", "\u202e1", "../../../x", "..", "E%2F1", "纠纷-1"]
+        )
+
+    def retracted_id(self, user: User, township: str) -> str:
+        """An entry to retract: for a clerk, often one of the head's (not the clerk's to
+        retract: DOMAIN.md)."""
+        town = self.world.townships.get(township)
+        if town and user.role == "clerk" and self.rng.random() < 0.5:
+            return self.rng.choice([town.submission, town.narrative])
+        return self.entry_id(township)
 
     def type_(self) -> str:
         return self.rng.choice([*ALL_TYPES, "nope", ""])
@@ -186,7 +196,11 @@ class Traffic:
         township = self.township(user)
         type_ = rng.choice(ALL_TYPES)
         follow = type_ not in GOOD_FIELDS or rng.random() < 0.5
-        entry_id = self.entry_id(township) if follow else unique("F")
+        entry_id = unique("F")
+        if type_ == "entry_retracted":
+            entry_id = self.retracted_id(user, township)
+        elif follow:
+            entry_id = self.entry_id(township)
         made = good_line(township, type_, entry_id, rng.choice(("2024-03-05", "2024-06-01")))
         if rng.random() < 0.15:
             made[rng.choice(list(made))] = rng.choice([None, 3, "", [], {"x": 1}, "2024-02-30"])
@@ -298,7 +312,10 @@ class Traffic:
                 **fields,
             }
         elif endpoint == "township.retract":
-            made.form = {"id": self.entry_id(user.township or township), "reason": "错了"}
+            made.form = {
+                "id": self.retracted_id(user, user.township or township),
+                "reason": "错了",
+            }
         elif endpoint == "township.imports":
             self.upload(made, user)
         elif endpoint in ("township.report_narrative", "township.report_submit"):

@@ -137,12 +137,58 @@ def test_ranking_shows_a_restatement_naming_the_late_entry(cli, township) -> Non
     assert cli("record", late).exit_code == 0
     shown = cli("ranking", "--county", county, "--period", "2024")
     assert shown.exit_code == 0
-    assert "restatement: ranks published on " in shown.stdout
+    assert "restatement: entries recorded or retracted since the ranking published on " in (
+        shown.stdout
+    )
+    assert "  since the publication: 1 recorded, 0 retracted, counting in this period" in (
+        shown.stdout
+    )
     assert f"  {first} D-1 dispute_mediated of 2024-03-09, recorded after the publication" in (
         shown.stdout
     )
     as_json = json.loads(cli("ranking", "--county", county, "--period", "2024", "--json").stdout)
     assert [e["entry_id"] for e in as_json["restatement"]["entries"]] == ["D-1"]
+
+
+def test_the_ranking_names_the_first_entries_and_counts_the_rest(cli, township, tmp_path):
+    county, first = township  # one dispute, not resolved: 0 %, ranked 1 with the second's 0 %
+    second = unique("town")
+    assert cli("township", "add", "--county", county, second, "阿尕尔森乡").exit_code == 0
+    path = tmp_path / "late.jsonl"
+    resolved = {"type": "dispute_registered", "occurred_on": "2024-03-01", "source": "other",
+                "category": "邻里"}  # fmt: skip
+    path.write_text(
+        json.dumps({**resolved, "township": second, "id": "D-1"})
+        + "\n"
+        + json.dumps({"township": second, "type": "dispute_mediated", "id": "D-1",
+                      "occurred_on": "2024-03-02", "outcome": "failed", "mediator": "other"})
+        + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert cli("import", str(path)).exit_code == 0
+    published = cli("publish", "--county", county, "--period", "2024", "--json")
+    at = json.loads(published.stdout)["published_at"]
+    late = [{**resolved, "township": first, "id": f"L-{n}"} for n in range(25)]
+    late += [
+        {"township": first, "type": "dispute_mediated", "id": f"L-{n}",
+         "occurred_on": "2024-03-02", "outcome": "resolved", "mediator": "other"}
+        for n in range(25)
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(x) + "\n" for x in late), encoding="utf-8")
+    assert cli("import", str(path)).exit_code == 0
+    shown = cli("ranking", "--county", county, "--period", "2024").stdout
+    assert "  since the publication: 50 recorded, 0 retracted, counting in this period" in shown
+    assert shown.count(", recorded after the publication (at ") == 20
+    assert "  … and 30 more (ranking --json --all lists every one)" in shown
+    as_json = json.loads(cli("ranking", "--county", county, "--period", "2024", "--json").stdout)
+    assert len(as_json["restatement"]["entries"]) == 20
+    assert as_json["restatement"]["next_cursor"] is not None
+    every = cli("ranking", "--county", county, "--period", "2024", "--json", "--all").stdout
+    assert len(json.loads(every)["restatement"]["entries"]) == 50
+    # diff writes a file to keep: every entry since, with the counts
+    diff = json.loads(cli("diff", "--county", county, "--period", "2024", "--as-of", at).stdout)
+    assert len(diff["entries"]) == 50 and diff["next_cursor"] is None
+    assert diff["counts"]["recorded"] == 50
 
 
 def test_an_auditors_history_and_diff_are_in_the_audit_log(cli, township) -> None:

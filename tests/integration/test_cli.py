@@ -236,3 +236,33 @@ def test_the_year_report_is_submitted_by_the_head_and_accepted_by_the_county(cli
     )
     status = json.loads(figures.stdout)["report"]
     assert (status["status"], status["late_amendments"]) == ("accepted", ["L-late"])
+
+
+def test_a_clerk_retracts_only_what_a_clerk_records(cli, township, tmp_path):
+    """Not the head's accepted submission, by a command or in a file: exit 1, the line and
+    the field named, nothing recorded."""
+    county, code = township
+    users = {role: unique(role.replace("_", "-")) for role in ("clerk", "head", "county_officer")}
+    for role, username in users.items():
+        where = ("--county", county) if role == "county_officer" else ("--township", code)
+        added = cli("user", "add", username, "--role", role, *where, input=PASSWORD + "\n")
+        assert added.exit_code == 0, added.output
+
+    def line(**fields) -> str:
+        return json.dumps({"township": code, "id": "R-1", **fields}, ensure_ascii=False)
+
+    submitted = line(type="report_submitted", occurred_on="2025-01-10", year=2024)
+    assert cli("record", submitted, as_user=users["head"]).exit_code == 0
+    accepted = line(type="report_accepted", occurred_on="2025-01-12")
+    assert cli("record", accepted, as_user=users["county_officer"]).exit_code == 0
+    retraction = line(type="entry_retracted", occurred_on="2025-01-13", reason="重新报送")
+    refused = cli("record", retraction, as_user=users["clerk"])
+    assert refused.exit_code == 1
+    assert "id: a clerk retracts only what a clerk records" in refused.stderr
+    path = tmp_path / "retraction.jsonl"
+    path.write_text(retraction + "\n", encoding="utf-8")
+    imported = cli("import", str(path), as_user=users["clerk"])
+    assert imported.exit_code == 1
+    assert "line 1: id: a clerk retracts only" in imported.stderr
+    exported = lines_of(cli("export", "--township", code).stdout)
+    assert [e["type"] for e in exported] == ["report_submitted", "report_accepted"]

@@ -111,9 +111,21 @@ def test_a_count_beyond_the_limit_is_refused_naming_the_field(cli, township):
     assert "matters_decided: must be at most 10,000,000" in one_error(cli("record", line))
 
 
-@pytest.mark.parametrize("period", ["0000", "0000-Q1", "1948-12", "2024-13", ""])
+@pytest.mark.parametrize(
+    "period", ["0000", "0000-Q1", "1948-12", "2024-13", "", "9999-12", "9999-Q4", "9999"]
+)
 def test_a_period_that_does_not_exist_is_one_error(cli, township, period):
     assert "period" in one_error(cli("figures", "--township", township, "--period", period))
+
+
+@pytest.mark.parametrize("period", ["9999-12", "9999-Q4"])
+def test_a_period_out_of_range_is_one_error_for_the_ranking_and_the_report(cli, township, period):
+    county = unique("county")
+    assert cli("county", "add", county, "县").exit_code == 0
+    ranked = one_error(cli("ranking", "--county", county, "--period", period))
+    assert ranked.startswith("error: period: must be a year up to ")
+    report = cli("report", "--township", township, "--year", "9999", "-o", "/dev/null")
+    assert one_error(report).startswith("error: period: must be a year up to ")
 
 
 def test_trace_of_a_figure_that_does_not_exist_lists_the_names(cli, township):
@@ -200,7 +212,10 @@ def test_imports_lists_nothing_when_every_import_completed(cli, township, tmp_pa
     assert one_error(cli("--as", "nobody", "imports")) == "error: as: no user nobody"
 
 
-@pytest.mark.parametrize("as_of", ["9999-12-31T23:00:00-05:00", "yesterday", "0000-01-01"])
+@pytest.mark.parametrize(
+    "as_of",
+    ["9999-12-31T23:00:00-05:00", "yesterday", "0000-01-01", "9999-12-31T23:59:59Z", "1900-01-01"],
+)
 def test_a_moment_that_does_not_exist_is_one_error(cli, township, as_of):
     args = ["figures", "--township", township, "--period", "2024", "--as-of", as_of]
     assert "as_of: must be" in one_error(cli(*args))
@@ -231,3 +246,17 @@ def test_a_clerk_recording_what_no_store_could_hold_is_refused_and_figures_still
     assert cli("--as", clerk, "record", json.dumps(dispute(township))).exit_code == 0
     figures = cli("--as", clerk, "figures", "--township", township, "--period", "2024", "--json")
     assert json.loads(figures.stdout)["disputes"]["registered"] == 1
+
+
+@pytest.mark.parametrize("weight", ["1e308", "NaN", "Infinity", "0", "1001"])
+def test_a_weight_out_of_range_is_one_error_naming_its_field(cli, tmp_path, weight):
+    county = unique("county")
+    assert cli("county", "add", county, "县").exit_code == 0
+    path = tmp_path / "indicators.json"
+    path.write_text(
+        '[{"figure": "rates.rectification", "direction": "higher", "weight": 1},'
+        f' {{"figure": "rates.hotline_answer", "direction": "higher", "weight": {weight}}}]',
+        encoding="utf-8",
+    )
+    error = one_error(cli("indicators", "--county", county, str(path)))
+    assert error == "error: indicators[2].weight: must be a number greater than 0 and at most 1000"

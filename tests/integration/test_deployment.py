@@ -426,6 +426,8 @@ def test_a_projection_worker_sent_sigterm_ends_after_its_page(tmp_path):
         ("LEDGER_WORKERS", "many", ("serve",)),
         ("LEDGER_GRACEFUL_TIMEOUT", "-1", ("serve",)),
         ("LEDGER_SECRET_KEY", "", ("serve", "--no-projector")),
+        ("LEDGER_TIMEZONE", "Mars/Olympus", ("serve",)),
+        ("LEDGER_TIMEZONE", "Beijing", ("figures", "--township", "t", "--period", "2024")),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it(tmp_path, variable, value, args):

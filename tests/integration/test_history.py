@@ -3,11 +3,12 @@ time window, and figures or a ranking as of a moment compared with today's."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from domain.errors import InvalidField, NotFound
+from domain.values import today
 from services import Services
 from tests.integration.conftest import Towns, moment
 from tests.integration.tampering import two_disputes
@@ -28,7 +29,7 @@ def test_an_entrys_history_marks_what_came_after_the_report(ledger: Services, to
     )
     registered, mediated = found["events"]
     assert registered["type"] == "dispute_registered" and registered["recorded_by"] == "operator"
-    days = (datetime.now(UTC).date() - date(2024, 12, 30)).days
+    days = (today() - date(2024, 12, 30)).days  # in the installation's days
     assert f"recorded {days} days after its business date" in mediated["late"]
     assert any("after the 2024 report was submitted" in why for why in mediated["late"])
     assert not any("report was submitted" in why for why in registered["late"])

@@ -20,14 +20,19 @@ NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 def _shared(first, second) -> None:
     key = unique("user:someone")
-    first.record_failure([key, "client:10.0.0.1"], NOW)
-    second.record_failure([key], NOW + timedelta(minutes=1))
-    assert second.failures([key], NOW - timedelta(minutes=15)) == {key: 2}
-    assert first.failures([key], NOW + timedelta(seconds=30)) == {key: 1}  # the window
-    assert second.last_failure(key, NOW - timedelta(minutes=15)) == NOW + timedelta(minutes=1)
-    assert first.last_failure(key, NOW + timedelta(minutes=2)) is None
+    first.record([key, "client:10.0.0.1"], NOW)
+    second.record([key], NOW + timedelta(minutes=1))
+    assert second.counts([key], NOW - timedelta(minutes=15)) == {key: 2}
+    assert first.counts([key], NOW + timedelta(seconds=30)) == {key: 1}  # the window
+    assert second.latest(key, NOW - timedelta(minutes=15)) == NOW + timedelta(minutes=1)
+    assert first.latest(key, NOW + timedelta(minutes=2)) is None
     first.clear(key)
-    assert second.failures([key], NOW - timedelta(minutes=15)) == {key: 0}
+    assert second.counts([key], NOW - timedelta(minutes=15)) == {key: 0}
+    # A moment is kept a day: the table (the sorted set) does not grow with every token.
+    issued = unique("issued:someone")
+    first.record([issued], NOW)
+    second.record([issued], NOW + timedelta(days=2))
+    assert first.counts([issued], NOW - timedelta(days=1)) == {issued: 1}
     familiar = unique("familiar:someone")
     assert not second.remembered(familiar, NOW - timedelta(days=30))
     first.remember(familiar, NOW)
@@ -47,7 +52,7 @@ REDIS = "redis://127.0.0.1:6379/15"
 def _redis() -> RedisAttempts:
     store = RedisAttempts(REDIS)
     try:
-        store.failures(["probe"], NOW)
+        store.counts(["probe"], NOW)
     except Exception as error:  # noqa: BLE001 - any trouble reaching Redis: not here
         reason = f"no Redis at {REDIS}: {error}"
         if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):

@@ -13,9 +13,9 @@ import pytest
 from domain.entry import entry_uuid
 from domain.errors import InvalidField, LedgerError, RuleBroken
 from domain.session import Session
-from domain.values import MAX_COUNT
+from domain.values import MAX_COUNT, today
 from services.interchange import ImportRejected
-from tests.support import OPERATOR, line, unique
+from tests.support import OPERATOR, before_safe_ids, line, unique
 
 SESSION = {"kind": "lecture", "title": "宪法宣传", "attendees": 40}
 
@@ -85,13 +85,67 @@ def test_an_id_a_store_could_not_hold_or_that_hides_characters_is_refused(towns,
     assert list(towns.ledger.interchange.export(OPERATOR, township=township)) == []
 
 
-def test_ids_of_any_script_with_inner_spaces_are_kept_as_given(towns):
+SAFE_IDS = ("纠纷-2024-001", "S_1.a", "ئۇيغۇر-1", "Ünal-7", "2024")
+
+
+def test_ids_of_letters_of_any_script_and_digits_are_kept_as_given(towns):
     township = towns.township()
-    towns.import_lines([session(township, "讲座 2024/第1期"), session(township, "S‐1")])
-    assert [e["id"] for e in towns.ledger.interchange.export(OPERATOR, township=township)] == [
-        "讲座 2024/第1期",
-        "S‐1",
+    towns.import_lines([session(township, entry_id) for entry_id in SAFE_IDS])
+    exported = towns.ledger.interchange.export(OPERATOR, township=township)
+    assert [e["id"] for e in exported] == list(SAFE_IDS)
+
+
+UNSAFE_IDS = {
+    "a path": ("../../../x", "id.unsafe_character"),
+    "a slash": ("讲座2024/第1期", "id.unsafe_character"),
+    "an inner space": ("讲座 2024", "id.unsafe_character"),
+    "a leading dot": (".S-1", "id.unsafe_character"),
+    "a leading dash": ("-S-1", "id.unsafe_character"),
+    "two dots": ("S..1", "id.double_dot"),
+    "a percent sign": ("S%2F1", "id.unsafe_character"),
+    "a question mark": ("S?1", "id.unsafe_character"),
+    "a hash": ("S#1", "id.unsafe_character"),
+    "a backslash": ("S\\1", "id.unsafe_character"),
+    "Chinese punctuation": ("纠纷（2024）", "id.unsafe_character"),
+    "a hyphen not '-'": ("S‐1", "id.unsafe_character"),
+    "full-width digits": ("纠纷-２０２４", "id.not_normal"),
+}
+
+
+@pytest.mark.parametrize("entry_id, code", UNSAFE_IDS.values(), ids=UNSAFE_IDS.keys())
+def test_a_new_id_outside_the_safe_set_is_refused_naming_what(towns, entry_id, code):
+    township = towns.township()
+    assert refused(towns, session(township, entry_id)) == [(1, "id")]
+    with pytest.raises(InvalidField) as error:
+        towns.record(township, "session_held", entry_id, "2024-03-05", **SESSION)
+    assert (error.value.field, error.value.code) == ("id", code)
+    assert list(towns.ledger.interchange.export(OPERATOR, township=township)) == []
+
+
+def test_an_entry_whose_id_came_before_the_safe_set_keeps_working(towns):
+    """Recorded before the rule, an entry keeps its id: its line again is a repeat, and it is
+    followed up and retracted as any entry is (the ledger is append-only)."""
+    township, old = towns.township(), "../../../x"
+    registered = line(township, "dispute_registered", old, "2024-03-05", source="petition",
+                      category="土地")  # fmt: skip
+    with before_safe_ids():
+        towns.import_lines([registered])
+    assert towns.import_lines([registered]).repeats == 1  # the same file again: a repeat
+    again = towns.record(township, "dispute_registered", old, "2024-03-05", source="petition",
+                         category="土地")  # fmt: skip
+    assert again.status == "repeat"  # and the same line as a command
+    mediated = line(township, "dispute_mediated", old, "2024-03-06", outcome="failed",
+                    mediator="volunteer")  # fmt: skip
+    retracted = line(township, "entry_retracted", old, "2024-03-07", reason="登记错了")
+    assert towns.import_lines([mediated, retracted]).recorded == 2
+    exported = towns.ledger.interchange.export(OPERATOR, township=township)
+    assert [(e["type"], e["id"]) for e in exported] == [
+        ("dispute_registered", old),
+        ("dispute_mediated", old),
+        ("entry_retracted", old),
     ]
+    history = towns.ledger.entries.entry(OPERATOR, township=township, entry_id=old)
+    assert history.retracted
 
 
 BAD_TEXT = {
@@ -132,14 +186,14 @@ def test_a_business_date_outside_the_plausible_range_is_refused(towns, occurred_
 
 def test_the_plausible_range_runs_from_1949_10_01_to_a_year_ahead(towns):
     township = towns.township()
-    ahead = (date.today() + timedelta(days=366)).isoformat()
+    ahead = (today() + timedelta(days=366)).isoformat()  # the installation's today
     towns.import_lines(
         [
             {**session(township, "S-1"), "occurred_on": "1949-10-01"},
             {**session(township, "S-2"), "occurred_on": ahead},
         ]
     )
-    too_far = (date.today() + timedelta(days=367)).isoformat()
+    too_far = (today() + timedelta(days=367)).isoformat()
     assert refused(towns, {**session(township, "S-3"), "occurred_on": too_far}) == [
         (1, "occurred_on")
     ]

@@ -184,3 +184,36 @@ def test_the_same_entry_id_in_two_townships_names_two_entries(services, neighbou
         view = services.entries.entry(place.clerk(), township=place.township, entry_id=entry_id)
         assert view.township == place.township
         assert len(view.history) == 1
+
+
+def retract(services, principal, township, entry_id):
+    return services.entries.record(
+        principal,
+        township=township,
+        type="entry_retracted",
+        entry_id=entry_id,
+        occurred_on="2024-03-06",
+        fields={"reason": "登记有误"},
+    )
+
+
+def test_a_clerk_retracts_only_what_a_clerk_records(services, place):
+    """Not the head's narrative or submission; and nobody in the township a submission the
+    county office answered (accepted, it is published: retracting it would reopen the year)."""
+    town, clerk, head = place.township, place.clerk(), place.head()
+    record(services, head, town, "report_narrative", NARRATIVE, "N-1")
+    record(services, head, town, "report_submitted", {"year": 2024}, "R-1")
+    record(services, place.officer(), town, "report_accepted", {}, "R-1")
+    headed = record(services, head, town).entry_id  # a dispute: anyone's to retract
+    for who, entry_id in ((clerk, "N-1"), (clerk, "R-1"), (head, "R-1")):
+        assert not services.entries.entry(who, township=town, entry_id=entry_id).retractable
+        with pytest.raises(Forbidden) as caught:
+            retract(services, who, town, entry_id)
+        assert (caught.value.code, caught.value.field) == ("role.retracts_what_it_records", "id")
+    assert services.entries.entry(head, township=town, entry_id="N-1").retractable
+    assert retract(services, head, town, "N-1").status == "recorded"
+    assert services.entries.entry(clerk, township=town, entry_id=headed).retractable
+    assert retract(services, clerk, town, headed).status == "recorded"
+    assert not services.entries.entry(clerk, township=town, entry_id=headed).retractable
+    history = services.entries.entry(head, township=town, entry_id="R-1").history
+    assert [item.type for item in history] == ["report_submitted", "report_accepted"]

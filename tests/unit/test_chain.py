@@ -56,7 +56,7 @@ def test_a_link_is_stored_as_the_librarys_mapper_stores_its_event(services: Serv
     made, and encodes that link again to the very same bytes (the first link, which creates
     the chain, and one after it)."""
     township = Tenants(services).township()
-    record_dispute(services, township, "D-中文/é")
+    record_dispute(services, township, "D-中文.é")
     record_dispute(services, township, "D-2")
     mapper = services.app.mapper
     stored = services.app.recorder.select_events(chain_uuid(township))
@@ -69,5 +69,5 @@ def test_a_link_is_stored_as_the_librarys_mapper_stores_its_event(services: Serv
         assert link.sha256 == link_hash(township, s.originator_version, previous, link.covered)
         previous = link.sha256
     first, second = (mapper.to_domain_event(s) for s in stored)
-    assert first.covered[0][:3] == ["D-中文/é", "dispute_registered", 1]
+    assert first.covered[0][:3] == ["D-中文.é", "dispute_registered", 1]
     assert services.app.repository.get(chain_uuid(township)).head == second.sha256

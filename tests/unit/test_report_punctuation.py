@@ -82,10 +82,10 @@ MARKS = {"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")"}
 
 def _without_marks_and_blanks(text: str) -> str:
     text = text.replace("……", "...")
-    text = re.sub(r"\.{3,}", "...", text)
     for full, ascii_mark in MARKS.items():
         text = text.replace(full, ascii_mark)
-    return re.sub(r"[ \t\u3000]", "", text)
+    text = re.sub(r"[ \t\u3000]", "", text)
+    return re.sub(r"\.{3,}", "...", text)  # after the marks and blanks: "... ..." is one
 
 
 @settings(max_examples=400)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from argon2 import PasswordHasher
+
 from tests.support import PASSWORD
 from tests.web.conftest import make_app, sign_in
 
@@ -143,3 +146,34 @@ def test_behind_a_trusted_proxy_each_client_is_held_back_on_its_own(site):
         assert attempt("203.0.113.7", f"nobody-{n}") == 401
     assert attempt("203.0.113.7", site.users["clerk"], PASSWORD) == 429
     assert attempt("198.51.100.9", site.users["clerk"], PASSWORD) == 302
+
+
+@pytest.fixture
+def verifications(monkeypatch) -> list[str]:
+    """Every Argon2 verification made (argon2's own, counted on its way through)."""
+    made: list[str] = []
+    verify = PasswordHasher.verify
+
+    def counted(self, hashed, password):
+        made.append(password)
+        return verify(self, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return made
+
+
+def test_an_unknown_name_costs_the_sign_in_one_argon2_verification_as_a_known_one(
+    app, site, verifications
+):
+    """So that the time of the answer does not tell which names exist."""
+    known = site.add_user("clerk", township=site.township)
+    for username, password, status in (
+        ("nobody-" + known, "not the password", 401),
+        (known, "not the password", 401),
+        (known, PASSWORD, 302),
+    ):
+        verifications.clear()
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "198.51.100.24"  # failures of its own
+        assert sign_in(client, username, password).status_code == status
+        assert verifications == [password]

@@ -4,7 +4,7 @@ history and figures as of a moment."""
 from __future__ import annotations
 
 import hashlib
-import io
+import html
 import json
 import re
 import subprocess
@@ -12,12 +12,12 @@ import sys
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-from openpyxl import load_workbook
 
 from domain.access import Principal
-from tests.support import OPERATOR, PASSWORD, unique
+from tests.support import OPERATOR, PASSWORD, before_safe_ids, unique
 from tests.web.conftest import sign_in
 
 VERIFY_EXPORT = Path(__file__).parents[2] / "tools" / "verify_export.py"
@@ -109,8 +109,8 @@ def test_the_ranking_shows_weights_formula_and_every_township(as_role, site):
     page = as_role("county_officer").get("/county/?period=2024").text
     assert re.findall(r'<tr data-township="([^"]+)">', page)[0] == site.township
     assert site.neighbour in page
-    assert "Σ(weight × value) / Σ(weight)" in page
-    assert "rates.mediation_success" in page
+    assert "得分 = 100 × Σ（权重 × 计分值）÷ Σ（权重）" in page  # the formula, in Chinese
+    assert '<tr data-figure="rates.mediation_success"><td>调解成功率</td>' in page
 
 
 def test_a_breakdown_adds_up_to_the_score(as_role, site):
@@ -128,6 +128,7 @@ def test_charts_read_json_from_the_server(as_role, site):
     assert len(scores["townships"]) == len(scores["scores"]) == 2
     trend = officer.get(f"/county/charts/trend/{site.township}.json?period=2024").json
     assert trend["periods"] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert trend["labels"] == [f"2024年第{n}季度" for n in "一二三四"]
 
 
 def test_new_weights_change_the_ranking_and_bad_ones_are_named(as_role, site):
@@ -150,7 +151,7 @@ def test_new_weights_change_the_ranking_and_bad_ones_are_named(as_role, site):
     assert chosen.status_code == 302
     page = officer.get("/county/?period=2024").text
     weights = page.split('class="weights"')[1]
-    assert weights.count("<tr><td>") == 2 and "rates.mediation_success" not in weights
+    assert weights.count("<tr data-figure=") == 2 and "rates.mediation_success" not in weights
     site.services.rankings.set_indicators(
         site.services.tenancy.principal(username=site.users["county_officer"]),
         county=site.county,
@@ -165,18 +166,6 @@ def test_new_weights_change_the_ranking_and_bad_ones_are_named(as_role, site):
             )
         ],
     )
-
-
-def test_the_workbook_holds_the_ranking_and_the_figures(as_role, site):
-    answer = as_role("county_officer").get("/county/ranking.xlsx?period=2024")
-    book = load_workbook(io.BytesIO(answer.data))
-    ranking = list(book["ranking"].iter_rows(values_only=True))
-    assert ranking[0][:4] == ("rank", "township", "name", "score")
-    assert {ranking[1][1], ranking[2][1]} == {site.township, site.neighbour}
-    figures = list(book["figures"].iter_rows(values_only=True))
-    column = figures[0].index("disputes.registered")
-    by_township = {row[0]: row[column] for row in figures[1:]}
-    assert by_township[site.township] >= 362
 
 
 def test_an_auditor_reads_the_figures_then_beside_today(as_role, site):
@@ -411,7 +400,7 @@ def test_the_county_sees_who_looked_at_what_newest_first(county_of_two, site):
         f"下载发布文件 {receipt.id}",
         "下载审计导出文件",
         "完整性核验",
-        "查看 2024 数据截至 2025-01-01T00:00:00Z 的情况",
+        "查看 2024年 数据截至 2025年1月1日 08:00:00 的情况",  # on the installation's clock
         "查看记录 D-1 的历史",
     ]
     assert {who for who, _, _ in shown} == {users["auditor_name"]}
@@ -430,3 +419,27 @@ def test_the_trail_is_paged(county_of_two, site):
     assert first_page.count("下载审计导出文件") == 50 and 'rel="next"' in first_page
     second_page = officer.get("/county/trail?page=2").text
     assert second_page.count("下载审计导出文件") == 5 and 'rel="prev"' in second_page
+
+
+def test_the_auditors_link_to_an_entry_whose_id_holds_a_path_stays_on_it(as_role, site):
+    """An id recorded before ids were limited (``../../../x``): the auditor's list links to its
+    history, as a browser resolves the link."""
+    old = f"../../../{unique('x')}"
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with before_safe_ids():
+        site.services.entries.record(
+            OPERATOR,
+            township=site.township,
+            type="liaison_registered",
+            entry_id=old,
+            occurred_on="2024-05-05",
+            fields={},
+        )
+    caught_up(site)
+    auditor = as_role("auditor")
+    stream = f"http://localhost/audit/stream?township={site.township}&from={since}"
+    (href,) = re.findall(rf'href="([^"]+)">{re.escape(old)}</a>', auditor.get(stream).text)
+    history_url = urljoin(stream, html.unescape(href))  # as a browser resolves it
+    assert urlsplit(history_url).path == "/audit/entry"
+    history = auditor.get(history_url)
+    assert history.status_code == 200 and old in html.unescape(history.text)

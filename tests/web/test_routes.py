@@ -40,7 +40,7 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "township.entries": ("GET", "/township/entries", TOWNSHIP),
     "township.entry": (
         "GET",
-        "/township/entries/{entry}",
+        "/township/entry?id={entry}",
         {**TOWNSHIP, "neighbour_clerk": 404},
     ),
     "township.choose": ("GET", "/township/record", TOWNSHIP),
@@ -85,6 +85,11 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         "/county/publications/{publication}.json",
         {**COUNTY, "far_officer": 404},
     ),
+    "county.entries_since": (
+        "GET",
+        "/county/publications/{publication}/entries",
+        {**COUNTY, "far_officer": 404},
+    ),
     "county.trail": ("GET", "/county/trail", COUNTY),
     "audit.index": ("GET", "/audit/", AUDIT),
     "audit.entry": ("GET", "/audit/entries/{town}/{entry}", {**AUDIT, "far_auditor": 404}),
@@ -99,6 +104,16 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         {**AUDIT, "far_auditor": 404},
     ),
     "audit.ranking": ("GET", "/audit/ranking?period=2024", AUDIT),
+    "audit.ranking_entries": (
+        "GET",
+        "/audit/ranking/entries?period=2024&as_of=2025-01-15T00:00:00Z",
+        AUDIT,
+    ),
+    "audit.figures_entries": (
+        "GET",
+        "/audit/figures/entries?township={town}&period=2024&as_of=2025-01-15T00:00:00Z",
+        {**AUDIT, "far_auditor": 404},
+    ),
     "audit.stream": (
         "GET",
         "/audit/stream?township={town}&from=2000-01-01T00:00:00Z",

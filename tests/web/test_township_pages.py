@@ -3,14 +3,15 @@ retraction, imports (interchange lines and Excel) and the annual report."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
-
-from openpyxl import Workbook, load_workbook
+from datetime import date
+from urllib.parse import urljoin, urlsplit
 
 from domain.session import SESSION_KINDS
-from tests.support import unique
+from tests.support import before_safe_ids, unique
 from tests.web.conftest import field_error, shown
 
 
@@ -70,15 +71,15 @@ def test_the_record_form_offers_the_allowed_values_and_labels_every_field(as_rol
 def test_lists_filter_by_type_and_state_and_page(as_role):
     clerk = as_role("clerk")
     page = clerk.get("/township/entries?type=issue_found&state=open").text
-    rows = re.findall(r'href="/township/entries/([^"]+)"', page)
+    rows = re.findall(r'href="/township/entry\?id=([^"]+)"', page)
     assert rows
     assert all("已逾期" in page or "未办结" in page for _ in rows)
     first = clerk.get("/township/entries?type=dispute_registered").text
     assert 'rel="next"' in first
     cursor = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
     second = clerk.get(cursor).text
-    assert set(re.findall(r'/township/entries/([^"]+)"', first)).isdisjoint(
-        re.findall(r'/township/entries/([^"]+)"', second)
+    assert set(re.findall(r'/township/entry\?id=([^"]+)"', first)).isdisjoint(
+        re.findall(r'/township/entry\?id=([^"]+)"', second)
     )
     assert clerk.get("/township/entries?from=yesterday").status_code == 400
 
@@ -97,7 +98,7 @@ def test_open_issues_past_their_deadline_are_highlighted(as_role):
         },
     )
     page = clerk.get("/township/").text
-    assert re.search(rf'<li class="overdue">\s*<a href="/township/entries/{entry}"', page)
+    assert re.search(rf'<li class="overdue">\s*<a href="/township/entry\?id={entry}"', page)
 
 
 def test_a_retraction_needs_a_reason(as_role):
@@ -139,56 +140,8 @@ def test_an_interchange_file_with_a_bad_line_records_nothing(as_role, site):
         content_type="multipart/form-data",
     )
     assert answer.status_code == 400
-    assert "第 2 行" in answer.text and "(source)" in answer.text
+    assert "第 2 行 · 来源：" in answer.text and "(source)" not in answer.text  # no code shown
     assert clerk.get(f"/township/entries/{good}").status_code == 404
-
-
-def _workbook(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def test_an_excel_workbook_names_its_bad_row_and_records_nothing(as_role):
-    clerk = as_role("clerk")
-    template = load_workbook(io.BytesIO(clerk.get("/township/import/template.xlsx").data))
-    header = [cell.value for cell in template["entries"][1]]
-    assert header[:3] == ["type", "id", "occurred_on"] and "source" in header
-    good, bad = unique("D"), unique("D")
-    column = {name: n for n, name in enumerate(header)}
-
-    def row(entry: str, source: str) -> list:
-        cells = [None] * len(header)
-        for name, value in (
-            ("type", "dispute_registered"),
-            ("id", entry),
-            ("occurred_on", "2024-08-01"),
-            ("source", source),
-            ("category", "土地"),
-        ):
-            cells[column[name]] = value
-        return cells
-
-    data = _workbook([header, row(good, "screening"), row(bad, "gossip")])
-    answer = clerk.post(
-        "/township/import",
-        data={"file": (io.BytesIO(data), "entries.xlsx")},
-        content_type="multipart/form-data",
-    )
-    assert answer.status_code == 400
-    assert "第 3 行" in answer.text  # the sheet's row (the header is row 1)
-    assert clerk.get(f"/township/entries/{good}").status_code == 404
-    data = _workbook([header, row(good, "screening")])
-    answer = clerk.post(
-        "/township/import",
-        data={"file": (io.BytesIO(data), "entries.xlsx")},
-        content_type="multipart/form-data",
-    )
-    assert answer.status_code == 200
-    assert clerk.get(f"/township/entries/{good}").status_code == 200
 
 
 def test_a_file_that_is_no_workbook_is_refused_by_name(as_role):
@@ -321,3 +274,85 @@ def test_the_report_page_shows_the_head_a_sentence_that_says_more_than_the_figur
               "themes.decisions": "经集体讨论决定的重大决策4项。"},
     )  # fmt: skip
     assert "data-cautions" not in head.get("/township/report?year=2024").text
+
+
+def test_an_entry_whose_id_holds_a_path_is_opened_followed_up_and_retracted_from_its_page(
+    as_role, site
+):
+    """An id recorded before ids were limited (``../../../x``) gets links that stay on its
+    page, as a browser resolves them, and its page's forms follow it up and retract it."""
+    clerk, old, today = as_role("clerk"), f"../../../{unique('x')}", date.today().isoformat()
+    principal = site.services.tenancy.principal(username=site.users["clerk"])
+    with before_safe_ids():
+        recorded = site.services.entries.record(
+            principal,
+            township=site.township,
+            type="dispute_registered",
+            entry_id=old,
+            occurred_on=today,
+            fields={"source": "petition", "category": "土地"},
+        )
+    site.services.read_model.wait_for(recorded.position, timeout=5)
+    listing = f"http://localhost/township/entries?type=dispute_registered&from={today}"
+    (href,) = re.findall(rf'href="([^"]+)">{re.escape(old)}</a>', clerk.get(listing).text)
+    page_url = urljoin(listing, html.unescape(href))  # as a browser resolves it
+    assert urlsplit(page_url).path == "/township/entry"
+    page = clerk.get(page_url).text
+    assert old in html.unescape(page)
+    form_ids = {html.unescape(i) for i in re.findall(r'name="id" value="([^"]*)"', page)}
+    assert form_ids == {old}
+
+    mediated = clerk.post(
+        "/township/follow-up",
+        data={"id": old, "type": "dispute_mediated", "occurred_on": today,
+              "outcome": "failed", "mediator": "volunteer"},
+    )  # fmt: skip
+    assert mediated.status_code == 302
+    back = urljoin(page_url, mediated.headers["Location"])
+    assert urlsplit(back).path == "/township/entry"
+    assert "调解" in clerk.get(back).text
+    retracted = clerk.post("/township/retract", data={"id": old, "reason": "编号有误"})
+    assert retracted.status_code == 302
+    assert "已撤回" in clerk.get(urljoin(page_url, retracted.headers["Location"])).text
+    history = site.services.entries.entry(principal, township=site.township, entry_id=old)
+    assert [item.type for item in history.history] == [
+        "dispute_registered",
+        "dispute_mediated",
+        "entry_retracted",
+    ]
+
+
+def test_a_clerks_page_offers_no_retraction_of_the_heads_submission_nor_takes_one(as_role, site):
+    """A clerk retracts only what a clerk records: not the head's submission, accepted."""
+    head, officer = (
+        site.services.tenancy.principal(username=site.users[role])
+        for role in ("head", "county_officer")
+    )
+    entry = unique("R")
+    for who, type_, fields in (
+        (head, "report_submitted", {"year": 2019}),
+        (officer, "report_accepted", {}),
+    ):
+        recorded = site.services.entries.record(
+            who, township=site.township, type=type_, entry_id=entry,
+            occurred_on="2020-01-10", fields=fields,
+        )  # fmt: skip
+    site.services.read_model.wait_for(recorded.position, timeout=5)
+    clerk = as_role("clerk")
+    page = clerk.get(f"/township/entry?id={entry}").text
+    assert 'action="/township/retract"' not in page
+    refused = clerk.post("/township/retract", data={"id": entry, "reason": "重新报送"})
+    assert refused.status_code == 403
+    head_page = as_role("head").get(f"/township/entry?id={entry}").text
+    assert 'action="/township/retract"' not in head_page  # the county's answer is in it
+    history = site.services.entries.entry(head, township=site.township, entry_id=entry)
+    assert [item.type for item in history.history] == ["report_submitted", "report_accepted"]
+
+
+def test_a_clerks_page_offers_the_retraction_of_what_a_clerk_records(as_role):
+    clerk = as_role("clerk")
+    entry = unique("L")
+    clerk.post(
+        "/township/record/liaison_registered", data={"id": entry, "occurred_on": "2024-01-05"}
+    )
+    assert 'action="/township/retract"' in clerk.get(f"/township/entry?id={entry}").text

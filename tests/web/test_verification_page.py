@@ -19,8 +19,8 @@ from tests.integration.tampering import RawStore, two_disputes
 from tests.support import OPERATOR, PASSWORD, line, unique
 from tests.web.conftest import sign_in
 from web import create_app
+from web.audit_labels import FINDINGS
 from web.config import WebConfig
-from web.labels import FINDINGS
 
 
 @pytest.fixture

@@ -12,8 +12,11 @@ from flask_smorest import Blueprint
 from web.api.audit_schemas import (
     AuditLog,
     DifferenceQuery,
+    EntriesSince,
+    EntriesSinceQuery,
     FiguresDifference,
     HistoryStream,
+    PageQuery,
     RankingDifference,
     StreamQuery,
     VerificationRequest,
@@ -37,11 +40,17 @@ EXPORT_FILE = {
 @blp.arguments(StreamQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, HistoryStream)
 def stream(query: dict, code: str):
-    """Everything recorded for the township in a time window, late events marked."""
-    events = ledger().history.stream(
-        principal(), township=code, since=query["from_"], until=query.get("to")
+    """Everything recorded for the township in a time window, late events marked, a page at
+    a time (``history --from`` writes them all)."""
+    found = ledger().history.window(
+        principal(),
+        township=code,
+        since=query["from_"],
+        until=query.get("to"),
+        cursor=query.get("cursor"),
+        limit=query["limit"],
     )
-    return {"township": code, "from_": query["from_"], "to": query.get("to"), "events": events}
+    return {"township": code, "from_": query["from_"], "to": query.get("to"), **found}
 
 
 @blp.route("/townships/<code>/figures/difference", methods=["GET"])
@@ -49,7 +58,8 @@ def stream(query: dict, code: str):
 @blp.response(200, FiguresDifference)
 def figures_difference(query: dict, code: str):
     """The township's figures as of a moment beside today's: what changed, and the entries
-    recorded or retracted since (as ``diff --township``)."""
+    recorded or retracted since: counted, the first named, the rest paged (``next_cursor``
+    for ``…/figures/difference/entries``; ``diff --township`` names them all)."""
     return ledger().differences.figures_since(
         principal(), township=code, period=query["period"], as_of=query["as_of"]
     )
@@ -60,10 +70,30 @@ def figures_difference(query: dict, code: str):
 @blp.response(200, RankingDifference)
 def ranking_difference(query: dict, code: str):
     """The county's ranking as of a moment beside today's: the ranks and scores that
-    changed, and the entries recorded or retracted since (as ``diff --county``)."""
+    changed, and the entries recorded or retracted since: counted, the first named, the rest
+    paged (``next_cursor`` for ``…/ranking/difference/entries``; ``diff --county`` names them
+    all)."""
     return ledger().differences.ranking_since(
         principal(), county=code, period=query["period"], as_of=query["as_of"]
     )
+
+
+@blp.route("/townships/<code>/figures/difference/entries", methods=["GET"])
+@blp.arguments(EntriesSinceQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, EntriesSince)
+def figures_entries_since(query: dict, code: str):
+    """Every entry recorded or retracted since ``as_of`` that counts in the township's
+    ``period``, a page at a time: the rest of a figures difference's ``entries``."""
+    return ledger().differences.entries_since(principal(), township=code, **query)
+
+
+@blp.route("/counties/<code>/ranking/difference/entries", methods=["GET"])
+@blp.arguments(EntriesSinceQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, EntriesSince)
+def ranking_entries_since(query: dict, code: str):
+    """Every entry recorded or retracted since ``as_of`` that counts in ``period``, of the
+    county's townships, a page at a time: the rest of a ranking difference's ``entries``."""
+    return ledger().differences.entries_since(principal(), county=code, **query)
 
 
 @blp.route("/verifications", methods=["POST"])
@@ -98,7 +128,9 @@ def county_export(code: str) -> Response:
 
 
 @blp.route("/counties/<code>/audit-log", methods=["GET"])
+@blp.arguments(PageQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, AuditLog)
-def audit_log(code: str):
-    """Who looked at what in the county, oldest first (as ``audit-log``)."""
-    return {"county": code, "looks": ledger().trail.looks(principal(), county=code)}
+def audit_log(query: dict, code: str):
+    """Who looked at what in the county, oldest first, a page at a time (``audit-log``
+    prints them all)."""
+    return {"county": code, **ledger().trail.looks_page(principal(), county=code, **query)}

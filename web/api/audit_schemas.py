@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow.validate import OneOf as Enum
+from marshmallow.validate import Range
 
 from domain.publication import RANKING, REPORT
-from web.api.schemas import Payload, Ranking, Strict
+from services.differences import FIRST_ENTRIES, MOST_A_PAGE, PAGE
+from web.api.schemas import Indicator, Payload, Ranking, Strict
 
 
 def day(**options) -> ma.fields.String:
@@ -68,13 +70,25 @@ class StreamEvent(HistoryEvent):
 class StreamQuery(Strict):
     from_ = moment(required=True, data_key="from")
     to = moment(metadata={"description": "the end of the window (default: now)"})
+    limit = ma.fields.Integer(validate=Range(min=1, max=MOST_A_PAGE), load_default=PAGE)
+    cursor = ma.fields.String()
 
 
 class HistoryStream(Strict):
     township = ma.fields.String(required=True)
     from_ = moment(required=True, data_key="from")
     to = moment(allow_none=True, required=True)
-    events = ma.fields.List(ma.fields.Nested(StreamEvent), required=True)
+    events = ma.fields.List(
+        ma.fields.Nested(StreamEvent),
+        required=True,
+        metadata={"description": "`limit` of them, oldest first"},
+    )
+    total = ma.fields.Integer(required=True, metadata={"description": "events in the window"})
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "give it as `cursor` for the next page (null: the last)"},
+    )
 
 
 class DifferenceQuery(Strict):
@@ -95,12 +109,70 @@ class ChangedBy(Strict):
     why = ma.fields.String(required=True, metadata={"example": "recorded after 2025-01-15…"})
 
 
+class TownshipChanges(Strict):
+    township = ma.fields.String(required=True)
+    recorded = ma.fields.Integer(required=True)
+    retracted = ma.fields.Integer(required=True)
+
+
+class ChangeCounts(Strict):
+    """How many events were recorded (entries and their follow-ups) and retracted since, that
+    count in the period: in all, and by township (those with any)."""
+
+    recorded = ma.fields.Integer(required=True)
+    retracted = ma.fields.Integer(required=True)
+    townships = ma.fields.List(ma.fields.Nested(TownshipChanges), required=True)
+
+
+class ChangesSince(Strict):
+    """The entries recorded or retracted since: counted, the first named, the rest paged."""
+
+    counts = ma.fields.Nested(ChangeCounts, required=True)
+    entries = ma.fields.List(
+        ma.fields.Nested(ChangedBy),
+        required=True,
+        metadata={"description": f"the first {FIRST_ENTRIES}, oldest first"},
+    )
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "give it as `cursor` to the route of the entries since for"
+            " the rest (null: none)"
+        },
+    )
+
+
+class PageQuery(Strict):
+    limit = ma.fields.Integer(validate=Range(min=1, max=MOST_A_PAGE), load_default=PAGE)
+    cursor = ma.fields.String()
+
+
+class EntriesSinceQuery(PageQuery):
+    period = ma.fields.String(required=True, metadata={"example": "2024"})
+    as_of = moment(required=True)
+
+
+class EntriesSince(Strict):
+    """A page of the entries recorded or retracted since, oldest first."""
+
+    items = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
+    total = ma.fields.Integer(required=True, metadata={"description": "on every page"})
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+class PublicationEntriesSince(EntriesSince):
+    publication = ma.fields.String(required=True)
+    period = ma.fields.String(required=True)
+    published_at = moment(required=True)
+
+
 class Change(Strict):
     then = ma.fields.Raw(allow_none=True, required=True)
     now = ma.fields.Raw(allow_none=True, required=True)
 
 
-class FiguresDifference(Strict):
+class FiguresDifference(ChangesSince):
     township = ma.fields.String(required=True)
     period = ma.fields.String(required=True)
     as_of = moment(required=True)
@@ -111,7 +183,6 @@ class FiguresDifference(Strict):
         required=True,
         metadata={"description": "figure name (as in the figures document) -> then, now"},
     )
-    entries = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
 
 
 class RankChange(Strict):
@@ -122,13 +193,12 @@ class RankChange(Strict):
     score = score(required=True)
 
 
-class RankingDifference(Strict):
+class RankingDifference(ChangesSince):
     county = ma.fields.String(required=True)
     period = ma.fields.String(required=True)
     as_of = moment(required=True)
     now = moment(required=True)
     changed = ma.fields.List(ma.fields.Nested(RankChange), required=True)
-    entries = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
 
 
 class PublishedRankChange(Strict):
@@ -139,14 +209,28 @@ class PublishedRankChange(Strict):
     score = score(required=True)
 
 
-class Restatement(Strict):
-    """Entries recorded since the latest publication of this ranking changed a published
-    rank: which ranks, and the entries."""
+class Restatement(ChangesSince):
+    """A rank of the latest publication of this ranking is no longer the rank today: which
+    ranks, why (entries recorded or retracted since, the indicators changed since), and the
+    entries (the rest: ``GET /publications/{id}/entries-since``)."""
 
     publication = ma.fields.String(required=True)
     published_at = moment(required=True)
-    changed = ma.fields.List(ma.fields.Nested(PublishedRankChange), required=True)
-    entries = ma.fields.List(ma.fields.Nested(ChangedBy), required=True)
+    because = ma.fields.List(
+        ma.fields.String(validate=Enum(["entries", "indicators"])),
+        required=True,
+        metadata={"description": "what changed since the publication"},
+    )
+    published_indicators = ma.fields.List(
+        ma.fields.Nested(Indicator),
+        required=True,
+        metadata={"description": "the indicators in force when it was published"},
+    )
+    changed = ma.fields.List(
+        ma.fields.Nested(PublishedRankChange),
+        required=True,
+        metadata={"description": "only the townships whose rank changed"},
+    )
 
 
 class TodaysRanking(Ranking):
@@ -251,4 +335,12 @@ class Look(Strict):
 
 class AuditLog(Strict):
     county = ma.fields.String(required=True)
-    looks = ma.fields.List(ma.fields.Nested(Look), required=True)
+    looks = ma.fields.List(
+        ma.fields.Nested(Look), required=True, metadata={"description": "`limit`, oldest first"}
+    )
+    total = ma.fields.Integer(required=True)
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "give it as `cursor` for the next page (null: the last)"},
+    )

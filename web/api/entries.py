@@ -47,8 +47,9 @@ IMPORT_BODY = {
             "schema": {
                 "type": "string",
                 "format": "binary",
-                "description": "the pages' Excel workbook (its template: the import page);"
-                " errors name the sheet's row",
+                "description": "the pages' Excel workbook (its template: the import page;"
+                " columns and choices by their Chinese or English labels or their codes),"
+                " read within limits (docs/interchange.md); errors name the sheet's row",
             }
         },
     },

@@ -89,7 +89,11 @@ def ledger_error(error: LedgerError) -> Response:
         return error_response(
             status, code, message, field=first.field, line=first.line + offset, errors=listed
         )
-    return error_response(status, code, error.message, field=error.field, headers=headers)
+    # A workbook refused as a whole names its sheet's row where it can (spreadsheets).
+    line = getattr(error, "line", None)
+    return error_response(
+        status, code, error.message, field=error.field, line=line, headers=headers
+    )
 
 
 def shape_error(error: ma.ValidationError) -> Response:

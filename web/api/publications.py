@@ -3,10 +3,17 @@ bytes back at any later time; the county's publications listed."""
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Response
 from flask_smorest import Blueprint
 
-from web.api.audit_schemas import CountyPublications, PublishRequest, Receipt
+from web.api.audit_schemas import (
+    CountyPublications,
+    PageQuery,
+    PublicationEntriesSince,
+    PublishRequest,
+    Receipt,
+)
 from web.api.auth import ledger, principal
 from web.api.documents import publication_file, timestamp_file
 
@@ -48,6 +55,15 @@ def publication(publication_id: str) -> Response:
     """A publication's bytes, exactly as published (as ``publication ID``)."""
     data = ledger().publications.publication(principal(), publication_id=publication_id)
     return publication_file(data, name=publication_id)
+
+
+@blp.route("/publications/<publication_id>/entries-since", methods=["GET"])
+@blp.arguments(PageQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, PublicationEntriesSince)
+def entries_since(query: dict, publication_id: str):
+    """Every entry recorded or retracted since a ranking's publication that counts in its
+    period, a page at a time: the rest of a restatement notice's ``entries``."""
+    return ledger().publications.entries_since(principal(), publication_id=publication_id, **query)
 
 
 TIMESTAMP_FILE = {

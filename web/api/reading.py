@@ -48,15 +48,18 @@ def figures(query: dict, code: str):
 @blp.response(200, Trace)
 def trace(query: dict, code: str):
     """The entry ids behind one figure (for a rate, behind its numerator, or its denominator
-    when the figure ends in ``.denominator``)."""
-    ids = ledger().figures.trace(
+    when the figure ends in ``.denominator``), sorted, ``limit`` a page (``trace`` prints them
+    all)."""
+    found = ledger().figures.trace_page(
         principal(),
         township=code,
         period=query["period"],
         figure=query["figure"],
         as_of=query.get("as_of"),
+        cursor=query.get("cursor"),
+        limit=query["limit"],
     )
-    return {"township": code, "period": query["period"], "figure": query["figure"], "entries": ids}
+    return {"township": code, "period": query["period"], "figure": query["figure"], **found}
 
 
 @blp.route("/counties/<code>/ranking", methods=["GET"])

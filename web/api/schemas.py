@@ -20,6 +20,8 @@ from domain import values
 from domain.catalogue import ALL_TYPES, CREATIONS, FOLLOW_UPS
 from domain.entry import Field, OneOf, SomeOf
 from domain.report import REPORT_THEMES, theme_texts
+from services.figures import TRACE_MOST, TRACE_PAGE
+from services.rankings import MAX_WEIGHT
 
 Make = Callable[..., ma.fields.Field]
 
@@ -181,6 +183,8 @@ class PeriodQuery(Strict):
 
 class TraceQuery(PeriodQuery):
     figure = ma.fields.String(required=True, metadata={"example": "disputes.resolved"})
+    limit = ma.fields.Integer(validate=Range(min=1, max=TRACE_MOST), load_default=TRACE_PAGE)
+    cursor = ma.fields.String()
 
 
 class ReportQuery(Strict):
@@ -216,13 +220,27 @@ class Trace(Strict):
     township = ma.fields.String(required=True)
     period = ma.fields.String(required=True)
     figure = ma.fields.String(required=True)
-    entries = ma.fields.List(ma.fields.String(), required=True)
+    entries = ma.fields.List(
+        ma.fields.String(), required=True, metadata={"description": "`limit` ids, sorted"}
+    )
+    total = ma.fields.Integer(required=True)
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "give it as `cursor` for the next ids (null: the last)"},
+    )
 
 
 class Indicator(Strict):
     figure = ma.fields.String(required=True)
     direction = ma.fields.String(required=True, validate=Enum(["higher", "lower"]))
-    weight = ma.fields.Float(required=True)
+    # NaN and infinity (1e400 reads as infinity) pass to the ledger, which refuses them as it
+    # refuses 1e308, naming indicators[N].weight as the pages and the command line do
+    weight = ma.fields.Float(
+        required=True,
+        allow_nan=True,
+        metadata={"minimum": 0, "exclusiveMinimum": True, "maximum": MAX_WEIGHT},
+    )
 
 
 class Indicators(Strict):

@@ -13,7 +13,7 @@
           tooltip: { trigger: "axis" },
           xAxis: {
             type: "category",
-            data: bar ? data.townships : data.periods,
+            data: bar ? data.townships : (data.labels || data.periods),
             axisLabel: { interval: 0, rotate: bar && data.townships.length > 6 ? 40 : 0 }
           },
           yAxis: { type: "value", min: 0, max: 100 },

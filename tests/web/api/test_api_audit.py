@@ -168,6 +168,16 @@ def test_histories_mark_late_events_and_the_auditors_looks_are_recorded(site, le
             a,
         ),
     ]
+    # A page at a time: the same looks, in the same order
+    officer, paged, cursor = site.caller("county_officer"), [], ""
+    while cursor is not None:
+        page = officer.get(
+            f"{API}/counties/{site.county}/audit-log", query_string={"limit": 3, "cursor": cursor}
+        ).get_json()
+        assert page["total"] == 4 and len(page["looks"]) <= 3
+        paged += [(look["actor"], look["action"], look["subject"]) for look in page["looks"]]
+        cursor = page["next_cursor"]
+    assert paged == seen
 
 
 def test_verification_answers_with_the_result(site, ledger):

@@ -4,7 +4,9 @@ history; bad input answered with the error document naming the field (and line).
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
+from tests.support import before_safe_ids
 from tests.web.api.conftest import error_of
 
 ENTRIES = "/api/v1/entries"
@@ -151,3 +153,44 @@ def test_unknown_addresses_and_methods_answer_with_the_error_document(site):
     wrong_method = clerk.put(ENTRIES, json={})
     assert wrong_method.status_code == 405
     assert error_of(wrong_method)["code"] == "method_not_allowed"
+
+
+def test_a_new_id_holding_a_path_is_refused_and_an_old_one_keeps_working(site, ledger):
+    """New ids are of the safe set; an entry recorded before the rule is read (its id one
+    percent-encoded path segment), followed up and retracted as any other."""
+    clerk = site.caller("clerk")
+    new = site.line("dispute_registered", "../../../new", source="petition", category="x")
+    refused = clerk.post(ENTRIES, json=new)
+    assert refused.status_code == 422
+    assert error_of(refused)["field"] == "id"
+    old = "../../../old"
+    with before_safe_ids():
+        assert clerk.post(ENTRIES, json={**new, "id": old}).status_code == 201
+    assert clerk.post(ENTRIES, json={**new, "id": old}).status_code == 200  # a repeat
+    mediated = site.line("dispute_mediated", old, outcome="failed", mediator="other")
+    assert clerk.post(ENTRIES, json=mediated).status_code == 201
+    retracted = site.line("entry_retracted", old, reason="typed wrong")
+    assert clerk.post(ENTRIES, json=retracted).status_code == 201
+    entry = clerk.get(f"/api/v1/townships/{site.township}/entries/{quote(old, safe='')}")
+    assert entry.status_code == 200
+    assert (entry.get_json()["id"], entry.get_json()["retracted"]) == (old, True)
+
+
+def test_a_clerk_cannot_retract_the_heads_accepted_submission(site):
+    """A clerk retracts only what a clerk records: the accepted (published) report stays."""
+    head, officer, clerk = site.caller("head"), site.caller("county_officer"), site.caller("clerk")
+    assert (
+        head.post(ENTRIES, json=site.line("report_submitted", "R-9", year=2024)).status_code == 201
+    )
+    assert officer.post(ENTRIES, json=site.line("report_accepted", "R-9")).status_code == 201
+    retraction = site.line("entry_retracted", "R-9", reason="重新报送")
+    for caller in (clerk, head):
+        refused = caller.post(ENTRIES, json=retraction)
+        assert refused.status_code == 403
+        assert (error_of(refused)["code"], error_of(refused)["field"]) == ("forbidden", "id")
+        refused = caller.post(
+            IMPORTS, data=ndjson([retraction]), content_type="application/x-ndjson"
+        )
+        assert refused.status_code == 422 and error_of(refused)["line"] == 1
+    figures = officer.get(f"/api/v1/townships/{site.township}/figures?period=2024").get_json()
+    assert figures["report"]["status"] == "accepted"

@@ -81,6 +81,18 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         COUNTY,
     ),
+    "auditing.figures_entries_since": (
+        "GET",
+        "/api/v1/townships/{town}/figures/difference/entries?" + AS_OF,
+        None,
+        TOWNSHIP,
+    ),
+    "auditing.ranking_entries_since": (
+        "GET",
+        "/api/v1/counties/{county}/ranking/difference/entries?" + AS_OF,
+        None,
+        COUNTY,
+    ),
     "auditing.verify": ("POST", "/api/v1/verifications", {"township": "{town}"}, AUDITOR),
     "auditing.township_export": ("GET", "/api/v1/townships/{town}/audit-export", None, AUDITOR),
     "auditing.county_export": ("GET", "/api/v1/counties/{county}/audit-export", None, AUDITOR),
@@ -93,6 +105,12 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     ),
     "publications.published": ("GET", "/api/v1/counties/{county}/publications", None, COUNTY),
     "publications.publication": ("GET", "/api/v1/publications/{publication}", None, COUNTY),
+    "publications.entries_since": (
+        "GET",
+        "/api/v1/publications/{publication}/entries-since",
+        None,
+        COUNTY,
+    ),
     # No timestamp authority here: no token, for anyone (with one: test_api_timestamps.py).
     "publications.timestamp": (
         "GET",
@@ -129,7 +147,10 @@ def users(ledger, site) -> dict[str, str]:
     }
 
 
-def test_each_role_gets_what_domain_md_says(ledger, site, users, client):
+def test_each_role_gets_what_domain_md_says(ledger, site, users, client, monkeypatch):
+    # A token of its own for every call: past the tokens a user is issued in an hour (their
+    # limit is tests/web/api/test_api_tokens.py's to check).
+    monkeypatch.setattr("domain.token.MOST_ISSUED", 10**6)
     line = {**LINE, "township": site.township}
     ledger.interchange.record_line(OPERATOR, line)  # every caller's line is then a repeat
     publication = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from domain.errors import NotFound
 from domain.signin import MAX_FAILURES_PER_PAIR
+from domain.token import MOST_ISSUED
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from tests.support import OPERATOR, PASSWORD, unique
@@ -193,3 +195,52 @@ def test_a_kept_token_is_not_lent_to_another(site, ledger):
     for entry_id, caller in (("mine", clerk), ("theirs", stranger)):
         history = ledger.history.entry(OPERATOR, township=site.township, entry_id=entry_id)
         assert history["events"][0]["recorded_by"] == caller.username
+
+
+def test_an_unknown_name_costs_a_token_one_argon2_verification_as_a_known_one(site, monkeypatch):
+    """So that the time of the answer does not tell which names exist."""
+    made: list[str] = []
+    verify = PasswordHasher.verify
+
+    def counted(self, hashed, password):
+        made.append(password)
+        return verify(self, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    known = add_user(site.ledger, "clerk", township=site.township)
+    for username, password, status in (
+        (unique("nobody"), "not the password", 401),
+        (known, "not the password", 401),
+        (known, PASSWORD, 201),
+    ):
+        made.clear()
+        answer = site.client.post(
+            "/api/v1/tokens", json={"username": username, "password": password}
+        )
+        assert answer.status_code == status
+        assert made == [password]
+
+
+def test_tokens_past_the_hours_limit_are_refused_in_every_worker_and_record_nothing(
+    site, ledger, elsewhere
+):
+    """A script asking for a token on every request is held back after ``MOST_ISSUED`` an hour
+    (429 with Retry-After, in every process), and the refusals add nothing to the ledger."""
+    username = add_user(ledger, "clerk", township=site.township)
+    _, other_client = elsewhere
+    other_client.environ_base["REMOTE_ADDR"] = site.client.environ_base["REMOTE_ADDR"]
+    right = {"username": username, "password": PASSWORD}
+    for n in range(MOST_ISSUED):
+        client = site.client if n % 2 else other_client
+        assert client.post("/api/v1/tokens", json=right).status_code == 201
+    before = ledger.app.recorder.max_notification_id()
+    for client in (site.client, other_client):
+        refused = client.post("/api/v1/tokens", json=right)
+        assert refused.status_code == 429
+        assert error_of(refused)["code"] == "throttled"
+        assert error_of(refused)["field"] == "username"
+        assert int(refused.headers["Retry-After"]) > 0
+    assert ledger.app.recorder.max_notification_id() == before
+    wrong = client.post("/api/v1/tokens", json={**right, "password": "not the password"})
+    assert wrong.status_code == 401  # nothing said to whoever does not know the password
+    assert sign_in(site.client, add_user(ledger, "clerk", township=site.township))  # others

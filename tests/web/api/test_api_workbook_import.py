@@ -4,10 +4,13 @@ or none, a bad row named by the sheet's row number and its field, nothing record
 from __future__ import annotations
 
 import io
+from datetime import date
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.web.api.conftest import error_of
+from tests.xlsx_parts import malformed, row_bomb, strings_bomb
 from web.workbooks import XLSX, columns, template
 
 IMPORTS = "/api/v1/imports"
@@ -66,13 +69,56 @@ def test_a_workbook_is_recorded_once(site):
     assert history["history"][1]["fields"] == {"outcome": "resolved", "mediator": "legal_advisor"}
 
 
-def test_the_template_of_the_pages_is_accepted_as_it_comes(site):
-    """The template's own example row (row 2), uploaded untouched, is a dispute missing its
-    source: refused, naming row 2 and the field."""
-    answer = post(site.caller("clerk"), template())
+def test_the_template_of_the_pages_imports_as_it_comes(site, app):
+    """The template's example rows, uploaded untouched, are recorded (their ids are no
+    township's own); its Chinese headers and labels read as the codes they stand for."""
+    with app.test_request_context():
+        data = template()
+    clerk = site.caller("clerk")
+    answer = post(clerk, data)
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json() == {"recorded": 4, "skipped": 0}
+    history = clerk.get(f"/api/v1/townships/{site.township}/entries/示例-纠纷-1").get_json()
+    assert history["history"][0]["fields"] == {"source": "petition", "category": "邻里纠纷"}
+
+
+def test_labels_are_read_as_their_codes_and_a_wrong_one_is_named(site):
+    clerk = site.caller("clerk")
+    book = Workbook()
+    book.active.append(["类型", "编号", "发生日期", "来源", "类别"])
+    book.active.append(["排查矛盾纠纷", "D-9", date(2024, 3, 5), "信访", "土地"])
+    book.active.append(["排查矛盾纠纷", "D-10", date(2024, 3, 5), "谣言", "土地"])
+    out = io.BytesIO()
+    book.save(out)
+    answer = post(clerk, out.getvalue())
     assert answer.status_code == 422
     error = error_of(answer)
-    assert (error["line"], error["field"]) == (2, "source")
+    assert (error["line"], error["field"]) == (3, "source")
+    assert "petition" in error["message"] and "'谣言'" in error["message"]
+    book.active.delete_rows(3)
+    out = io.BytesIO()
+    book.save(out)
+    assert post(clerk, out.getvalue()).status_code == 201
+
+
+@pytest.mark.parametrize("name", sorted(malformed()))
+def test_a_damaged_workbook_is_refused_with_the_error_document(site, name):
+    clerk = site.caller("clerk")
+    answer = post(clerk, malformed()[name])
+    assert answer.status_code == 422
+    error = error_of(answer)
+    assert error["code"] == "invalid" and error["field"] == "file"
+    assert set(answer.get_json()["error"]) >= {"code", "message", "field", "line"}
+    assert recorded(clerk, site.township) == 0
+
+
+def test_bombs_are_refused_naming_the_sheet_and_row(site):
+    clerk = site.caller("clerk")
+    rows = error_of(post(clerk, row_bomb()))
+    assert (rows["field"], rows["line"]) == ("file", 30_000_000)
+    assert rows["message"].startswith("sheet 登记, row 30000000: past the last row")
+    strings = error_of(post(clerk, strings_bomb()))
+    assert strings["message"] == "unpacks to more than 16 MiB: split the workbook"
 
 
 def test_one_bad_row_is_named_and_nothing_is_recorded(site):
