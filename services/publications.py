@@ -20,8 +20,8 @@ from domain.errors import LedgerError, NotFound
 from domain.publication import RANKING, REPORT, Publication, PublicationRegister, register_uuid
 from domain.ranking import counted
 from domain.report import ReportSubmission, latest_narrative
-from projections.as_of import Since
 from domain.timestamp import publication_subject
+from projections.as_of import Since
 from projections.periods import Period
 from services.application import LedgerApplication
 from services.chains import canonical, sha256
