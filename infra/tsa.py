@@ -59,7 +59,10 @@ class CertificateReader:
         stamped = imprint.message.hex()
         if stamped != sha256:
             raise StampRefused(f"the token stamps another hash ({stamped})", other_hash=stamped)
-        return Stamp(reply, sha256, stamp(info.gen_time), authority_of(response))
+        try:
+            return Stamp(reply, sha256, stamp(info.gen_time), authority_of(response))
+        except (ValueError, IndexError) as error:  # no signer, a certificate past reading
+            raise StampRefused(f"the token names no authority ({_said(error)})") from None
 
     def _verify(self, response, digest: bytes, nonce: int | None) -> None:
         builder = rfc3161.VerifierBuilder(nonce=nonce)
