@@ -94,19 +94,19 @@ class Stamper:
 
     def _read_log(self) -> None:
         end = self.app.recorder.max_notification_id() or 0
-        published = []
         while self.position < end:
             page = self.app.recorder.select_notifications(
                 start=self.position + 1, limit=PAGE, stop=end, topics=TOPICS
             )
+            published = []
             for notification in page:
                 if notification.topic == TOPICS[0]:
                     published.append(str(notification.originator_id))
                 else:
                     self._take_chain(notification)
+            stamped = latest_stamps(self.app, [publication_subject(p) for p in published])
+            self.waiting += [p for p in published if publication_subject(p) not in stamped]
             self.position = page[-1].id if len(page) == PAGE else end
-        stamped = latest_stamps(self.app, [publication_subject(p) for p in published])
-        self.waiting += [p for p in published if publication_subject(p) not in stamped]
 
     def _take_chain(self, notification) -> None:
         try:
