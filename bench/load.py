@@ -66,6 +66,8 @@ PRELOAD_SCALE = 0.2  # a township's year at a fifth of the seed's (about 450 lin
 IMPORT_LINES = 100  # lines a POST /imports
 LAG_TARGET_S = 1.0
 SAMPLE_EVERY = 0.05  # seconds between /readyz samples
+OPERATOR_TOKEN = "load-benchmark-operator"
+OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 TIMEOUT = 60.0  # a request with no answer by then counts as an error
 BOOT_SECONDS = 120
 
@@ -124,13 +126,14 @@ def free_port() -> int:
 
 
 def gunicorn(app: str, url: str, workers: int, probe: str) -> tuple[subprocess.Popen, int]:
-    """``app`` served with the product's gunicorn settings (gthread, 4 threads a worker)."""
+    """``app`` served with the product's gunicorn settings (4 threads a worker)."""
     port = free_port()
     env = {
         **os.environ,
         "LEDGER_DATABASE_URL": url,
         "BENCH_DATABASE_URL": url,
         "LEDGER_SECRET_KEY": "load-benchmark",
+        "LEDGER_OPERATOR_TOKEN": OPERATOR_TOKEN,  # /readyz tells its position to operators
         "LEDGER_BIND": f"127.0.0.1:{port}",
         "LEDGER_WORKERS": str(workers),
     }
@@ -272,7 +275,7 @@ class Lag:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         while not self.stop.is_set():
             try:
-                connection.request("GET", "/readyz")
+                connection.request("GET", "/readyz", headers=OPERATOR)
                 body = json.loads(connection.getresponse().read())
                 self.samples.append((time.monotonic(), body["position"]))
             except (OSError, http.client.HTTPException, ValueError, KeyError):

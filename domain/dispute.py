@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from typing import Any
-
 from domain import values
 from domain.entry import Entry, Field, choice_of
 from domain.errors import RuleBroken
@@ -41,8 +37,9 @@ class Dispute(Entry):
             if self.outcome == "resolved":
                 aggregate.resolved_on = self.occurred_on
 
-    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
-        if self.resolved_on is not None:
-            raise RuleBroken(
+    def closed_to(self, type_: str) -> RuleBroken | None:
+        if type_ == self.Mediated.TYPE and self.resolved_on is not None:
+            return RuleBroken(
                 "dispute.already_resolved", field="id", id=self.entry_id, on=self.resolved_on
             )
+        return None

@@ -230,17 +230,16 @@ class Entry(Aggregate):
         return frozenset(line[0] for line in self.lines)
 
     def follow_up(self, type_: str, *, occurred_on: date, actor: str, fields: Mapping) -> None:
-        """Append a follow-up (or a retraction) after checking every rule."""
+        """Append a follow-up (or a retraction) after checking every rule. A retraction may
+        be dated before the entry (an entry dated wrongly, even in the future, is retracted
+        on the day the mistake is seen)."""
         event_class = self.event_classes()[type_]
         clean = check_fields(event_class.FIELDS, fields)
-        if self.retracted is not None:
-            raise RuleBroken(
-                "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
-            )
-        if occurred_on < self.occurred_on:
+        refused = self.refusal(type_)
+        if refused is not None:
+            raise refused
+        if type_ != Entry.Retracted.TYPE and occurred_on < self.occurred_on:
             raise RuleBroken("entry.follow_up_before", field="occurred_on", on=self.occurred_on)
-        if type_ != Entry.Retracted.TYPE:
-            self.check_follow_up(type_, occurred_on, clean)
         self.trigger_event(
             event_class,
             township=self.township,
@@ -250,8 +249,23 @@ class Entry(Aggregate):
             **clean,
         )
 
-    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
-        """Rules of a follow-up against the entry's state; subclasses extend."""
+    def refusal(self, type_: str) -> RuleBroken | None:
+        """Why the entry takes no event of ``type_`` now, whatever its date and fields (a
+        retracted entry takes nothing); None when it may."""
+        if self.retracted is not None:
+            return RuleBroken(
+                "entry.retracted", field="id", id=self.entry_id, on=self.retracted.occurred_on
+            )
+        return self.closed_to(type_)
+
+    def closed_to(self, type_: str) -> RuleBroken | None:
+        """Why the entry, not retracted, takes no event of ``type_`` now (a resolved dispute
+        no mediation); None when it may. Subclasses extend."""
+        return None
+
+    def open_follow_ups(self) -> tuple[str, ...]:
+        """The follow-ups (the retraction included) the entry takes now: what its page offers."""
+        return tuple(t for t in self.follow_up_types() if self.refusal(t) is None)
 
     @property
     def type(self) -> str:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from typing import Any
-
 from domain import values
 from domain.entry import Entry, Field
 from domain.errors import RuleBroken
@@ -26,8 +22,9 @@ class HotlineCase(Entry):
         def apply_to(self, aggregate: HotlineCase) -> None:
             aggregate.answered_on = self.occurred_on
 
-    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
-        if self.answered_on is not None:
-            raise RuleBroken(
+    def closed_to(self, type_: str) -> RuleBroken | None:
+        if type_ == self.Answered.TYPE and self.answered_on is not None:
+            return RuleBroken(
                 "hotline.already_answered", field="id", id=self.entry_id, on=self.answered_on
             )
+        return None

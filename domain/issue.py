@@ -41,8 +41,9 @@ class Issue(Entry):
         if fields["deadline"] < occurred_on:
             raise RuleBroken("issue.deadline_before_found", field="deadline", on=occurred_on)
 
-    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
-        if self.rectified_on is not None:
-            raise RuleBroken(
+    def closed_to(self, type_: str) -> RuleBroken | None:
+        if type_ == self.Rectified.TYPE and self.rectified_on is not None:
+            return RuleBroken(
                 "issue.already_rectified", field="id", id=self.entry_id, on=self.rectified_on
             )
+        return None

@@ -31,6 +31,7 @@ ENGLISH: dict[str, str] = {
     "list.repeated": "must not repeat a value",
     "date.malformed": "must be a date written YYYY-MM-DD, got {got}",
     "date.out_of_range": "must be between {first} and {last}, got {got}",
+    "date.after_today": "must not be after today ({today}), got {got}",
     "year.out_of_range": "must be a year from {first} to {last}, got {got}",
     "code.malformed": "must be 1-{most} lowercase letters, digits, '-', '_' or '.'; got {got}",
     "code.not_text": "must be a code such as gongliu; got {got}",
@@ -76,6 +77,17 @@ ENGLISH: dict[str, str] = {
     "themes.not_object": "must be an object of theme: text",
     "themes.unknown": "no theme {theme!r}; the themes are {themes}",
     "report.already_answered": "the {year} report {id} was already answered ({answer}) on {on}",
+    "report.awaiting_answer": (
+        "the {year} report {id} is waiting for the county's answer;"
+        " it is submitted again only once the county returns it"
+    ),
+    "report.already_accepted": (
+        "the {year} report {id} was accepted by the county; it is not submitted again"
+    ),
+    "report.accepted_not_retracted": (
+        "the {year} report {id} was accepted by the county; its submission is not retracted"
+    ),
+    "report.not_submitted": "{township} has not submitted its {year} report",
     # who may do what
     "role.records_nothing": "a {role} records nothing for a township",
     "role.retracts_what_it_records": (

@@ -84,16 +84,40 @@ class ReportSubmission(Entry):
         def apply_to(self, aggregate: ReportSubmission) -> None:
             aggregate.answer = self
 
-    def check_follow_up(self, type_: str, occurred_on: date, fields: Mapping[str, Any]) -> None:
-        if self.answer is not None:
-            raise RuleBroken(
-                "report.already_answered",
-                field="id",
-                year=self.year,
-                id=self.entry_id,
-                answer=self.answer.TYPE,
-                on=self.answer.occurred_on,
+    def closed_to(self, type_: str) -> RuleBroken | None:
+        """The county answers a submission once; an accepted one stays (its submission is
+        not retracted: that would take the acceptance away)."""
+        if self.answer is None:
+            return None
+        if type_ == Entry.Retracted.TYPE:
+            if self.answer.TYPE != ReportSubmission.Accepted.TYPE:
+                return None
+            return RuleBroken(
+                "report.accepted_not_retracted", field="id", year=self.year, id=self.entry_id
             )
+        return RuleBroken(
+            "report.already_answered",
+            field="id",
+            year=self.year,
+            id=self.entry_id,
+            answer=self.answer.TYPE,
+            on=self.answer.occurred_on,
+        )
+
+    def as_recorded(self) -> Recorded:
+        """The submission in plain values, as the year's rules read it."""
+        answer = self.answer
+        return Recorded(
+            self.entry_id,
+            self.type,
+            self.occurred_on,
+            self.created_on,
+            {"year": self.year},
+            retracted=self.retracted is not None,
+            last_follow_up=None
+            if answer is None
+            else FollowUp(answer.TYPE, answer.timestamp, answer.payload()),
+        )
 
 
 # -- the rules of the year's report, on plain values ------------------------------------------
@@ -122,6 +146,8 @@ class Recorded:
 
 
 Status = Literal["not_submitted", "submitted", "accepted", "returned"]
+# Where a year's report may be submitted (again): never submitted, or returned by the county.
+SUBMITTABLE: tuple[Status, ...] = ("not_submitted", "returned")
 
 
 @dataclass(frozen=True)
@@ -135,6 +161,12 @@ class ReportStatus:
     answered_at: datetime | None = None
     reason: str | None = None
     late_amendments: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def may_submit(self) -> bool:
+        """Whether the report may be submitted now: not while it waits for the county's
+        answer, not once it was accepted."""
+        return self.status in SUBMITTABLE
 
     def document(self) -> dict[str, Any]:
         """As the figures document carries it (DOMAIN.md): only the keys that apply."""
@@ -182,6 +214,17 @@ def report_status(entries: Iterable[Recorded], year: int) -> ReportStatus:
     return ReportStatus(
         "accepted", latest.entry_id, latest.recorded_at, answer.recorded_at, None, tuple(late)
     )
+
+
+def check_submission(entries: Iterable[Recorded], year: int) -> None:
+    """A year's report is submitted again only after the county returned it: not while it
+    waits for the answer, not once it was accepted."""
+    status = report_status(entries, year)
+    if status.may_submit:
+        return
+    if status.status == "submitted":
+        raise RuleBroken("report.awaiting_answer", field="year", year=year, id=status.submission)
+    raise RuleBroken("report.already_accepted", field="year", year=year, id=status.submission)
 
 
 def latest_narrative(entries: Iterable[Recorded], year: int) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import values
 from domain.access import Role
 from domain.errors import InvalidField, RuleBroken
-from domain.ranking import check_indicators
+from domain.ranking import DEFAULT_INDICATORS, check_indicators
 
 TENANCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/tenancy")
 
@@ -66,8 +66,17 @@ class County(Aggregate):
             aggregate.indicator_history.append((self.timestamp, self.indicators))
 
     def set_indicators(self, indicators: list[dict]) -> None:
-        """The county's ranking indicators: figure, direction, weight (see domain.ranking)."""
-        self.trigger_event(self.IndicatorsSet, indicators=check_indicators(indicators))
+        """The county's ranking indicators: figure, direction, weight (see domain.ranking).
+        The ones in force again change nothing, and record nothing."""
+        checked = check_indicators(indicators)
+        if checked != self.indicators_in_force():
+            self.trigger_event(self.IndicatorsSet, indicators=checked)
+
+    def indicators_in_force(self) -> list[dict]:
+        """The indicators set last, or the defaults when none were."""
+        if self.indicator_history:
+            return self.indicator_history[-1][1]
+        return [dict(i) for i in DEFAULT_INDICATORS]
 
 
 class Township(Aggregate):

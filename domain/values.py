@@ -32,8 +32,10 @@ MAX_LONG_TEXT = 10_000
 MAX_ITEMS = 200  # items in one list field (the laws of a session)
 MAX_ID = 128
 MAX_CODE = 64
-# Business dates: from the founding of the People's Republic to a year ahead of today (a
-# deadline: five years ahead), so that a mistyped year (0024, 9999) is refused.
+# Dates: from the founding of the People's Republic on, so that a mistyped year (0024) is
+# refused. A business date (the day a thing happened) is at most today, the installation's; a
+# date that is future by nature (a rectification deadline) at most five years ahead; a date
+# that only looks something up (a list's filter) at most a year ahead.
 FIRST_DAY = date(1949, 10, 1)
 AHEAD = timedelta(days=366)
 DEADLINE_AHEAD = timedelta(days=5 * 366)
@@ -122,8 +124,17 @@ def flag(field: str, value: Any) -> bool:
     return value
 
 
+def business_day(field: str, value: Any) -> date:
+    """The day a thing happened (``occurred_on``): between ``FIRST_DAY`` and today, the
+    installation's (a thing that has not happened yet is not recorded)."""
+    parsed = day(field, value)
+    if parsed > today():
+        raise InvalidField(field, "date.after_today", today=today(), got=parsed)
+    return parsed
+
+
 def day(field: str, value: Any, ahead: timedelta = AHEAD) -> date:
-    """A business date between ``FIRST_DAY`` and ``ahead`` of today."""
+    """A date between ``FIRST_DAY`` and ``ahead`` of today."""
     parsed = None
     if isinstance(value, date):
         parsed = value
@@ -166,7 +177,9 @@ def last_year() -> int:
 
 
 def year(field: str, value: Any) -> int:
-    last = last_year()
+    """The year of an annual report: from ``FIRST_DAY``'s to this year (a year not begun has
+    no report)."""
+    last = today().year
     if isinstance(value, bool) or not isinstance(value, int) or not FIRST_DAY.year <= value <= last:
         raise InvalidField(
             field, "year.out_of_range", first=FIRST_DAY.year, last=last, got=_shown(value)

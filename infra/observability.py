@@ -87,33 +87,57 @@ def start_logging(settings: Settings, stream: Any = None) -> None:
     root.setLevel(settings.log_level)
 
 
-class JsonGunicornLogger(glogging.Logger):
-    """gunicorn's error and access logs as JSON lines (``logger_class`` when
-    ``LEDGER_LOG_FORMAT=json``). An access line names the method, the route, the status, the
-    bytes sent and the duration, with the request id, role and tenant the app left in the
-    request's environ. The route is the URL's pattern
+class GunicornLogger(glogging.Logger):
+    """gunicorn's error and access logs (``logger_class``: ``gunicorn_logger(settings)``), as
+    text or as JSON lines (``LEDGER_LOG_FORMAT``).
+
+    One access line per answer (``answered``): the method, the route, the status, the bytes
+    sent and the duration, with the request id, role and tenant the app left in the request's
+    environ. The route is the URL's pattern
     (``/api/v1/townships/<code>/entries/<path:entry_id>``), not the path: an entry id is
-    something a user typed."""
+    something a user typed. The client's address only with ``LEDGER_LOG_CLIENT_ADDRESSES=1``
+    (the address the app believed: the proxies' ``X-Forwarded-For`` with
+    ``LEDGER_TRUSTED_PROXIES``)."""
+
+    settings = Settings()
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        for log in (self.error_log, self.access_log):
-            for handler in log.handlers:
-                handler.setFormatter(JsonFormatter())
+        if self.settings.log_format == "json":
+            for log in (self.error_log, self.access_log):
+                for handler in log.handlers:
+                    handler.setFormatter(JsonFormatter())
+        else:
+            for handler in self.access_log.handlers:
+                handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
 
-    def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
+    def answered(self, environ: dict, status: int, sent: int | None, seconds: float) -> None:
         if not self.cfg.accesslog:
             return
-        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        method, route = environ.get("REQUEST_METHOD", "-"), environ.get(ROUTE_KEY) or "-"
-        self.access_log.info(
-            f"{method} {route} {status}",
-            extra={
-                **{field: environ.get(key) for field, key in ENVIRON_KEYS.items()},
-                "method": method,
-                "route": route,
-                "status": int(status),
-                "bytes": getattr(resp, "sent", None),
-                "duration_ms": round(request_time.total_seconds() * 1000, 1),
-            },
+        fields = {field: environ.get(key) for field, key in ENVIRON_KEYS.items()}
+        fields.update(
+            method=environ.get("REQUEST_METHOD", "-"),
+            route=environ.get(ROUTE_KEY) or "-",
+            status=status,
+            bytes=sent,
+            duration_ms=round(seconds * 1000, 1),
         )
+        if self.settings.log_client_addresses:
+            fields["client"] = environ.get("REMOTE_ADDR")
+        message = f"{fields['method']} {fields['route']} {status}"
+        if self.settings.log_format != "json":  # the line is all there is: everything in it
+            said = [sent, f"{fields['duration_ms']}ms", *(fields[k] for k in REQUEST_FIELDS)]
+            said += [fields["client"]] if "client" in fields else []
+            message = " ".join("-" if value is None else str(value) for value in [message, *said])
+        self.access_log.info(message, extra=fields)
+
+    def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
+        """gunicorn's own workers' access line, as ``answered`` writes it."""
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        sent = getattr(resp, "sent", None)
+        self.answered(environ, int(status), sent, request_time.total_seconds())
+
+
+def gunicorn_logger(settings: Settings) -> type[GunicornLogger]:
+    """gunicorn's ``logger_class`` for these settings."""
+    return type("GunicornLogger", (GunicornLogger,), {"settings": settings})

@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 
 from infra.read_model_rows import COLUMNS, fact_from_row, stamp, storable
-from projections.as_of import Since
 from projections.figures import RETRACTION, ROSTER_TYPES, Fact
+from projections.since import Since
 
 
 class AuditQueries:

@@ -15,6 +15,9 @@ from domain.moments import DEFAULT_ZONE
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+FLAGS = {"": False, "0": False, "false": False, "no": False, "off": False}
+FLAGS.update({"1": True, "true": True, "yes": True, "on": True})
+MIN_SECRET = 16  # characters of a secret given in the environment (LEDGER_OPERATOR_TOKEN)
 
 
 class SettingsError(ValueError):
@@ -43,6 +46,11 @@ class Settings:
     # The installation's time zone: what people read (pages, reports, workbooks) is on its
     # clock, and its today is the business day (domain/moments.py).
     timezone: tzinfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
+    # Client addresses in the logs (the access lines' "client"): none unless asked for.
+    log_client_addresses: bool = False
+    # The secret the installation's operators (their monitoring) send to /readyz, as
+    # "Authorization: Bearer …", to be told the read model's position and lag; none: nobody is.
+    operator_token: str | None = None
     # Trusted timestamps (RFC 3161): the timestamp authority's URL, the PEM file of the
     # certificates its tokens must chain to (required with the URL; alone, ``verify`` still
     # checks the tokens stored), and how long, in seconds, a request may take.
@@ -59,8 +67,7 @@ class Settings:
             "database_url": environ.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
             "read_database_url": environ.get("LEDGER_READ_DATABASE_URL") or None,
             "secret_key": environ.get("LEDGER_SECRET_KEY") or None,
-            "secure_cookies": environ.get("LEDGER_SECURE_COOKIES", "").lower()
-            in ("1", "true", "yes"),
+            "secure_cookies": _flag("LEDGER_SECURE_COOKIES", environ),
             "redis_url": environ.get("LEDGER_REDIS_URL") or None,
             "sentry_dsn": environ.get("SENTRY_DSN") or None,
             "trusted_proxies": _whole(
@@ -69,6 +76,8 @@ class Settings:
             "log_format": _one_of("LEDGER_LOG_FORMAT", environ, LOG_FORMATS, "text").lower(),
             "log_level": _one_of("LEDGER_LOG_LEVEL", environ, LOG_LEVELS, "INFO").upper(),
             "timezone": time_zone(environ.get("LEDGER_TIMEZONE") or DEFAULT_ZONE),
+            "log_client_addresses": _flag("LEDGER_LOG_CLIENT_ADDRESSES", environ),
+            "operator_token": _secret("LEDGER_OPERATOR_TOKEN", environ),
             "tsa_url": environ.get("LEDGER_TSA_URL") or None,
             "tsa_certs": environ.get("LEDGER_TSA_CERTS") or None,
             "tsa_timeout": _seconds(
@@ -181,9 +190,13 @@ class GunicornSettings:
     bind: str = "127.0.0.1:8000"
     workers: int = 2
     threads: int = 4
-    timeout: int = 60  # seconds a request may take before its worker is replaced
+    timeout: int = 60  # seconds a worker may go silent (booting, or stuck) before it is replaced
     graceful_timeout: int = 30  # seconds the requests in flight get after SIGTERM
-    forwarded_allow_ips: str = "127.0.0.1"
+    # A request reaches the app whole (infra/web_worker.py): its headers within header_timeout
+    # seconds of their first byte; no pause longer than body_timeout seconds in its body (nor
+    # in a kept-alive connection's silence, nor in the reading of an answer).
+    header_timeout: int = 10
+    body_timeout: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GunicornSettings:
@@ -195,18 +208,28 @@ class GunicornSettings:
                 ("threads", "LEDGER_THREADS"),
                 ("timeout", "LEDGER_TIMEOUT"),
                 ("graceful_timeout", "LEDGER_GRACEFUL_TIMEOUT"),
+                ("header_timeout", "LEDGER_HEADER_TIMEOUT"),
+                ("body_timeout", "LEDGER_BODY_TIMEOUT"),
             )
             if environ.get(name)
         }
-        text = {
-            field: environ[name]
-            for field, name in (
-                ("bind", "LEDGER_BIND"),
-                ("forwarded_allow_ips", "LEDGER_FORWARDED_ALLOW_IPS"),
-            )
-            if environ.get(name)
-        }
-        return cls(**whole, **text)
+        if environ.get("LEDGER_BIND"):
+            return cls(**whole, bind=environ["LEDGER_BIND"])
+        return cls(**whole)
+
+
+def _flag(name: str, environ: Mapping[str, str]) -> bool:
+    value = (environ.get(name) or "").strip().lower()
+    if value not in FLAGS:
+        raise SettingsError(f"{name} must be 1 or 0 (on or off), got {environ[name]!r}")
+    return FLAGS[value]
+
+
+def _secret(name: str, environ: Mapping[str, str]) -> str | None:
+    value = environ.get(name) or None
+    if value is not None and len(value) < MIN_SECRET:
+        raise SettingsError(f"{name} must be at least {MIN_SECRET} characters, got {len(value)}")
+    return value
 
 
 def time_zone(name: str) -> tzinfo:

@@ -15,9 +15,9 @@ from functools import cache
 from typing import Any, Protocol
 
 from domain.entry import Entry
-from projections.as_of import Since
 from projections.figures import EntryState, Fact, fold, tallied
 from projections.periods import month_periods
+from projections.since import Since
 
 TallyKey = tuple[str, str]  # township, period
 

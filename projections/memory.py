@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from projections.as_of import Since, tally_changes
 from projections.figures import Fact
 from projections.ledger import Changes, EveryoneLeads
+from projections.since import Since, tally_changes
 
 
 class InMemoryLedgerView:

@@ -123,6 +123,8 @@ def open_services(
     rankings = Rankings(app, tenancy, read_model, trail)
     publications = Publications(app, tenancy, read_model, rankings, figures, trail)
     entries.recorded_hooks.append(publications.on_recorded)
+    reports = Reports(figures, entries)
+    entries.creation_rules.append(reports.check_new)
     timestamps = TrustedTimestamps(app, tenancy, publications.get, authority, reader)
     publications.stamping = timestamps.stamping
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
@@ -134,7 +136,7 @@ def open_services(
         read_model=read_model,
         figures=figures,
         rankings=rankings,
-        reports=Reports(figures),
+        reports=reports,
         verifier=Verifier(app, tenancy, read_model, trail, reader),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail),

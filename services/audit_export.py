@@ -1,12 +1,15 @@
 """The audit export: a township's (or a county's) events with their hashes, the links of their
 chains and the publications' anchors, as JSON Lines (docs/audit.md "The audit export"), which
-``tools/verify_export.py`` checks without the product."""
+the verifier (services/verify_export.py, standard library only; the audit page serves it, and
+``tools/verify_export.py`` runs it from a checkout) checks without the product."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache
+from importlib.resources import files
 from typing import Any, BinaryIO
 
 from domain.access import Principal
@@ -20,6 +23,15 @@ from services.trail import Trail
 from services.verification import Scan, scan
 
 FORMAT = "township-ledger audit export 1"
+VERIFIER = "verify_export.py"
+
+
+@cache
+def verifier() -> tuple[bytes, str]:
+    """The export's verifier as an auditor downloads it, and its SHA-256: one file of the
+    standard library only, checking an export without the product."""
+    data = files("services").joinpath(VERIFIER).read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
 
 
 class AuditExport:

@@ -62,7 +62,8 @@ class Browsing:
         self, principal: Principal, *, township: str | None = None, county: str | None = None
     ) -> int:
         """The latest year, of the last ``LOOK_BACK``, in which the township (or any township
-        of the county) has counted anything: what its pages open on. This year when none."""
+        of the county) has counted anything: what its pages open on (not this year while
+        nothing is recorded in it yet). This year, the installation's, when none."""
         if township is not None:
             codes: tuple[str, ...] = (self.tenancy.township(principal, township).code,)
         else:

@@ -4,6 +4,7 @@ whether they are optional, and the values allowed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from domain import values
 from domain.catalogue import COUNTY_TYPES, CREATIONS, FOLLOW_UPS, HEAD_TYPES
@@ -79,3 +80,9 @@ def rankable_figures() -> tuple[str, ...]:
     figures document's order (by theme: sessions, meetings, decisions, issues, disputes …)."""
     counts = (name for name in COUNT_FIGURES if name in RANKABLE_COUNTS)
     return (*(f"rates.{name}" for name in RATES), *counts)
+
+
+def today() -> date:
+    """Today, the installation's: the day a form's business date starts at, and the last
+    one it takes."""
+    return values.today()

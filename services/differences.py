@@ -14,10 +14,10 @@ from typing import Any
 
 from domain.errors import InvalidField
 from domain.moments import parse_moment, stamp
-from projections.as_of import Since
 from projections.figures import RETRACTION, Fact
 from projections.ledger import LedgerView
 from projections.periods import Period
+from projections.since import Since
 from services.lateness import late_because, submissions
 from services.paging import after, checked_limit
 from services.read_model import ReadModel

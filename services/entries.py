@@ -59,6 +59,7 @@ class EntryView:
     retracted: bool
     history: tuple[HistoryItem, ...]
     retractable: bool = False  # by the principal who asked (``Principal.check_retracts``)
+    open_follow_ups: tuple[str, ...] = ()  # what the entry takes now (its retraction included)
 
 
 class UnitOfWork:
@@ -174,6 +175,9 @@ class Entries:
         # Called with (principal, Recorded) after a command is saved (a county officer's
         # report_accepted publishes the report: services/publications.py).
         self.recorded_hooks: list[Callable[[Principal, Recorded], None]] = []
+        # Rules across a township's entries, checked before a new entry is staged with the
+        # unit of work and the entry (a year's report submitted again: services/reports.py).
+        self.creation_rules: list[Callable[[UnitOfWork, Entry], None]] = []
 
     def record(
         self,
@@ -224,7 +228,7 @@ class Entries:
         code = self.tenancy.township(principal, township).code
         principal.check_records(type_)
         entry_id = values.entry_id("id", entry_id)
-        occurred_on = values.day("occurred_on", occurred_on)
+        occurred_on = values.business_day("occurred_on", occurred_on)
         existing = uow.get(code, entry_id, creating=type_ in CREATIONS)
         if type_ in CREATIONS:
             return self._create(
@@ -273,6 +277,8 @@ class Entries:
             fields=fields,
         )
         self._check_references(uow, code, entry)
+        for rule in self.creation_rules:
+            rule(uow, entry)
         uow.changed(entry)
         return Recorded(code, entry_id, type_, RECORDED)
 
@@ -308,7 +314,10 @@ class Entries:
         history = tuple(
             HistoryItem(e.TYPE, e.occurred_on, e.actor, e.timestamp, e.payload()) for e in events
         )
-        retracted = any(item.type == RETRACTION for item in history)
+        found = None
+        for event in events:
+            found = event.mutate(found)
+        retracted = found.retracted is not None
         return EntryView(
             code,
             events[0].entry_id,
@@ -317,4 +326,5 @@ class Entries:
             retracted,
             history,
             not retracted and principal.may_retract(item.type for item in history),
+            found.open_follow_ups(),
         )

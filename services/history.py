@@ -11,8 +11,8 @@ from domain.access import Principal
 from domain.entry import entry_uuid
 from domain.errors import InvalidField, NotFound
 from domain.moments import parse_moment, stamp
-from projections.as_of import Since
 from projections.figures import RETRACTION, Fact
+from projections.since import Since
 from services.chains import canonical
 from services.differences import PAGE, facts_page, summary
 from services.lateness import late_because, submissions

@@ -21,8 +21,8 @@ from domain.publication import RANKING, REPORT, Publication, PublicationRegister
 from domain.ranking import counted
 from domain.report import ReportSubmission, latest_narrative
 from domain.timestamp import publication_subject
-from projections.as_of import Since
 from projections.periods import Period
+from projections.since import Since
 from services.application import LedgerApplication
 from services.chains import canonical, sha256
 from services.differences import FIRST_ENTRIES, PAGE, changed_ranks, changes, page

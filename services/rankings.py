@@ -75,7 +75,7 @@ class Rankings:
         record = self.app.repository.get(county_uuid(view.code))
         record.set_indicators(indicators)
         self.app.save(record)
-        return record.indicator_history[-1][1]
+        return record.indicators_in_force()
 
     def ranking(
         self,

@@ -1,27 +1,44 @@
-"""The annual report of a township: its figures for the year and its own words."""
+"""The annual report of a township: its figures for the year and its own words; the head's
+narrative and submission, and the rule that a year's report is submitted again only after the
+county returned it."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from domain import values
 from domain.access import Principal
+from domain.entry import Entry, check_fields
+from domain.errors import NotFound
 from domain.moments import parse_moment
 from domain.moments import zone as installation_zone
-from domain.report import latest_narrative
+from domain.report import (
+    ReportNarrative,
+    ReportStatus,
+    ReportSubmission,
+    check_submission,
+    latest_narrative,
+    report_status,
+)
 from projections import report as report_model
-from projections.figures import figure_sources
+from projections.figures import figure_sources, fold
+from services.entries import Entries, Recorded, UnitOfWork
 from services.figures import Figures, as_recorded
 
+NARRATIVE = ReportNarrative.Written.TYPE
+SUBMITTED = ReportSubmission.Submitted.TYPE
 # Where a report stands when the 落款 bears the day it was submitted (one returned is being
 # written again: it bears the day it is read).
-SUBMITTED = ("submitted", "accepted")
+ISSUED_ON_SUBMISSION = ("submitted", "accepted")
 
 
 class Reports:
-    def __init__(self, figures: Figures, zone: tzinfo | None = None) -> None:
+    def __init__(self, figures: Figures, entries: Entries, zone: tzinfo | None = None) -> None:
         """``zone``: the installation's (domain/moments.py) unless given."""
         self.figures = figures
+        self.entries = entries
         self._zone = zone
 
     @property
@@ -35,6 +52,7 @@ class Reports:
         the year's figures, the latest narrative the township wrote for it, and for the
         annex the entries behind each figure. Its date of issue is the day it was submitted,
         or else the day it is made (``as_of``), in the installation's time zone."""
+        year = values.year("year", year)
         found = self.figures.snapshot(principal, township=township, period=str(year), as_of=as_of)
         figures = self.figures.document(found)
         return report_model.build_report(
@@ -52,9 +70,24 @@ class Reports:
         """The date of issue: the local day of the submission the report stands on, else the
         local day it is made."""
         moment = made_at
-        if status.get("status") in SUBMITTED and status.get("submitted_at"):
+        if status.get("status") in ISSUED_ON_SUBMISSION and status.get("submitted_at"):
             moment = parse_moment(status["submitted_at"], field="submitted_at") or made_at
         return moment.astimezone(self.zone).date()
+
+    def status(self, principal: Principal, *, township: str, year: int) -> ReportStatus:
+        """Where the township's report of ``year`` stands: its latest submission, the answer."""
+        year = values.year("year", year)
+        found = self.figures.snapshot(principal, township=township, period=str(year), as_of=None)
+        return report_status(as_recorded(found.entries), year)
+
+    def submitted(self, principal: Principal, *, township: str, year: int) -> report_model.Report:
+        """The report as the township submitted it last: as of that submission's recording,
+        whatever was recorded since (what the county reads before it answers). Not found
+        when the year's report was never submitted."""
+        status = self.status(principal, township=township, year=year)
+        if status.submitted_at is None:
+            raise NotFound("report.not_submitted", field="year", township=township, year=year)
+        return self.report(principal, township=township, year=year, as_of=status.submitted_at)
 
     def narrative(self, principal: Principal, *, township: str, year: int) -> dict[str, Any]:
         """The township's words for ``year`` as the report uses them (the narrative recorded
@@ -62,3 +95,55 @@ class Reports:
         when none was written."""
         found = self.figures.snapshot(principal, township=township, period=str(year), as_of=None)
         return latest_narrative(as_recorded(found.entries), year) or {}
+
+    def write_narrative(
+        self, principal: Principal, *, township: str, year: Any, fields: dict[str, Any]
+    ) -> Recorded | None:
+        """Record the head's words for ``year``; None, recording nothing, when they are the
+        words the report already uses."""
+        given = {**fields, "year": year}
+        clean = check_fields(ReportNarrative.Written.FIELDS, given)
+        place = self.figures.tenancy.township(principal, township)
+        words = {k: v for k, v in clean.items() if k != "year" and v is not None}
+        if words == self.narrative(principal, township=place.code, year=clean["year"]):
+            return None
+        entry_id = f"RN-{clean['year']}-{values.today().isoformat()}-{_serial()}"
+        return self._record(principal, place.code, NARRATIVE, entry_id, given)
+
+    def submit(self, principal: Principal, *, township: str, year: Any) -> Recorded:
+        """The head submits the year's report (refused while it waits for the county's
+        answer, or once accepted)."""
+        return self._record(
+            principal, township, SUBMITTED, f"RS-{year}-{_serial()}", {"year": year}
+        )
+
+    def _record(self, principal, township, type_, entry_id, fields) -> Recorded:
+        return self.entries.record(
+            principal,
+            township=township,
+            type=type_,
+            entry_id=entry_id,
+            occurred_on=values.today(),
+            fields=fields,
+        )
+
+    def check_new(self, uow: UnitOfWork, entry: Entry) -> None:
+        """A new submission of a year's report: refused while the year's latest submission
+        waits for the county's answer, or once it was accepted. Judged on what the ledger
+        holds (the read model brought up to the last event recorded) and what the same
+        command or import has staged before it."""
+        if not isinstance(entry, ReportSubmission):
+            return
+        read_model = self.figures.read_model
+        read_model.reach(read_model.recorded_position())
+        view = read_model.view
+        keys = [(f.township, f.entry_id) for f in view.facts_of_type(entry.township, SUBMITTED)]
+        known = {r.entry_id: r for r in as_recorded(fold(view.facts_of_entries(keys)).values())}
+        for staged in uow.entries.values():
+            if isinstance(staged, ReportSubmission) and staged.township == entry.township:
+                known[staged.entry_id] = staged.as_recorded()
+        check_submission(known.values(), entry.year)
+
+
+def _serial() -> str:
+    return secrets.token_hex(3).upper()

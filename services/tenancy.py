@@ -10,6 +10,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import get_topic
 
 from domain import values
 from domain.access import Principal, Role
@@ -17,6 +18,8 @@ from domain.errors import AlreadyExists, NotFound
 from domain.signin import check_password
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
 from services.application import LedgerApplication
+
+COUNTIES_PAGE = 500  # county events read from the log at a time
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,25 @@ class Tenancy:
                     newer.mutate(county)
             self._counties[code] = county
             return _county_view(county)
+
+    def counties(self, principal: Principal) -> list[tuple[CountyView, list[TownshipView]]]:
+        """Every county of the installation with its townships, in the order they were
+        added: what the administrator oversees (the records inside a township are not theirs).
+        Read from the log's county events (an administrator's page, seldom asked for)."""
+        principal.check_administers()
+        found = []
+        start = 1
+        while True:
+            page = self.app.recorder.select_notifications(
+                start=start, limit=COUNTIES_PAGE, topics=[get_topic(County.Added)]
+            )
+            for notification in page:
+                county = self.app.repository.get(notification.originator_id)
+                view = _county_view(county)
+                found.append((view, [self._township(code) for code in view.townships]))
+            if len(page) < COUNTIES_PAGE:
+                return found
+            start = page[-1].id + 1
 
     def _township(self, code: str) -> TownshipView:
         """The township if it exists (cached: townships are never removed nor moved)."""

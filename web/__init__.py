@@ -12,10 +12,12 @@ from web.config import WebConfig
 def create_app(services: Services, config: WebConfig) -> Flask:
     from web import (
         accounts,
+        admin,
         audit,
         audit_labels,
         county,
         county_audit,  # noqa: F401 - its routes join the county blueprint
+        county_reports,  # noqa: F401 - its routes join the county blueprint
         errors,
         health,
         i18n,
@@ -40,7 +42,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
     accounts.register_accounts(app)
     errors.register_errors(app)
     health.register_health(app)
-    for blueprint in (accounts.bp, township.bp, county.bp, audit.bp):
+    for blueprint in (accounts.bp, township.bp, county.bp, audit.bp, admin.bp):
         app.register_blueprint(blueprint)
     register_api(app, services)
     return app

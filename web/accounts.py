@@ -20,7 +20,7 @@ START = {
     "head": "township.dashboard",
     "county_officer": "county.ranking",
     "auditor": "audit.index",
-    "admin": "accounts.password",
+    "admin": "admin.index",
 }
 
 

@@ -10,7 +10,7 @@ import io
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from services.audit_export import write
+from services.audit_export import VERIFIER, verifier, write
 from web.accounts import roles
 from web.errors import form_page
 from web.ledger import principal, services
@@ -46,6 +46,7 @@ def index_page(failed: str | None = None) -> dict:
         "chain_stamps": services().timestamps.chain_heads(principal(), county=principal().county),
         "stamping": services().timestamps.stamping,
         "failed": failed,
+        "verifier_sha256": verifier()[1],
     }
 
 
@@ -203,7 +204,7 @@ def verification():
 @roles(*ROLES)
 def export():
     """The audit export of one township, or of the whole county: the same records the
-    command line's ``audit-export`` writes, which tools/verify_export.py checks."""
+    command line's ``audit-export`` writes, which the verifier this page serves checks."""
     township = request.args.get("township") or None
     exporter = services().audit_export
     townships = exporter.townships(
@@ -216,6 +217,18 @@ def export():
         out.getvalue(),
         mimetype="application/x-ndjson",
         headers={"Content-Disposition": f"attachment; filename={name}", "X-SHA256": digest},
+    )
+
+
+@bp.get("/verify_export.py")
+@roles(*ROLES)
+def verifier_file():
+    """The export's verifier, to run with any Python 3.8 or later, without the product."""
+    data, digest = verifier()
+    return Response(
+        data,
+        mimetype="text/x-python",
+        headers={"Content-Disposition": f"attachment; filename={VERIFIER}", "X-SHA256": digest},
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.uploads import PAGE_BODY_BYTES
+
 
 @dataclass(frozen=True)
 class WebConfig:
@@ -15,6 +17,7 @@ class WebConfig:
     read_wait_seconds: float = 5.0
     testing: bool = False
     trusted_proxies: int = 0  # proxies whose X-Forwarded-For and -Proto are believed
+    operator_token: str | None = None  # shown /readyz's position and lag (web/health.py)
 
     def flask(self) -> dict[str, Any]:
         return {
@@ -26,7 +29,7 @@ class WebConfig:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
-            "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+            "MAX_CONTENT_LENGTH": PAGE_BODY_BYTES,
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         }

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from domain.values import today
 from services.catalogue import rankable_figures
 from services.rankings import MAX_WEIGHT
 from web import when, workbooks
 from web.accounts import roles
 from web.errors import form_page
-from web.ledger import principal, services, wrote
+from web.ledger import principal, services
 
 bp = Blueprint("county", __name__, url_prefix="/county")
 ROLES = ("county_officer",)
@@ -100,53 +100,16 @@ def indicators():
         for figure in rankable_figures()
         if request.form.get(f"use:{figure}")
     ]
-    # a refusal names indicators[N].weight, N counting the ticked ones: the page's field
-    numbered = {item["figure"]: n for n, item in enumerate(chosen, start=1)}
-    form_page("county/indicators.html", county=county, numbered=numbered, **context)
-    services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
+    # A refusal names an indicator by its place in the list sent (indicators[2].weight):
+    # the page shows it beside that figure's row.
+    places = {c["figure"]: n for n, c in enumerate(chosen, start=1)}
+    form_page("county/indicators.html", county=county, places=places, **context)
+    kept = services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
+    if kept == doc["weights"]:
+        flash(_("排名指标没有变化，未作修改。"))
+    else:
+        flash(_("已保存排名指标，排名已按新的指标计算。"))
     return redirect(url_for("county.ranking"))
-
-
-def reports_page(year: str) -> dict:
-    county = services().tenancy.county(principal(), here())
-    rows = [
-        (
-            services().tenancy.township(principal(), code),
-            services().figures.figures(principal(), township=code, period=year)["report"],
-        )
-        for code in county.townships
-    ]
-    published = {
-        p["township"]: p
-        for p in services().publications.published(principal(), county=here())
-        if p["kind"] == "report" and p["period"] == year
-    }
-    return {"rows": rows, "year": year, "published": published}
-
-
-@bp.get("/reports")
-@roles(*ROLES)
-def reports():
-    return render_template("county/reports.html", **reports_page(chosen_period()[:4]))
-
-
-@bp.post("/reports/answer")
-@roles(*ROLES)
-def answer():
-    form = request.form
-    form_page("county/reports.html", **reports_page((form.get("year") or chosen_period())[:4]))
-    accept = form.get("answer") == "accept"
-    fields = {} if accept else {"reason": form.get("reason", "").strip() or None}
-    result = services().entries.record(
-        principal(),
-        township=form.get("township", ""),
-        type="report_accepted" if accept else "report_returned",
-        entry_id=form.get("submission", ""),
-        occurred_on=form.get("occurred_on") or today().isoformat(),
-        fields=fields,
-    )
-    wrote(result.position)
-    return redirect(url_for("county.reports", period=form.get("year", "")))
 
 
 def _number(text: str):

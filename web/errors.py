@@ -9,6 +9,7 @@ import logging
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import Conflict, Forbidden, LedgerError, NotFound, Throttled
@@ -44,13 +45,32 @@ def titles() -> dict[int, str]:
     }
 
 
-def form_page(template: str, **context) -> None:
+def form_page(template: str, *, form: str | None = None, **context) -> None:
     """Declare the form a view is handling: a refusal re-renders it with the error beside
-    the field and what the user typed kept."""
-    g.form_page = (template, context)
+    the field and what the user typed kept. ``form`` names the form that was sent, on a page
+    of several (an entry's mediation and its retraction): only it shows the error and what
+    was typed (templates ask ``error_of(field, form)``)."""
+    g.form_page = (template, {**context, "failed": form} if form else context)
+
+
+@pass_context
+def error_of(context, field: str, form: str | None = None) -> str | None:
+    """The refusal to show beside ``field`` of ``form`` (any form when not given), if any."""
+    if form is not None and context.get("failed") != form:
+        return None
+    return (context.get("errors") or {}).get(field)
+
+
+@pass_context
+def typed_in(context, form: str | None = None):
+    """What the user typed in ``form`` (any form when not given), to show it again."""
+    if form is not None and context.get("failed") != form:
+        return None
+    return context.get("values")
 
 
 def _page(status: int, message: str | None = None):
+    g.refused = True
     title = titles().get(status, _("出错了"))
     return render_template("error.html", status=status, title=title, detail=message), status
 
@@ -62,6 +82,7 @@ def ledger_error(error: LedgerError):
         said = say_error(error, with_field=True) if status not in (403, 404) else None
         return _page(status, said)
     template, context = form
+    g.refused = True
     if status == 404:  # the sign-in form: which of the name or password was wrong stays unsaid
         status = 401
     message = say_error(error, with_field=True)
@@ -99,6 +120,7 @@ def database_away(error: Exception):
 
 def register_errors(app: Flask) -> None:
     register_messages(app)
+    app.jinja_env.globals.update(error_of=error_of, typed_in=typed_in)
     app.register_error_handler(LedgerError, ledger_error)
     app.register_error_handler(Exception, database_away)
     app.register_error_handler(CSRFError, csrf_error)

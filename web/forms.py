@@ -34,6 +34,11 @@ PREFIXES = {
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
+def whole_number(text: str) -> Any:
+    """A number as typed: an int when it reads as one, else the text (the ledger names it)."""
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else text
+
+
 def suggested_id(type_: str, today: date) -> str:
     """A fresh entry id; the form keeps it, so sending the form twice records it once."""
     return f"{PREFIXES.get(type_, 'E')}-{today.year}-{secrets.token_hex(3).upper()}"
@@ -49,7 +54,7 @@ def typed(spec: FieldSpec, form: MultiDict) -> Any:
     if raw == "":
         return None
     if spec.kind in ("count", "year"):
-        return int(raw) if WHOLE_NUMBER.fullmatch(raw) else raw
+        return whole_number(raw)
     if spec.kind == "flag":
         return {"true": True, "false": False}.get(raw, raw)
     if spec.kind == "texts":

@@ -43,6 +43,7 @@ SAID = {
     "list.repeated": _l("不能重复选择同一项"),
     "date.malformed": _l("须为日期，格式为 年-月-日（如 2024-03-05），填写的是 %(got)s"),
     "date.out_of_range": _l("须在 %(first)s 至 %(last)s 之间，填写的是 %(got)s"),
+    "date.after_today": _l("不能晚于今天（%(today)s），填写的是 %(got)s"),
     "year.out_of_range": _l("须为 %(first)s 至 %(last)s 之间的年份，填写的是 %(got)s"),
     "code.malformed": _l("须为 1 至 %(most)s 个小写字母、数字或“-”“_”“.”，填写的是 %(got)s"),
     "code.not_text": _l("须为代码（如 gongliu），填写的是 %(got)s"),
@@ -82,6 +83,12 @@ SAID = {
     "report.already_answered": _l(
         "%(year)s 年度报告 %(id)s 已于 %(on)s 得到县级答复（%(answer)s）"
     ),
+    "report.awaiting_answer": _l(
+        "%(year)s 年度报告（%(id)s）正在等待县级答复，县级退回后才能重新报送"
+    ),
+    "report.already_accepted": _l("%(year)s 年度报告（%(id)s）已被县级采纳，不再重新报送"),
+    "report.accepted_not_retracted": _l("%(year)s 年度报告（%(id)s）已被县级采纳，其报送不能撤回"),
+    "report.not_submitted": _l("%(township)s 尚未报送 %(year)s 年度报告"),
     "role.records_nothing": _l("%(role)s不登记乡镇的记录"),
     "role.retracts_what_it_records": _l(
         "%(role)s只能撤回自己可以登记的记录；这条记录含有“%(type)s”"

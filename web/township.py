@@ -3,13 +3,14 @@ The township is always the signed-in user's own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from domain.values import today
-from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only
+from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only, today
 from web.accounts import roles
 from web.errors import form_page
 from web.forms import fields_from, suggested_id
+from web.labels import TYPES, label
 from web.ledger import principal, services, wrote
 
 bp = Blueprint("township", __name__, url_prefix="/township")
@@ -37,9 +38,28 @@ def record(type_: str, entry_id: str, occurred_on: str, fields: dict):
     return result
 
 
+def done(result, verb: str | None = None) -> None:
+    """Say what a recording did, on the next page: recorded, or a repeat of what was."""
+    if result.status == "repeat":
+        flash(_("%(id)s 此前已这样登记，未重复记录。", id=result.entry_id))
+    else:
+        flash(
+            verb or _("已登记“%(type)s” %(id)s", type=label(TYPES, result.type), id=result.entry_id)
+        )
+
+
 def entry_page(found) -> dict:
-    follow_ups = [(t, fields_of(t)) for t in follow_ups_of(found.type)]
-    return {"entry": found, "follow_ups": follow_ups, "today": today().isoformat()}
+    """An entry's history and the forms of what it takes now (no mediation of a resolved
+    dispute, nothing on a retracted entry)."""
+    follow_ups = [
+        (t, fields_of(t)) for t in follow_ups_of(found.type) if t in found.open_follow_ups
+    ]
+    return {
+        "entry": found,
+        "follow_ups": follow_ups,
+        "retractable": found.retractable and "entry_retracted" in found.open_follow_ups,
+        "today": today().isoformat(),
+    }
 
 
 @bp.get("/")
@@ -103,7 +123,8 @@ def record_form(type_: str):
     result = record(
         type_, form.get("id", ""), form.get("occurred_on", ""), fields_from(type_, form)
     )
-    return redirect(url_for("township.entry", id=result.entry_id, recorded=result.status))
+    done(result)
+    return redirect(url_for("township.entry", id=result.entry_id))
 
 
 @bp.post("/follow-up")
@@ -112,9 +133,9 @@ def follow_up():
     form = request.form
     type_, entry_id = form.get("type", ""), form.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
-    form_page("township/entry.html", **entry_page(found))
+    form_page("township/entry.html", form=type_, **entry_page(found))
     fields = fields_from(type_, form) if type_ in follow_ups_of(found.type) else {}
-    record(type_, entry_id, form.get("occurred_on", ""), fields)
+    done(record(type_, entry_id, form.get("occurred_on", ""), fields))
     return redirect(url_for("township.entry", id=entry_id))
 
 
@@ -124,11 +145,12 @@ def retract():
     form = request.form
     entry_id = form.get("id", "")
     found = services().entries.entry(principal(), township=here(), entry_id=entry_id)
-    form_page("township/entry.html", **entry_page(found))
-    record(
+    form_page("township/entry.html", form="entry_retracted", **entry_page(found))
+    result = record(
         "entry_retracted",
         entry_id,
         form.get("occurred_on") or today().isoformat(),
         {"reason": form.get("reason", "").strip() or None},
     )
+    done(result, _("已撤回 %(id)s", id=entry_id))
     return redirect(url_for("township.entry", id=entry_id))

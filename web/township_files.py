@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from documents.report_docx import render_docx
-from documents.report_html import render_html
-from domain.values import today
 from services.catalogue import fields_of
 from services.jsonl import file_lines
-from web import workbooks
+from web import report_files, workbooks
 from web.accounts import roles
 from web.errors import form_page
-from web.forms import WHOLE_NUMBER, fields_from, form_values
+from web.forms import fields_from, form_values, whole_number
 from web.ledger import principal, services, wrote
-from web.township import ROLES, bp, default_year, here, record
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# The report preview is a document of its own (its styles inline, no script at all), shown
-# in a frame of the report page.
-PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+from web.township import ROLES, bp, default_year, here
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -53,57 +46,63 @@ def import_template():
     )
 
 
+def report_page(given: str) -> dict:
+    """The year's report page: where it stands, what the head may do now (submit only a
+    report not submitted or returned), the preview, and the head's narrative form holding
+    the words saved last."""
+    document = services().reports.report(principal(), township=here(), year=whole_number(given))
+    year = document.year
+    status = services().reports.status(principal(), township=here(), year=year)
+    head = principal().role.value == "head"
+    written = {}
+    if head:
+        written = services().reports.narrative(principal(), township=here(), year=year)
+    return {
+        "year": year,
+        "status": status.document(),
+        "document": document,
+        "may_submit": head and status.may_submit,
+        "narrative_fields": fields_of("report_narrative"),
+        "saved": form_values(written),  # the words saved last (``values``: what was typed)
+    }
+
+
 @bp.get("/report")
 @roles(*ROLES)
 def report():
     year = request.args.get("year") or default_year()[:4]
-    figures = services().figures.figures(principal(), township=here(), period=year)
-    document = services().reports.report(principal(), township=here(), year=int(year))
-    written = {}
-    if principal().role.value == "head":  # the head's form holds what was saved before
-        written = services().reports.narrative(principal(), township=here(), year=int(year))
-    return render_template(
-        "township/report.html",
-        year=int(year),
-        status=figures["report"],
-        document=document,
-        narrative_fields=fields_of("report_narrative"),
-        values=form_values(written),
-    )
+    return render_template("township/report.html", **report_page(year))
 
 
 @bp.get("/report/<int:year>/preview")
 @roles(*ROLES)
 def report_preview(year: int):
     document = services().reports.report(principal(), township=here(), year=year)
-    response = Response(render_html(document), mimetype="text/html")
-    response.headers["Content-Security-Policy"] = PREVIEW_CSP
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return report_files.preview(document)
 
 
 @bp.get("/report/<int:year>.docx")
 @roles(*ROLES)
 def report_docx(year: int):
     document = services().reports.report(principal(), township=here(), year=year)
-    return Response(
-        render_docx(document),
-        mimetype=DOCX,
-        headers={"Content-Disposition": f"attachment; filename={here()}-{year}.docx"},
-    )
+    return report_files.docx(document, f"{here()}-{year}")
 
 
 @bp.post("/report/narrative")
 @roles("head")
 def report_narrative():
-    form = request.form
-    year = form.get("year", "")
-    form_page(
-        "township/report_form.html", year=year, narrative_fields=fields_of("report_narrative")
+    year = request.form.get("year", "")
+    form_page("township/report.html", form="narrative", **report_page(year))
+    fields = fields_from("report_narrative", request.form)
+    fields.pop("year", None)
+    written = services().reports.write_narrative(
+        principal(), township=here(), year=whole_number(year), fields=fields
     )
-    fields = fields_from("report_narrative", form)
-    entry_id = f"RN-{year}-{today().isoformat()}-{_serial()}"
-    record("report_narrative", entry_id, today().isoformat(), fields)
+    if written is None:
+        flash(_("内容与上次保存的相同，未另存新的一份。"))
+    else:
+        wrote(written.position)
+        flash(_("已保存 %(year)s 年度报告的存在的问题和下一步打算", year=year))
     return redirect(url_for("township.report", year=year))
 
 
@@ -111,15 +110,8 @@ def report_narrative():
 @roles("head")
 def report_submit():
     year = request.form.get("year", "")
-    form_page(
-        "township/report_form.html", year=year, narrative_fields=fields_of("report_narrative")
-    )
-    fields = {"year": int(year) if WHOLE_NUMBER.fullmatch(year) else year}
-    record("report_submitted", f"RS-{year}-{_serial()}", today().isoformat(), fields)
+    form_page("township/report.html", form="submit", **report_page(year))
+    submitted = services().reports.submit(principal(), township=here(), year=whole_number(year))
+    wrote(submitted.position)
+    flash(_("已报送 %(year)s 年度报告", year=year))
     return redirect(url_for("township.report", year=year))
-
-
-def _serial() -> str:
-    import secrets
-
-    return secrets.token_hex(3).upper()

@@ -28,5 +28,6 @@ def make_app() -> Flask:
         secret_key=settings.secret_key,
         secure_cookies=settings.secure_cookies,
         trusted_proxies=settings.trusted_proxies,
+        operator_token=settings.operator_token,
     )
     return create_app(services, config)

@@ -40,8 +40,9 @@ REDUCED_CYCLES = 3
 TOWNSHIPS = 3
 CLIENT_THREADS = 6
 MASTER_CYCLES = 2  # one kill of gunicorn's master, one of serve itself
-# A worker whose master died notices within a second (gthread polls its parent between
-# selects of 1 s), closes the listening socket and finishes the requests it has started.
+# A worker whose master died notices within a second (infra/web_worker.py checks its parent
+# between turns of its I/O loop, of 1 s at most), stops accepting and finishes the requests it
+# has begun to receive.
 EXIT_SECONDS = 15.0
 RECOVERY_SECONDS = 60.0
 

@@ -88,7 +88,9 @@ def check(world: World, tally: Tally, seed: int, number: int, request: Request) 
     for marker, owner in world.hidden_markers(user).items():
         if marker in body and marker not in sent:
             tally.violate(seed, number, request, f"the answer holds {marker!r} of {owner}")
-    accepted = got.status_code in (200, 302) and not foreign
+    # An officer's indicators set for their own county (a code of another tenant in a query
+    # the route ignores changes nothing; a set of another county's is counted for none).
+    accepted = got.status_code in (200, 302)
     if request.endpoint in SETS_INDICATORS and accepted and user.role == "county_officer":
         tally.indicator_sets[user.county] += 1
     if foreign:

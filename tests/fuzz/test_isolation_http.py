@@ -2,6 +2,10 @@
 two workers, the projection worker beside them) on SQLite, its pages with their CSRF tokens
 and cookies, the API with tokens; the same requests and oracle as tests/fuzz/test_isolation.py.
 
+Meanwhile slow clients (tests/slow_clients.py, ``Trickling``), more than the server's threads,
+trickle random requests a few bytes at a time: every request of the fuzz must still be
+answered.
+
 ``LEDGER_FUZZ_HTTP_REQUESTS`` sets the number of requests (300 by default and in CI)."""
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from tests.fuzz import oracle
 from tests.fuzz.conftest import fuzz_seed, fuzz_size
 from tests.fuzz.traffic import Request
 from tests.fuzz.world import User, World, build_world
+from tests.slow_clients import Site, Trickling
 from tests.support import PASSWORD, unique
 
 CLI = str(Path(sys.executable).parent / "township-ledger")
+SLOW_CLIENTS = 12  # connections trickling random requests while the fuzz runs
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -160,14 +166,18 @@ def test_no_answer_over_http_reveals_or_changes_another_tenants_data(served, mon
     monkeypatch.setattr(oracle, "sign_in", lambda app, user, **_: http.sign_in(user))
     before, start = world.entry_events(), world.position()
 
-    tally = oracle.run(world, seed, count)
+    # Slow clients the whole time, more than the server's 8 threads: the traffic is answered.
+    with Trickling(Site(int(http.base.rsplit(":", 1)[1])), SLOW_CLIENTS, seed) as slow:
+        tally = oracle.run(world, seed, count)
     wrong = oracle.check_writes(world, before, start, tally)
 
     summary = (
         f"seed={seed} requests={tally.requests} replays={tally.replays} "
-        f"by role {dict(tally.by_role)} statuses {dict(sorted(tally.by_status.items()))}"
+        f"by role {dict(tally.by_role)} statuses {dict(sorted(tally.by_status.items()))}; "
+        f"slow clients: {slow.connections} connections, {slow.sent} bytes trickled"
     )
     print(summary)
     problems = tally.violations + wrong
     assert not problems, f"{summary}\n{len(problems)} violation(s):\n" + "\n".join(problems[:20])
     assert tally.by_status[200] > count // 10, summary  # not every request refused
+    assert slow.connections >= SLOW_CLIENTS and slow.sent > SLOW_CLIENTS, summary

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from domain.figure_names import COUNT_FIGURES
 from infra.cli import main
 from infra.settings import Settings
 from infra.view_writer import ViewWriter
+from services.catalogue import today
 from services.interchange import Interchange
 from tests.support import PASSWORD, unique
 
@@ -260,3 +262,10 @@ def test_a_weight_out_of_range_is_one_error_naming_its_field(cli, tmp_path, weig
     )
     error = one_error(cli("indicators", "--county", county, str(path)))
     assert error == "error: indicators[2].weight: must be a number greater than 0 and at most 1000"
+
+
+def test_a_business_date_after_today_is_one_error_naming_occurred_on(cli, township):
+    ahead = (today() + timedelta(days=3)).isoformat()
+    said = one_error(cli("record", json.dumps(dispute(township, occurred_on=ahead))))
+    assert said.startswith("error: occurred_on: must not be after today"), said
+    assert cli("export", "--township", township).stdout == ""

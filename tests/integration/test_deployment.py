@@ -33,6 +33,7 @@ from tests.support import OPERATOR
 CLI = str(Path(sys.executable).parent / "township-ledger")
 PASSWORD = "correct horse battery"
 ATTEMPTS = 1200  # tenths of a second: starting on a loaded machine (a bound, not a timing)
+OPERATOR_TOKEN = "deployment-test-operator"  # /readyz tells its position to operators
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def _import(site: str, body: bytes, token: str) -> tuple[int, Any]:
 
 def _ready(url: str) -> dict | None:
     try:
-        status, doc = _call(f"{url}/readyz")
+        status, doc = _call(f"{url}/readyz", token=OPERATOR_TOKEN)
     except OSError:
         return None
     return doc if status == 200 else None
@@ -190,6 +191,7 @@ def test_web_processes_and_projection_workers_apart_cooperate_on_postgresql(
         "LEDGER_DATABASE_URL": url,
         "LEDGER_SECRET_KEY": "deployment-test",
         "LEDGER_LOG_FORMAT": "json",
+        "LEDGER_OPERATOR_TOKEN": OPERATOR_TOKEN,
     }
     clerks = tenants(url, TOWNSHIPS)
     ports = [_free_port() for _ in range(WEB)]
@@ -428,6 +430,9 @@ def test_a_projection_worker_sent_sigterm_ends_after_its_page(tmp_path):
         ("LEDGER_SECRET_KEY", "", ("serve", "--no-projector")),
         ("LEDGER_TIMEZONE", "Mars/Olympus", ("serve",)),
         ("LEDGER_TIMEZONE", "Beijing", ("figures", "--township", "t", "--period", "2024")),
+        ("LEDGER_HEADER_TIMEOUT", "0", ("serve",)),
+        ("LEDGER_LOG_CLIENT_ADDRESSES", "maybe", ("serve",)),
+        ("LEDGER_OPERATOR_TOKEN", "short", ("serve",)),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it(tmp_path, variable, value, args):

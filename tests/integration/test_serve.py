@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.served import serving
+from tests.slow_clients import Site, send_raw
+
 CLI = str(Path(sys.executable).parent / "township-ledger")
 ATTEMPTS = 1200  # tenths of a second, for a loaded machine
 
@@ -65,3 +68,33 @@ def test_four_workers_open_a_fresh_postgresql_database_at_once(make_postgres_dat
     assert answers == [200] * 12, text
     for trouble in ("Traceback", "Exception in worker", "Worker failed", "error:"):
         assert trouble not in text
+
+
+# -- the logs name no client ---------------------------------------------------------------
+
+CLIENT = "127.0.0.2"  # the client's own address (the server listens on 127.0.0.1)
+
+
+@pytest.mark.parametrize(
+    ("log_format", "configured"),
+    [("text", False), ("json", False), ("text", True), ("json", True)],
+)
+def test_no_client_address_is_logged_unless_configured(tmp_path, log_format, configured):
+    environ = {"LEDGER_LOG_FORMAT": log_format}
+    if configured:
+        environ["LEDGER_LOG_CLIENT_ADDRESSES"] = "1"
+    with serving(tmp_path, **environ) as served:
+        client = Site(served.port, source=CLIENT)
+        statuses = [
+            send_raw(client, request)[0]
+            for request in (
+                b"NOT AN HTTP REQUEST LINE\r\n\r\n",
+                b"GET /healthz HTTP/1.1\r\nHost: ledger\r\nA header without a colon\r\n\r\n",
+                b"GET /login HTTP/1.1\r\nHost: ledger\r\n\r\n",
+            )
+        ]
+        assert served.stop() == 0
+    log = served.log()
+    assert statuses == [400, 400, 200]
+    assert "GET /login 200" in log  # the access line is there
+    assert (CLIENT in log) is configured, log

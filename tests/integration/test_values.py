@@ -15,7 +15,7 @@ from domain.errors import InvalidField, LedgerError, RuleBroken
 from domain.session import Session
 from domain.values import MAX_COUNT, today
 from services.interchange import ImportRejected
-from tests.support import OPERATOR, before_safe_ids, line, unique
+from tests.support import OPERATOR, before_safe_ids, dispute, line, unique
 
 SESSION = {"kind": "lecture", "title": "宪法宣传", "attendees": 40}
 
@@ -184,33 +184,41 @@ def test_a_business_date_outside_the_plausible_range_is_refused(towns, occurred_
     assert refused(towns, bad) == [(1, field)]
 
 
-def test_the_plausible_range_runs_from_1949_10_01_to_a_year_ahead(towns):
+def test_a_business_date_runs_from_1949_10_01_to_today(towns):
+    """Today is the installation's: a thing that has not happened yet is not recorded (a
+    deadline, future by nature, may lie up to five years ahead)."""
     township = towns.township()
-    ahead = (today() + timedelta(days=366)).isoformat()  # the installation's today
     towns.import_lines(
         [
             {**session(township, "S-1"), "occurred_on": "1949-10-01"},
-            {**session(township, "S-2"), "occurred_on": ahead},
+            {**session(township, "S-2"), "occurred_on": today().isoformat()},
         ]
     )
-    too_far = (today() + timedelta(days=367)).isoformat()
-    assert refused(towns, {**session(township, "S-3"), "occurred_on": too_far}) == [
-        (1, "occurred_on")
-    ]
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    bad = {**session(township, "S-3"), "occurred_on": tomorrow}
+    assert refused(towns, bad) == [(1, "occurred_on")]
+    with pytest.raises(InvalidField, match="must not be after today") as said:
+        towns.record(township, "session_held", "S-3", tomorrow, **SESSION)
+    assert said.value.field == "occurred_on"
     issue = {"category": "安全", "description": "隐患"}
+    ahead = (today() + timedelta(days=4 * 365)).isoformat()
+    towns.import_lines(
+        [line(township, "issue_found", "P-1", "2024-03-01", deadline=ahead, **issue)]
+    )
     assert refused(
-        towns, line(township, "issue_found", "P-1", "2024-03-01", deadline="2099-01-01", **issue)
+        towns, line(township, "issue_found", "P-2", "2024-03-01", deadline="2099-01-01", **issue)
     ) == [(1, "deadline")]
 
 
-def test_a_retraction_dated_before_its_entry_is_refused(towns):
+def test_a_retraction_may_be_dated_before_its_entry_and_a_follow_up_may_not(towns):
     township = towns.township()
-    towns.import_lines([session(township)])
-    retraction = line(township, "entry_retracted", "S-1", "2024-03-04", reason="重复录入")
-    assert refused(towns, retraction) == [(1, "occurred_on")]
+    towns.import_lines(dispute(township, "D-1", "2024-03-05", resolved=None))
+    mediation = {"outcome": "failed", "mediator": "volunteer"}
+    early = line(township, "dispute_mediated", "D-1", "2024-03-04", **mediation)
+    assert refused(towns, early) == [(1, "occurred_on")]
     with pytest.raises(RuleBroken, match="before the entry"):
-        towns.record(township, "entry_retracted", "S-1", "2024-03-04", reason="重复录入")
-    towns.record(township, "entry_retracted", "S-1", "2024-03-05", reason="重复录入")
+        towns.record(township, "dispute_mediated", "D-1", "2024-03-04", **mediation)
+    towns.record(township, "entry_retracted", "D-1", "2024-03-04", reason="日期填错")
 
 
 def test_a_key_given_twice_in_one_line_is_refused_naming_it(towns):

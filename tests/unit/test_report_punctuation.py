@@ -72,9 +72,15 @@ TEXT = st.lists(
     ),
     max_size=30,
 ).map("".join)
+# Han characters by their name, and by the blocks reserved for them (Extension blocks newer than
+# this Python's Unicode tables have no name: U+2EBE1 is one).
+HAN_BLOCKS = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 NO_HAN = st.text(
     st.characters(codec="utf-8").filter(
-        lambda c: not unicodedata.name(c, "").startswith(("CJK", "IDEOGRAPHIC NUMBER"))
+        lambda c: (
+            not unicodedata.name(c, "").startswith(("CJK", "IDEOGRAPHIC NUMBER"))
+            and not any(low <= ord(c) <= high for low, high in HAN_BLOCKS)
+        )
     )
 )
 MARKS = {"，": ",", "。": ".", "：": ":", "；": ";", "（": "(", "）": ")"}

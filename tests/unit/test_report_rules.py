@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.errors import InvalidField
+from domain.errors import InvalidField, RuleBroken
 from domain.moments import parse_moment, stamp
-from domain.report import FollowUp, Recorded, latest_narrative, report_status
+from domain.report import FollowUp, Recorded, check_submission, latest_narrative, report_status
 
 T0 = datetime(2025, 1, 10, 8, 0, tzinfo=UTC)
 
@@ -85,3 +85,27 @@ def test_moments_are_written_in_utc_with_z_and_read_back():
     assert parse_moment(None) is None
     with pytest.raises(InvalidField, match="as_of"):
         parse_moment("yesterday")
+
+
+@pytest.mark.parametrize(
+    ("before", "refused"),
+    [
+        ([], None),
+        ([submission("R-1", 1)], "report.awaiting_answer"),
+        ([submission("R-1", 1, answer=FollowUp("report_accepted", at(2), {}))],
+         "report.already_accepted"),
+        ([submission("R-1", 1, answer=FollowUp("report_returned", at(2), {"reason": "缺"}))],
+         None),
+        ([submission("R-1", 1, retracted=True)], None),  # withdrawn before an answer
+        ([submission("R-1", 1, year=2023)], None),  # another year's
+    ],
+    ids=["first", "waiting", "accepted", "returned", "withdrawn", "other-year"],
+)  # fmt: skip
+def test_a_years_report_is_submitted_again_only_after_a_return(before, refused):
+    if refused is None:
+        check_submission(before, 2024)
+        return
+    with pytest.raises(RuleBroken) as said:
+        check_submission(before, 2024)
+    assert (said.value.code, said.value.field) == (refused, "year")
+    assert said.value.said.params == {"year": 2024, "id": "R-1"}

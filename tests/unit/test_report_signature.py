@@ -69,7 +69,7 @@ MADE = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
 def test_the_date_of_issue_is_the_submissions_else_the_reports_own_in_local_time(
     status, zone, issued
 ):
-    reports = Reports(figures=None, zone=zone)  # type: ignore[arg-type]
+    reports = Reports(figures=None, entries=None, zone=zone)  # type: ignore[arg-type]
     assert reports.issued_on(status, MADE) == date.fromisoformat(issued)
 
 

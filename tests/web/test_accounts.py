@@ -115,14 +115,6 @@ def test_answers_carry_a_csp_without_inline_script(client):
     assert "<script>" not in answer.text and " style=" not in answer.text
 
 
-def test_health_and_readiness(client, site):
-    assert client.get("/healthz").json == {"status": "ok"}
-    ready = client.get("/readyz")
-    assert ready.status_code == 200
-    assert ready.json["lag"] >= 0
-    assert ready.json["position"] <= site.services.read_model.recorded_position()
-
-
 def test_pages_speak_chinese_first_and_english_on_request(client):
     assert "登录" in client.get("/login").text
     client.get("/language/en")

@@ -220,15 +220,11 @@ def test_a_report_returned_needs_a_reason_which_the_township_then_reads(as_role,
     head.post("/login", data={"username": head_name, "password": PASSWORD})
     assert head.post("/township/report/submit", data={"year": "2023"}).status_code == 302
     officer = as_role("county_officer")
-    listing = officer.get("/county/reports?period=2023").text
-    submission = re.search(
-        rf'name="township" value="{township}">\s*<input type="hidden" name="submission"'
-        r' value="([^"]+)"',
-        listing,
-    ).group(1)
+    page = officer.get(f"/county/reports/{township}/2023").text
+    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
     answer = {"township": township, "submission": submission, "year": "2023"}
     refused = officer.post("/county/reports/answer", data={**answer, "answer": "return"})
-    assert refused.status_code == 400 and 'class="error" role="alert"' in refused.text
+    assert refused.status_code == 400 and 'id="reason-error"' in refused.text
     returned = officer.post(
         "/county/reports/answer", data={**answer, "answer": "return", "reason": "数据缺少附件"}
     )
@@ -295,8 +291,8 @@ def test_an_accepted_report_is_shown_as_published(app, site):
     sign_in(officer, site.add_user("county_officer", county=county))
     assert head.post("/township/report/submit", data={"year": "2024"}).status_code == 302
     caught_up(site)
-    listing = officer.get("/county/reports?period=2024").text
-    submission = re.search(r'name="submission" value="([^"]+)"', listing).group(1)
+    page = officer.get(f"/county/reports/{town}/2024").text
+    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
     answer = {"township": town, "submission": submission, "year": "2024", "answer": "accept"}
     assert officer.post("/county/reports/answer", data=answer).status_code == 302
     caught_up(site)

@@ -178,15 +178,16 @@ def test_the_report_previews_downloads_and_is_submitted_then_answered(as_role, s
     assert head.post("/township/report/submit", data={"year": "2024"}).status_code == 302
     assert 'data-report-status="submitted"' in head.get("/township/report?year=2024").text
     officer = as_role("county_officer")
-    listing = officer.get("/county/reports?period=2024").text
-    submission = re.search(
-        rf'name="township" value="{site.township}">\s*<input type="hidden" name="submission"'
-        r' value="([^"]+)"',
-        listing,
-    ).group(1)
+    page = officer.get(f"/county/reports/{site.township}/2024").text
+    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
     answered = officer.post(
         "/county/reports/answer",
-        data={"township": site.township, "submission": submission, "answer": "accept"},
+        data={
+            "township": site.township,
+            "submission": submission,
+            "year": "2024",
+            "answer": "accept",
+        },
     )
     assert answered.status_code == 302
     # Accepting publishes the report as it stands, the acceptance included (the page waits

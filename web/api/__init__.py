@@ -17,13 +17,13 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import LedgerError
 from services import Services
+from services.uploads import IMPORT_BODY_BYTES
 from web.api import audit, entries, publications, reading, tokens
 from web.api.auth import refuse_mixed_credentials
 from web.api.errors import http_error, ledger_error, shape_error
 from web.api.schemas import LINE_SCHEMAS, ErrorDocument
 
 PREFIX = "/api/v1"
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 BLUEPRINTS = (tokens.blp, entries.blp, reading.blp, audit.blp, publications.blp)
 
 
@@ -56,7 +56,7 @@ class LedgerApi(Api):
 
 def allow_imports() -> None:
     """An import may be larger than what the pages accept."""
-    request.max_content_length = MAX_IMPORT_BYTES
+    request.max_content_length = IMPORT_BODY_BYTES
 
 
 for _blueprint in BLUEPRINTS:

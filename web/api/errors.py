@@ -27,6 +27,7 @@ from domain.errors import (
     Unauthenticated,
 )
 from services.interchange import ImportRejected
+from services.uploads import TOO_LARGE
 
 # Most specific first.
 STATUSES: tuple[tuple[type[LedgerError], int, str], ...] = (
@@ -108,7 +109,7 @@ def http_error(error: HTTPException) -> Response:
         field, message = first_message(data["messages"])
         return error_response(422 if status == 422 else status, "invalid", message, field=field)
     message = {
-        413: "the request is larger than the 50 MB an import may be",
+        413: TOO_LARGE,
         404: "no such address in the API",
     }.get(status, error.description or error.name)
     return error_response(status, HTTP_CODES.get(status, "error"), message)

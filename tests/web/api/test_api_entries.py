@@ -4,8 +4,10 @@ history; bad input answered with the error document naming the field (and line).
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from urllib.parse import quote
 
+from services.catalogue import today
 from tests.support import before_safe_ids
 from tests.web.api.conftest import error_of
 
@@ -194,3 +196,14 @@ def test_a_clerk_cannot_retract_the_heads_accepted_submission(site):
         assert refused.status_code == 422 and error_of(refused)["line"] == 1
     figures = officer.get(f"/api/v1/townships/{site.township}/figures?period=2024").get_json()
     assert figures["report"]["status"] == "accepted"
+
+
+def test_a_business_date_after_today_is_refused_naming_occurred_on(site):
+    clerk = site.caller("clerk")
+    ahead = (today() + timedelta(days=3)).isoformat()
+    line = site.line("dispute_registered", "D-ahead", ahead, source="screening", category="x")
+    answer = clerk.post(ENTRIES, json=line)
+    assert answer.status_code == 422
+    said = error_of(answer)
+    assert said["field"] == "occurred_on" and "must not be after today" in said["message"]
+    assert clerk.get(f"/api/v1/townships/{site.township}/entries/D-ahead").status_code == 404

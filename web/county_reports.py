@@ -1,0 +1,94 @@
+"""The county office's reports: each township's annual report of a year, where it stands,
+the report as submitted (read before answering: preview and DOCX), and the answer (accept,
+or return with a reason). Its routes join the county blueprint."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from services.catalogue import today
+from web import report_files
+from web.accounts import roles
+from web.county import ROLES, bp, chosen_period, here
+from web.errors import form_page
+from web.forms import whole_number
+from web.ledger import principal, services, wrote
+
+
+def status_of(code: str, year) -> dict:
+    """Where the township's report of ``year`` stands, as the figures document has it."""
+    found = services().reports.status(principal(), township=code, year=whole_number(str(year)))
+    return found.document()
+
+
+def reports_page(year: str) -> dict:
+    county = services().tenancy.county(principal(), here())
+    rows = [
+        (services().tenancy.township(principal(), code), status_of(code, year))
+        for code in county.townships
+    ]
+    published = {
+        p["township"]: p
+        for p in services().publications.published(principal(), county=here())
+        if p["kind"] == "report" and p["period"] == year
+    }
+    return {"rows": rows, "year": year, "published": published}
+
+
+def reading_page(code: str, year) -> dict:
+    """A township's report of ``year`` as submitted, and its answer forms while it waits."""
+    place = services().tenancy.township(principal(), code)
+    return {"place": place, "year": year, "status": status_of(place.code, year)}
+
+
+@bp.get("/reports")
+@roles(*ROLES)
+def reports():
+    return render_template("county/reports.html", **reports_page(chosen_period()[:4]))
+
+
+@bp.get("/reports/<code>/<int:year>")
+@roles(*ROLES)
+def report(code: str, year: int):
+    return render_template("county/report.html", **reading_page(code, year))
+
+
+@bp.get("/reports/<code>/<int:year>/preview")
+@roles(*ROLES)
+def report_preview(code: str, year: int):
+    document = services().reports.submitted(principal(), township=code, year=year)
+    return report_files.preview(document)
+
+
+@bp.get("/reports/<code>/<int:year>.docx")
+@roles(*ROLES)
+def report_docx(code: str, year: int):
+    document = services().reports.submitted(principal(), township=code, year=year)
+    return report_files.docx(document, f"{document.township}-{year}")
+
+
+@bp.post("/reports/answer")
+@roles(*ROLES)
+def answer():
+    form = request.form
+    code, year = form.get("township", ""), form.get("year", "")
+    accept = form.get("answer") == "accept"
+    page = reading_page(code, year)
+    form_page("county/report.html", form="accept" if accept else "return", **page)
+    fields = {} if accept else {"reason": form.get("reason", "").strip() or None}
+    result = services().entries.record(
+        principal(),
+        township=code,
+        type="report_accepted" if accept else "report_returned",
+        entry_id=form.get("submission", ""),
+        occurred_on=today().isoformat(),
+        fields=fields,
+    )
+    wrote(result.position)
+    name = page["place"].name
+    if accept:
+        flash(_("已采纳%(township)s %(year)s 年度报告，并已发布", township=name, year=year))
+    else:
+        flash(_("已退回%(township)s %(year)s 年度报告", township=name, year=year))
+    return redirect(url_for("county.reports", period=year))
