@@ -146,6 +146,7 @@ ENGLISH: dict[str, str] = {
     "export.needs_scope": "give a township (--township) or a county (--county)",
     "verify.needs_township": "give --township: the ledger is verified township by township",
     "publication.not_found": "no publication {id}",
+    "timestamp.not_found": "no trusted timestamp of publication {id}",
     "publication.altered": (
         "publication {id} no longer matches its SHA-256 {sha256}:"
         " the ledger's database was altered (run verify)"

@@ -60,6 +60,12 @@ class Settings:
     evidence_dir: str | None = None
     evidence_max_bytes: int = 20 * MIB
     evidence_max_files: int = 50
+    # Trusted timestamps (RFC 3161): the timestamp authority's URL, the PEM file of the
+    # certificates its tokens must chain to (required with the URL; alone, ``verify`` still
+    # checks the tokens stored), and how long, in seconds, a request may take.
+    tsa_url: str | None = None
+    tsa_certs: str | None = None
+    tsa_timeout: float = 10.0
 
     @classmethod
     def from_env(
@@ -90,6 +96,11 @@ class Settings:
                 )
                 if environ.get(name)
             },
+            "tsa_url": environ.get("LEDGER_TSA_URL") or None,
+            "tsa_certs": environ.get("LEDGER_TSA_CERTS") or None,
+            "tsa_timeout": _seconds(
+                "LEDGER_TSA_TIMEOUT", environ.get("LEDGER_TSA_TIMEOUT") or "10"
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -97,6 +108,7 @@ class Settings:
     def __post_init__(self) -> None:
         if self.evidence_dir is None:
             object.__setattr__(self, "evidence_dir", evidence_dir_beside(self.database_url))
+        self._check_tsa()
         if self.read_database_url is not None:
             for name, url in (
                 ("LEDGER_READ_DATABASE_URL", self.read_database_url),
@@ -107,6 +119,19 @@ class Settings:
                         f"{name} must be a postgresql:// URL when LEDGER_READ_DATABASE_URL"
                         f" is set (a streaming replica of PostgreSQL), got {url!r}"
                     )
+
+    def _check_tsa(self) -> None:
+        if self.tsa_url is None:
+            return
+        if urlparse(self.tsa_url).scheme not in ("http", "https"):
+            raise SettingsError(
+                f"LEDGER_TSA_URL must be an http:// or https:// URL, got {self.tsa_url!r}"
+            )
+        if self.tsa_certs is None:
+            raise SettingsError(
+                "LEDGER_TSA_CERTS must be set with LEDGER_TSA_URL: the PEM file of the"
+                " certificates the timestamp authority's tokens are checked against"
+            )
 
     def event_store_env(self) -> dict[str, str]:
         return event_store_env(self.database_url)
@@ -257,6 +282,16 @@ def _whole(name: str, text: str, *, minimum: int = 0) -> int:
         least = "a whole number" if minimum == 0 else f"a whole number of at least {minimum}"
         raise SettingsError(f"{name} must be {least}, got {text!r}")
     return int(text)
+
+
+def _seconds(name: str, text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:  # NaN and infinity included
+        raise SettingsError(f"{name} must be a number of seconds above 0, got {text!r}")
+    return seconds
 
 
 def _one_of(name: str, environ: Mapping[str, str], allowed: tuple[str, ...], default: str) -> str:

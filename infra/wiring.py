@@ -14,6 +14,7 @@ from infra.outages import unavailable
 from infra.read_model import open_view
 from infra.settings import Settings, postgres_conninfo
 from infra.throttle import open_attempts
+from infra.tsa import open_authority
 from services import Services, open_services
 from services.evidence import EvidenceLimits
 
@@ -25,14 +26,16 @@ def open_ledger(
 ) -> Services:
     """Open the event store (creating its tables if need be) and the read model beside it;
     with ``shared_attempts``, failed sign-ins kept where every process sees them; for a
-    ``web`` process, the read model's queries on the replica where one is configured. The
-    installation's time zone becomes the process's (domain/moments.py)."""
+    ``web`` process, the read model's queries on the replica where one is configured; the
+    timestamp authority and its certificates where ``LEDGER_TSA_URL`` / ``LEDGER_TSA_CERTS``
+    name them. The installation's time zone becomes the process's (domain/moments.py)."""
     use_zone(settings.timezone)
     env = {**settings.event_store_env(), "CREATE_TABLE": "y"}
     if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         use_wal(env["SQLITE_DBNAME"])
     attempts = open_attempts(settings) if shared_attempts else None
     view = open_view(env, settings.replica_env() if web else None)
+    authority, reader = open_authority(settings)  # the TSA is only asked by the stamping job
     services = open_services(
         env,
         view=view,
@@ -40,6 +43,8 @@ def open_ledger(
         outage=unavailable,
         evidence=DirectoryEvidence(settings.evidence_dir) if settings.evidence_dir else None,
         evidence_limits=EvidenceLimits(settings.evidence_max_bytes, settings.evidence_max_files),
+        authority=authority,
+        reader=reader,
     )
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name

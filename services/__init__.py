@@ -23,10 +23,14 @@
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
+- ``timestamps``: trusted timestamps (RFC 3161) on publications and chain heads: the tokens
+  read back (services/timestamps.py); ``stamper()`` the job that asks for them
+  (services/stamping.py)
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -48,7 +52,9 @@ from services.publications import Publications
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
+from services.stamping import Stamper
 from services.tenancy import Tenancy
+from services.timestamps import StampReader, TimestampAuthority, TrustedTimestamps
 from services.tokens import Tokens
 from services.trail import Trail
 from services.verification import Verifier
@@ -75,9 +81,23 @@ class Services:
     breakdowns: Breakdowns
     tokens: Tokens
     evidence: Evidence
+    timestamps: TrustedTimestamps
     # Is this error the database away for a moment (send the request again), rather than a
     # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
     outage: Callable[[BaseException], bool] = lambda error: False
+
+    def stamper(self) -> Stamper | None:
+        """The job asking the TSA for tokens (None: no TSA configured)."""
+        authority = self.timestamps.authority
+        return None if authority is None else Stamper(self.app, self.tenancy, authority)
+
+    def stamp_in_background(self, stop: threading.Event) -> threading.Thread | None:
+        """The stamping job in a thread beside this process's projection worker, stamping
+        while that worker leads, until ``stop`` is set (None: no TSA configured)."""
+        stamper = self.stamper()
+        if stamper is None:
+            return None
+        return stamper.follow_in_background(stop, leading=self.read_model.leading.is_set)
 
     def close(self) -> None:
         self.app.close()
@@ -91,12 +111,17 @@ def open_services(
     outage: Callable[[BaseException], bool] | None = None,
     evidence: EvidenceStore | None = None,
     evidence_limits: EvidenceLimits | None = None,
+    authority: TimestampAuthority | None = None,
+    reader: StampReader | None = None,
 ) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
     with its read model in ``view`` (in memory when not given), failed sign-ins kept in
     ``attempts`` (this process's memory when not given), ``outage`` telling the store's
-    errors that mean it is away for a moment (none when not given), and files attached to
-    entries kept in ``evidence`` (in memory when not given) within ``evidence_limits``."""
+    errors that mean it is away for a moment (none when not given), files attached to
+    entries kept in ``evidence`` (in memory when not given) within ``evidence_limits``,
+    ``authority`` the timestamp authority that stamps publications and chain heads (none:
+    nothing is stamped) and ``reader`` what reads its tokens (``verify`` checks the tokens
+    stored with it)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -108,6 +133,8 @@ def open_services(
     entries.recorded_hooks.append(publications.on_recorded)
     reports = Reports(figures, entries)
     entries.creation_rules.append(reports.check_new)
+    timestamps = TrustedTimestamps(app, tenancy, publications.get, authority, reader)
+    publications.stamping = timestamps.stamping
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     files = evidence or InMemoryEvidence()
     return Services(
@@ -119,7 +146,7 @@ def open_services(
         figures=figures,
         rankings=rankings,
         reports=reports,
-        verifier=Verifier(app, tenancy, read_model, trail, files),
+        verifier=Verifier(app, tenancy, read_model, trail, files, reader),
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail, files),
         differences=Differences(tenancy, read_model, figures, rankings, trail),
@@ -130,5 +157,6 @@ def open_services(
         breakdowns=Breakdowns(tenancy, rankings),
         tokens=Tokens(app, accounts),
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
+        timestamps=timestamps,
         **({"outage": outage} if outage else {}),
     )

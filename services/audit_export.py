@@ -21,6 +21,7 @@ from domain.access import Principal
 from domain.errors import InvalidField
 from domain.evidence import ATTACHED
 from domain.moments import stamp
+from domain.timestamp import CHAIN_HEAD, PUBLICATION
 from services.application import LedgerApplication
 from services.chains import canonical, event_body, sha256
 from services.evidence_store import EvidenceStore
@@ -168,3 +169,33 @@ def _records(found: Scan) -> Iterator[tuple[tuple[int, int], dict[str, Any]]]:
                         "sha256": digest,
                     },
                 )
+    yield from _timestamps(found)
+
+
+def _timestamps(found: Scan) -> Iterator[tuple[tuple[int, int], dict[str, Any]]]:
+    """The trusted timestamps of the chains exported and of the publications anchored."""
+    anchored = {
+        str(p.originator_id)
+        for _, p in found.anchors
+        if any(found.wants(township) for township in p.chain_heads)
+    }
+    for position, token in found.stamps:
+        if token.kind == PUBLICATION and token.publication not in anchored:
+            continue
+        if token.kind == CHAIN_HEAD and not found.wants(token.township):
+            continue
+        yield (
+            (position, 0),
+            {
+                "record": "timestamp",
+                "position": position,
+                "kind": token.kind,
+                "publication": token.publication,
+                "township": token.township,
+                "link": token.link,
+                "sha256": token.sha256,
+                "stamped_at": token.stamped_at,
+                "authority": token.authority,
+                "reply": token.reply,
+            },
+        )

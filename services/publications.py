@@ -20,6 +20,7 @@ from domain.errors import LedgerError, NotFound
 from domain.publication import RANKING, REPORT, Publication, PublicationRegister, register_uuid
 from domain.ranking import counted
 from domain.report import ReportSubmission, latest_narrative
+from domain.timestamp import publication_subject
 from projections.periods import Period
 from projections.since import Since
 from services.application import LedgerApplication
@@ -30,6 +31,7 @@ from services.figures import Figures, as_recorded
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
+from services.timestamps import latest_stamps, shown
 from services.trail import Trail
 
 
@@ -67,6 +69,7 @@ class Publications:
         self.read_model = read_model
         self.rankings = rankings
         self.figures = figures
+        self.stamping = False  # a TSA is configured: a publication without a token waits
 
     def publish_ranking(self, principal: Principal, *, county: str, period: str) -> Receipt:
         """Freeze the county's ranking for ``period`` as it stands now."""
@@ -143,9 +146,18 @@ class Publications:
 
     def published(self, principal: Principal, *, county: str) -> list[dict[str, Any]]:
         """The county's publications, oldest first: id, kind, township, period, sha256,
-        position, published_at."""
+        position, published_at; ``timestamp``: its trusted timestamp's ``stamped_at`` and
+        ``authority`` (None: none), ``waits_for_timestamp`` when a TSA is configured and
+        it has none yet."""
         code = self.tenancy.county(principal, county).code
-        return [dict(entry) for entry in self._register(code).entries]
+        entries = self._register(code).entries
+        stamps = latest_stamps(self.app, [publication_subject(e["id"]) for e in entries])
+        listed = []
+        for entry in entries:
+            stamp = shown(stamps.get(publication_subject(entry["id"])))
+            waits = self.stamping and stamp is None
+            listed.append({**entry, "timestamp": stamp, "waits_for_timestamp": waits})
+        return listed
 
     def _register(self, county: str) -> PublicationRegister:
         try:

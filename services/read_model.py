@@ -61,6 +61,9 @@ class ReadModel:
         self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
         self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
         self._lock = threading.Lock()
+        # Set while this process's ``follow`` projects (of several workers, the one that
+        # leads): what else runs beside the projection worker once (the stamping job) asks it.
+        self.leading = threading.Event()
         # True: every query projects what was recorded before it (the command line). False:
         # a projection worker keeps the read model current and queries only read it; a caller
         # that wrote waits for its own position first (``wait_for``): the web pages.
@@ -110,6 +113,10 @@ class ReadModel:
             while not stop.is_set():
                 if (now := leads()) != leading:
                     leading = now
+                    if leading:
+                        self.leading.set()
+                    else:
+                        self.leading.clear()
                     log.info("projecting" if leading else "standing by: another worker projects")
                 if leading:
                     try:
@@ -126,6 +133,7 @@ class ReadModel:
                 else:
                     bell.wait(PUSHED_POLL if pause == interval and bell.listening else pause, stop)
         finally:
+            self.leading.clear()
             leads.release()
             if bell is not None:
                 bell.close()

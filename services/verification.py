@@ -18,12 +18,15 @@ from domain.entry import Entry, entry_uuid
 from domain.errors import Forbidden
 from domain.evidence import ATTACHED
 from domain.publication import Publication
+from domain.timestamp import Timestamps
 from services.application import LedgerApplication
 from services.chains import event_hash, link_hash, sha256
 from services.evidence_store import EvidenceStore
 from services.read_model import ReadModel
 from services.replay_check import check_read_model
 from services.tenancy import Tenancy
+from services.timestamp_check import TIMESTAMP_KINDS, check_stamps
+from services.timestamps import StampReader
 from services.trail import Trail
 
 PAGE = 2_000
@@ -47,6 +50,7 @@ KINDS = (
     "read_model",  # the read model differs from a replay of the log
     "evidence_missing",  # a file an entry carries is not in the evidence store
     "evidence_altered",  # a file in the evidence store differs from its SHA-256
+    *TIMESTAMP_KINDS,  # a trusted timestamp's token does not stamp what it is recorded with
 )
 
 
@@ -80,6 +84,7 @@ class Scan:
     events: dict[EntryKey, tuple[int, Entry.Event]] = field(default_factory=dict)
     links: dict[str, list[tuple[int, Chain.Linked]]] = field(default_factory=dict)
     anchors: list[tuple[int, Any]] = field(default_factory=list)  # (position, publication)
+    stamps: list[tuple[int, Any]] = field(default_factory=list)  # (position, token)
     findings: list[Finding] = field(default_factory=list)
     position: int = 0
 
@@ -96,6 +101,8 @@ class Verification:
     position: int
     findings: tuple[Finding, ...]
     files: int = 0  # evidence files checked against their SHA-256
+    timestamps: int = 0  # trusted timestamps' tokens checked
+    timestamps_unchecked: int = 0  # tokens left unchecked: no certificates configured
 
     @property
     def ok(self) -> bool:
@@ -112,8 +119,18 @@ class Verification:
         return (
             f"verified up to position {self.position}: {self.townships} township chain(s),"
             f" {self.events} event(s), {self.links} link(s), {self.anchors} publication"
-            f" anchor(s), {self.files} evidence file(s); the read model matches a replay"
+            f" anchor(s), {self.files} evidence file(s){self._timestamps()}; the read model"
+            " matches a replay"
         )
+
+    def _timestamps(self) -> str:
+        said = f", {self.timestamps} timestamp token(s)" if self.timestamps else ""
+        if self.timestamps_unchecked:
+            said += (
+                f" ({self.timestamps_unchecked} timestamp token(s) not checked:"
+                " LEDGER_TSA_CERTS is not set)"
+            )
+        return said
 
 
 def scan(app: LedgerApplication, townships: set[str] | None) -> Scan:
@@ -167,6 +184,8 @@ def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
         found.links.setdefault(record.township, []).append((position, record))
     elif isinstance(record, Publication.Published):
         found.anchors.append((position, record))
+    elif isinstance(record, Timestamps.Stamped):
+        found.stamps.append((position, record))
 
 
 def _notifications(app: LedgerApplication) -> Iterator[tuple[int, Any]]:
@@ -326,12 +345,14 @@ class Verifier:
         read_model: ReadModel,
         trail: Trail,
         evidence: EvidenceStore,
+        reader: StampReader | None = None,
     ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
         self.trail = trail
         self.evidence = evidence
+        self.reader = reader  # reads the trusted timestamps' tokens (None: not configured)
 
     def verify(
         self, principal: Principal, *, township: str | None = None, county: str | None = None
@@ -344,6 +365,7 @@ class Verifier:
         chains = check_chains(found)
         anchors = check_anchors(found, chains)  # their findings join the chains'
         files = check_evidence(found, self.evidence)  # and the evidence files'
+        stamps = check_stamps(found, chains, self.reader, Finding)
         chain_findings = sorted(found.findings)
         townships = set(found.links) | {e.township for _, e in found.events.values()}
         try:
@@ -364,6 +386,8 @@ class Verifier:
             # Chains and anchors first: a read model that differs follows from them, if they fail
             findings=(*chain_findings, *sorted(model_findings)),
             files=files,
+            timestamps=stamps if self.reader else 0,
+            timestamps_unchecked=0 if self.reader else stamps,
         )
 
     def _scope(

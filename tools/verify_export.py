@@ -2,6 +2,7 @@
 """Check a township ledger audit export without the product, from a checkout:
 
     python3 tools/verify_export.py EXPORT.jsonl [--receipt SHA256] [--head TOWNSHIP:LINK:SHA256 ...]
+                                   [--tsa-ca CA.pem]
 
 The checker is services/verify_export.py (standard library only), the file the audit page
 serves; this runs it without importing the product's packages."""

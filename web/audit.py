@@ -43,6 +43,8 @@ def index_page(failed: str | None = None) -> dict:
         "year": year,
         "published": published[::-1],
         "download": "audit.publication",
+        "chain_stamps": services().timestamps.chain_heads(principal(), county=principal().county),
+        "stamping": services().timestamps.stamping,
         "failed": failed,
         "verifier_sha256": verifier()[1],
         "verifier_name": verifier_name(),

@@ -28,6 +28,10 @@ FINDINGS = {
     "read_model": _l("页面和报表所用的汇总数据与按台账重算的结果不一致"),
     "evidence_missing": _l("这份佐证材料已不在文件库中：它被删除了"),
     "evidence_altered": _l("这份佐证材料与登记时的指纹不符：文件被改动过"),
+    "timestamp_invalid": _l("可信时间戳无效：它被改动过，或不是所配置的时间戳机构签发的"),
+    "timestamp_other_hash": _l("可信时间戳证明的是另一个哈希，不是它所记录的发布文件或链头"),
+    "timestamp_differs": _l("可信时间戳旁记录的时间或机构与时间戳本身不符"),
+    "timestamp_unanchored": _l("可信时间戳所证明的发布文件或链环已不在台账中"),
 }
 LINK_FINDINGS = frozenset(
     (

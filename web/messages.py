@@ -137,6 +137,7 @@ SAID = {
     "export.needs_scope": _l("请给出一个乡镇（--township）或一个县（--county）"),
     "verify.needs_township": _l("请给出 --township：台账逐个乡镇核验"),
     "publication.not_found": _l("没有编号为 %(id)s 的发布"),
+    "timestamp.not_found": _l("编号为 %(id)s 的发布尚无可信时间戳"),
     "publication.altered": _l(
         "发布 %(id)s 与其 SHA-256 %(sha256)s 不再相符：台账数据库被改动过（请运行核验）"
     ),

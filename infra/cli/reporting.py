@@ -184,10 +184,16 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
         click.echo(f"projected up to {position}")
     if follow:
         click.echo(f"following the log from position {read_model.position()}")
+        # Trusted timestamps, while this worker leads
+        stamping = obj.services.stamp_in_background(stop)
         try:
             read_model.follow(stop, interval=interval, outage=unavailable)
         except KeyboardInterrupt:
             stop.set()
+        finally:
+            stop.set()
+            if stamping is not None:  # it ends after the request in flight
+                stamping.join(timeout=obj.settings.tsa_timeout + 5)
 
 
 def _echo_json(doc: Any) -> None:

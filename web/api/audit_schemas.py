@@ -258,10 +258,30 @@ class Receipt(Strict):
     published_at = moment(required=True)
 
 
+class TimestampSeen(Strict):
+    """A trusted timestamp (RFC 3161): when, and by which authority; the token itself is
+    ``GET /api/v1/publications/{id}/timestamp``."""
+
+    stamped_at = moment(required=True, metadata={"description": "the token's time (genTime)"})
+    authority = ma.fields.String(
+        required=True, metadata={"description": "the authority certificate's subject"}
+    )
+
+
 class PublicationEntry(Receipt):
     kind = ma.fields.String(required=True, validate=Enum([RANKING, REPORT]))
     township = ma.fields.String(allow_none=True, required=True)
     period = ma.fields.String(required=True)
+    timestamp = ma.fields.Nested(
+        TimestampSeen,
+        allow_none=True,
+        required=True,
+        metadata={"description": "its trusted timestamp (null: none yet)"},
+    )
+    waits_for_timestamp = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "a timestamp authority is configured and no token came yet"},
+    )
 
 
 class CountyPublications(Strict):
@@ -297,6 +317,9 @@ class VerificationResult(Strict):
     anchors = ma.fields.Integer(required=True)
     files = ma.fields.Integer(
         metadata={"description": "evidence files checked against their SHA-256"}
+    )
+    timestamps = ma.fields.Integer(
+        required=True, metadata={"description": "trusted timestamps' tokens checked"}
     )
     position = ma.fields.Integer(required=True, metadata={"description": "verified up to"})
     first = ma.fields.Nested(

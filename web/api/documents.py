@@ -39,6 +39,13 @@ def publication_file(data: bytes, *, name: str) -> Response:
     return response
 
 
+def timestamp_file(reply: bytes, *, name: str) -> Response:
+    """A TSA's reply (RFC 3161 TimeStampResp, DER), as ``application/timestamp-reply``."""
+    response = Response(reply, mimetype="application/timestamp-reply")
+    response.headers["Content-Disposition"] = f'attachment; filename="publication-{name}.tsr"'
+    return response
+
+
 def audit_export_file(lines: Iterator[dict[str, Any]], *, name: str) -> Response:
     """The export written in full first (its SHA-256 goes before the body)."""
     spool = SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (the response closes it)

@@ -15,7 +15,7 @@ from web.api.audit_schemas import (
     Receipt,
 )
 from web.api.auth import ledger, principal
-from web.api.documents import publication_file
+from web.api.documents import publication_file, timestamp_file
 
 blp = Blueprint("publications", __name__, url_prefix="/api/v1", description="Publications.")
 
@@ -64,3 +64,21 @@ def entries_since(query: dict, publication_id: str):
     """Every entry recorded or retracted since a ranking's publication that counts in its
     period, a page at a time: the rest of a restatement notice's ``entries``."""
     return ledger().publications.entries_since(principal(), publication_id=publication_id, **query)
+
+
+TIMESTAMP_FILE = {
+    "content": {"application/timestamp-reply": {"schema": {"type": "string", "format": "binary"}}},
+    "description": "The publication's trusted timestamp: the timestamp authority's reply"
+    " (TimeStampResp, RFC 3161, DER) exactly as it answered, holding the token over the"
+    " publication's SHA-256. `openssl ts -verify -data PUBLICATION.json -in REPLY.tsr -CAfile"
+    " CA.pem` checks it (docs/audit.md). 404 while none has come yet, as for a publication"
+    " the caller may not see.",
+}
+
+
+@blp.route("/publications/<publication_id>/timestamp", methods=["GET"])
+@blp.doc(responses={"200": TIMESTAMP_FILE})
+def timestamp(publication_id: str) -> Response:
+    """A publication's trusted timestamp token (RFC 3161), as the authority answered it."""
+    reply = ledger().timestamps.token(principal(), publication_id=publication_id)
+    return timestamp_file(reply, name=publication_id)

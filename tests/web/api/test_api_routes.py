@@ -122,6 +122,13 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         COUNTY,
     ),
+    # No timestamp authority here: no token, for anyone (with one: test_api_timestamps.py).
+    "publications.timestamp": (
+        "GET",
+        "/api/v1/publications/{publication}/timestamp",
+        None,
+        statuses(404),
+    ),
 }
 
 

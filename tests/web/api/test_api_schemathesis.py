@@ -38,6 +38,7 @@ CALLERS = {
     "GET /api/v1/counties/{code}/publications": "county_officer",
     "GET /api/v1/publications/{publication_id}": "county_officer",
     "GET /api/v1/publications/{publication_id}/entries-since": "county_officer",
+    "GET /api/v1/publications/{publication_id}/timestamp": "auditor",
     "GET /api/v1/counties/{code}/ranking/difference": "auditor",
     "GET /api/v1/counties/{code}/ranking/difference/entries": "auditor",
     "GET /api/v1/townships/{code}/figures/difference/entries": "auditor",
@@ -57,7 +58,7 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
     monkeypatch.setattr("domain.token.MOST_ISSUED", 10**6)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 29  # main's 26 and evidence's 3
+    assert len(operations) == 30  # 26, evidence's 3 and the timestamp's 1
     assert set(CALLERS) <= {operation.label for operation in operations}
     ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
     published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
