@@ -182,7 +182,7 @@ class ReportStatus:
         return doc
 
 
-_REPORT_TYPES = (ReportSubmission.Submitted.TYPE, ReportNarrative.Written.TYPE)
+REPORT_TYPES = (ReportSubmission.Submitted.TYPE, ReportNarrative.Written.TYPE)
 
 
 def report_status(entries: Iterable[Recorded], year: int) -> ReportStatus:
@@ -209,7 +209,7 @@ def report_status(entries: Iterable[Recorded], year: int) -> ReportStatus:
         for e in entries
         if e.occurred_on.year == year
         and e.recorded_at > answer.recorded_at
-        and e.type not in _REPORT_TYPES
+        and e.type not in REPORT_TYPES
     )
     return ReportStatus(
         "accepted", latest.entry_id, latest.recorded_at, answer.recorded_at, None, tuple(late)

@@ -40,6 +40,51 @@ class SQLQueries(SQLBase, AuditQueries):
         )
         return [fact_from_row(row) for row in rows]
 
+    def facts_after(self, township: str, position: int) -> list[Fact]:
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE township = ? AND position > ?"
+            " ORDER BY position",
+            (storable(township), position),
+        )
+        return [fact_from_row(row) for row in rows]
+
+    def mark_before(self, moment: datetime) -> int | None:
+        rows = self._query(
+            "SELECT position FROM ledger_rm_marks WHERE recorded_at <= ?"
+            " ORDER BY position DESC LIMIT 1",
+            (stamp(moment),),
+        )
+        return rows[0][0] if rows else None
+
+    def tallies_at(
+        self, townships: Sequence[str], period: str, names: Sequence[str], position: int
+    ) -> dict[str, Counter[str]]:
+        found: dict[str, Counter[str]] = {t: Counter() for t in townships}
+        if not townships:
+            return found
+        where, params = self._in("township", townships)
+        rows = self._query(
+            "SELECT township, counts FROM ledger_rm_snapshots"
+            f" WHERE period = ? AND {where} AND position <= ? ORDER BY position",
+            [period, *params, position],
+        )
+        latest = {township: counts for township, counts in rows}  # the last of each wins
+        for township, counts in latest.items():
+            values = loads(counts)
+            found[township] = Counter({n: values[n] for n in names if values.get(n)})
+        return found
+
+    def facts_between(
+        self, townships: Sequence[str], position: int, moment: datetime, *, until: date
+    ) -> list[Fact]:
+        where, params = self._in("township", [storable(t) for t in townships])
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE position > ? AND recorded_at <= ?"
+            f" AND {where} AND entry_occurred_on <= ? ORDER BY position",
+            [position, stamp(moment), *params, until.isoformat()],
+        )
+        return [fact_from_row(row) for row in rows]
+
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:

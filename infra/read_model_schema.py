@@ -24,9 +24,15 @@ from projections.version import PROJECTION_VERSION
 # tallies count changes, the projection's version does by itself (projections/version.py).
 # Opening a database whose read model has another version of either drops those tables, to be
 # rebuilt from zero. (Versions before 5 were kept in ledger_rm_schema, dropped when met.)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: the tallies' snapshots
 VERSION = f"{SCHEMA_VERSION}:{PROJECTION_VERSION}"
-READ_MODEL_TABLES = ("ledger_rm_facts", "ledger_rm_tallies", "ledger_rm_position")
+READ_MODEL_TABLES = (
+    "ledger_rm_facts",
+    "ledger_rm_tallies",
+    "ledger_rm_position",
+    "ledger_rm_snapshots",
+    "ledger_rm_marks",
+)
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS ledger_rm_facts (
         position {position_key},
@@ -43,11 +49,26 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS ledger_rm_facts_entry ON ledger_rm_facts (township, entry_id)",
     # One row per township and period: its non-zero counts, as a JSON object by figure name
     # (a row per figure made a rebuild write two tally rows per event).
+    # ``changed``: the position of the page that changed the row last (for the snapshots).
     """CREATE TABLE IF NOT EXISTS ledger_rm_tallies (
         township TEXT NOT NULL,
         period TEXT NOT NULL,
         counts TEXT NOT NULL,
+        changed BIGINT NOT NULL DEFAULT 0,
         PRIMARY KEY (township, period))""",
+    # The tallies as they stood at a position of the log, every ``SNAPSHOT_EVERY`` events or
+    # so: each row as it was then, written at the first snapshot after it changed. A mark says
+    # when a snapshot's events were all recorded by (the last recording moment up to it), so
+    # that a ranking as of a moment starts from the last snapshot before it.
+    """CREATE TABLE IF NOT EXISTS ledger_rm_snapshots (
+        position BIGINT NOT NULL,
+        township TEXT NOT NULL,
+        period TEXT NOT NULL,
+        counts TEXT NOT NULL,
+        PRIMARY KEY (township, period, position))""",
+    """CREATE TABLE IF NOT EXISTS ledger_rm_marks (
+        position {position_key},
+        recorded_at TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS ledger_rm_position (
         name TEXT PRIMARY KEY,
         position BIGINT NOT NULL)""",

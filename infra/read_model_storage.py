@@ -16,12 +16,14 @@ from infra.read_model_rows import COLUMNS, INSERT_FACTS, SQLITE_ROWS, dumps, fac
 from infra.read_model_schema import Dialect, retried, set_up
 from infra.read_model_sql import SQLBase
 from infra.view_writer import ViewWriter
-from projections.ledger import Changes, TallyKey
+from projections.ledger import SNAPSHOT_EVERY, Changes, TallyKey
 
 
 class SQLStorage(SQLBase):
     """The projection's side of the read model, on the primary database; ``store_env`` says
     how a writer process opens it again (None: no writer process)."""
+
+    snapshot_every = SNAPSHOT_EVERY
 
     def __init__(
         self,
@@ -79,7 +81,9 @@ class SQLStorage(SQLBase):
                 if rows:
                     self._insert_facts(cursor, rows)
                 if tallies:
-                    self._add_tallies(cursor, tallies)
+                    self._add_tallies(cursor, tallies, position)
+                if position // self.snapshot_every > since // self.snapshot_every:
+                    self._snapshot(cursor, position)
         except _Moved:
             return False
         return True
@@ -93,7 +97,35 @@ class SQLStorage(SQLBase):
             self._writer = ViewWriter(self._store_env)
         return self._writer
 
-    def _add_tallies(self, cursor: Any, deltas: dict[TallyKey, dict[str, int]]) -> None:
+    def _snapshot(self, cursor: Any, position: int) -> None:
+        """The tally rows changed since the last snapshot, as they are at ``position``, and
+        the mark: the last recording moment of the events up to it."""
+        cursor.execute(
+            "SELECT position, recorded_at FROM ledger_rm_marks ORDER BY position DESC LIMIT 1"
+        )
+        last = cursor.fetchone() or (0, "")
+        cursor.execute(
+            self._sql(
+                "SELECT MAX(recorded_at) FROM ledger_rm_facts WHERE position > ? AND position <= ?"
+            ),
+            (last[0], position),
+        )
+        recorded = max(last[1], cursor.fetchone()[0] or "")
+        cursor.execute(
+            self._sql(
+                "INSERT INTO ledger_rm_snapshots (position, township, period, counts)"
+                " SELECT ?, township, period, counts FROM ledger_rm_tallies WHERE changed > ?"
+            ),
+            (position, last[0]),
+        )
+        cursor.execute(
+            self._sql("INSERT INTO ledger_rm_marks (position, recorded_at) VALUES (?, ?)"),
+            (position, recorded),
+        )
+
+    def _add_tallies(
+        self, cursor: Any, deltas: dict[TallyKey, dict[str, int]], position: int
+    ) -> None:
         """Add the deltas to the rows they change, read and written in the commit's transaction
         (so after the position moved: no other worker is between the two)."""
         townships, township_params = self._in("township", sorted({t for t, _ in deltas}))
@@ -114,17 +146,20 @@ class SQLStorage(SQLBase):
                     counts[name] = total
                 else:
                     counts.pop(name, None)
-            rows.append((*key, dumps(counts)))
-        insert = "INSERT INTO ledger_rm_tallies (township, period, counts)"
-        upsert = " ON CONFLICT (township, period) DO UPDATE SET counts = excluded.counts"
+            rows.append((*key, dumps(counts), position))
+        insert = "INSERT INTO ledger_rm_tallies (township, period, counts, changed)"
+        upsert = (
+            " ON CONFLICT (township, period) DO UPDATE"
+            " SET counts = excluded.counts, changed = excluded.changed"
+        )
         if self._dialect.postgresql:  # the rows as one JSON document: psycopg adapts lists slowly
             cursor.execute(
-                f"{insert} SELECT r->>0, r->>1, r->>2 FROM json_array_elements(%s::json) AS r"
-                + upsert,
+                f"{insert} SELECT r->>0, r->>1, r->>2, (r->>3)::bigint"
+                " FROM json_array_elements(%s::json) AS r" + upsert,
                 (orjson.dumps(rows).decode(),),
             )
         else:
-            cursor.executemany(f"{insert} VALUES (?, ?, ?){upsert}", rows)
+            cursor.executemany(f"{insert} VALUES (?, ?, ?, ?){upsert}", rows)
 
     def _insert_facts(self, cursor: Any, rows: list[tuple]) -> None:
         if self._dialect.postgresql:
@@ -143,6 +178,8 @@ class SQLStorage(SQLBase):
         with self._transaction("write") as cursor:
             cursor.execute("DELETE FROM ledger_rm_facts")
             cursor.execute("DELETE FROM ledger_rm_tallies")
+            cursor.execute("DELETE FROM ledger_rm_snapshots")
+            cursor.execute("DELETE FROM ledger_rm_marks")
             cursor.execute("UPDATE ledger_rm_position SET position = 0 WHERE name = 'ledger'")
 
 

@@ -22,6 +22,9 @@ from projections.periods import month_periods
 from projections.since import Since
 
 TallyKey = tuple[str, str]  # township, period
+# Events between snapshots of the tallies (a ranking as of a moment starts from the last one
+# before it: projections/as_of.py), taken at the end of the page that passes a multiple.
+SNAPSHOT_EVERY = 5_000
 
 
 @dataclass
@@ -67,6 +70,9 @@ class ViewQueries(Protocol):
 
     def entry_facts(self, township: str, entry_id: str) -> list[Fact]: ...
 
+    def facts_after(self, township: str, position: int) -> list[Fact]:
+        """A township's facts after a position of the log, in log order."""
+
     def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
         """The townships' facts recorded after ``moment``, of entries of business dates up to
         ``until``, in log order."""
@@ -89,6 +95,22 @@ class ViewQueries(Protocol):
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:
         """Current counts per township for a period (only ``names``, when given)."""
+
+    def mark_before(self, moment: datetime) -> int | None:
+        """The position of the last snapshot of the tallies whose events were all recorded by
+        ``moment`` (None: none)."""
+
+    def tallies_at(
+        self, townships: Sequence[str], period: str, names: Sequence[str], position: int
+    ) -> dict[str, Counter[str]]:
+        """The counts ``names`` per township for a period as the snapshot at ``position``
+        holds them."""
+
+    def facts_between(
+        self, townships: Sequence[str], position: int, moment: datetime, *, until: date
+    ) -> list[Fact]:
+        """The townships' facts after ``position`` recorded by ``moment``, of entries of
+        business dates up to ``until``, in log order."""
 
     def tally_periods(self, township: str) -> list[str]:
         """The periods a township has tallies for (for ``verify``'s comparison)."""

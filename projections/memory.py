@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from projections.figures import Fact
-from projections.ledger import Changes, EveryoneLeads, LedgerView
+from projections.ledger import SNAPSHOT_EVERY, Changes, EveryoneLeads, LedgerView
 from projections.since import Since, tally_changes
 
 
@@ -20,7 +20,10 @@ def in_memory_view() -> LedgerView:
 
 
 class InMemoryLedgerView:
-    """Storage and queries both (``ViewStorage``, ``ViewQueries``)."""
+    """Storage and queries both (``ViewStorage``, ``ViewQueries``); its tallies' snapshots
+    every ``snapshot_every`` events, as the SQL read model takes them."""
+
+    snapshot_every = SNAPSHOT_EVERY
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -31,6 +34,10 @@ class InMemoryLedgerView:
         self._facts: dict[str, list[Fact]] = defaultdict(list)
         self._by_entry: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self._tallies: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        self._changed: set[tuple[str, str]] = set()  # tally rows changed since the snapshot
+        self._snapshots: dict[tuple[str, str], list[tuple[int, Counter[str]]]] = {}
+        self._marks: list[tuple[int, datetime]] = []  # (position, last recording moment)
+        self._recorded: datetime | None = None  # the last recording moment so far
 
     def position(self) -> int:
         return self._position
@@ -50,8 +57,44 @@ class InMemoryLedgerView:
                 self._by_entry[(fact.township, fact.entry_id)].append(fact)
             for key, deltas in changes.tallies.items():
                 self._tallies[key].update(deltas)
+                self._changed.add(key)
+            moments = [f.recorded_at for f in changes.facts]
+            if self._recorded is not None:
+                moments.append(self._recorded)
+            self._recorded = max(moments, default=None)
+            if position // self.snapshot_every > since // self.snapshot_every:
+                for key in self._changed:
+                    self._snapshots.setdefault(key, []).append((position, +self._tallies[key]))
+                self._changed = set()
+                if self._recorded is not None:
+                    self._marks.append((position, self._recorded))
             self._position = position
             return True
+
+    def mark_before(self, moment: datetime) -> int | None:
+        found = [position for position, recorded in self._marks if recorded <= moment]
+        return max(found, default=None)
+
+    def tallies_at(
+        self, townships: Sequence[str], period: str, names: Sequence[str], position: int
+    ) -> dict[str, Counter[str]]:
+        found: dict[str, Counter[str]] = {}
+        for township in townships:
+            taken = [c for p, c in self._snapshots.get((township, period), []) if p <= position]
+            last = taken[-1] if taken else Counter()
+            found[township] = Counter({n: last[n] for n in names if last[n]})
+        return found
+
+    def facts_between(
+        self, townships: Sequence[str], position: int, moment: datetime, *, until: date
+    ) -> list[Fact]:
+        found = [
+            f
+            for t in townships
+            for f in self._facts.get(t, [])
+            if f.position > position and f.recorded_at <= moment and f.entry_occurred_on <= until
+        ]
+        return sorted(found, key=lambda f: f.position)
 
     def facts(
         self, township: str, *, until: date | None = None, as_of: datetime | None = None
@@ -62,6 +105,9 @@ class InMemoryLedgerView:
             if (until is None or f.entry_occurred_on <= until)
             and (as_of is None or f.recorded_at <= as_of)
         ]
+
+    def facts_after(self, township: str, position: int) -> list[Fact]:
+        return [f for f in self._facts.get(township, []) if f.position > position]
 
     def entry_facts(self, township: str, entry_id: str) -> list[Fact]:
         return list(self._by_entry.get((township, entry_id), []))

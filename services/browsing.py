@@ -80,4 +80,4 @@ class Browsing:
         code = self.tenancy.township(principal, township).code
         self.read_model.before_read()
         now = datetime.now(UTC)
-        return select(self.read_model.entries(code, as_of=now), filters, now)
+        return select(self.read_model.current_entries(code), filters, now)

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, NotRequired, TypedDict
 
+from domain import values
 from domain.access import Principal
 from domain.figure_names import traced_count
 from domain.moments import parse_moment, stamp
 from domain.report import FollowUp, Recorded, report_status
+from projections.entries import EntrySummary, Filters, select
 from projections.figures import EntryState, counts_for, document, figure_sources, laws_studied
 from projections.periods import Period
 from services.paging import after, checked_limit
@@ -57,6 +59,16 @@ class Snapshot(NamedTuple):
     entries: list[EntryState]
 
 
+class Dashboard(NamedTuple):
+    """What the township's first page shows: the township, the period (the latest year with
+    anything recorded unless one was asked for), its figures, and its open issues."""
+
+    place: TownshipView
+    period: str
+    figures: FiguresDocument
+    open_issues: list[EntrySummary]
+
+
 class Figures:
     def __init__(self, tenancy: Tenancy, read_model: ReadModel, trail: Trail | None = None) -> None:
         self.tenancy = tenancy
@@ -70,6 +82,21 @@ class Figures:
         return self.document(
             self.snapshot(principal, township=township, period=period, as_of=as_of)
         )
+
+    def dashboard(
+        self, principal: Principal, *, township: str, period: str | None = None
+    ) -> Dashboard:
+        """The township's first page, from one reading of its entries as they stand now (its
+        figures and its open issues both come from it)."""
+        place = self.tenancy.township(principal, township)
+        self.read_model.before_read()
+        now = datetime.now(UTC)
+        states = self.read_model.current_entries(place.code)
+        span = Period.parse(period) if period else Period.parse(str(latest_year(states)))
+        figures = self.document(Snapshot(place, span, now, states))
+        issues = select(states, Filters(type="issue_found", open=True), now)
+        issues.sort(key=lambda s: (not s.overdue, s.deadline or ""))
+        return Dashboard(place, span.key, figures, issues)
 
     def trace(
         self, principal: Principal, *, township: str, period: str, figure: str, as_of: Any = None
@@ -120,6 +147,8 @@ class Figures:
             action = f"figures of {span.key} as of {stamp(moment)}"
             self.trail.note_township(principal, township=place.code, action=action)
         self.read_model.before_read()
+        if as_of is None:  # now: the entries as they stand, kept between pages
+            return Snapshot(place, span, moment, self.read_model.current_entries(place.code))
         until = None if is_year(span) else span.end
         return Snapshot(
             place, span, moment, self.read_model.entries(place.code, as_of=moment, until=until)
@@ -137,6 +166,17 @@ class Figures:
         if is_year(span):
             doc["report"] = report_status(as_recorded(states), int(span.key)).document()
         return doc
+
+
+def latest_year(states: Iterable[EntryState]) -> int:
+    """The latest year, up to this one, of an entry not retracted (this year when none)."""
+    this_year = values.today().year
+    years = [
+        s.occurred_on.year
+        for s in states
+        if s.retracted_at is None and s.occurred_on.year <= this_year
+    ]
+    return max(years, default=this_year)
 
 
 def is_year(span: Period) -> bool:

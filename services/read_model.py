@@ -21,6 +21,7 @@ from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up, wait_for
 from projections.since import Since
 from services.application import LedgerApplication
+from services.current_entries import CurrentEntries
 
 log = logging.getLogger("ledger.projection")
 OUTAGE_PAUSE = 5.0  # seconds, at most, between tries while the database is away
@@ -57,6 +58,8 @@ class ReadModel:
         self._leadership = view.leadership
         self._view = view
         self.doorbell = doorbell  # makes the worker's doorbell, where the store has one
+        # A township's entries now, kept between pages (services/current_entries.py).
+        self._current = CurrentEntries(self.position, view.queries.facts_after)
         self.projection = LedgerProjection(view.storage)
         self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
         self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
@@ -195,6 +198,11 @@ class ReadModel:
         the order they were recorded."""
         return list(fold(self.facts(township, until=until, as_of=as_of)).values())
 
+    def current_entries(self, township: str) -> list[EntryState]:
+        """The township's entries as they stand now, in the order they were recorded (kept
+        by this process between calls, brought up to date with what was recorded since)."""
+        return self._current.of(township)
+
     def position(self) -> int:
         """The position of the log the read model holds."""
         return self._queries.position()
@@ -229,3 +237,16 @@ class ReadModel:
 
     def tally_periods(self, township: str) -> list[str]:
         return self._queries.tally_periods(township)
+
+    def mark_before(self, moment: datetime) -> int | None:
+        return self._queries.mark_before(moment)
+
+    def tallies_at(
+        self, townships: Sequence[str], period: str, names: Sequence[str], position: int
+    ) -> dict[str, Counter[str]]:
+        return self._queries.tallies_at(townships, period, names, position)
+
+    def facts_between(
+        self, townships: Sequence[str], position: int, moment: datetime, *, until: date
+    ) -> list[Fact]:
+        return self._queries.facts_between(townships, position, moment, until=until)

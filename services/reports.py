@@ -5,6 +5,7 @@ county returned it."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -15,6 +16,7 @@ from domain.errors import NotFound
 from domain.moments import parse_moment
 from domain.moments import zone as installation_zone
 from domain.report import (
+    REPORT_TYPES,
     ReportNarrative,
     ReportStatus,
     ReportSubmission,
@@ -24,6 +26,8 @@ from domain.report import (
 )
 from projections import report as report_model
 from projections.figures import figure_sources, fold
+from projections.periods import Period
+from projections.since import Since
 from services.entries import Entries, Recorded, UnitOfWork
 from services.figures import Figures, as_recorded
 
@@ -76,10 +80,28 @@ class Reports:
         return moment.astimezone(self.zone).date()
 
     def status(self, principal: Principal, *, township: str, year: int) -> ReportStatus:
-        """Where the township's report of ``year`` stands: its latest submission, the answer."""
+        """Where the township's report of ``year`` stands: its latest submission, the answer,
+        and once accepted, the year's entries recorded after it (late amendments). Read from
+        the report's own entries and those later ones only, not the township's history (the
+        county's reports page asks it for every township)."""
         year = values.year("year", year)
-        found = self.figures.snapshot(principal, township=township, period=str(year), as_of=None)
-        return report_status(as_recorded(found.entries), year)
+        place = self.figures.tenancy.township(principal, township)
+        read_model = self.figures.read_model
+        read_model.before_read()
+        submitted = read_model.facts_of_type(place.code, SUBMITTED)
+        facts = read_model.facts_of_entries([(f.township, f.entry_id) for f in submitted])
+        status = report_status(as_recorded(fold(facts).values()), year)
+        if status.status != "accepted":
+            return status
+        since = Since((place.code,), Period.parse(str(year)), moment=status.answered_at)
+        late = {
+            f.entry_id
+            for f in read_model.changes(since)
+            if f.type == f.entry_type
+            and f.entry_occurred_on.year == year
+            and f.type not in REPORT_TYPES
+        }
+        return replace(status, late_amendments=tuple(sorted(late)))
 
     def submitted(self, principal: Principal, *, township: str, year: int) -> report_model.Report:
         """The report as the township submitted it last: as of that submission's recording,

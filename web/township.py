@@ -65,12 +65,15 @@ def entry_page(found) -> dict:
 @bp.get("/")
 @roles(*ROLES)
 def dashboard():
-    period = request.args.get("period") or default_year()
-    figures = services().figures.figures(principal(), township=here(), period=period)
-    issues = services().browsing.open_issues(principal(), township=here())
-    place = services().tenancy.township(principal(), here())
+    page = services().figures.dashboard(
+        principal(), township=here(), period=request.args.get("period") or None
+    )
     return render_template(
-        "township/dashboard.html", figures=figures, period=period, issues=issues, place=place
+        "township/dashboard.html",
+        figures=page.figures,
+        period=page.period,
+        issues=page.open_issues,
+        place=page.place,
     )
 
 

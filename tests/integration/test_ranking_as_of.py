@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from domain.figure_names import RANKABLE_COUNTS
 from projections.as_of import counts_as_of
 from projections.figures import counts_for, fold
@@ -53,5 +55,42 @@ def test_counts_as_of_every_moment_equal_the_folded_entries(towns: Towns) -> Non
     for span in (Period.parse("2024"), Period.parse("2024-03"), Period.parse("2024-Q2")):
         for at in moments:
             got = counts_as_of(towns.ledger.read_model, [a, b], span, at, names)
+            for township in (a, b):
+                assert dict(got[township]) == folded(towns, township, span, at), (span, at)
+
+
+@pytest.mark.parametrize("every", [2, 3, 5])
+def test_counts_as_of_from_the_tallies_snapshots_equal_the_folded_entries(
+    towns: Towns, every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tallies snapshotted every few events: a moment between two snapshots starts from
+    the one before it (projections/as_of.py) and gives the folded counts all the same."""
+    monkeypatch.setattr(towns.ledger.read_model.storage, "snapshot_every", every)
+    county, (a, b) = towns.townships(2)
+    refresh, moments = towns.ledger.read_model.refresh, []
+    steps = [
+        lambda: towns.import_lines([*two_disputes(a), *two_disputes(b)]),
+        lambda: towns.record(
+            a, "dispute_mediated", "D-2", "2024-03-09", outcome="failed", mediator="other"
+        ),
+        lambda: towns.record(b, "entry_retracted", "D-1", "2025-01-10", reason="重复"),
+        lambda: towns.record(
+            a, "dispute_registered", "D-7", "2024-03-02", source="other", category="劳动"
+        ),
+        lambda: towns.record(
+            a, "dispute_mediated", "D-7", "2024-03-12", outcome="resolved", mediator="other"
+        ),
+        lambda: towns.record(a, "entry_retracted", "D-1", "2025-02-01", reason="登记有误"),
+    ]
+    for step in steps:
+        step()
+        refresh()
+        moments.append(moment())
+    view = towns.ledger.read_model
+    assert view.mark_before(moments[-1]) is not None  # snapshots were taken
+    names = sorted(RANKABLE_COUNTS)
+    for span in (Period.parse("2024"), Period.parse("2024-03")):
+        for at in moments:
+            got = counts_as_of(view, [a, b], span, at, names)
             for township in (a, b):
                 assert dict(got[township]) == folded(towns, township, span, at), (span, at)
