@@ -7,6 +7,7 @@ an entry that carries them (docs/audit.md "Evidence").
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -137,6 +138,10 @@ class Evidence:
             )
             for fields, done in zip(every, recorded, strict=True)
         ]
+
+    def judge(self, name: str, data: bytes) -> None:
+        """Refuse a file no entry may carry (its type, size or content), as attaching would."""
+        self._judged(name, io.BytesIO(data))
 
     def _judged(self, given: str, content: BinaryIO) -> tuple[dict[str, Any], dict[str, bytes]]:
         """A file's event fields, and what to store (its bytes and thumbnail) by key; refused

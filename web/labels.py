@@ -74,6 +74,7 @@ FIELDS = {
     "current_password": _l("当前密码"),
     "new_password": _l("新密码"),
     "file": _l("文件"),
+    "evidence": _l("佐证材料"),
     "sha256": _l("文件指纹（SHA-256）"),
     "size": _l("文件大小（字节）"),
     "media_type": _l("文件类型"),

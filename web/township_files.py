@@ -25,13 +25,17 @@ def imports():
         return render_template("township/import.html")
     upload = request.files.get("file")
     name = (upload.filename or "").lower() if upload else ""
-    excel = name.endswith(".xlsx")
-    form_page("township/import.html", row_offset=1 if excel else 0)
     data = upload.read() if upload else b""
-    # An interchange file's bytes go to the ledger as the command line's do: it names a file
-    # that is not UTF-8 (GBK), and splits lines at "\n" only (U+2028 may sit in a text).
-    lines = workbooks.lines_from(data, here()) if excel else file_lines(io.BytesIO(data))
-    result = services().interchange.import_lines(principal(), lines)
+    bundle = name.endswith(".zip") or workbooks.is_zip(data)
+    excel = bundle or name.endswith(".xlsx")
+    form_page("township/import.html", row_offset=1 if excel else 0)
+    if bundle:  # a workbook and the files its rows name
+        result = workbooks.import_bundle(services(), principal(), data, here())
+    else:
+        # An interchange file's bytes go to the ledger as the command line's do: it names a
+        # file that is not UTF-8 (GBK), and splits lines at "\n" only (U+2028 may sit in a text).
+        lines = workbooks.lines_from(data, here()) if excel else file_lines(io.BytesIO(data))
+        result = services().interchange.import_lines(principal(), lines)
     wrote(services().read_model.recorded_position())
     return render_template("township/import.html", result=result)
 

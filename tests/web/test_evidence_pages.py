@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zipfile
 
 import pytest
+from openpyxl import Workbook
 
 from tests import evidence_samples as samples
 from tests.support import OPERATOR, unique
@@ -130,3 +132,35 @@ def test_the_trail_says_in_chinese_which_entrys_evidence_was_looked_at(app):
     with app.test_request_context("/"):
         said = look_label(f"evidence {'a' * 64} of entry IN-2024-0001")
     assert said == "查看记录 IN-2024-0001 的佐证材料"
+
+
+def test_a_zip_of_the_workbook_and_its_files_imports_on_the_import_page(as_role, site):
+    clerk, entry = as_role("clerk"), unique("IN")
+    book = Workbook()
+    book.active.append(["类型", "编号", "发生日期", "检查领域", "佐证材料"])
+    book.active.append(["执法检查", entry, "2024-04-01", "食品安全", "检查记录.pdf"])
+    sheet = io.BytesIO()
+    book.save(sheet)
+
+    def zipped(pdf: bytes) -> io.BytesIO:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as package:
+            package.writestr("台账.xlsx", sheet.getvalue())
+            package.writestr("检查记录.pdf", pdf)
+        out.seek(0)
+        return out
+
+    def send(pdf: bytes):
+        return clerk.post(
+            "/township/import",
+            data={"file": (zipped(pdf), "台账与材料.zip")},
+            content_type="multipart/form-data",
+        )
+
+    refused = send(samples.executable())
+    assert "第 2 行 · 佐证材料：检查记录.pdf 不是PDF" in refused.text
+    assert "未登记任何内容" in refused.text
+    done = send(samples.pdf(entry))
+    assert "已登记 1 条" in done.text and "添加佐证材料 1 份" in done.text, done.text
+    page = clerk.get(f"/township/entries/{entry}").text
+    assert "检查记录.pdf" in page

@@ -52,6 +52,15 @@ IMPORT_BODY = {
                 " read within limits (docs/interchange.md); errors name the sheet's row",
             }
         },
+        workbooks.ZIP: {
+            "schema": {
+                "type": "string",
+                "format": "binary",
+                "description": "a ZIP of the workbook (outside any folder) and the files its"
+                " rows name in the column 佐证材料 (evidence): the entries, all or none, then"
+                " their files; a file that cannot be evidence is refused naming its row",
+            }
+        },
     },
 }
 # A workbook's line n is the first sheet's row n + 1 (row 1 holds the column names).
@@ -77,6 +86,10 @@ def record():
 def import_file(query: dict):
     """Record a file of interchange lines, or an Excel workbook of the pages: every line
     (row) or none."""
+    if request.mimetype == workbooks.ZIP:
+        g.row_offset = WORKBOOK_ROWS
+        township = query.get("township") or principal().township or ""
+        return workbooks.import_bundle(ledger(), principal(), request.get_data(), township)
     if request.mimetype == workbooks.XLSX:
         g.row_offset = WORKBOOK_ROWS  # errors name the sheet's rows
         township = query.get("township") or principal().township or ""

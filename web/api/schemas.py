@@ -142,6 +142,9 @@ class ImportDone(Strict):
     skipped = ma.fields.Integer(
         required=True, attribute="repeats", metadata={"description": "lines already recorded"}
     )
+    files = ma.fields.Integer(
+        metadata={"description": "evidence files attached (a ZIP's import only)"}
+    )
 
 
 class ImportQuery(Strict):

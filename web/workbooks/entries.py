@@ -20,11 +20,14 @@ from openpyxl.utils import get_column_letter
 
 from domain.errors import InvalidField
 from services.catalogue import TOWNSHIP_CREATIONS, FieldSpec, fields_of, follow_ups_of
+from services.interchange import ImportRejected, LineError
 from spreadsheets import Row, read_rows
 from web.i18n import LANGUAGES
 from web.labels import FIELDS, TYPES, VALUES
 
 ENVELOPE = ("type", "id", "occurred_on")
+# The column naming the files a row's entry carries (a ZIP of the workbook and its files).
+EVIDENCE = "evidence"
 # What separates the items of a list in a cell: as people type them, and Alt+Enter.
 NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 LIST_SEPARATORS = ("、", ",", "，", ";", "；", "\n")
@@ -81,7 +84,7 @@ class Naming:
     """The names a workbook may use, resolved to the ledger's codes (built once per read)."""
 
     def __init__(self) -> None:
-        self.columns = in_every_language(columns(), lambda c: FIELDS.get(c, c))
+        self.columns = in_every_language([*columns(), EVIDENCE], lambda c: FIELDS.get(c, c))
         # A label's note in brackets may be left out: 所学法律 for 所学法律（每行一部）.
         short = in_every_language(columns(), lambda c: NOTE.sub("", str(FIELDS.get(c, c))))
         self.columns.update({k: v for k, v in short.items() if k not in self.columns})
@@ -103,27 +106,43 @@ class Naming:
 
 def lines_from(upload: bytes, township: str) -> list[str]:
     """The workbook's entries sheet as interchange lines, line n from row n + 1 (a blank or
-    missing row is a blank line, so that line numbers stay row numbers)."""
+    missing row is a blank line, so that line numbers stay row numbers). A row naming files
+    is refused: files come with the workbook in a ZIP (``lines_and_files``)."""
+    lines, named = lines_and_files(upload, township)
+    if named:
+        refused = InvalidField(EVIDENCE, "workbook.files_need_zip")
+        raise ImportRejected([LineError.of(number, refused) for number in sorted(named)])
+    return lines
+
+
+def lines_and_files(upload: bytes, township: str) -> tuple[list[str], dict[int, list[str]]]:
+    """The lines, and the names of the files each line's row gives in the 佐证材料 column."""
     naming = Naming()
     rows = read_rows(upload, sheet=entry_sheets())
     first = next(rows, None)
     header = _header(first.values if first else (), naming)
     lines: list[str] = []
+    named: dict[int, list[str]] = {}
     for row in rows:
         lines += [""] * (row.number - 2 - len(lines))
-        lines.append(_row_line(row, header, naming, township))
-    return lines
+        line, files = _row_line(row, header, naming, township)
+        lines.append(line)
+        if files:
+            named[len(lines)] = files
+    return lines, named
 
 
-def _row_line(row: Row, header: list[str], naming: Naming, township: str) -> str:
+def _row_line(row: Row, header: list[str], naming: Naming, township: str) -> tuple[str, list]:
     given = {
         header[n] if n < len(header) else _unnamed(n + 1): value
         for n, value in enumerate(row.values)
         if value is not None and value != ""
     }
-    if not given:
-        return ""
-    return json.dumps(_line(given, township, naming), ensure_ascii=False)
+    files = _cell("texts", given.pop(EVIDENCE, []))
+    if not given and not files:
+        return "", []
+    line = json.dumps(_line(given, township, naming), ensure_ascii=False)
+    return line, files if isinstance(files, list) else [str(files)]
 
 
 def _header(row: tuple[Any, ...], naming: Naming) -> list[str]:
