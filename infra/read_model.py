@@ -59,20 +59,12 @@ class SQLQueries(SQLBase, AuditQueries):
     def tallies_at(
         self, townships: Sequence[str], period: str, names: Sequence[str], position: int
     ) -> dict[str, Counter[str]]:
-        found: dict[str, Counter[str]] = {t: Counter() for t in townships}
-        if not townships:
-            return found
-        where, params = self._in("township", townships)
-        rows = self._query(
-            "SELECT township, counts FROM ledger_rm_snapshots"
-            f" WHERE period = ? AND {where} AND position <= ? ORDER BY position",
-            [period, *params, position],
-        )
-        latest = {township: counts for township, counts in rows}  # the last of each wins
-        for township, counts in latest.items():
-            values = loads(counts)
-            found[township] = Counter({n: values[n] for n in names if values.get(n)})
-        return found
+        """The tallies as the last snapshot at or before ``position`` holds them."""
+        return self._counters(
+            "SELECT township, counts FROM ledger_rm_snapshots WHERE period = ? AND {where}"
+            " AND position <= ? ORDER BY position",  # the last of each township wins
+            townships, period, names, position,
+        )  # fmt: skip
 
     def facts_between(
         self, townships: Sequence[str], position: int, moment: datetime, *, until: date
@@ -88,19 +80,31 @@ class SQLQueries(SQLBase, AuditQueries):
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:
+        return self._counters(
+            "SELECT township, counts FROM ledger_rm_tallies WHERE period = ? AND {where}",
+            townships, period, names,
+        )  # fmt: skip
+
+    def _counters(
+        self,
+        query: str,
+        townships: Sequence[str],
+        period: str,
+        names: Sequence[str] | None,
+        *after: object,
+    ) -> dict[str, Counter[str]]:
+        """Each township's counts (``names`` of them, or all) from rows of township and
+        counts; a township's later row replaces an earlier one."""
         found: dict[str, Counter[str]] = {t: Counter() for t in townships}
         if not townships:
             return found
         where, params = self._in("township", townships)
-        rows = self._query(
-            f"SELECT township, counts FROM ledger_rm_tallies WHERE period = ? AND {where}",
-            [period, *params],
-        )
-        for township, counts in rows:
+        latest = dict(self._query(query.format(where=where), [period, *params, *after]))
+        for township, counts in latest.items():
             values = loads(counts)
-            if names is not None:
-                values = {name: values[name] for name in names if name in values}
-            found[township].update(values)
+            found[township] = Counter(
+                values if names is None else {n: values[n] for n in names if values.get(n)}
+            )
         return found
 
 

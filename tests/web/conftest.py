@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -125,3 +126,27 @@ def shown(page: str, figure: str) -> int:
 
 def field_error(page: str) -> list[str]:
     return re.findall(r'class="field-error" id="([\w.\[\]]+)-error"', page)
+
+
+@pytest.fixture
+def town(app: Flask, site: Site) -> SimpleNamespace:
+    """A township of a county of its own, with a signed-in clerk, head, county officer and
+    auditor (``town.clerk`` …, and ``town.county``, ``town.code``)."""
+    county, code = unique("county"), unique("town")
+    site.services.tenancy.add_county(OPERATOR, code=county, name="流程县")
+    site.services.tenancy.add_township(OPERATOR, county=county, code=code, name="流程镇")
+    clients = {}
+    for role, scope in (
+        ("clerk", {"township": code}),
+        ("head", {"township": code}),
+        ("county_officer", {"county": county}),
+        ("auditor", {"county": county}),
+    ):
+        clients[role] = app.test_client()
+        assert sign_in(clients[role], site.add_user(role, **scope)).status_code == 302
+    return SimpleNamespace(county=county, code=code, **clients)
+
+
+def caught_up(site: Site) -> None:
+    read_model = site.services.read_model
+    read_model.wait_for(read_model.recorded_position())

@@ -7,38 +7,15 @@ from __future__ import annotations
 import io
 import json
 import re
-from types import SimpleNamespace
 
 import pytest
 from docx import Document
 
 from services.interchange import ImportRejected
-from tests.support import OPERATOR, unique
-from tests.web.conftest import field_error, sign_in
+from tests.support import OPERATOR
+from tests.web.conftest import caught_up, field_error
 
 SUBMIT = 'action="/township/report/submit"'
-
-
-@pytest.fixture
-def town(app, site):
-    """A township of its own county, with a signed-in head, clerk and county officer."""
-    county, code = unique("county"), unique("town")
-    site.services.tenancy.add_county(OPERATOR, code=county, name="流程县")
-    site.services.tenancy.add_township(OPERATOR, county=county, code=code, name="流程镇")
-    clients = {}
-    for role, scope in (
-        ("head", {"township": code}),
-        ("clerk", {"township": code}),
-        ("county_officer", {"county": county}),
-    ):
-        clients[role] = app.test_client()
-        assert sign_in(clients[role], site.add_user(role, **scope)).status_code == 302
-    return SimpleNamespace(county=county, code=code, **clients)
-
-
-def caught_up(site) -> None:
-    read_model = site.services.read_model
-    read_model.wait_for(read_model.recorded_position())
 
 
 def words(data: bytes) -> str:

@@ -10,7 +10,6 @@ import re
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -18,33 +17,10 @@ from domain.dispute import Dispute
 from services.catalogue import today
 from services.entries import UnitOfWork
 from tests.support import OPERATOR, unique
-from tests.web.conftest import field_error, sign_in
+from tests.web.conftest import caught_up, field_error, sign_in
 
 SYSTEM_PYTHON = "/usr/bin/python3"  # no package of the product's installed
 VERIFIER = Path(__file__).parents[2] / "services" / "verify_export.py"
-
-
-@pytest.fixture
-def town(app, site):
-    """A township of its own county, with a signed-in clerk, head, officer and auditor."""
-    county, code = unique("county"), unique("town")
-    site.services.tenancy.add_county(OPERATOR, code=county, name="流程县")
-    site.services.tenancy.add_township(OPERATOR, county=county, code=code, name="流程镇")
-    clients = {}
-    for role, scope in (
-        ("clerk", {"township": code}),
-        ("head", {"township": code}),
-        ("county_officer", {"county": county}),
-        ("auditor", {"county": county}),
-    ):
-        clients[role] = app.test_client()
-        assert sign_in(clients[role], site.add_user(role, **scope)).status_code == 302
-    return SimpleNamespace(county=county, code=code, **clients)
-
-
-def caught_up(site) -> None:
-    read_model = site.services.read_model
-    read_model.wait_for(read_model.recorded_position())
 
 
 def dispute_form(entry: str, day: str) -> dict:
