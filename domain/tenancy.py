@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import values
 from domain.access import Role
+from domain.calendar import calendar_at, check_deadlines
 from domain.errors import InvalidField, RuleBroken
 from domain.ranking import DEFAULT_INDICATORS, check_indicators
 
@@ -43,6 +44,8 @@ class County(Aggregate):
         self.townships: list[str] = []
         # (when it was recorded, indicators): a ranking as of a moment uses the ones then.
         self.indicator_history: list[tuple[datetime, list[dict]]] = []
+        # (when it was recorded, the deadlines it set): the reporting calendar as of a moment.
+        self.calendar_history: list[tuple[datetime, list[dict]]] = []
 
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -77,6 +80,23 @@ class County(Aggregate):
         if self.indicator_history:
             return self.indicator_history[-1][1]
         return [dict(i) for i in DEFAULT_INDICATORS]
+
+    class CalendarSet(Aggregate.Event):
+        deadlines: list[dict]
+
+        def apply(self, aggregate: County) -> None:
+            aggregate.calendar_history.append((self.timestamp, self.deadlines))
+
+    def set_calendar(self, deadlines: list[dict]) -> list[dict]:
+        """Set the due day and grace days of the years named (domain/calendar.py); the
+        other years keep theirs. Deadlines already in force record nothing. Returns the
+        deadlines that changed."""
+        checked = check_deadlines(deadlines)
+        kept = {p: d.document() for p, d in calendar_at(self.calendar_history).items()}
+        changed = [d for d in checked if kept.get(d["period"]) != d]
+        if changed:
+            self.trigger_event(self.CalendarSet, deadlines=changed)
+        return changed
 
 
 class Township(Aggregate):

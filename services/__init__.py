@@ -20,6 +20,8 @@
 - ``trail``: what auditors looked at, per county (services/trail.py)
 - ``accounts``: signed-in sessions, sign-in throttling, password changes (services/accounts.py)
 - ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
+- ``calendar``: the county's reporting calendar; completeness and timeliness of a year's
+  reports; a township's next due day (services/calendar.py)
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
@@ -41,6 +43,7 @@ from services.application import LedgerApplication
 from services.audit_export import AuditExport
 from services.breakdowns import Breakdowns
 from services.browsing import Browsing
+from services.calendar import Calendar
 from services.differences import Differences
 from services.entries import Entries
 from services.evidence import Evidence, EvidenceLimits
@@ -82,6 +85,7 @@ class Services:
     tokens: Tokens
     evidence: Evidence
     timestamps: TrustedTimestamps
+    calendar: Calendar
     # Is this error the database away for a moment (send the request again), rather than a
     # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
     outage: Callable[[BaseException], bool] = lambda error: False
@@ -158,5 +162,6 @@ def open_services(
         tokens=Tokens(app, accounts),
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         timestamps=timestamps,
+        calendar=Calendar(app, tenancy, read_model),
         **({"outage": outage} if outage else {}),
     )

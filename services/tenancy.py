@@ -28,6 +28,7 @@ class CountyView:
     name: str
     townships: tuple[str, ...]
     indicator_history: tuple[tuple[datetime, list[dict]], ...] = ()
+    calendar_history: tuple[tuple[datetime, list[dict]], ...] = ()
 
     def indicators_at(self, moment: datetime | None = None) -> list[dict] | None:
         """The ranking indicators in force at ``moment`` (now when None); None if never set."""
@@ -175,6 +176,14 @@ class Tenancy:
         missing = NotFound("county.not_found", field="county", code=code)
         if not principal.sees_county(code):
             raise missing
+        return self._county(code, missing)
+
+    def county_of(self, township: TownshipView) -> CountyView:
+        """The county a township belongs to, for a use case that resolved the township for its
+        principal already (a township's deadlines, from its county's calendar)."""
+        return self._county(township.county, NotFound("county.not_found", code=township.county))
+
+    def _county(self, code: str, missing: Exception) -> CountyView:
         with self._counties_lock:
             county = self._counties.get(code)
             if county is None:
@@ -232,7 +241,11 @@ class Tenancy:
 
 def _county_view(county: County) -> CountyView:
     return CountyView(
-        county.code, county.name, tuple(county.townships), tuple(county.indicator_history)
+        county.code,
+        county.name,
+        tuple(county.townships),
+        tuple(county.indicator_history),
+        tuple(county.calendar_history),
     )
 
 
