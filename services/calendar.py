@@ -99,6 +99,23 @@ class Calendar:
             self.completeness(principal, county=view.code, period=y, as_of=moment) for y in years
         ]
 
+    def timing(
+        self, principal: Principal, *, township: str, year: int, as_of: Any = None
+    ) -> dict[str, Any]:
+        """The township's report of ``year`` against its county's calendar, as a row of the
+        completeness document with the year's ``due`` and ``grace_days`` (None: no deadline)."""
+        place = self.tenancy.township(principal, township)
+        moment = parse_moment(as_of) or datetime.now(UTC)
+        deadline = calendar_at(self.tenancy.county_of(place).calendar_history, moment).get(
+            str(year)
+        )
+        self.read_model.before_read()
+        return {
+            **self._row(place.code, year, deadline, moment),
+            "due": None if deadline is None else deadline.due.isoformat(),
+            "grace_days": None if deadline is None else deadline.grace_days,
+        }
+
     def next_due(self, principal: Principal, *, township: str, as_of: Any = None) -> NextDue | None:
         """The township's next report due: the earliest year of its county's calendar whose
         report it has not submitted (None when there is none)."""

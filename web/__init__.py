@@ -17,6 +17,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         audit_labels,
         county,
         county_audit,  # noqa: F401 - its routes join the county blueprint
+        county_calendar,  # noqa: F401 - its routes join the county blueprint
         county_reports,  # noqa: F401 - its routes join the county blueprint
         errors,
         evidence,

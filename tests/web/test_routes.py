@@ -91,6 +91,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     "county.indicators": ("GET", "/county/indicators", COUNTY),
     "county.reports": ("GET", "/county/reports?period=2024", COUNTY),
+    "county.calendar": ("GET", "/county/calendar", COUNTY),
+    "county.completeness": ("GET", "/county/completeness?period=2024", COUNTY),
     "county.answer": ("POST", "/county/reports/answer", refusing(COUNTY, 400)),
     "county.report": ("GET", "/county/reports/{town}/2018", {**COUNTY, "far_officer": 404}),
     "county.report_preview": (
