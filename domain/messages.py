@@ -33,6 +33,8 @@ ENGLISH: dict[str, str] = {
     "date.out_of_range": "must be between {first} and {last}, got {got}",
     "date.after_today": "must not be after today ({today}), got {got}",
     "year.out_of_range": "must be a year from {first} to {last}, got {got}",
+    "notice.not_found": "names a notification that is not yours",
+    "email.malformed": "must be an e-mail address such as name@example.org; got {got}",
     "code.malformed": "must be 1-{most} lowercase letters, digits, '-', '_' or '.'; got {got}",
     "code.not_text": "must be a code such as gongliu; got {got}",
     "id.malformed": "must be non-empty text of at most {most} characters",

@@ -169,6 +169,7 @@ class User(Aggregate):
         self.session_version = 0
         # Tokens issued before this moment are no longer accepted (None: all are).
         self.tokens_valid_from: datetime | None = None
+        self.email: str | None = None  # where notifications are sent (set_email)
 
     @staticmethod
     def create_id(username: str, **_: object) -> UUID:
@@ -186,6 +187,17 @@ class User(Aggregate):
     def revoke_tokens(self) -> None:
         """Every token issued to this user so far stops working."""
         self.trigger_event(self.TokensRevoked)
+
+    def set_email(self, email: str | None) -> None:
+        """Where the user's notifications are sent (None: nowhere); the same again records
+        nothing."""
+        email = None if email is None else values.email("email", email)
+        if email != self.email:
+            self._set_email(email=email)
+
+    @event("EmailSet")
+    def _set_email(self, email: str | None) -> None:
+        self.email = email
 
     @event("PasswordChanged")
     def _change_password_hash(self, password_hash: str) -> None:

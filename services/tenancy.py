@@ -99,10 +99,13 @@ class Tenancy:
         role: str,
         county: str | None = None,
         township: str | None = None,
+        email: str | None = None,
     ) -> UserView:
         principal.check_administers()
         User.check(username=username, role=role, county=county, township=township)
         check_password("password", password)
+        if email is not None:
+            values.email("email", email)
         if county is not None:
             values.code_text("county", county)
             self._get(
@@ -121,8 +124,41 @@ class Tenancy:
             county=county,
             township=township,
         )
+        if email is not None:
+            user.set_email(email)
         self.app.save(user)
         return UserView(user.username, user.role, user.county, user.township)
+
+    def set_email(self, principal: Principal, *, username: str, email: str | None) -> None:
+        """Where a user's notifications are sent (None: nowhere): the administrator's, or
+        the user's own."""
+        if principal.username != username:
+            principal.check_administers()
+        values.code_text("username", username)
+        user = self._get(
+            user_uuid(username), NotFound("user.not_found", field="username", username=username)
+        )
+        user.set_email(email)
+        self.app.save(user)
+
+    def mail_recipients(self) -> list[tuple[Principal, str]]:
+        """Every user with an e-mail address, and it (for the mailer, a trusted caller): read
+        from the log's e-mail events."""
+        usernames: set = set()
+        start = 1
+        while True:
+            page = self.app.recorder.select_notifications(
+                start=start, limit=COUNTIES_PAGE, topics=[get_topic(User.EmailSet)]
+            )
+            usernames.update(n.originator_id for n in page)
+            if len(page) < COUNTIES_PAGE:
+                break
+            start = page[-1].id + 1
+        users = [self.app.repository.get(user_id) for user_id in usernames]
+        return sorted(
+            ((principal_of(u), u.email) for u in users if u.email),
+            key=lambda found: found[0].username,
+        )
 
     # -- sign-in ----------------------------------------------------------------------------
 

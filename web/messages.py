@@ -45,6 +45,8 @@ SAID = {
     "date.out_of_range": _l("须在 %(first)s 至 %(last)s 之间，填写的是 %(got)s"),
     "date.after_today": _l("不能晚于今天（%(today)s），填写的是 %(got)s"),
     "year.out_of_range": _l("须为 %(first)s 至 %(last)s 之间的年份，填写的是 %(got)s"),
+    "notice.not_found": _l("所选提醒不存在"),
+    "email.malformed": _l("须为电子邮箱地址（如 name@example.org），填写的是 %(got)s"),
     "code.malformed": _l("须为 1 至 %(most)s 个小写字母、数字或“-”“_”“.”，填写的是 %(got)s"),
     "code.not_text": _l("须为代码（如 gongliu），填写的是 %(got)s"),
     "id.malformed": _l("不能为空，最多 %(most)s 个字符"),
