@@ -24,6 +24,7 @@ from services.tenancy import Tenancy
 log = logging.getLogger("ledger.mail")
 INTERVAL = 30.0  # seconds between rounds while the server answers
 RETRY_MOST = 600.0
+LEAD_CHECK = 0.5  # seconds between asking whether this worker leads, while it does not
 
 
 class MailFailed(Exception):
@@ -102,13 +103,15 @@ class Mailer:
         the one that projects mails)."""
         pause = interval
         while not stop.is_set():
-            if leading():
-                try:
-                    failed = self.step().failed
-                except Exception:  # the database away, say: logged, and tried again later
-                    log.exception("the mailing round failed; tried again later")
-                    failed = 1
-                pause = min(pause * 2, retry_most) if failed else interval
+            if not leading():  # not the one that mails (yet): ask again soon
+                stop.wait(LEAD_CHECK)
+                continue
+            try:
+                failed = self.step().failed
+            except Exception:  # the database away, say: logged, and tried again later
+                log.exception("the mailing round failed; tried again later")
+                failed = 1
+            pause = min(pause * 2, retry_most) if failed else interval
             stop.wait(pause)
 
     def follow_in_background(self, stop: threading.Event, **options) -> threading.Thread:

@@ -171,8 +171,9 @@ def test_the_projection_worker_mails_once_across_a_restart(
     place, head = a_returned_report(ledger, towns, email=address)
     env = {**os.environ, "LEDGER_SMTP_URL": url, "LEDGER_DATABASE_URL": database_url}
 
-    def worker_until(count: int) -> None:
-        """Run the worker until ``count`` messages reached ``address``; then stop it."""
+    def worker_until(count: int, linger: float = 0.0) -> None:
+        """Run the worker until ``count`` messages reached ``address`` (and ``linger`` seconds
+        more); then stop it."""
         process = subprocess.Popen(
             [WORKER, "project", "--follow", "--interval", "0.05"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -181,6 +182,7 @@ def test_the_projection_worker_mails_once_across_a_restart(
             deadline = time.monotonic() + 60
             while len(received()) < count and time.monotonic() < deadline:
                 time.sleep(0.1)
+            time.sleep(linger)  # the rest of its round: a notice sent again would show
         finally:
             process.terminate()
             process.wait(timeout=60)
@@ -193,7 +195,7 @@ def test_the_projection_worker_mails_once_across_a_restart(
     # a second answer, after the restart: it alone is sent (the first is not sent again)
     submission = ledger.reports.submit(OPERATOR, township=place.township, year=2024).entry_id
     towns.record(place.township, "report_returned", submission, TODAY, reason="补充材料")
-    worker_until(2)
+    worker_until(2, linger=3.0)
     assert sorted(s for _to, s, _b in received()) == [
         "2024年度报告已被县级退回",
         "2025年度报告已被县级退回",
