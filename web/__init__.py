@@ -24,6 +24,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         health,
         i18n,
         labels,
+        notifications,  # noqa: F401 - its routes join the accounts blueprint
         request_log,
         security,
         township,

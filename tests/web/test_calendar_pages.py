@@ -124,3 +124,38 @@ def test_the_dashboard_counts_down_to_the_next_due_day_and_says_what_is_missing(
     site.services.reports.submit(OPERATOR, township=town, year=2025)
     settle(site)
     assert "data-next-due" not in head.get("/township/").text
+
+
+def test_a_returned_report_shows_in_the_heads_notifications_until_read(app, site, county):
+    code, (town, _other), people = county
+    submission = site.services.reports.submit(OPERATOR, township=town, year=2025).entry_id
+    site.services.entries.record(
+        OPERATOR,
+        township=town,
+        type="report_returned",
+        entry_id=submission,
+        occurred_on=local_day(now()).isoformat(),
+        fields={"reason": "数据需核实"},
+    )
+    today = local_day(now())
+    site.services.calendar.set_deadlines(
+        OPERATOR,
+        county=code,
+        deadlines=[{"period": "2024", "due": (today + timedelta(days=3)).isoformat()}],
+    )
+    settle(site)
+    head = client_of(app, people["head"])
+    page = head.get("/notifications").text
+    assert page.count("data-unread") == 2
+    assert "退回了 2025 年度报告，原因：数据需核实" in page
+    assert "2024 年度报告将于" in page and "还剩 3 天" in page
+    key = re.search(r'data-notice="report_returned".*?name="key" value="([^"]+)"', page, re.S)
+    assert head.post("/notifications/read", data={"key": key.group(1)}).status_code == 302
+    page = head.get("/notifications").text
+    assert page.count("data-unread") == 1
+    assert 'data-notice="report_returned" data-unread' not in page
+    refused = head.post("/notifications/read", data={"key": "answer:elsewhere:1"})
+    assert refused.status_code == 404
+    assert head.get("/notifications?lang=en").status_code == 200
+    officer = client_of(app, people["officer"])
+    assert "没有需要处理的提醒" in officer.get("/notifications").text

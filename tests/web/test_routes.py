@@ -42,6 +42,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.login": ("GET", "/login", {r: 200 for r in ROLES}),
     "accounts.logout": ("POST", "/logout", {r: 302 for r in ROLES}),
     "accounts.password": ("GET", "/password", SIGNED_IN),
+    "accounts.notifications": ("GET", "/notifications", SIGNED_IN),
+    "accounts.notifications_read": ("POST", "/notifications/read", refusing(SIGNED_IN, 400)),
     "healthz": ("GET", "/healthz", {r: 200 for r in ROLES}),
     "readyz": ("GET", "/readyz", {r: 200 for r in ROLES}),
     "static": ("GET", "/static/app.css", {r: 200 for r in ROLES}),
