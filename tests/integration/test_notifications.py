@@ -27,6 +27,7 @@ from infra.wiring import open_ledger
 from services import Services
 from services.mailing import Mailer
 from tests.integration.conftest import Towns
+from tests.integration.test_restatement import MEDIATION, RECTIFICATION, a_year, publish
 from tests.support import OPERATOR, PASSWORD, unique
 
 TODAY = values.today().isoformat()
@@ -200,3 +201,18 @@ def test_the_projection_worker_mails_once_across_a_restart(
         "2024年度报告已被县级退回",
         "2025年度报告已被县级退回",
     ]
+
+
+def test_a_published_rank_restated_reaches_the_county_officer(ledger: Services, towns: Towns):
+    county, *_ = a_year(towns)
+    officer_name = unique("officer")
+    ledger.tenancy.add_user(
+        OPERATOR, username=officer_name, password=PASSWORD, role="county_officer", county=county
+    )
+    officer = ledger.tenancy.principal(username=officer_name)
+    receipt = publish(ledger, county, MEDIATION)
+    assert ledger.notifications.notices(officer) == []
+    ledger.rankings.set_indicators(OPERATOR, county=county, indicators=[MEDIATION, RECTIFICATION])
+    (notice,) = ledger.notifications.notices(officer)
+    assert (notice.kind, notice.key) == ("rank_restated", f"restated:{receipt.id}")
+    assert notice.params == {"period": "2024", "publication": receipt.id}
