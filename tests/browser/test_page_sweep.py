@@ -177,6 +177,7 @@ class Sweep:
             "/township/import",
             "/township/report",
             "/township/report?year=2024",
+            "/notifications",
             "/password",
             "/township/entries/no-such-entry",
         ):
@@ -239,6 +240,7 @@ class Sweep:
             "/county/reports?period=2024",
             "/county/publications",
             "/county/trail",
+            "/notifications",
         ):
             self.visit(page, path)
         self.visit(page, "/county/calendar")
