@@ -19,7 +19,7 @@ from typing import Protocol
 
 from domain.moments import written_day
 from services.notifications import Notice, Notifications
-from services.tenancy import Tenancy
+from services.tenancy import MailRecipients, Tenancy
 
 log = logging.getLogger("ledger.mail")
 INTERVAL = 30.0  # seconds between rounds while the server answers
@@ -71,10 +71,12 @@ class Mailer:
         self.tenancy = tenancy
         self.notifications = notifications
         self.sender = sender
+        self.recipients: MailRecipients | None = None  # the log read for them so far
 
     def step(self) -> Round:
         done = Round()
-        for principal, address in self.tenancy.mail_recipients():
+        self.recipients = self.tenancy.mail_recipients(self.recipients)
+        for principal, address in self.recipients.addresses:
             mailed = self.notifications.inbox(principal.username).mailed
             for notice in self.notifications.notices(principal):
                 if notice.key in mailed:

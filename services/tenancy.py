@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -37,6 +37,16 @@ class CountyView:
             if moment is None or recorded_at <= moment:
                 chosen = indicators
         return chosen
+
+
+@dataclass
+class MailRecipients:
+    """The users with an e-mail address (``addresses``), and how far the log was read for
+    them: a mailer reads on from there."""
+
+    position: int = 0
+    users: set = field(default_factory=set)  # the ids of users whose address was ever set
+    addresses: list[tuple[Principal, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -141,24 +151,26 @@ class Tenancy:
         user.set_email(email)
         self.app.save(user)
 
-    def mail_recipients(self) -> list[tuple[Principal, str]]:
-        """Every user with an e-mail address, and it (for the mailer, a trusted caller): read
-        from the log's e-mail events."""
-        usernames: set = set()
-        start = 1
-        while True:
+    def mail_recipients(self, known: MailRecipients | None = None) -> MailRecipients:
+        """Every user with an e-mail address, and it (for the mailer, a trusted caller): the
+        users of the log's e-mail events, read from where ``known`` stopped (all when None)."""
+        found = known or MailRecipients()
+        end = self.app.recorder.max_notification_id() or 0
+        while found.position < end:
             page = self.app.recorder.select_notifications(
-                start=start, limit=COUNTIES_PAGE, topics=[get_topic(User.EmailSet)]
+                start=found.position + 1,
+                limit=COUNTIES_PAGE,
+                stop=end,
+                topics=[get_topic(User.EmailSet)],
             )
-            usernames.update(n.originator_id for n in page)
-            if len(page) < COUNTIES_PAGE:
-                break
-            start = page[-1].id + 1
-        users = [self.app.repository.get(user_id) for user_id in usernames]
-        return sorted(
+            found.users.update(n.originator_id for n in page)
+            found.position = page[-1].id if len(page) == COUNTIES_PAGE else end
+        users = [self.app.repository.get(user_id) for user_id in found.users]
+        found.addresses = sorted(
             ((principal_of(u), u.email) for u in users if u.email),
-            key=lambda found: found[0].username,
+            key=lambda pair: pair[0].username,
         )
+        return found
 
     # -- sign-in ----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from tests.support import PASSWORD, unique
 def recipients(url: str) -> dict[str, str]:
     ledger = open_services(event_store_env(url))
     try:
-        return {p.username: address for p, address in ledger.tenancy.mail_recipients()}
+        return {p.username: address for p, address in ledger.tenancy.mail_recipients().addresses}
     finally:
         ledger.close()
 

@@ -130,7 +130,7 @@ def test_a_returned_report_is_mailed_to_the_head_exactly_once(
 ):
     mailbox, _server, url = smtp
     place, head = a_returned_report(ledger, towns, email=f"{unique('h')}@example.org")
-    address = ledger.tenancy.mail_recipients()
+    address = ledger.tenancy.mail_recipients().addresses
     assert [a for p, a in address if p.username == head.username] != []
     mailer = Mailer(ledger.tenancy, ledger.notifications, SmtpSender(url))
     assert mailer.step().sent == 1
