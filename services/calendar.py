@@ -13,7 +13,7 @@ from domain.calendar import Deadline, calendar_at
 from domain.errors import InvalidField
 from domain.moments import local_day, parse_moment, stamp
 from domain.report import ReportNarrative, ReportSubmission
-from domain.tenancy import county_uuid
+from domain.tenancy import County, county_uuid
 from projections.figures import fold, rate
 from projections.periods import Period
 from services.application import LedgerApplication
@@ -73,7 +73,8 @@ class Calendar:
         moment = parse_moment(as_of) or datetime.now(UTC)
         deadline = calendar_at(view.calendar_history, moment).get(str(year))
         self.read_model.before_read()
-        rows = [self._row(code, year, deadline, moment) for code in view.townships]
+        townships = self._townships_at(view.code, moment)  # a later one is not counted
+        rows = [self._row(code, year, deadline, moment) for code in townships]
         submitted = sum(r["submitted_at"] is not None for r in rows)
         on_time = sum(r["on_time"] is True for r in rows)
         return {
@@ -151,6 +152,14 @@ class Calendar:
             "submitted_at": None if first is None else stamp(first),
             "on_time": on_time,
         }
+
+    def _townships_at(self, county: str, moment: datetime) -> list[str]:
+        """The county's townships at ``moment``: those it included by then, in that order."""
+        return [
+            e.township
+            for e in self.app.events.get(county_uuid(county))
+            if isinstance(e, County.TownshipIncluded) and e.timestamp <= moment
+        ]
 
     def _first_submission(self, township: str, year: int, moment: datetime) -> datetime | None:
         """When the township first submitted the year's report (a submission not retracted),

@@ -62,6 +62,17 @@ def test_completeness_and_timeliness_of_a_year_as_of_any_moment(ledger: Services
     )
     assert [r["submitted_at"] is not None for r in then["townships"]] == [True, False, False]
     assert then["completeness"]["numerator"] == 1
+    # a township added since is not counted as of then
+    towns.township(county)
+    again = ledger.calendar.completeness(
+        OPERATOR, county=county, period="2025", as_of=stamp(before_late)
+    )
+    assert again["townships"] == then["townships"]
+    assert ledger.calendar.completeness(OPERATOR, county=county, period="2025")["completeness"] == {
+        "numerator": 2,
+        "denominator": 4,
+        "value": 0.5,
+    }
 
 
 def test_a_submission_after_the_last_day_is_late_and_an_absent_one_late_once_it_passed(
