@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import values
 from domain.access import Role
+from domain.calendar import calendar_at, check_deadlines
 from domain.errors import InvalidField, RuleBroken
 from domain.ranking import DEFAULT_INDICATORS, check_indicators
 
@@ -43,6 +44,8 @@ class County(Aggregate):
         self.townships: list[str] = []
         # (when it was recorded, indicators): a ranking as of a moment uses the ones then.
         self.indicator_history: list[tuple[datetime, list[dict]]] = []
+        # (when it was recorded, the deadlines it set): the reporting calendar as of a moment.
+        self.calendar_history: list[tuple[datetime, list[dict]]] = []
 
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -77,6 +80,23 @@ class County(Aggregate):
         if self.indicator_history:
             return self.indicator_history[-1][1]
         return [dict(i) for i in DEFAULT_INDICATORS]
+
+    class CalendarSet(Aggregate.Event):
+        deadlines: list[dict]
+
+        def apply(self, aggregate: County) -> None:
+            aggregate.calendar_history.append((self.timestamp, self.deadlines))
+
+    def set_calendar(self, deadlines: list[dict]) -> list[dict]:
+        """Set the due day and grace days of the years named (domain/calendar.py); the
+        other years keep theirs. Deadlines already in force record nothing. Returns the
+        deadlines that changed."""
+        checked = check_deadlines(deadlines)
+        kept = {p: d.document() for p, d in calendar_at(self.calendar_history).items()}
+        changed = [d for d in checked if kept.get(d["period"]) != d]
+        if changed:
+            self.trigger_event(self.CalendarSet, deadlines=changed)
+        return changed
 
 
 class Township(Aggregate):
@@ -149,6 +169,7 @@ class User(Aggregate):
         self.session_version = 0
         # Tokens issued before this moment are no longer accepted (None: all are).
         self.tokens_valid_from: datetime | None = None
+        self.email: str | None = None  # where notifications are sent (set_email)
 
     @staticmethod
     def create_id(username: str, **_: object) -> UUID:
@@ -166,6 +187,17 @@ class User(Aggregate):
     def revoke_tokens(self) -> None:
         """Every token issued to this user so far stops working."""
         self.trigger_event(self.TokensRevoked)
+
+    def set_email(self, email: str | None) -> None:
+        """Where the user's notifications are sent (None: nowhere); the same again records
+        nothing."""
+        email = None if email is None else values.email("email", email)
+        if email != self.email:
+            self._set_email(email=email)
+
+    @event("EmailSet")
+    def _set_email(self, email: str | None) -> None:
+        self.email = email
 
     @event("PasswordChanged")
     def _change_password_hash(self, password_hash: str) -> None:

@@ -38,6 +38,8 @@ MAX_CODE = 64
 # that only looks something up (a list's filter) at most a year ahead.
 FIRST_DAY = date(1949, 10, 1)
 AHEAD = timedelta(days=366)
+MAX_EMAIL = 254
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+")
 DEADLINE_AHEAD = timedelta(days=5 * 366)
 
 # Never in an id: control and format characters (zero-width, direction overrides), surrogates,
@@ -187,6 +189,14 @@ def year(field: str, value: Any) -> int:
         raise InvalidField(
             field, "year.out_of_range", first=FIRST_DAY.year, last=last, got=_shown(value)
         )
+    return value
+
+
+def email(field: str, value: Any) -> str:
+    """An e-mail address: one ``@`` between a local part and a domain with a dot, no spaces,
+    at most ``MAX_EMAIL`` characters."""
+    if not isinstance(value, str) or len(value) > MAX_EMAIL or not _EMAIL.fullmatch(value):
+        raise InvalidField(field, "email.malformed", got=_shown(value))
     return value
 
 

@@ -103,7 +103,7 @@ def serve(
     failure: list[BaseException] = []
     stop = threading.Event()
     process = subprocess.Popen(gunicorn_command(serving), env=env, preexec_fn=_death_signal())
-    projector = stamping = None
+    projector = stamping = mailing = None
     if serving.projector:
 
         def follow() -> None:
@@ -115,6 +115,7 @@ def serve(
         projector = threading.Thread(target=follow, name="ledger-projection", daemon=True)
         projector.start()
         stamping = services.stamp_in_background(stop)  # trusted timestamps, never in a request
+        mailing = services.mail_in_background(stop)  # notifications by e-mail, likewise
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # stop gunicorn too, then exit
     echo(f"serving {settings.database_url} at http://{gunicorn.bind}/login (Ctrl-C stops)")
     try:
@@ -136,6 +137,8 @@ def serve(
             projector.join(timeout=60)  # it ends after the page it is storing
         if stamping is not None:
             stamping.join(timeout=settings.tsa_timeout + 5)  # after the request in flight
+        if mailing is not None:
+            mailing.join(timeout=35)  # after the message in flight
     if failure:
         echo(f"error: the projection worker stopped: {failure[0]}")
         return 1

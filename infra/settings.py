@@ -66,6 +66,9 @@ class Settings:
     tsa_url: str | None = None
     tsa_certs: str | None = None
     tsa_timeout: float = 10.0
+    # Notifications by e-mail, sent by the projection worker: smtp://HOST[:PORT]?from=ADDRESS
+    # (infra/mail.py); none: no e-mail is sent.
+    smtp_url: str | None = None
 
     @classmethod
     def from_env(
@@ -97,6 +100,7 @@ class Settings:
                 if environ.get(name)
             },
             "tsa_url": environ.get("LEDGER_TSA_URL") or None,
+            "smtp_url": environ.get("LEDGER_SMTP_URL") or None,
             "tsa_certs": environ.get("LEDGER_TSA_CERTS") or None,
             "tsa_timeout": _seconds(
                 "LEDGER_TSA_TIMEOUT", environ.get("LEDGER_TSA_TIMEOUT") or "10"
@@ -109,6 +113,13 @@ class Settings:
         if self.evidence_dir is None:
             object.__setattr__(self, "evidence_dir", evidence_dir_beside(self.database_url))
         self._check_tsa()
+        if self.smtp_url is not None:
+            from infra.mail import SmtpSender  # the mail's own reading of its URL
+
+            try:
+                SmtpSender(self.smtp_url)
+            except ValueError as refused:
+                raise SettingsError(str(refused)) from None
         if self.read_database_url is not None:
             for name, url in (
                 ("LEDGER_READ_DATABASE_URL", self.read_database_url),

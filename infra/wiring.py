@@ -10,6 +10,7 @@ import psycopg
 from domain.moments import use_zone
 from infra.doorbell import PostgresDoorbell
 from infra.evidence_store import DirectoryEvidence
+from infra.mail import SmtpSender
 from infra.outages import unavailable
 from infra.read_model import open_view
 from infra.settings import Settings, postgres_conninfo
@@ -45,6 +46,7 @@ def open_ledger(
         evidence_limits=EvidenceLimits(settings.evidence_max_bytes, settings.evidence_max_files),
         authority=authority,
         reader=reader,
+        mail=SmtpSender(settings.smtp_url) if settings.smtp_url else None,
     )
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name

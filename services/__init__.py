@@ -20,6 +20,8 @@
 - ``trail``: what auditors looked at, per county (services/trail.py)
 - ``accounts``: signed-in sessions, sign-in throttling, password changes (services/accounts.py)
 - ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
+- ``calendar``: the county's reporting calendar; completeness and timeliness of a year's
+  reports; a township's next due day (services/calendar.py)
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
@@ -41,6 +43,7 @@ from services.application import LedgerApplication
 from services.audit_export import AuditExport
 from services.breakdowns import Breakdowns
 from services.browsing import Browsing
+from services.calendar import Calendar
 from services.differences import Differences
 from services.entries import Entries
 from services.evidence import Evidence, EvidenceLimits
@@ -48,6 +51,8 @@ from services.evidence_store import EvidenceStore, InMemoryEvidence
 from services.figures import Figures
 from services.history import History
 from services.interchange import Interchange
+from services.mailing import Mailer, MailSender
+from services.notifications import Notifications
 from services.publications import Publications
 from services.rankings import Rankings
 from services.read_model import ReadModel
@@ -82,6 +87,10 @@ class Services:
     tokens: Tokens
     evidence: Evidence
     timestamps: TrustedTimestamps
+    calendar: Calendar
+    notifications: Notifications
+    # Sends the notifications by e-mail (None: no SMTP server configured)
+    mail: MailSender | None = None
     # Is this error the database away for a moment (send the request again), rather than a
     # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
     outage: Callable[[BaseException], bool] = lambda error: False
@@ -99,6 +108,14 @@ class Services:
             return None
         return stamper.follow_in_background(stop, leading=self.read_model.leading.is_set)
 
+    def mail_in_background(self, stop: threading.Event) -> threading.Thread | None:
+        """The mailing job in a thread beside this process's projection worker, mailing while
+        that worker leads, until ``stop`` is set (None: no SMTP server configured)."""
+        if self.mail is None:
+            return None
+        mailer = Mailer(self.tenancy, self.notifications, self.mail)
+        return mailer.follow_in_background(stop, leading=self.read_model.leading.is_set)
+
     def close(self) -> None:
         self.app.close()
         self.read_model.close()
@@ -113,6 +130,7 @@ def open_services(
     evidence_limits: EvidenceLimits | None = None,
     authority: TimestampAuthority | None = None,
     reader: StampReader | None = None,
+    mail: MailSender | None = None,
 ) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
     with its read model in ``view`` (in memory when not given), failed sign-ins kept in
@@ -121,7 +139,7 @@ def open_services(
     entries kept in ``evidence`` (in memory when not given) within ``evidence_limits``,
     ``authority`` the timestamp authority that stamps publications and chain heads (none:
     nothing is stamped) and ``reader`` what reads its tokens (``verify`` checks the tokens
-    stored with it)."""
+    stored with it) and ``mail`` what sends notifications by e-mail (none: none are)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -137,6 +155,7 @@ def open_services(
     publications.stamping = timestamps.stamping
     accounts = Accounts(tenancy, attempts or InMemoryAttempts())
     files = evidence or InMemoryEvidence()
+    calendar = Calendar(app, tenancy, read_model)
     return Services(
         app=app,
         tenancy=tenancy,
@@ -158,5 +177,8 @@ def open_services(
         tokens=Tokens(app, accounts),
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         timestamps=timestamps,
+        calendar=calendar,
+        notifications=Notifications(app, calendar, read_model, publications),
+        mail=mail,
         **({"outage": outage} if outage else {}),
     )

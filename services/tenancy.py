@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -28,6 +28,7 @@ class CountyView:
     name: str
     townships: tuple[str, ...]
     indicator_history: tuple[tuple[datetime, list[dict]], ...] = ()
+    calendar_history: tuple[tuple[datetime, list[dict]], ...] = ()
 
     def indicators_at(self, moment: datetime | None = None) -> list[dict] | None:
         """The ranking indicators in force at ``moment`` (now when None); None if never set."""
@@ -36,6 +37,16 @@ class CountyView:
             if moment is None or recorded_at <= moment:
                 chosen = indicators
         return chosen
+
+
+@dataclass
+class MailRecipients:
+    """The users with an e-mail address (``addresses``), and how far the log was read for
+    them: a mailer reads on from there."""
+
+    position: int = 0
+    users: set = field(default_factory=set)  # the ids of users whose address was ever set
+    addresses: list[tuple[Principal, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,10 +109,13 @@ class Tenancy:
         role: str,
         county: str | None = None,
         township: str | None = None,
+        email: str | None = None,
     ) -> UserView:
         principal.check_administers()
         User.check(username=username, role=role, county=county, township=township)
         check_password("password", password)
+        if email is not None:
+            values.email("email", email)
         if county is not None:
             values.code_text("county", county)
             self._get(
@@ -120,8 +134,43 @@ class Tenancy:
             county=county,
             township=township,
         )
+        if email is not None:
+            user.set_email(email)
         self.app.save(user)
         return UserView(user.username, user.role, user.county, user.township)
+
+    def set_email(self, principal: Principal, *, username: str, email: str | None) -> None:
+        """Where a user's notifications are sent (None: nowhere): the administrator's, or
+        the user's own."""
+        if principal.username != username:
+            principal.check_administers()
+        values.code_text("username", username)
+        user = self._get(
+            user_uuid(username), NotFound("user.not_found", field="username", username=username)
+        )
+        user.set_email(email)
+        self.app.save(user)
+
+    def mail_recipients(self, known: MailRecipients | None = None) -> MailRecipients:
+        """Every user with an e-mail address, and it (for the mailer, a trusted caller): the
+        users of the log's e-mail events, read from where ``known`` stopped (all when None)."""
+        found = known or MailRecipients()
+        end = self.app.recorder.max_notification_id() or 0
+        while found.position < end:
+            page = self.app.recorder.select_notifications(
+                start=found.position + 1,
+                limit=COUNTIES_PAGE,
+                stop=end,
+                topics=[get_topic(User.EmailSet)],
+            )
+            found.users.update(n.originator_id for n in page)
+            found.position = page[-1].id if len(page) == COUNTIES_PAGE else end
+        users = [self.app.repository.get(user_id) for user_id in found.users]
+        found.addresses = sorted(
+            ((principal_of(u), u.email) for u in users if u.email),
+            key=lambda pair: pair[0].username,
+        )
+        return found
 
     # -- sign-in ----------------------------------------------------------------------------
 
@@ -175,6 +224,14 @@ class Tenancy:
         missing = NotFound("county.not_found", field="county", code=code)
         if not principal.sees_county(code):
             raise missing
+        return self._county(code, missing)
+
+    def county_of(self, township: TownshipView) -> CountyView:
+        """The county a township belongs to, for a use case that resolved the township for its
+        principal already (a township's deadlines, from its county's calendar)."""
+        return self._county(township.county, NotFound("county.not_found", code=township.county))
+
+    def _county(self, code: str, missing: Exception) -> CountyView:
         with self._counties_lock:
             county = self._counties.get(code)
             if county is None:
@@ -232,7 +289,11 @@ class Tenancy:
 
 def _county_view(county: County) -> CountyView:
     return CountyView(
-        county.code, county.name, tuple(county.townships), tuple(county.indicator_history)
+        county.code,
+        county.name,
+        tuple(county.townships),
+        tuple(county.indicator_history),
+        tuple(county.calendar_history),
     )
 
 

@@ -17,12 +17,14 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         audit_labels,
         county,
         county_audit,  # noqa: F401 - its routes join the county blueprint
+        county_calendar,  # noqa: F401 - its routes join the county blueprint
         county_reports,  # noqa: F401 - its routes join the county blueprint
         errors,
         evidence,
         health,
         i18n,
         labels,
+        notifications,  # noqa: F401 - its routes join the accounts blueprint
         request_log,
         security,
         township,

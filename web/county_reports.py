@@ -33,7 +33,9 @@ def reports_page(year: str) -> dict:
         for p in services().publications.published(principal(), county=here())
         if p["kind"] == "report" and p["period"] == year
     }
-    return {"rows": rows, "year": year, "published": published}
+    timing = services().calendar.completeness(principal(), county=here(), period=year)
+    on_time = {r["township"]: r for r in timing["townships"]}
+    return {"rows": rows, "year": year, "published": published, "timing": on_time}
 
 
 def reading_page(code: str, year) -> dict:

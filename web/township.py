@@ -74,6 +74,7 @@ def dashboard():
         period=page.period,
         issues=page.open_issues,
         place=page.place,
+        due=services().calendar.next_due(principal(), township=here()),
     )
 
 

@@ -64,6 +64,7 @@ def report_page(given: str) -> dict:
     return {
         "year": year,
         "status": status.document(),
+        "timing": services().calendar.timing(principal(), township=here(), year=year),
         "document": document,
         "may_submit": head and status.may_submit,
         "narrative_fields": fields_of("report_narrative"),

@@ -72,9 +72,15 @@ def user() -> None:
 )
 @click.option("--township", "township_code", metavar="CODE")
 @click.option("--county", "county_code", metavar="CODE")
+@click.option("--email", metavar="ADDRESS", help="where their notifications are mailed")
 @click.pass_obj
 def user_add(
-    obj: Context, username: str, role: str, township_code: str | None, county_code: str | None
+    obj: Context,
+    username: str,
+    role: str,
+    township_code: str | None,
+    county_code: str | None,
+    email: str | None,
 ) -> None:
     """Add a user; the password is read from stdin."""
     password = read_password()
@@ -86,9 +92,21 @@ def user_add(
             role=role,
             county=county_code,
             township=township_code,
+            email=email,
         )
     where = view.township or view.county or "the installation"
     click.echo(f"user {view.username} ({view.role}, {where})")
+
+
+@user.command("email")
+@click.argument("username")
+@click.argument("address", required=False)
+@click.pass_obj
+def user_email(obj: Context, username: str, address: str | None) -> None:
+    """Set where a user's notifications are mailed (no ADDRESS: nowhere)."""
+    with refusals():
+        obj.services.tenancy.set_email(obj.principal, username=username, email=address)
+    click.echo(f"user {username}: {address or 'no e-mail'}")
 
 
 def read_password() -> str:

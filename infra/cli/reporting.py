@@ -186,6 +186,7 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
         click.echo(f"following the log from position {read_model.position()}")
         # Trusted timestamps, while this worker leads
         stamping = obj.services.stamp_in_background(stop)
+        mailing = obj.services.mail_in_background(stop)  # notifications by e-mail, likewise
         try:
             read_model.follow(stop, interval=interval, outage=unavailable)
         except KeyboardInterrupt:
@@ -194,6 +195,8 @@ def project(obj: Context, follow: bool, rebuild: bool, interval: float, page: in
             stop.set()
             if stamping is not None:  # it ends after the request in flight
                 stamping.join(timeout=obj.settings.tsa_timeout + 5)
+            if mailing is not None:
+                mailing.join(timeout=35)
 
 
 def _echo_json(doc: Any) -> None:

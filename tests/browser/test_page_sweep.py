@@ -177,6 +177,7 @@ class Sweep:
             "/township/import",
             "/township/report",
             "/township/report?year=2024",
+            "/notifications",
             "/password",
             "/township/entries/no-such-entry",
         ):
@@ -239,8 +240,18 @@ class Sweep:
             "/county/reports?period=2024",
             "/county/publications",
             "/county/trail",
+            "/notifications",
         ):
             self.visit(page, path)
+        self.visit(page, "/county/calendar")
+        page.fill("#f-period", "2024")
+        page.fill("#f-due", "2024-06-30")
+        self.send_without_checks(page, "form[action$='/calendar']", "a deadline with errors")
+        page.fill("#f-due", "2025-01-15")
+        with page.expect_navigation():
+            page.click("form[action$='/calendar'] button")
+        self.seen.add(page, "a deadline set")
+        self.visit(page, "/county/completeness?period=2024")
         self.visit(page, "/county/indicators")
         page.check("input[name='use:rates.rectification']")
         page.fill("input[name='weight:rates.rectification']", "0")

@@ -42,6 +42,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.login": ("GET", "/login", {r: 200 for r in ROLES}),
     "accounts.logout": ("POST", "/logout", {r: 302 for r in ROLES}),
     "accounts.password": ("GET", "/password", SIGNED_IN),
+    "accounts.notifications": ("GET", "/notifications", SIGNED_IN),
+    "accounts.notifications_read": ("POST", "/notifications/read", refusing(SIGNED_IN, 400)),
     "healthz": ("GET", "/healthz", {r: 200 for r in ROLES}),
     "readyz": ("GET", "/readyz", {r: 200 for r in ROLES}),
     "static": ("GET", "/static/app.css", {r: 200 for r in ROLES}),
@@ -91,6 +93,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     "county.indicators": ("GET", "/county/indicators", COUNTY),
     "county.reports": ("GET", "/county/reports?period=2024", COUNTY),
+    "county.calendar": ("GET", "/county/calendar", COUNTY),
+    "county.completeness": ("GET", "/county/completeness?period=2024", COUNTY),
     "county.answer": ("POST", "/county/reports/answer", refusing(COUNTY, 400)),
     "county.report": ("GET", "/county/reports/{town}/2018", {**COUNTY, "far_officer": 404}),
     "county.report_preview": (

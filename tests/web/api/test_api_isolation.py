@@ -19,13 +19,17 @@ ROUTES = (
     ("GET", "/api/v1/counties/{county}/ranking?period=2024"),
     ("GET", "/api/v1/counties/{county}/indicators"),
     ("PUT", "/api/v1/counties/{county}/indicators"),
+    ("GET", "/api/v1/counties/{county}/calendar"),
+    ("PUT", "/api/v1/counties/{county}/calendar"),
+    ("GET", "/api/v1/counties/{county}/completeness?period=2024"),
 )
 INDICATORS = {"indicators": [{"figure": "roster.liaisons", "direction": "higher", "weight": 1}]}
+DEADLINES = {"deadlines": [{"period": "2024", "due": "2025-01-15", "grace_days": 0}]}
 
 
 def ask(caller, method, path):
     if method == "PUT":
-        return caller.put(path, json=INDICATORS)
+        return caller.put(path, json=DEADLINES if path.endswith("/calendar") else INDICATORS)
     if method == "POST":  # a file attached to an entry
         return caller.post(path, data={"file": (io.BytesIO(pdf()), "x.pdf")})
     return caller.get(path)

@@ -40,6 +40,7 @@ LINE = {"type": "liaison_registered", "id": "L-1", "occurred_on": "2024-03-05"}
 INDICATORS = {
     "indicators": [{"figure": "rates.mediation_success", "direction": "higher", "weight": 1}]
 }
+DEADLINES = {"deadlines": [{"period": "2024", "due": "2025-01-15", "grace_days": 0}]}
 WINDOW = "from=2020-01-01T00:00:00Z"
 AS_OF = "period=2024&as_of=2025-01-15T00:00:00Z"
 
@@ -79,6 +80,14 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     "reading.ranking": ("GET", "/api/v1/counties/{county}/ranking?period=2024", None, COUNTY),
     "reading.indicators": ("GET", "/api/v1/counties/{county}/indicators", None, COUNTY),
     "reading.set_indicators": ("PUT", "/api/v1/counties/{county}/indicators", INDICATORS, OFFICE),
+    "calendar.calendar": ("GET", "/api/v1/counties/{county}/calendar", None, COUNTY),
+    "calendar.set_calendar": ("PUT", "/api/v1/counties/{county}/calendar", DEADLINES, OFFICE),
+    "calendar.completeness": (
+        "GET",
+        "/api/v1/counties/{county}/completeness?period=2024",
+        None,
+        COUNTY,
+    ),
     "auditing.stream": ("GET", "/api/v1/townships/{town}/history?" + WINDOW, None, TOWNSHIP),
     "auditing.figures_difference": (
         "GET",

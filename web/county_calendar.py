@@ -1,0 +1,65 @@
+"""The county office's reporting calendar: each year's due day and grace days (set one year
+at a time), and who submitted a year's report, when, and whether on time; each township's
+record over the years. Its routes join the county blueprint."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from web.accounts import roles
+from web.county import ROLES, bp, chosen_period, here
+from web.errors import form_page
+from web.ledger import principal, services
+
+
+def calendar_page() -> dict:
+    calendar = services().calendar
+    return {
+        "county": services().tenancy.county(principal(), here()),
+        "deadlines": calendar.deadlines(principal(), county=here()),
+    }
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles(*ROLES)
+def calendar():
+    page = calendar_page()
+    if request.method == "GET":
+        return render_template("county/calendar.html", **page)
+    form_page("county/calendar.html", **page)
+    form = request.form
+    deadline = {
+        "period": form.get("period", "").strip(),
+        "due": form.get("due", "").strip(),
+        "grace_days": _whole(form.get("grace_days", "")),
+    }
+    services().calendar.set_deadlines(principal(), county=here(), deadlines=[deadline])
+    flash(_("已保存 %(year)s 年度报告的报送期限", year=deadline["period"]))
+    return redirect(url_for("county.calendar"))
+
+
+@bp.get("/completeness")
+@roles(*ROLES)
+def completeness():
+    calendar = services().calendar
+    year = chosen_period()[:4]
+    county = services().tenancy.county(principal(), here())
+    names = {code: services().tenancy.township(principal(), code).name for code in county.townships}
+    return render_template(
+        "county/completeness.html",
+        county=county,
+        names=names,
+        year=year,
+        doc=calendar.completeness(principal(), county=here(), period=year),
+        record=calendar.record(principal(), county=here()),
+    )
+
+
+def _whole(text: str):
+    """Grace days as typed: a whole number when it reads as one (else the ledger names the
+    field); none typed is none."""
+    cleaned = text.strip()
+    if not cleaned:
+        return 0
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() else cleaned
