@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import values
 from domain.access import Role
 from domain.errors import InvalidField, RuleBroken
+from domain.quality import check_rules, in_force
 from domain.ranking import DEFAULT_INDICATORS, check_indicators
 
 TENANCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/tenancy")
@@ -43,6 +44,9 @@ class County(Aggregate):
         self.townships: list[str] = []
         # (when it was recorded, indicators): a ranking as of a moment uses the ones then.
         self.indicator_history: list[tuple[datetime, list[dict]]] = []
+        # (when it was recorded, the data-quality settings given then): as of a moment, the
+        # settings recorded by then over the defaults (domain.quality.in_force).
+        self.quality_history: list[tuple[datetime, dict]] = []
 
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -77,6 +81,25 @@ class County(Aggregate):
         if self.indicator_history:
             return self.indicator_history[-1][1]
         return [dict(i) for i in DEFAULT_INDICATORS]
+
+
+    class QualityRulesSet(Aggregate.Event):
+        rules: dict
+
+        def apply(self, aggregate: County) -> None:
+            # Assign state only: this runs again on every replay.
+            aggregate.quality_history.append((self.timestamp, self.rules))
+
+    def set_quality_rules(self, given: dict) -> None:
+        """Set any of the data-quality rules' settings (domain.quality); the others keep their
+        values. Settings that change nothing record nothing."""
+        checked = check_rules(given)
+        after = in_force([*(s for _, s in self.quality_history), checked])
+        if after != self.quality_rules_in_force():
+            self.trigger_event(self.QualityRulesSet, rules=checked)
+
+    def quality_rules_in_force(self) -> dict[str, dict]:
+        return in_force(s for _, s in self.quality_history)
 
 
 class Township(Aggregate):
