@@ -96,6 +96,7 @@ ENGLISH: dict[str, str] = {
     "role.head_only": "only the township head records {type}",
     "role.county_office_records": "only the county office records {type}",
     "role.sets_indicators": "only a county officer sets the county's indicators",
+    "role.sets_quality_rules": "only a county officer sets the county's data-quality rules",
     "role.publishes": "only the county office publishes",
     "role.audits": "only an auditor verifies the ledger or exports it for an audit",
     "role.administers": "only an administrator creates counties, townships and users",

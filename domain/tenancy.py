@@ -82,7 +82,6 @@ class County(Aggregate):
             return self.indicator_history[-1][1]
         return [dict(i) for i in DEFAULT_INDICATORS]
 
-
     class QualityRulesSet(Aggregate.Event):
         rules: dict
 

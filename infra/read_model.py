@@ -85,6 +85,17 @@ class SQLQueries(SQLBase, AuditQueries):
         )
         return [fact_from_row(row) for row in rows]
 
+    def period_facts(
+        self, townships: Sequence[str], start: date, end: date, *, as_of: datetime | None
+    ) -> list[Fact]:
+        where, params = self._in("township", [storable(t) for t in townships])
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE {where} AND entry_occurred_on >= ?"
+            " AND entry_occurred_on <= ? AND recorded_at <= ? ORDER BY position",
+            [*params, start.isoformat(), end.isoformat(), stamp(as_of) if as_of else "9"],
+        )
+        return [fact_from_row(row) for row in rows]
+
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:

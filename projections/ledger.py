@@ -80,6 +80,12 @@ class ViewQueries(Protocol):
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         """Every fact of the entries ``keys`` (township, entry id), in log order."""
 
+    def period_facts(
+        self, townships: Sequence[str], start: date, end: date, *, as_of: datetime | None
+    ) -> list[Fact]:
+        """The townships' facts of entries of business dates from ``start`` to ``end``,
+        recorded up to ``as_of`` (None: all), in log order (data quality's one read)."""
+
     def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
         """The facts ``since`` covers, in log order: those after position ``after``, at most
         ``limit`` of them (None: all)."""

@@ -132,6 +132,17 @@ class InMemoryLedgerView:
         ]
         return sorted(found, key=lambda f: f.position)
 
+    def period_facts(
+        self, townships: Sequence[str], start: date, end: date, *, as_of: datetime | None
+    ) -> list[Fact]:
+        found = [
+            f
+            for t in townships
+            for f in self._facts.get(t, [])
+            if start <= f.entry_occurred_on <= end and (as_of is None or f.recorded_at <= as_of)
+        ]
+        return sorted(found, key=lambda f: f.position)
+
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         found = [f for key in keys for f in self._by_entry.get(key, [])]
         return sorted(found, key=lambda f: f.position)

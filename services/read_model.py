@@ -221,6 +221,11 @@ class ReadModel:
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         return self._queries.facts_of_entries(keys)
 
+    def period_facts(
+        self, townships: Sequence[str], start: date, end: date, *, as_of: datetime | None
+    ) -> list[Fact]:
+        return self._queries.period_facts(townships, start, end, as_of=as_of)
+
     def facts_of_type(self, township: str, type_: str) -> list[Fact]:
         return self._queries.facts_of_type(township, type_)
 

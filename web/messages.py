@@ -96,6 +96,7 @@ SAID = {
     "role.head_only": _l("只有镇领导可以登记“%(type)s”"),
     "role.county_office_records": _l("只有县依法治县办可以登记“%(type)s”"),
     "role.sets_indicators": _l("只有县依法治县办可以设置排名指标"),
+    "role.sets_quality_rules": _l("只有县依法治县办可以设置数据质量规则"),
     "role.publishes": _l("只有县依法治县办可以发布"),
     "role.audits": _l("只有审计人员可以核验账本或导出审计文件"),
     "role.administers": _l("只有管理员可以新建县、乡镇和用户"),
