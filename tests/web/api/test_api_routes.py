@@ -79,6 +79,14 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     "reading.ranking": ("GET", "/api/v1/counties/{county}/ranking?period=2024", None, COUNTY),
     "reading.indicators": ("GET", "/api/v1/counties/{county}/indicators", None, COUNTY),
     "reading.set_indicators": ("PUT", "/api/v1/counties/{county}/indicators", INDICATORS, OFFICE),
+    "reading.quality_rules": ("GET", "/api/v1/counties/{county}/quality-rules", None, COUNTY),
+    "reading.set_quality_rules": (
+        "PUT",
+        "/api/v1/counties/{county}/quality-rules",
+        {"retractions": {"above": 0.2}},
+        OFFICE,
+    ),
+    "reading.quality": ("GET", "/api/v1/counties/{county}/quality?period=2024", None, COUNTY),
     "auditing.stream": ("GET", "/api/v1/townships/{town}/history?" + WINDOW, None, TOWNSHIP),
     "auditing.figures_difference": (
         "GET",
