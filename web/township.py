@@ -68,12 +68,14 @@ def dashboard():
     page = services().figures.dashboard(
         principal(), township=here(), period=request.args.get("period") or None
     )
+    flags = services().quality.township_flags(principal(), township=here(), period=page.period)
     return render_template(
         "township/dashboard.html",
         figures=page.figures,
         period=page.period,
         issues=page.open_issues,
         place=page.place,
+        flags=flags,
     )
 
 
