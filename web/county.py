@@ -147,7 +147,7 @@ def _number(text: str):
 @roles(*ROLES)
 def workbook():
     period = chosen_period()
-    doc = services().rankings.ranking(principal(), county=here(), period=period)
+    doc = services().rankings.ranking(principal(), county=here(), period=period, with_flags=True)
     figures = [
         services().figures.figures(principal(), township=row["township"], period=period)
         for row in doc["townships"]
