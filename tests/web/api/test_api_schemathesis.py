@@ -48,6 +48,9 @@ CALLERS = {
     "GET /api/v1/townships/{code}/audit-export": "auditor",
     "GET /api/v1/counties/{code}/audit-export": "auditor",
     "GET /api/v1/counties/{code}/audit-log": "auditor",
+    "GET /api/v1/counties/{code}/quality-rules": "county_officer",
+    "PUT /api/v1/counties/{code}/quality-rules": "county_officer",
+    "GET /api/v1/counties/{code}/quality": "county_officer",
 }
 REVOKING = {"DELETE /api/v1/tokens/current", "DELETE /api/v1/tokens"}
 
@@ -58,7 +61,7 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
     monkeypatch.setattr("domain.token.MOST_ISSUED", 10**6)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 30  # 26, evidence's 3 and the timestamp's 1
+    assert len(operations) == 33  # 26, evidence's 3, the timestamp's 1, data quality's 3
     assert set(CALLERS) <= {operation.label for operation in operations}
     ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
     published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
