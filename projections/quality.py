@@ -19,6 +19,7 @@ from domain.hotline import HotlineCase
 from domain.issue import Issue
 from domain.moments import local_day
 from domain.quality import BACKFILLED, RETRACTIONS, RUSHED, SAME_DAY_CLOSURES
+from domain.report import ReportNarrative, ReportSubmission
 from projections.figures import RETRACTION, Fact
 
 # What closes an entry that opens a case: (the type that closes it, and how to tell).
@@ -27,6 +28,9 @@ CLOSINGS = {
     Issue.Found.TYPE: Issue.Rectified.TYPE,
     HotlineCase.Received.TYPE: HotlineCase.Answered.TYPE,
 }
+# The year's report (the head's narrative, the submission) is written about the period, near
+# its due day by nature: no record of the work, and judged by none of the rules.
+REPORTS = frozenset({ReportNarrative.Written.TYPE, ReportSubmission.Submitted.TYPE})
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def flags(
     entries: dict[str, dict[str, PeriodEntry]] = {t: {} for t in townships}
     for fact in facts:
         found = entries.get(fact.township)
-        if found is None:
+        if found is None or fact.entry_type in REPORTS:
             continue
         if fact.type == fact.entry_type:
             found[fact.entry_id] = PeriodEntry(

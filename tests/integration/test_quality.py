@@ -118,7 +118,7 @@ def test_backfilled_at_its_edges(towns: Towns) -> None:
 
 def test_rushed_at_its_edges(towns: Towns) -> None:
     """2025's default due day is 2026-01-15; 7 days before it: 9 to 15 January."""
-    county, (edge, over, before_window, after_due) = towns.townships(4)
+    county, (edge, over, before_window, after_due, reporting) = towns.townships(5)
     assert DefaultDueDays().due_day(county, Period.parse("2025"), None) == date(2026, 1, 15)
     day = date(2025, 11, 20)
     early = local_noon(day)
@@ -133,7 +133,23 @@ def test_rushed_at_its_edges(towns: Towns) -> None:
     # a minute before the window, and a minute after the due day: neither is rushed
     record(towns, disputes(before_window, "R", day, 3), first_of_window - timedelta(minutes=1))
     record(towns, disputes(after_due, "R", day, 3), last_of_window + timedelta(minutes=1))
+    # the year's report is written near the due day by nature: judged by no rule
+    record(towns, disputes(reporting, "E", day, 1), early)
+    report = [
+        line(
+            reporting,
+            "report_narrative",
+            "N-2025",
+            "2025-12-30",
+            year=2025,
+            problems="一是",
+            next_steps="二是",
+        ),  # fmt: skip
+        line(reporting, "report_submitted", "R-2025", "2025-12-31", year=2025),
+    ]
+    record(towns, report, first_of_window)
     found = quality(towns, county, "2025")
+    assert found[reporting] == {}
     assert "rushed" not in found[edge]
     assert found[over]["rushed"]["entries"] == ["R-0", "R-1", "S-0"]
     assert found[over]["rushed"]["value"] == 0.6
