@@ -28,6 +28,8 @@ CLOSINGS = {
     Issue.Found.TYPE: Issue.Rectified.TYPE,
     HotlineCase.Received.TYPE: HotlineCase.Answered.TYPE,
 }
+# The events whose payload the rules read (a mediation's outcome); the others' are not read.
+PAYLOADS = (Dispute.Mediated.TYPE,)
 # The year's report (the head's narrative, the submission) is written about the period, near
 # its due day by nature: no record of the work, and judged by none of the rules.
 REPORTS = frozenset({ReportNarrative.Written.TYPE, ReportSubmission.Submitted.TYPE})
@@ -44,7 +46,7 @@ class Flag:
     entries: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class PeriodEntry:
     entry_id: str
     type: str

@@ -8,7 +8,6 @@ default (``domain.quality.default_due_day``: the 15th day of the month after the
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Protocol, TypedDict
 
@@ -17,7 +16,7 @@ from domain.moments import parse_moment
 from domain.quality import default_due_day, in_force
 from domain.tenancy import county_uuid
 from projections.periods import Period
-from projections.quality import Flag, flags
+from projections.quality import PAYLOADS, Flag, flags
 from services.application import LedgerApplication
 from services.read_model import ReadModel
 from services.tenancy import CountyView, Tenancy
@@ -114,12 +113,18 @@ class Quality:
     ) -> dict[str, list[Flag]]:
         """The townships' flags of ``view`` (the read model already brought up to date): the
         facts of the period's entries in one query, judged by the rules then in force."""
-        facts = self.read_model.period_facts(view.townships, span.start, span.end, as_of=moment)
+        facts = self.read_model.period_facts(
+            view.townships, span.start, span.end, as_of=moment, payloads=PAYLOADS
+        )
         due = self.due_days.due_day(view.code, span, moment)
         rules = in_force(view.quality_settings_at(moment))
         return flags(facts, view.townships, due=due, rules=rules)
 
 
 def document(flag: Flag) -> FlagDocument:
-    found = asdict(flag)
-    return {**found, "entries": list(flag.entries)}  # type: ignore[typeddict-item]
+    return {
+        "rule": flag.rule,
+        "value": flag.value,
+        "threshold": dict(flag.threshold),
+        "entries": list(flag.entries),
+    }
