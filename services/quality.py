@@ -8,6 +8,7 @@ default (``domain.quality.default_due_day``: the 15th day of the month after the
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from typing import Any, Protocol, TypedDict
 
@@ -20,6 +21,8 @@ from projections.quality import PAYLOADS, Flag, flags
 from services.application import LedgerApplication
 from services.read_model import ReadModel
 from services.tenancy import CountyView, Tenancy
+
+KEPT = 64  # flags of now kept (counties × periods asked about lately)
 
 
 class DueDays(Protocol):
@@ -67,6 +70,10 @@ class Quality:
         self.tenancy = tenancy
         self.read_model = read_model
         self.due_days = due_days or DefaultDueDays()
+        # The flags of now, by what decides them: the read model's position (which moves
+        # with anything recorded), the townships, the period, the rules and the due day.
+        self._now: dict[tuple, dict[str, list[Flag]]] = {}
+        self._now_lock = threading.Lock()
 
     def rules(self, principal: Principal, *, county: str, as_of: Any = None) -> dict[str, Any]:
         """The county's data-quality rules in force at ``as_of`` (now)."""
@@ -112,13 +119,33 @@ class Quality:
         self, view: CountyView, span: Period, moment: datetime | None
     ) -> dict[str, list[Flag]]:
         """The townships' flags of ``view`` (the read model already brought up to date): the
-        facts of the period's entries in one query, judged by the rules then in force."""
+        facts of the period's entries in one query, judged by the rules then in force. The
+        flags of now are kept until the read model moves (a page and its API, its workbook,
+        read them once)."""
+        due = self.due_days.due_day(view.code, span, moment)
+        settings = view.quality_settings_at(moment)
+        key = None
+        if moment is None:  # the position first: facts read after it can only be newer
+            key = (
+                view.code,
+                view.townships,
+                span.key,
+                self.read_model.position(),
+                len(settings),
+                due,
+            )
+            if (kept := self._now.get(key)) is not None:
+                return kept
         facts = self.read_model.period_facts(
             view.townships, span.start, span.end, as_of=moment, payloads=PAYLOADS
         )
-        due = self.due_days.due_day(view.code, span, moment)
-        rules = in_force(view.quality_settings_at(moment))
-        return flags(facts, view.townships, due=due, rules=rules)
+        found = flags(facts, view.townships, due=due, rules=in_force(settings))
+        if key is not None:
+            with self._now_lock:
+                if len(self._now) >= KEPT:
+                    self._now.pop(next(iter(self._now)))
+                self._now[key] = found
+        return found
 
 
 def document(flag: Flag) -> FlagDocument:

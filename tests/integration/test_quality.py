@@ -75,6 +75,7 @@ def test_a_township_that_backfilled_is_flagged_with_exactly_those_entries(towns:
     day = date(2025, 3, 3)
     # ``late``: 6 entries recorded as they happened, 4 recorded four months after (40 %)
     record(towns, disputes(late, "ON-TIME", day, 6), local_noon(day))
+    assert quality(towns, county, "2025")[late] == {}  # (kept until something is recorded)
     record(towns, disputes(late, "BACK", day, 4), local_noon(date(2025, 7, 1)))
     # ``prompt``: all 10 recorded within the allowance, the last on its 30th day
     record(towns, disputes(prompt, "A", day, 9), local_noon(day))
