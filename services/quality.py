@@ -110,6 +110,7 @@ class Quality:
     ) -> list[FlagDocument]:
         """One township's own flags for ``period`` now (its dashboard)."""
         place = self.tenancy.township(principal, township)
+        # The township's people see no county: its rules are read once the township is theirs.
         county = self.tenancy.county(Principal.operator(), place.county)
         self.read_model.before_read()
         one = CountyView(county.code, county.name, (place.code,), (), county.quality_history)
