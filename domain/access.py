@@ -100,6 +100,10 @@ class Principal:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
             raise Forbidden("role.sets_calendar")
 
+    def check_sets_quality_rules(self) -> None:
+        if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
+            raise Forbidden("role.sets_quality_rules")
+
     def check_publishes(self) -> None:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
             raise Forbidden("role.publishes")

@@ -15,6 +15,7 @@ from domain import values
 from domain.access import Role
 from domain.calendar import calendar_at, check_deadlines
 from domain.errors import InvalidField, RuleBroken
+from domain.quality import check_rules, in_force
 from domain.ranking import DEFAULT_INDICATORS, check_indicators
 
 TENANCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://township-ledger/tenancy")
@@ -46,6 +47,9 @@ class County(Aggregate):
         self.indicator_history: list[tuple[datetime, list[dict]]] = []
         # (when it was recorded, the deadlines it set): the reporting calendar as of a moment.
         self.calendar_history: list[tuple[datetime, list[dict]]] = []
+        # (when it was recorded, the data-quality settings given then): as of a moment, the
+        # settings recorded by then over the defaults (domain.quality.in_force).
+        self.quality_history: list[tuple[datetime, dict]] = []
 
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -97,6 +101,24 @@ class County(Aggregate):
         if changed:
             self.trigger_event(self.CalendarSet, deadlines=changed)
         return changed
+
+    class QualityRulesSet(Aggregate.Event):
+        rules: dict
+
+        def apply(self, aggregate: County) -> None:
+            # Assign state only: this runs again on every replay.
+            aggregate.quality_history.append((self.timestamp, self.rules))
+
+    def set_quality_rules(self, given: dict) -> None:
+        """Set any of the data-quality rules' settings (domain.quality); the others keep their
+        values. Settings that change nothing record nothing."""
+        checked = check_rules(given)
+        after = in_force([*(s for _, s in self.quality_history), checked])
+        if after != self.quality_rules_in_force():
+            self.trigger_event(self.QualityRulesSet, rules=checked)
+
+    def quality_rules_in_force(self) -> dict[str, dict]:
+        return in_force(s for _, s in self.quality_history)
 
 
 class Township(Aggregate):

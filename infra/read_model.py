@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -74,6 +74,26 @@ class SQLQueries(SQLBase, AuditQueries):
             f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE position > ? AND recorded_at <= ?"
             f" AND {where} AND entry_occurred_on <= ? ORDER BY position",
             [position, stamp(moment), *params, until.isoformat()],
+        )
+        return [fact_from_row(row) for row in rows]
+
+    def period_facts(
+        self,
+        townships: Sequence[str],
+        start: date,
+        end: date,
+        *,
+        as_of: datetime | None,
+        payloads: Collection[str] = (),
+    ) -> list[Fact]:
+        where, params = self._in("township", [storable(t) for t in townships])
+        read, types = self._in("type", list(payloads))
+        rows = self._query(
+            "SELECT position, township, entry_id, entry_type, entry_occurred_on, type,"
+            f" occurred_on, recorded_at, '', CASE WHEN {read} THEN payload ELSE '{{}}' END"
+            f" FROM ledger_rm_facts WHERE {where} AND entry_occurred_on >= ?"
+            " AND entry_occurred_on <= ? AND recorded_at <= ? ORDER BY position",
+            [*types, *params, start.isoformat(), end.isoformat(), stamp(as_of) if as_of else "9"],
         )
         return [fact_from_row(row) for row in rows]
 

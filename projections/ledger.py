@@ -10,7 +10,7 @@ skips an event, and a failing one stops.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -79,6 +79,20 @@ class ViewQueries(Protocol):
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         """Every fact of the entries ``keys`` (township, entry id), in log order."""
+
+    def period_facts(
+        self,
+        townships: Sequence[str],
+        start: date,
+        end: date,
+        *,
+        as_of: datetime | None,
+        payloads: Collection[str] = (),
+    ) -> list[Fact]:
+        """The townships' facts of entries of business dates from ``start`` to ``end``,
+        recorded up to ``as_of`` (None: all), in log order (data quality's one read); only
+        the events of the types ``payloads`` carry their payload (the others an empty one,
+        and no actor: what is not read is not fetched)."""
 
     def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
         """The facts ``since`` covers, in log order: those after position ``after``, at most

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 
 from projections.figures import Fact
@@ -129,6 +129,23 @@ class InMemoryLedgerView:
             for t in townships
             for f in self._facts.get(t, [])
             if f.recorded_at > moment and f.entry_occurred_on <= until
+        ]
+        return sorted(found, key=lambda f: f.position)
+
+    def period_facts(
+        self,
+        townships: Sequence[str],
+        start: date,
+        end: date,
+        *,
+        as_of: datetime | None,
+        payloads: Collection[str] = (),
+    ) -> list[Fact]:
+        found = [
+            f if f.type in payloads else f._replace(actor="", payload={})
+            for t in townships
+            for f in self._facts.get(t, [])
+            if start <= f.entry_occurred_on <= end and (as_of is None or f.recorded_at <= as_of)
         ]
         return sorted(found, key=lambda f: f.position)
 

@@ -6,6 +6,7 @@
 - ``read_model``: keeping the read model current: refresh, rebuild, follow (services/read_model.py)
 - ``figures``: a township's figures and the entries behind them (services/figures.py)
 - ``rankings``: a county's indicators and its townships ranked (services/rankings.py)
+- ``quality``: data-quality rules and each township's flags (services/quality.py)
 - ``reports``: a township's annual report (services/reports.py)
 - ``verifier``: ``verify``: hash chains, anchors, the read model against a replay
   (services/verification.py)
@@ -54,6 +55,7 @@ from services.interchange import Interchange
 from services.mailing import Mailer, MailSender
 from services.notifications import Notifications
 from services.publications import Publications
+from services.quality import Quality
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.reports import Reports
@@ -74,6 +76,7 @@ class Services:
     read_model: ReadModel
     figures: Figures
     rankings: Rankings
+    quality: Quality
     reports: Reports
     verifier: Verifier
     publications: Publications
@@ -146,7 +149,8 @@ def open_services(
     entries = Entries(app, tenancy)
     read_model = ReadModel(app, view or in_memory_view())
     figures = Figures(tenancy, read_model, trail)
-    rankings = Rankings(app, tenancy, read_model, trail)
+    quality = Quality(app, tenancy, read_model)
+    rankings = Rankings(app, tenancy, read_model, trail, quality)
     publications = Publications(app, tenancy, read_model, rankings, figures, trail)
     entries.recorded_hooks.append(publications.on_recorded)
     reports = Reports(figures, entries)
@@ -164,6 +168,7 @@ def open_services(
         read_model=read_model,
         figures=figures,
         rankings=rankings,
+        quality=quality,
         reports=reports,
         verifier=Verifier(app, tenancy, read_model, trail, files, reader),
         publications=publications,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from domain.access import Principal
 from domain.figure_names import RATES
@@ -17,6 +17,7 @@ from projections.figures import rate
 from projections.gc import pause_gc
 from projections.periods import Period
 from services.application import LedgerApplication
+from services.quality import Quality
 from services.read_model import ReadModel
 from services.tenancy import CountyView, Tenancy
 from services.trail import Trail
@@ -32,6 +33,8 @@ class RankedTownship(TypedDict):
     rank: int | None
     score: float | None
     indicators: dict[str, Any]
+    # The data-quality rules its period breaks (services/quality.py), when asked for.
+    flags: NotRequired[list[str]]
 
 
 class RankingDocument(TypedDict):
@@ -53,11 +56,13 @@ class Rankings:
         tenancy: Tenancy,
         read_model: ReadModel,
         trail: Trail | None = None,
+        quality: Quality | None = None,
     ) -> None:
         self.app = app
         self.tenancy = tenancy
         self.read_model = read_model
         self.trail = trail  # records auditors' queries as of a moment
+        self.quality = quality or Quality(app, tenancy, read_model)
 
     def indicators(
         self, principal: Principal, *, county: str, as_of: Any = None
@@ -85,12 +90,21 @@ class Rankings:
         period: str,
         as_of: Any = None,
         indicators: list[dict] | None = None,
+        with_flags: bool = False,
     ) -> RankingDocument:
         """The county's townships ranked for ``period``, by the indicators in force at
         ``as_of`` (the county's, or the defaults), or by ``indicators`` when given (a
-        publication's: would its weights still give its ranks?)."""
+        publication's: would its weights still give its ranks?); ``with_flags``: each
+        township's data-quality flags beside its rank (what the pages and the API show; a
+        publication freezes the ranks alone)."""
         with pause_gc():  # short-lived objects by the ten thousand: no cycles to find
-            return self._ranking(principal, county, period, as_of, indicators)
+            doc = self._ranking(principal, county, period, as_of, indicators)
+        if with_flags:
+            view = self.tenancy.county(principal, county)
+            found = self.quality.flags(view, Period.parse(period), parse_moment(as_of))
+            for row in doc["townships"]:
+                row["flags"] = [flag.rule for flag in found[row["township"]]]
+        return doc
 
     def _ranking(
         self, principal: Principal, county: str, period: str, as_of: Any, chosen: Any

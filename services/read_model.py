@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
@@ -220,6 +220,17 @@ class ReadModel:
 
     def facts_of_entries(self, keys: Iterable[tuple[str, str]]) -> list[Fact]:
         return self._queries.facts_of_entries(keys)
+
+    def period_facts(
+        self,
+        townships: Sequence[str],
+        start: date,
+        end: date,
+        *,
+        as_of: datetime | None,
+        payloads: Collection[str] = (),
+    ) -> list[Fact]:
+        return self._queries.period_facts(townships, start, end, as_of=as_of, payloads=payloads)
 
     def facts_of_type(self, township: str, type_: str) -> list[Fact]:
         return self._queries.facts_of_type(township, type_)

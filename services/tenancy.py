@@ -29,6 +29,7 @@ class CountyView:
     townships: tuple[str, ...]
     indicator_history: tuple[tuple[datetime, list[dict]], ...] = ()
     calendar_history: tuple[tuple[datetime, list[dict]], ...] = ()
+    quality_history: tuple[tuple[datetime, dict], ...] = ()
 
     def indicators_at(self, moment: datetime | None = None) -> list[dict] | None:
         """The ranking indicators in force at ``moment`` (now when None); None if never set."""
@@ -37,6 +38,10 @@ class CountyView:
             if moment is None or recorded_at <= moment:
                 chosen = indicators
         return chosen
+
+    def quality_settings_at(self, moment: datetime | None = None) -> list[dict]:
+        """The data-quality settings recorded by ``moment`` (all when None), in order."""
+        return [s for at, s in self.quality_history if moment is None or at <= moment]
 
 
 @dataclass
@@ -294,6 +299,7 @@ def _county_view(county: County) -> CountyView:
         tuple(county.townships),
         tuple(county.indicator_history),
         tuple(county.calendar_history),
+        tuple(county.quality_history),
     )
 
 

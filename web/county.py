@@ -33,14 +33,37 @@ def chosen_period() -> str:
 @roles(*ROLES)
 def ranking():
     county = services().tenancy.county(principal(), here())
-    form_page("county/ranking.html", county=county, ranking=None, restatement=None, names={})
+    form_page(
+        "county/ranking.html", county=county, ranking=None, restatement=None, names={}, flags={}
+    )
     doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
     notice = services().publications.restatement(
         principal(), county=here(), period=doc["period"], today=doc
     )
     names = {row["township"]: row["name"] for row in doc["townships"]}
+    quality = services().quality.quality(principal(), county=here(), period=doc["period"])
+    flags = {row["township"]: row["flags"] for row in quality["townships"]}
     return render_template(
-        "county/ranking.html", ranking=doc, county=county, restatement=notice, names=names
+        "county/ranking.html",
+        ranking=doc,
+        county=county,
+        restatement=notice,
+        names=names,
+        flags=flags,
+    )
+
+
+@bp.get("/entry")
+@roles(*ROLES)
+def entry():
+    """One entry's history (what a data-quality flag's entries link to)."""
+    args = request.args
+    found = services().history.entry(
+        principal(), township=args.get("township", ""), entry_id=args.get("id", "")
+    )
+    names = {found["township"]: services().tenancy.township(principal(), found["township"]).name}
+    return render_template(
+        "audit/entry.html", entry=found, names=names, back=url_for("county.ranking")
     )
 
 
@@ -124,7 +147,7 @@ def _number(text: str):
 @roles(*ROLES)
 def workbook():
     period = chosen_period()
-    doc = services().rankings.ranking(principal(), county=here(), period=period)
+    doc = services().rankings.ranking(principal(), county=here(), period=period, with_flags=True)
     figures = [
         services().figures.figures(principal(), township=row["township"], period=period)
         for row in doc["townships"]

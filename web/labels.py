@@ -299,6 +299,15 @@ def field_values(fields: Mapping[str, Any]) -> str:
     )
 
 
+# The data-quality rules' names (docs/figures.md "Data quality"; the pages' _quality.html).
+QUALITY_FLAGS = {
+    "backfilled": _l("集中补录"),
+    "rushed": _l("截止前突击登记"),
+    "same_day_closures": _l("当日办结偏多"),
+    "retractions": _l("撤回偏多"),
+}
+
+
 def weighted(weights: Iterable[Mapping[str, Any]]) -> str:
     """The indicators in force with their weights: 调解成功率 ×1、整改率 ×2."""
     return listed(f"{figure_label(w['figure'])} ×{w['weight']}" for w in weights)

@@ -68,6 +68,7 @@ def dashboard():
     page = services().figures.dashboard(
         principal(), township=here(), period=request.args.get("period") or None
     )
+    flags = services().quality.township_flags(principal(), township=here(), period=page.period)
     return render_template(
         "township/dashboard.html",
         figures=page.figures,
@@ -75,6 +76,7 @@ def dashboard():
         issues=page.open_issues,
         place=page.place,
         due=services().calendar.next_due(principal(), township=here()),
+        flags=flags,
     )
 
 

@@ -76,7 +76,7 @@ def ranking(
     """The county's townships ranked by score."""
     with refusals():
         doc = obj.services.rankings.ranking(
-            obj.principal, county=county_code, period=period, as_of=as_of
+            obj.principal, county=county_code, period=period, as_of=as_of, with_flags=True
         )
         # Today's ranking says when a published rank has changed since, and why.
         notice = None
@@ -96,7 +96,8 @@ def ranking(
         click.echo(f"  {ind['figure']} ({ind['direction']} is better) weight {ind['weight']}")
     for row in doc["townships"]:
         shown = "no data" if row["score"] is None else f"{row['score']:.2f}"
-        click.echo(f"{row['rank'] or '-':>3}  {shown:>7}  {row['township']} {row['name']}")
+        flags = f"  flags: {', '.join(row['flags'])}" if row.get("flags") else ""
+        click.echo(f"{row['rank'] or '-':>3}  {shown:>7}  {row['township']} {row['name']}{flags}")
     if notice:
         from infra.cli.audit import restatement_lines
 

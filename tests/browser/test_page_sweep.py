@@ -236,6 +236,7 @@ class Sweep:
             "/county/?period=2024-07",
             "/county/townships/gongliu?period=2024",
             "/county/townships/mohetai?period=2024-Q1",
+            f"/county/entry?township=gongliu&id={DISPUTE}",  # a data-quality flag's entry
             "/county/indicators",
             "/county/reports?period=2024",
             "/county/publications",

@@ -266,3 +266,15 @@ def test_a_clerk_retracts_only_what_a_clerk_records(cli, township, tmp_path):
     assert "line 1: id: a clerk retracts only" in imported.stderr
     exported = lines_of(cli("export", "--township", code).stdout)
     assert [e["type"] for e in exported] == ["report_submitted", "report_accepted"]
+
+
+def test_the_ranking_names_each_townships_data_quality_flags(cli, township, tmp_path):
+    """The seed year is recorded now, long after its business dates: all of it backfilled."""
+    county, code = township
+    path = tmp_path / "seed.jsonl"
+    write_jsonl(path, seed_year(code))
+    assert cli("import", str(path)).exit_code == 0
+    doc = json.loads(cli("ranking", "--county", county, "--period", "2024", "--json").stdout)
+    assert doc["townships"][0]["flags"] == ["backfilled"]
+    shown = cli("ranking", "--county", county, "--period", "2024").stdout
+    assert f"{code} 巩留镇  flags: backfilled" in shown

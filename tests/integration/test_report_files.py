@@ -231,7 +231,8 @@ def test_the_ranking_document_has_the_documented_shape(cli, seeded):
     assert [w["figure"] for w in doc["weights"]] == [f"rates.{name}" for name in RATES]
     assert {row["township"] for row in doc["townships"]} == {seed, drawn}
     for row in doc["townships"]:
-        assert set(row) == {"township", "name", "rank", "score", "indicators"}
+        assert set(row) == {"township", "name", "rank", "score", "indicators", "flags"}
+        assert set(row["flags"]) <= {"backfilled", "rushed", "same_day_closures", "retractions"}
         assert 0 <= row["score"] <= 100 and row["score"] == round(row["score"], 2)
         assert set(row["indicators"]) == {f"rates.{name}" for name in RATES}
     names = {row["township"]: row["name"] for row in doc["townships"]}

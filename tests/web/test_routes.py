@@ -85,6 +85,11 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         "/county/townships/{town}?period=2024",
         {**COUNTY, "far_officer": 404},
     ),
+    "county.entry": (
+        "GET",
+        "/county/entry?township={town}&id={entry}",
+        {**COUNTY, "far_officer": 404},
+    ),
     "county.scores_chart": ("GET", "/county/charts/scores.json?period=2024", COUNTY),
     "county.trend_chart": (
         "GET",

@@ -12,9 +12,12 @@ from web.api.auth import ledger, principal
 from web.api.documents import report_file
 from web.api.schemas import (
     CountyIndicators,
+    CountyQualityRules,
     Figures,
     Indicators,
     PeriodQuery,
+    Quality,
+    QualityRules,
     ReportQuery,
     Trace,
     TraceQuery,
@@ -70,7 +73,11 @@ def ranking(query: dict, code: str):
     ``restatement`` notice when entries recorded since the latest publication of this
     ranking changed a published rank, naming those entries."""
     doc = ledger().rankings.ranking(
-        principal(), county=code, period=query["period"], as_of=query.get("as_of")
+        principal(),
+        county=code,
+        period=query["period"],
+        as_of=query.get("as_of"),
+        with_flags=True,
     )
     if query.get("as_of") is not None:
         return doc
@@ -97,6 +104,33 @@ def set_indicators(given: dict, code: str):
         principal(), county=code, indicators=given["indicators"]
     )
     return {"county": code, "indicators": chosen}
+
+
+@blp.route("/counties/<code>/quality-rules", methods=["GET"])
+@blp.response(200, CountyQualityRules)
+def quality_rules(code: str):
+    """The county's data-quality rules in force (docs/figures.md "Data quality")."""
+    return {"county": code, **ledger().quality.rules(principal(), county=code)}
+
+
+@blp.route("/counties/<code>/quality-rules", methods=["PUT"])
+@blp.arguments(QualityRules)
+@blp.response(200, CountyQualityRules)
+def set_quality_rules(given: dict, code: str):
+    """Set any of the county's data-quality rules' settings (the county officer); the others
+    keep their values. Answers the rules in force."""
+    return {"county": code, **ledger().quality.set_rules(principal(), county=code, rules=given)}
+
+
+@blp.route("/counties/<code>/quality", methods=["GET"])
+@blp.arguments(PeriodQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, Quality)
+def quality(query: dict, code: str):
+    """Each of the county's townships' data-quality flags for a period, as of a moment (now),
+    each with its value, the threshold it was judged by and the entries behind it."""
+    return ledger().quality.quality(
+        principal(), county=code, period=query["period"], as_of=query.get("as_of")
+    )
 
 
 @blp.route("/townships/<code>/reports/<int:year>", methods=["GET"])

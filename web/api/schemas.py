@@ -19,6 +19,7 @@ from marshmallow.validate import Range
 from domain import values
 from domain.catalogue import ALL_TYPES, CREATIONS, FOLLOW_UPS
 from domain.entry import Field, OneOf, SomeOf
+from domain.quality import RULES as QUALITY_RULES
 from domain.report import REPORT_THEMES, theme_texts
 from services.figures import TRACE_MOST, TRACE_PAGE
 from services.rankings import MAX_WEIGHT
@@ -303,6 +304,10 @@ class RankedTownship(Strict):
     rank = ma.fields.Integer(allow_none=True, required=True)
     score = ma.fields.Float(allow_none=True, required=True)
     indicators = ma.fields.Dict(required=True)
+    flags = ma.fields.List(
+        ma.fields.String(validate=Enum(QUALITY_RULES)),
+        metadata={"description": "the data-quality rules the township's period breaks"},
+    )
 
 
 class Ranking(Strict):
@@ -314,6 +319,65 @@ class Ranking(Strict):
     weights = ma.fields.List(ma.fields.Nested(Indicator), required=True)
     formula = ma.fields.String(required=True)
     townships = ma.fields.List(ma.fields.Nested(RankedTownship), required=True)
+
+
+def _share() -> ma.fields.Float:
+    return ma.fields.Float(metadata={"minimum": 0, "maximum": 1})
+
+
+def _days() -> ma.fields.Integer:
+    return ma.fields.Integer(strict=True)
+
+
+class BackfilledRule(Strict):
+    days = _days()
+    above = _share()
+
+
+class RushedRule(Strict):
+    days = _days()
+    above = _share()
+
+
+class SameDayClosuresRule(Strict):
+    min_closed = ma.fields.Integer(strict=True)
+    above = _share()
+
+
+class RetractionsRule(Strict):
+    above = _share()
+
+
+class QualityRules(Strict):
+    """Data-quality rules' settings (docs/figures.md "Data quality"): any subset when set."""
+
+    backfilled = ma.fields.Nested(BackfilledRule)
+    rushed = ma.fields.Nested(RushedRule)
+    same_day_closures = ma.fields.Nested(SameDayClosuresRule)
+    retractions = ma.fields.Nested(RetractionsRule)
+
+
+class CountyQualityRules(QualityRules):
+    county = ma.fields.String(required=True)
+
+
+class QualityFlag(Strict):
+    rule = ma.fields.String(required=True, validate=Enum(QUALITY_RULES))
+    value = ma.fields.Float(required=True)
+    threshold = ma.fields.Dict(required=True)
+    entries = ma.fields.List(ma.fields.String(), required=True)
+
+
+class TownshipQuality(Strict):
+    township = ma.fields.String(required=True)
+    flags = ma.fields.List(ma.fields.Nested(QualityFlag), required=True)
+
+
+class Quality(Strict):
+    """Each township's data-quality flags for a period (docs/figures.md "Data quality")."""
+
+    period = ma.fields.String(required=True)
+    townships = ma.fields.List(ma.fields.Nested(TownshipQuality), required=True)
 
 
 class ErrorDetail(Strict):

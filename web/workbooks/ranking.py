@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from spreadsheets import display_width, paragraph, printed_across, workbook_bytes
-from web.labels import VALUES, figure_label
+from web.labels import QUALITY_FLAGS, VALUES, figure_label, listed
 from web.workbooks.template import HEADER, HEADER_FILL
 
 PERCENT = "0.0%"
@@ -74,19 +74,19 @@ def _ranking(sheet: Worksheet, ranking: dict[str, Any]) -> None:
     sheet.append([_("%(period)s 各乡镇排名", period=period_label(ranking["period"]))])
     sheet["A1"].font = HEADER
     sheet.append([_("制表时间：%(moment)s", moment=local_time(ranking["as_of"]))])
-    _header(sheet, [_("名次"), _("乡镇"), _("得分"), *(figure_label(w["figure"]) for w in weights)])
+    labels = [figure_label(w["figure"]) for w in weights]
+    _header(sheet, [_("名次"), _("乡镇"), _("得分"), *labels, _("数据质量")])
     for row in ranking["townships"]:
         values = [row["indicators"][w["figure"]]["value"] for w in weights]
-        sheet.append([row["rank"], row["name"], row["score"], *values])
+        flags = listed(str(QUALITY_FLAGS[rule]) for rule in row.get("flags", []))
+        sheet.append([row["rank"], row["name"], row["score"], *values, flags or None])
         cells = sheet[sheet.max_row]
         cells[2].number_format = SCORE
         for cell, weight in zip(cells[3:], weights, strict=False):
             cell.number_format = _format(weight["figure"])
     sheet.freeze_panes = "A4"
     names = [row["name"] for row in ranking["townships"]]
-    _widths(
-        sheet, [8, _fit(16, names), 10, *(_fit(14, [figure_label(w["figure"])]) for w in weights)]
-    )
+    _widths(sheet, [8, _fit(16, names), 10, *(_fit(14, [label]) for label in labels), 24])
     printed_across(sheet, landscape=True)
 
 

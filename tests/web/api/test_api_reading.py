@@ -50,7 +50,9 @@ def test_ranking_and_indicators(site, ledger):
     site.caller("head").post("/api/v1/imports", data=ndjson(seed_year(site.township)))
     path = f"/api/v1/counties/{site.county}/ranking?period=2024&as_of={AS_OF}"
     doc = officer.get(path).get_json()
-    same = ledger.rankings.ranking(OPERATOR, county=site.county, period="2024", as_of=AS_OF)
+    same = ledger.rankings.ranking(
+        OPERATOR, county=site.county, period="2024", as_of=AS_OF, with_flags=True
+    )
     assert doc == json.loads(json.dumps(same))
     assert doc["townships"][0]["township"] == site.township
     indicators = f"/api/v1/counties/{site.county}/indicators"

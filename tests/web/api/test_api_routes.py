@@ -88,6 +88,14 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         COUNTY,
     ),
+    "reading.quality_rules": ("GET", "/api/v1/counties/{county}/quality-rules", None, COUNTY),
+    "reading.set_quality_rules": (
+        "PUT",
+        "/api/v1/counties/{county}/quality-rules",
+        {"retractions": {"above": 0.2}},
+        OFFICE,
+    ),
+    "reading.quality": ("GET", "/api/v1/counties/{county}/quality?period=2024", None, COUNTY),
     "auditing.stream": ("GET", "/api/v1/townships/{town}/history?" + WINDOW, None, TOWNSHIP),
     "auditing.figures_difference": (
         "GET",

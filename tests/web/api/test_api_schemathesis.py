@@ -51,6 +51,9 @@ CALLERS = {
     "GET /api/v1/counties/{code}/calendar": "county_officer",
     "PUT /api/v1/counties/{code}/calendar": "county_officer",
     "GET /api/v1/counties/{code}/completeness": "county_officer",
+    "GET /api/v1/counties/{code}/quality-rules": "county_officer",
+    "PUT /api/v1/counties/{code}/quality-rules": "county_officer",
+    "GET /api/v1/counties/{code}/quality": "county_officer",
 }
 REVOKING = {"DELETE /api/v1/tokens/current", "DELETE /api/v1/tokens"}
 
@@ -61,7 +64,8 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
     monkeypatch.setattr("domain.token.MOST_ISSUED", 10**6)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 33  # 26, evidence's 3, the timestamp's 1, the calendar's 3
+    # 26, evidence's 3, the timestamp's 1, the calendar's 3, data quality's 3
+    assert len(operations) == 36
     assert set(CALLERS) <= {operation.label for operation in operations}
     ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
     published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
