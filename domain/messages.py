@@ -118,6 +118,7 @@ ENGLISH: dict[str, str] = {
         "try again in {seconds} second(s)"
     ),
     "password.too_short": "must have at least {least} printable characters",
+    "password.too_common": "is one of the commonest passwords; choose one less easily guessed",
     "password.not_current": "is not your current password",
     "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
     "token.changed_meanwhile": "the token or its user changed during the request; try again",

@@ -113,6 +113,7 @@ SAID = {
     "signin.throttled": _l("登录失败次数过多，请 %(minutes)s 分钟后再试"),
     "signin.slowed": _l("此用户名从陌生地址登录失败次数过多，请 %(seconds)s 秒后再试"),
     "password.too_short": _l("至少 %(least)s 个可打印字符"),
+    "password.too_common": _l("是最常见的密码之一，容易被猜中，请另选一个"),
     "password.not_current": _l("不是您当前的密码"),
     "token.unknown": _l("令牌无效、已过期或已撤销，请重新申请"),
     "token.changed_meanwhile": _l("令牌或其用户在请求期间被修改，请重试"),
