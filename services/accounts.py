@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal
-from domain.errors import InvalidField, NotFound
+from domain.errors import InvalidField
 from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
@@ -44,6 +44,20 @@ class AttemptStore(Protocol):
 
     def record(self, keys: list[str], at: datetime) -> None: ...
 
+    def take(
+        self,
+        keys: list[str],
+        since: datetime,
+        at: datetime,
+        allow: Callable[[dict[str, int]], None],
+    ) -> str:
+        """In one step no other process comes between: each key's count since ``since`` given
+        to ``allow``, which raises to refuse (then nothing is recorded), and a moment ``at``
+        recorded under each key. Returns the step's ticket (``give_back``)."""
+
+    def give_back(self, keys: list[str], ticket: str) -> None:
+        """Forget the moments a ``take`` recorded (an attempt that turned out right)."""
+
     def clear(self, key: str) -> None: ...
 
     def latest(self, key: str, since: datetime) -> datetime | None: ...
@@ -60,16 +74,31 @@ class InMemoryAttempts:
     def __init__(self) -> None:
         self._seen: dict[str, list[datetime]] = {}
         self._marks: dict[str, datetime] = {}
-        self._lock = threading.Lock()
+        self._tickets: dict[str, datetime] = {}
+        self._lock = threading.RLock()  # ``allow`` may ask the store again
 
     def counts(self, keys: list[str], since: datetime) -> dict[str, int]:
         with self._lock:
             return {k: sum(1 for at in self._seen.get(k, ()) if at >= since) for k in keys}
 
     def record(self, keys: list[str], at: datetime) -> None:
+        self.take(keys, at, at, lambda counts: None)
+
+    def take(self, keys, since, at, allow) -> str:
         with self._lock:
+            allow(self.counts(keys, since))
+            ticket = secrets.token_hex(16)
             for key in keys:
                 self._seen.setdefault(key, []).append(at)
+            self._tickets[ticket] = at
+            return ticket
+
+    def give_back(self, keys: list[str], ticket: str) -> None:
+        with self._lock:
+            at = self._tickets.pop(ticket, None)
+            for key in keys:
+                with contextlib.suppress(ValueError):
+                    self._seen.get(key, []).remove(at)
 
     def clear(self, key: str) -> None:
         with self._lock:
@@ -119,18 +148,20 @@ class Accounts:
         attempt = Attempt(username, client)
         now = self.clock()
         since = window_start(now)
-        failures = self.attempts.counts(attempt.counted, since)
-        check_not_throttled(attempt, failures)
-        if is_paced(attempt, failures) and not self.attempts.remembered(
-            attempt.familiar, familiar_since(now)
-        ):
-            latest = self.attempts.latest(attempt.of_name, since)
-            check_pace(failures[attempt.of_name], latest, now)
-        try:
-            principal = self.tenancy.authenticate(username=username, password=password)
-        except NotFound:
-            self.attempts.record(attempt.counted, now)
-            raise
+
+        def allow(failures: dict[str, int]) -> None:
+            check_not_throttled(attempt, failures)
+            if is_paced(attempt, failures) and not self.attempts.remembered(
+                attempt.familiar, familiar_since(now)
+            ):
+                latest = self.attempts.latest(attempt.of_name, since)
+                check_pace(failures[attempt.of_name], latest, now)
+
+        # Counted as a failure before the password is checked, in the step that checks the
+        # count: parallel guesses cannot all pass on one count. Given back when it is right.
+        ticket = self.attempts.take(attempt.counted, since, now, allow)
+        principal = self.tenancy.authenticate(username=username, password=password)
+        self.attempts.give_back(attempt.counted, ticket)
         self.attempts.clear(attempt.pair)
         self.attempts.remember(attempt.familiar, now)
         version = self._user(username).session_version
@@ -140,8 +171,7 @@ class Accounts:
         """One more token issued to the principal's user, refused (``Throttled``) past
         domain/token.py's limit; counted where every process sees it."""
         key, now = issued_key(principal.username), self.clock()
-        check_issue(self.attempts.counts([key], now - ISSUE_WINDOW)[key])
-        self.attempts.record([key], now)
+        self.attempts.take([key], now - ISSUE_WINDOW, now, lambda counts: check_issue(counts[key]))
 
     def session(self, *, username: str, version: int, session_id: str) -> Principal | None:
         """The principal of a session, or None when it was signed out of or the user's
