@@ -45,6 +45,7 @@ def open_ledger(
         evidence_limits=EvidenceLimits(settings.evidence_max_bytes, settings.evidence_max_files),
         authority=authority,
         reader=reader,
+        two_factor_required=settings.two_factor == "required",
     )
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name

@@ -1,6 +1,6 @@
 """Signed-in sessions: sign-in held back after repeated failures, a session honoured only
-while the user's session number is unchanged and it was not signed out of, and password
-changes that end the others."""
+while the user's session number is unchanged and it was not signed out of, password
+changes that end the others, and two-factor sign-in (enrolment, and the second step)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from argon2.exceptions import VerificationError
 from eventsourcing.persistence import IntegrityError
 
 from domain import values
-from domain.access import Principal
-from domain.errors import InvalidField
+from domain.access import Principal, Role
+from domain.errors import EnrolmentRequired, InvalidField, NotFound, RuleBroken
 from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
@@ -31,6 +31,8 @@ from domain.signin import (
 )
 from domain.tenancy import User, user_uuid
 from domain.token import ISSUE_WINDOW, check_issue, issued_key
+from domain.two_factor import must_enrol, recovery_form
+from services import two_factor
 from services.entries import UnitOfWork
 from services.tenancy import Tenancy, principal_of
 
@@ -122,6 +124,17 @@ class SignedIn:
     principal: Principal
     session_version: int
     session_id: str  # this session's own, random: signing out ends it (``Accounts.sign_out``)
+    # What the user must do before anything else: "code" (the password was right, the second
+    # factor is still to give: not signed in yet), "enrolment" (signed in, to enrol first).
+    pending: str | None = None
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A secret offered to a user to enrol with (kept by the page until confirmed)."""
+
+    secret: str
+    uri: str
 
 
 def digest(secret: str) -> str:
@@ -135,15 +148,40 @@ class Accounts:
         tenancy: Tenancy,
         attempts: AttemptStore,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        two_factor_required: bool = False,
     ) -> None:
         self.tenancy = tenancy
         self.attempts = attempts
         self.clock = clock
+        self.two_factor_required = two_factor_required
 
-    def sign_in(self, *, username: str, password: str, client: str) -> SignedIn:
+    def sign_in(
+        self, *, username: str, password: str, client: str, otp: str | None = None
+    ) -> SignedIn:
         """The user's principal and session number; refused without saying which of the
         name or the password was wrong, and held back after repeated failures
-        (domain/signin.py says how)."""
+        (domain/signin.py says how). A user enrolled in two-factor sign-in gives ``otp`` too
+        (a wrong one counts as a failure); without it the answer is pending "code"."""
+        attempt, ticket = self._take(username, client)
+        self.tenancy.authenticate(username=username, password=password)
+        user = self._user(username)
+        if user.two_factor_enrolled:
+            if otp is None:
+                self.attempts.give_back(attempt.counted, ticket)
+                return SignedIn(principal_of(user), user.session_version, "", pending="code")
+            self._second_factor(user, otp)
+        return self._signed_in(attempt, ticket, user)
+
+    def confirm_code(self, *, username: str, otp: str, client: str) -> SignedIn:
+        """The second step of a sign-in whose password was right (``pending`` "code"),
+        throttled with the first."""
+        attempt, ticket = self._take(username, client)
+        user = self._user(username)
+        self._second_factor(user, otp)
+        return self._signed_in(attempt, ticket, user)
+
+    def _take(self, username: str, client: str) -> tuple[Attempt, str]:
         values.code_text("username", username)  # storable, before it is counted
         attempt = Attempt(username, client)
         now = self.clock()
@@ -159,13 +197,69 @@ class Accounts:
 
         # Counted as a failure before the password is checked, in the step that checks the
         # count: parallel guesses cannot all pass on one count. Given back when it is right.
-        ticket = self.attempts.take(attempt.counted, since, now, allow)
-        principal = self.tenancy.authenticate(username=username, password=password)
+        return attempt, self.attempts.take(attempt.counted, since, now, allow)
+
+    def _signed_in(self, attempt: Attempt, ticket: str, user: User) -> SignedIn:
         self.attempts.give_back(attempt.counted, ticket)
         self.attempts.clear(attempt.pair)
-        self.attempts.remember(attempt.familiar, now)
-        version = self._user(username).session_version
-        return SignedIn(principal, version, secrets.token_urlsafe(24))
+        self.attempts.remember(attempt.familiar, self.clock())
+        principal = principal_of(user)
+        pending = "enrolment" if self.must_enrol(user) else None
+        return SignedIn(principal, user.session_version, secrets.token_urlsafe(24), pending)
+
+    def _second_factor(self, user: User, otp: object) -> None:
+        """The code of the user's app (each used once) or one of their recovery codes,
+        spent in the ledger; NotFound (naming ``otp``) when it is neither."""
+        wrong = NotFound("two_factor.wrong", field="otp")
+        if not isinstance(otp, str) or not user.two_factor_enrolled:
+            raise wrong
+        step = two_factor.matching_step(user.two_factor_secret, otp.strip(), self.clock())
+        try:
+            if step is not None:
+                user.use_code(step)
+            else:
+                user.use_recovery_code(digest(recovery_form(otp)))
+            self.tenancy.app.save(user)
+        except (InvalidField, IntegrityError):  # spent, or spent by another sign-in meanwhile
+            raise wrong from None
+
+    def must_enrol(self, user: User) -> bool:
+        return must_enrol(
+            Role(user.role), enrolled=user.two_factor_enrolled, required=self.two_factor_required
+        )
+
+    def check_enrolled(self, principal: Principal) -> None:
+        """EnrolmentRequired when the user must enrol in two-factor sign-in and has not."""
+        if self.must_enrol(self._user(principal.username)):
+            raise EnrolmentRequired("two_factor.enrolment_required")
+
+    def two_factor_enrolled(self, principal: Principal) -> bool:
+        return self._user(principal.username).two_factor_enrolled
+
+    def offer_enrolment(self, principal: Principal) -> Enrolment:
+        """A new secret for the user's authenticator app, recorded nowhere until confirmed."""
+        secret = two_factor.new_secret()
+        return Enrolment(secret, two_factor.provisioning_uri(secret, principal.username))
+
+    def enrolment(self, principal: Principal, secret: str) -> Enrolment:
+        return Enrolment(secret, two_factor.provisioning_uri(secret, principal.username))
+
+    def enrol(self, principal: Principal, *, secret: str, otp: str) -> list[str]:
+        """Enrol the user with ``secret``, once the app shows it holds it (``otp``, its code
+        now). Returns the recovery codes, which the ledger keeps only as digests: shown once."""
+        user = self._user(principal.username)
+        if user.two_factor_enrolled:
+            raise RuleBroken("two_factor.already_enrolled", field="otp")
+        if not two_factor.is_secret(secret):
+            raise InvalidField("secret", "two_factor.wrong")
+        step = two_factor.matching_step(secret, (otp or "").strip(), self.clock())
+        if step is None:
+            raise InvalidField("otp", "two_factor.wrong")
+        codes = two_factor.new_recovery_codes()
+        digests = [digest(recovery_form(code)) for code in codes]
+        user.enrol_two_factor(secret=secret, recovery_digests=digests, step=step)
+        self.tenancy.app.save(user)
+        return codes
 
     def count_token(self, principal: Principal) -> None:
         """One more token issued to the principal's user, refused (``Throttled``) past
