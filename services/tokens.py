@@ -84,7 +84,9 @@ class Tokens:
                 username=username, password=password, client=client, otp=otp
             )
         except NotFound as wrong:
-            raise Unauthenticated(wrong.code or "signin.wrong", field=wrong.field) from None
+            if wrong.field == "otp":
+                raise Unauthenticated("two_factor.wrong", field="otp") from None
+            raise Unauthenticated("signin.wrong", field=wrong.field) from None
         if signed_in.pending == "code":
             raise Unauthenticated("two_factor.needed", field="otp")
         if signed_in.pending == "enrolment":

@@ -42,6 +42,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.login": ("GET", "/login", {r: 200 for r in ROLES}),
     "accounts.logout": ("POST", "/logout", {r: 302 for r in ROLES}),
     "accounts.password": ("GET", "/password", SIGNED_IN),
+    "accounts.code": ("GET", "/login/code", {r: 302 for r in ROLES}),  # no password given
+    "accounts.two_factor": ("GET", "/two-factor", SIGNED_IN),
     "healthz": ("GET", "/healthz", {r: 200 for r in ROLES}),
     "readyz": ("GET", "/readyz", {r: 200 for r in ROLES}),
     "static": ("GET", "/static/app.css", {r: 200 for r in ROLES}),
