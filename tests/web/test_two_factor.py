@@ -13,6 +13,7 @@ from domain.signin import MAX_FAILURES_PER_PAIR
 from domain.tenancy import user_uuid
 from tests.support import unique
 from tests.web.conftest import sign_in
+from web.accounts import CODE_WITHIN
 
 
 class Clock:
@@ -132,3 +133,19 @@ def test_optional_lets_an_auditor_in_with_the_password(app, site):
     client = app.test_client()
     assert sign_in(client, auditor).headers["Location"] == "/audit/"
     assert client.get("/audit/").status_code == 200
+
+
+def test_the_code_step_lapses_five_minutes_after_the_password(app, site, required):
+    clerk = site.add_user("clerk", township=site.township)
+    client = app.test_client()
+    sign_in(client, clerk)
+    _, secret = enrol(client, required)
+    late = app.test_client()
+    assert sign_in(late, clerk).headers["Location"] == "/login/code"
+    with late.session_transaction() as session:
+        username, at = session["second_factor"]
+        session["second_factor"] = [username, at - CODE_WITHIN]
+    required.next_step()
+    answer = late.post("/login/code", data={"otp": required.code(secret)})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/login"
+    assert late.get("/township/").status_code == 302  # not signed in
