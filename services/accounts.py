@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal, Role
-from domain.errors import EnrolmentRequired, InvalidField, NotFound, RuleBroken
+from domain.errors import InvalidField, NotFound, RuleBroken
 from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
@@ -228,11 +228,6 @@ class Accounts:
             Role(user.role), enrolled=user.two_factor_enrolled, required=self.two_factor_required
         )
 
-    def check_enrolled(self, principal: Principal) -> None:
-        """EnrolmentRequired when the user must enrol in two-factor sign-in and has not."""
-        if self.must_enrol(self._user(principal.username)):
-            raise EnrolmentRequired("two_factor.enrolment_required")
-
     def two_factor_enrolled(self, principal: Principal) -> bool:
         return self._user(principal.username).two_factor_enrolled
 
@@ -258,7 +253,10 @@ class Accounts:
         codes = two_factor.new_recovery_codes()
         digests = [digest(recovery_form(code)) for code in codes]
         user.enrol_two_factor(secret=secret, recovery_digests=digests, step=step)
-        self.tenancy.app.save(user)
+        try:
+            self.tenancy.app.save(user)
+        except IntegrityError:  # enrolled (or changed) by another request meanwhile
+            raise RuleBroken("two_factor.already_enrolled", field="otp") from None
         return codes
 
     def count_token(self, principal: Principal) -> None:
