@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 import pytest
 
 from domain.access import Principal, Role
@@ -148,7 +149,37 @@ def parallel_tokens_stop_at_the_limit(tenancy: Tenancy, store: AttemptStore):
         assert sum(pool.map(ask, range(asks))) == MOST_ISSUED
 
 
+def wrong_codes_of_an_enrolled_user_are_failures(tenancy: Tenancy, store: AttemptStore):
+    """The second factor is throttled with the password: a wrong code counts, a right
+    password without a code does not, and a right code after the limit is refused too."""
+    accounts, clock, username = _accounts(tenancy, store)
+    principal = tenancy.principal(username=username)
+    secret = accounts.offer_enrolment(principal).secret
+    accounts.enrol(principal, secret=secret, otp=pyotp.TOTP(secret).at(clock.now))
+    clock.advance(seconds=30)
+    stranger = unique("203.0.113")
+    pending = accounts.sign_in(username=username, password=PASSWORD, client=stranger)
+    assert pending.pending == "code"
+    for _ in range(MAX_FAILURES_PER_PAIR):
+        with pytest.raises(NotFound) as wrong:
+            accounts.confirm_code(username=username, otp="000000", client=stranger)
+        assert wrong.value.field == "otp"
+    with pytest.raises(Throttled):
+        accounts.sign_in(
+            username=username,
+            password=PASSWORD,
+            client=stranger,
+            otp=pyotp.TOTP(secret).at(clock.now),
+        )
+    own = unique("198.51.100")
+    signed = accounts.sign_in(
+        username=username, password=PASSWORD, client=own, otp=pyotp.TOTP(secret).at(clock.now)
+    )
+    assert signed.pending is None and signed.session_id
+
+
 CASES = (
+    wrong_codes_of_an_enrolled_user_are_failures,
     parallel_guesses_stop_at_the_limit,
     parallel_tokens_stop_at_the_limit,
     guessing_from_one_address_is_refused_there_only,
