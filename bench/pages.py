@@ -204,7 +204,7 @@ def yardstick(services, world: dict, runs: int) -> tuple[float, float]:
 
 
 def run(database: str, url: str, args) -> None:
-    settings = Settings(database_url=url)
+    settings = Settings(database_url=url, two_factor="optional")  # pages, not enrolment
     services = open_ledger(settings)
     try:
         world = fill(services, args.townships, args.years, args.scale)

@@ -54,6 +54,10 @@ class Forbidden(LedgerError):
     """The principal sees the record but their role may not do this."""
 
 
+class EnrolmentRequired(Forbidden):
+    """The user's role must enrol in two-factor sign-in first (domain/two_factor.py)."""
+
+
 class Conflict(LedgerError):
     """The store changed underneath a command; retrying may succeed."""
 

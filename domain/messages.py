@@ -122,6 +122,13 @@ ENGLISH: dict[str, str] = {
         "try again in {seconds} second(s)"
     ),
     "password.too_short": "must have at least {least} printable characters",
+    "password.too_common": "is one of the commonest passwords; choose one less easily guessed",
+    "two_factor.wrong": "is not a valid code of your authenticator app or an unused recovery code",
+    "two_factor.needed": "give the code of your authenticator app (or a recovery code)",
+    "two_factor.enrolment_required": (
+        "two-factor sign-in is required for your role: enrol on the web page first"
+    ),
+    "two_factor.already_enrolled": "two-factor sign-in is already enrolled",
     "password.not_current": "is not your current password",
     "token.unknown": "the token is unknown, expired or revoked; ask for a new one",
     "token.changed_meanwhile": "the token or its user changed during the request; try again",

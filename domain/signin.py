@@ -15,6 +15,8 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
 
 from domain.errors import InvalidField, Throttled
 
@@ -28,13 +30,26 @@ FAMILIAR_FOR = timedelta(days=30)  # an address the user signed in from stays fa
 
 
 def check_password(field: str, password: str) -> str:
+    """A password being set: long enough, printable, and not one of the commonest. (Signing in
+    checks none of this: a password set before a rule was made still signs in.)"""
     if (
         not isinstance(password, str)
         or len(password) < MIN_PASSWORD_LENGTH
         or not password.isprintable()
     ):
         raise InvalidField(field, "password.too_short", least=MIN_PASSWORD_LENGTH)
+    if password.lower() in common_passwords():
+        raise InvalidField(field, "password.too_common")
     return password
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The commonest passwords of at least ``MIN_PASSWORD_LENGTH`` characters, in lower case
+    (common_passwords.txt: those of Django's list of 20,000, itself from leaked password
+    sets)."""
+    text = resources.files("domain").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(text.split())
 
 
 @dataclass(frozen=True)

@@ -226,3 +226,57 @@ class User(Aggregate):
         # Assign state only: this runs again on every replay.
         self.password_hash = password_hash
         self.session_version += 1
+
+    # -- Two-factor sign-in (domain/two_factor.py): the secret of the authenticator app, the
+    # digests of the unused recovery codes, and the latest time step whose code was used (a
+    # code is accepted once). Class defaults: users added before it replay as not enrolled.
+    two_factor_secret: str | None = None
+    recovery_digests: tuple[str, ...] = ()
+    last_code_step: int = -1
+
+    @property
+    def two_factor_enrolled(self) -> bool:
+        return self.two_factor_secret is not None
+
+    class TwoFactorEnrolled(Aggregate.Event):
+        secret: str
+        recovery_digests: list[str]
+        step: int
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.two_factor_secret = self.secret
+            aggregate.recovery_digests = tuple(self.recovery_digests)
+            aggregate.last_code_step = self.step
+
+    def enrol_two_factor(self, *, secret: str, recovery_digests: list[str], step: int) -> None:
+        """Enrolled, the first code (of ``step``) proving the app holds the secret."""
+        if self.two_factor_enrolled:
+            raise RuleBroken("two_factor.already_enrolled", field="otp")
+        self.trigger_event(
+            self.TwoFactorEnrolled, secret=secret, recovery_digests=recovery_digests, step=step
+        )
+
+    class TwoFactorCodeUsed(Aggregate.Event):
+        step: int
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.last_code_step = self.step
+
+    def use_code(self, step: int) -> None:
+        """A code of the app used to sign in: it, and every earlier one, is spent."""
+        if not self.two_factor_enrolled or step <= self.last_code_step:
+            raise InvalidField("otp", "two_factor.wrong")
+        self.trigger_event(self.TwoFactorCodeUsed, step=step)
+
+    class RecoveryCodeUsed(Aggregate.Event):
+        digest: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.recovery_digests = tuple(
+                d for d in aggregate.recovery_digests if d != self.digest
+            )
+
+    def use_recovery_code(self, digest: str) -> None:
+        if digest not in self.recovery_digests:
+            raise InvalidField("otp", "two_factor.wrong")
+        self.trigger_event(self.RecoveryCodeUsed, digest=digest)

@@ -72,6 +72,7 @@ def worker_env(settings: Settings, serving: Serving) -> dict[str, str]:
         "LEDGER_SECRET_KEY": settings.secret_key or secrets.token_urlsafe(32),
         "LEDGER_BIND": gunicorn.bind,
         "LEDGER_WORKERS": str(gunicorn.workers),
+        "LEDGER_TWO_FACTOR": settings.two_factor,
     }
 
 

@@ -16,6 +16,7 @@ DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
 EVIDENCE_FOLDER = "evidence"  # beside a SQLite database: var/evidence by default
 MIB = 2**20
 LOG_FORMATS = ("text", "json")
+TWO_FACTOR = ("required", "optional")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FLAGS = {"": False, "0": False, "false": False, "no": False, "off": False}
 FLAGS.update({"1": True, "true": True, "yes": True, "on": True})
@@ -69,6 +70,9 @@ class Settings:
     # Notifications by e-mail, sent by the projection worker: smtp://HOST[:PORT]?from=ADDRESS
     # (infra/mail.py); none: no e-mail is sent.
     smtp_url: str | None = None
+    # Two-factor sign-in for county officers, auditors and administrators: "required" (they
+    # must enrol before anything else) or "optional" (anyone may; a demo's, a test's).
+    two_factor: str = "required"
 
     @classmethod
     def from_env(
@@ -102,6 +106,7 @@ class Settings:
             "tsa_url": environ.get("LEDGER_TSA_URL") or None,
             "smtp_url": environ.get("LEDGER_SMTP_URL") or None,
             "tsa_certs": environ.get("LEDGER_TSA_CERTS") or None,
+            "two_factor": _one_of("LEDGER_TWO_FACTOR", environ, TWO_FACTOR, "required").lower(),
             "tsa_timeout": _seconds(
                 "LEDGER_TSA_TIMEOUT", environ.get("LEDGER_TSA_TIMEOUT") or "10"
             ),
@@ -120,6 +125,10 @@ class Settings:
                 SmtpSender(self.smtp_url)
             except ValueError as refused:
                 raise SettingsError(str(refused)) from None
+        if self.two_factor not in TWO_FACTOR:
+            raise SettingsError(
+                f"LEDGER_TWO_FACTOR must be one of {', '.join(TWO_FACTOR)}, got {self.two_factor!r}"
+            )
         if self.read_database_url is not None:
             for name, url in (
                 ("LEDGER_READ_DATABASE_URL", self.read_database_url),

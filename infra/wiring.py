@@ -47,6 +47,7 @@ def open_ledger(
         authority=authority,
         reader=reader,
         mail=SmtpSender(settings.smtp_url) if settings.smtp_url else None,
+        two_factor_required=settings.two_factor == "required",
     )
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":  # the worker wakes on NOTIFY
         conninfo, channel = postgres_conninfo(env), services.app.recorder.channel_name

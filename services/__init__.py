@@ -19,7 +19,8 @@
 - ``history``: an entry's events, a township's time window, late events marked
   (services/history.py)
 - ``trail``: what auditors looked at, per county (services/trail.py)
-- ``accounts``: signed-in sessions, sign-in throttling, password changes (services/accounts.py)
+- ``accounts``: signed-in sessions, sign-in throttling, password changes, two-factor
+  enrolment (services/accounts.py)
 - ``browsing``: a township's entries listed, filtered and paged (services/browsing.py)
 - ``calendar``: the county's reporting calendar; completeness and timeliness of a year's
   reports; a township's next due day (services/calendar.py)
@@ -134,6 +135,7 @@ def open_services(
     authority: TimestampAuthority | None = None,
     reader: StampReader | None = None,
     mail: MailSender | None = None,
+    two_factor_required: bool = False,
 ) -> Services:
     """Open the ledger on the store ``env`` describes (eventsourcing's persistence settings),
     with its read model in ``view`` (in memory when not given), failed sign-ins kept in
@@ -142,7 +144,9 @@ def open_services(
     entries kept in ``evidence`` (in memory when not given) within ``evidence_limits``,
     ``authority`` the timestamp authority that stamps publications and chain heads (none:
     nothing is stamped) and ``reader`` what reads its tokens (``verify`` checks the tokens
-    stored with it) and ``mail`` what sends notifications by e-mail (none: none are)."""
+    stored with it), ``mail`` what sends notifications by e-mail (none: none are);
+    ``two_factor_required``: the roles of domain/two_factor.py must enrol (an installation's
+    default, ``LEDGER_TWO_FACTOR``; off here, for tests and tools)."""
     app = LedgerApplication(env)
     tenancy = Tenancy(app)
     trail = Trail(app, tenancy)
@@ -157,7 +161,9 @@ def open_services(
     entries.creation_rules.append(reports.check_new)
     timestamps = TrustedTimestamps(app, tenancy, publications.get, authority, reader)
     publications.stamping = timestamps.stamping
-    accounts = Accounts(tenancy, attempts or InMemoryAttempts())
+    accounts = Accounts(
+        tenancy, attempts or InMemoryAttempts(), two_factor_required=two_factor_required
+    )
     files = evidence or InMemoryEvidence()
     calendar = Calendar(app, tenancy, read_model)
     return Services(

@@ -1,6 +1,6 @@
 """Signed-in sessions: sign-in held back after repeated failures, a session honoured only
-while the user's session number is unchanged and it was not signed out of, and password
-changes that end the others."""
+while the user's session number is unchanged and it was not signed out of, password
+changes that end the others, and two-factor sign-in (enrolment, and the second step)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from argon2.exceptions import VerificationError
 from eventsourcing.persistence import IntegrityError
 
 from domain import values
-from domain.access import Principal
-from domain.errors import InvalidField, NotFound
+from domain.access import Principal, Role
+from domain.errors import InvalidField, NotFound, RuleBroken
 from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
@@ -31,6 +31,8 @@ from domain.signin import (
 )
 from domain.tenancy import User, user_uuid
 from domain.token import ISSUE_WINDOW, check_issue, issued_key
+from domain.two_factor import must_enrol, recovery_form
+from services import two_factor
 from services.entries import UnitOfWork
 from services.tenancy import Tenancy, principal_of
 
@@ -43,6 +45,20 @@ class AttemptStore(Protocol):
         """How many moments each key has recorded since ``since``."""
 
     def record(self, keys: list[str], at: datetime) -> None: ...
+
+    def take(
+        self,
+        keys: list[str],
+        since: datetime,
+        at: datetime,
+        allow: Callable[[dict[str, int]], None],
+    ) -> str:
+        """In one step no other process comes between: each key's count since ``since`` given
+        to ``allow``, which raises to refuse (then nothing is recorded), and a moment ``at``
+        recorded under each key. Returns the step's ticket (``give_back``)."""
+
+    def give_back(self, keys: list[str], ticket: str) -> None:
+        """Forget the moments a ``take`` recorded (an attempt that turned out right)."""
 
     def clear(self, key: str) -> None: ...
 
@@ -60,16 +76,31 @@ class InMemoryAttempts:
     def __init__(self) -> None:
         self._seen: dict[str, list[datetime]] = {}
         self._marks: dict[str, datetime] = {}
-        self._lock = threading.Lock()
+        self._tickets: dict[str, datetime] = {}
+        self._lock = threading.RLock()  # ``allow`` may ask the store again
 
     def counts(self, keys: list[str], since: datetime) -> dict[str, int]:
         with self._lock:
             return {k: sum(1 for at in self._seen.get(k, ()) if at >= since) for k in keys}
 
     def record(self, keys: list[str], at: datetime) -> None:
+        self.take(keys, at, at, lambda counts: None)
+
+    def take(self, keys, since, at, allow) -> str:
         with self._lock:
+            allow(self.counts(keys, since))
+            ticket = secrets.token_hex(16)
             for key in keys:
                 self._seen.setdefault(key, []).append(at)
+            self._tickets[ticket] = at
+            return ticket
+
+    def give_back(self, keys: list[str], ticket: str) -> None:
+        with self._lock:
+            at = self._tickets.pop(ticket, None)
+            for key in keys:
+                with contextlib.suppress(ValueError):
+                    self._seen.get(key, []).remove(at)
 
     def clear(self, key: str) -> None:
         with self._lock:
@@ -93,6 +124,17 @@ class SignedIn:
     principal: Principal
     session_version: int
     session_id: str  # this session's own, random: signing out ends it (``Accounts.sign_out``)
+    # What the user must do before anything else: "code" (the password was right, the second
+    # factor is still to give: not signed in yet), "enrolment" (signed in, to enrol first).
+    pending: str | None = None
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A secret offered to a user to enrol with (kept by the page until confirmed)."""
+
+    secret: str
+    uri: str
 
 
 def digest(secret: str) -> str:
@@ -106,42 +148,122 @@ class Accounts:
         tenancy: Tenancy,
         attempts: AttemptStore,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        two_factor_required: bool = False,
     ) -> None:
         self.tenancy = tenancy
         self.attempts = attempts
         self.clock = clock
+        self.two_factor_required = two_factor_required
 
-    def sign_in(self, *, username: str, password: str, client: str) -> SignedIn:
+    def sign_in(
+        self, *, username: str, password: str, client: str, otp: str | None = None
+    ) -> SignedIn:
         """The user's principal and session number; refused without saying which of the
         name or the password was wrong, and held back after repeated failures
-        (domain/signin.py says how)."""
+        (domain/signin.py says how). A user enrolled in two-factor sign-in gives ``otp`` too
+        (a wrong one counts as a failure); without it the answer is pending "code"."""
+        attempt, ticket = self._take(username, client)
+        self.tenancy.authenticate(username=username, password=password)
+        user = self._user(username)
+        if user.two_factor_enrolled:
+            if otp is None:
+                self.attempts.give_back(attempt.counted, ticket)
+                return SignedIn(principal_of(user), user.session_version, "", pending="code")
+            self._second_factor(user, otp)
+        return self._signed_in(attempt, ticket, user)
+
+    def confirm_code(self, *, username: str, otp: str, client: str) -> SignedIn:
+        """The second step of a sign-in whose password was right (``pending`` "code"),
+        throttled with the first."""
+        attempt, ticket = self._take(username, client)
+        user = self._user(username)
+        self._second_factor(user, otp)
+        return self._signed_in(attempt, ticket, user)
+
+    def _take(self, username: str, client: str) -> tuple[Attempt, str]:
         values.code_text("username", username)  # storable, before it is counted
         attempt = Attempt(username, client)
         now = self.clock()
         since = window_start(now)
-        failures = self.attempts.counts(attempt.counted, since)
-        check_not_throttled(attempt, failures)
-        if is_paced(attempt, failures) and not self.attempts.remembered(
-            attempt.familiar, familiar_since(now)
-        ):
-            latest = self.attempts.latest(attempt.of_name, since)
-            check_pace(failures[attempt.of_name], latest, now)
-        try:
-            principal = self.tenancy.authenticate(username=username, password=password)
-        except NotFound:
-            self.attempts.record(attempt.counted, now)
-            raise
+
+        def allow(failures: dict[str, int]) -> None:
+            check_not_throttled(attempt, failures)
+            if is_paced(attempt, failures) and not self.attempts.remembered(
+                attempt.familiar, familiar_since(now)
+            ):
+                latest = self.attempts.latest(attempt.of_name, since)
+                check_pace(failures[attempt.of_name], latest, now)
+
+        # Counted as a failure before the password is checked, in the step that checks the
+        # count: parallel guesses cannot all pass on one count. Given back when it is right.
+        return attempt, self.attempts.take(attempt.counted, since, now, allow)
+
+    def _signed_in(self, attempt: Attempt, ticket: str, user: User) -> SignedIn:
+        self.attempts.give_back(attempt.counted, ticket)
         self.attempts.clear(attempt.pair)
-        self.attempts.remember(attempt.familiar, now)
-        version = self._user(username).session_version
-        return SignedIn(principal, version, secrets.token_urlsafe(24))
+        self.attempts.remember(attempt.familiar, self.clock())
+        principal = principal_of(user)
+        pending = "enrolment" if self.must_enrol(user) else None
+        return SignedIn(principal, user.session_version, secrets.token_urlsafe(24), pending)
+
+    def _second_factor(self, user: User, otp: object) -> None:
+        """The code of the user's app (each used once) or one of their recovery codes,
+        spent in the ledger; NotFound (naming ``otp``) when it is neither."""
+        wrong = NotFound("two_factor.wrong", field="otp")
+        if not isinstance(otp, str) or not user.two_factor_enrolled:
+            raise wrong
+        step = two_factor.matching_step(user.two_factor_secret, otp.strip(), self.clock())
+        try:
+            if step is not None:
+                user.use_code(step)
+            else:
+                user.use_recovery_code(digest(recovery_form(otp)))
+            self.tenancy.app.save(user)
+        except (InvalidField, IntegrityError):  # spent, or spent by another sign-in meanwhile
+            raise wrong from None
+
+    def must_enrol(self, user: User) -> bool:
+        return must_enrol(
+            Role(user.role), enrolled=user.two_factor_enrolled, required=self.two_factor_required
+        )
+
+    def two_factor_enrolled(self, principal: Principal) -> bool:
+        return self._user(principal.username).two_factor_enrolled
+
+    def offer_enrolment(self, principal: Principal) -> Enrolment:
+        """A new secret for the user's authenticator app, recorded nowhere until confirmed."""
+        secret = two_factor.new_secret()
+        return Enrolment(secret, two_factor.provisioning_uri(secret, principal.username))
+
+    def enrolment(self, principal: Principal, secret: str) -> Enrolment:
+        return Enrolment(secret, two_factor.provisioning_uri(secret, principal.username))
+
+    def enrol(self, principal: Principal, *, secret: str, otp: str) -> list[str]:
+        """Enrol the user with ``secret``, once the app shows it holds it (``otp``, its code
+        now). Returns the recovery codes, which the ledger keeps only as digests: shown once."""
+        user = self._user(principal.username)
+        if user.two_factor_enrolled:
+            raise RuleBroken("two_factor.already_enrolled", field="otp")
+        if not two_factor.is_secret(secret):
+            raise InvalidField("secret", "two_factor.wrong")
+        step = two_factor.matching_step(secret, (otp or "").strip(), self.clock())
+        if step is None:
+            raise InvalidField("otp", "two_factor.wrong")
+        codes = two_factor.new_recovery_codes()
+        digests = [digest(recovery_form(code)) for code in codes]
+        user.enrol_two_factor(secret=secret, recovery_digests=digests, step=step)
+        try:
+            self.tenancy.app.save(user)
+        except IntegrityError:  # enrolled (or changed) by another request meanwhile
+            raise RuleBroken("two_factor.already_enrolled", field="otp") from None
+        return codes
 
     def count_token(self, principal: Principal) -> None:
         """One more token issued to the principal's user, refused (``Throttled``) past
         domain/token.py's limit; counted where every process sees it."""
         key, now = issued_key(principal.username), self.clock()
-        check_issue(self.attempts.counts([key], now - ISSUE_WINDOW)[key])
-        self.attempts.record([key], now)
+        self.attempts.take([key], now - ISSUE_WINDOW, now, lambda counts: check_issue(counts[key]))
 
     def session(self, *, username: str, version: int, session_id: str) -> Principal | None:
         """The principal of a session, or None when it was signed out of or the user's

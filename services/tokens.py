@@ -24,7 +24,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.access import Principal
-from domain.errors import Conflict, NotFound, Unauthenticated
+from domain.errors import Conflict, EnrolmentRequired, NotFound, Unauthenticated
 from domain.tenancy import User, user_uuid
 from domain.token import ApiToken, token_uuid
 from services.accounts import Accounts, digest
@@ -70,14 +70,27 @@ class Tokens:
         self.clock = clock
         self._granted: dict[str, Granted] = {}  # by the token's digest
 
-    def issue(self, *, username: str, password: str, client: str = "") -> IssuedToken:
-        """A token for a user's password, throttled as the login page is (per name and per
-        ``client``, the caller's address), and held back past domain/token.py's tokens an hour
-        for the user (counted once the password is right: a stranger cannot spend them)."""
+    def issue(
+        self, *, username: str, password: str, client: str = "", otp: str | None = None
+    ) -> IssuedToken:
+        """A token for a user's password (and ``otp``, the code of their authenticator app or
+        a recovery code, when they are enrolled in two-factor sign-in), throttled as the login
+        page is (per name and per ``client``, the caller's address), and held back past
+        domain/token.py's tokens an hour for the user (counted once the password is right: a
+        stranger cannot spend them). A user who must enrol first gets no token
+        (EnrolmentRequired)."""
         try:
-            signed_in = self.accounts.sign_in(username=username, password=password, client=client)
+            signed_in = self.accounts.sign_in(
+                username=username, password=password, client=client, otp=otp
+            )
         except NotFound as wrong:
+            if wrong.field == "otp":
+                raise Unauthenticated("two_factor.wrong", field="otp") from None
             raise Unauthenticated("signin.wrong", field=wrong.field) from None
+        if signed_in.pending == "code":
+            raise Unauthenticated("two_factor.needed", field="otp")
+        if signed_in.pending == "enrolment":
+            raise EnrolmentRequired("two_factor.enrolment_required")
         principal = signed_in.principal
         self.accounts.count_token(principal)
         secret = f"{principal.username}.{secrets.token_urlsafe(32)}"

@@ -20,6 +20,10 @@ from infra.settings import event_store_env
 from services import Services, open_services
 from tests.support import Place, Tenants
 
+# Two-factor sign-in is not what most tests are about: off for the servers and command lines
+# they start (Settings.from_env); the tests about it ask for it (tests/web/test_two_factor.py).
+os.environ.setdefault("LEDGER_TWO_FACTOR", "optional")
+
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # The seed town's real report: ../shared/seed beside the checkout (LEDGER_SEED_DIR elsewhere).
 SEED_REPORT = "000_35acf787e928bc26.zh-Hans.txt"

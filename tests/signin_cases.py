@@ -3,8 +3,11 @@ PostgreSQL, Redis): guessing is held back, and a stranger cannot lock a user out
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 import pytest
 
 from domain.access import Principal, Role
@@ -108,7 +111,77 @@ def tokens_past_the_hours_limit_are_refused_for_that_user_only(
     accounts.count_token(user)  # the first has left the hour: one more
 
 
+def parallel_guesses_stop_at_the_limit(tenancy: Tenancy, store: AttemptStore):
+    """Many wrong passwords at the same moment (one per thread, as from many workers): the
+    check and the count are one step, so no more reach the password check than the limit."""
+    accounts, _, username = _accounts(tenancy, store)
+    stranger, guesses = unique("203.0.113"), 4 * MAX_FAILURES_PER_PAIR
+    start = threading.Barrier(guesses)
+
+    def guess(_: int) -> str:
+        start.wait()
+        try:
+            accounts.sign_in(username=username, password="a wrong guess", client=stranger)
+        except (NotFound, Throttled) as refused:
+            return type(refused).__name__
+        return "signed in"
+
+    with ThreadPoolExecutor(guesses) as pool:
+        answers = list(pool.map(guess, range(guesses)))
+    assert answers.count("NotFound") == MAX_FAILURES_PER_PAIR
+    assert answers.count("Throttled") == guesses - MAX_FAILURES_PER_PAIR
+
+
+def parallel_tokens_stop_at_the_limit(tenancy: Tenancy, store: AttemptStore):
+    accounts, _, username = _accounts(tenancy, store)
+    user, asks = tenancy.principal(username=username), MOST_ISSUED + 10
+    start = threading.Barrier(asks)
+
+    def ask(_: int) -> bool:
+        start.wait()
+        try:
+            accounts.count_token(user)
+        except Throttled:
+            return False
+        return True
+
+    with ThreadPoolExecutor(asks) as pool:
+        assert sum(pool.map(ask, range(asks))) == MOST_ISSUED
+
+
+def wrong_codes_of_an_enrolled_user_are_failures(tenancy: Tenancy, store: AttemptStore):
+    """The second factor is throttled with the password: a wrong code counts, a right
+    password without a code does not, and a right code after the limit is refused too."""
+    accounts, clock, username = _accounts(tenancy, store)
+    principal = tenancy.principal(username=username)
+    secret = accounts.offer_enrolment(principal).secret
+    accounts.enrol(principal, secret=secret, otp=pyotp.TOTP(secret).at(clock.now))
+    clock.advance(seconds=30)
+    stranger = unique("203.0.113")
+    pending = accounts.sign_in(username=username, password=PASSWORD, client=stranger)
+    assert pending.pending == "code"
+    for _ in range(MAX_FAILURES_PER_PAIR):
+        with pytest.raises(NotFound) as wrong:
+            accounts.confirm_code(username=username, otp="000000", client=stranger)
+        assert wrong.value.field == "otp"
+    with pytest.raises(Throttled):
+        accounts.sign_in(
+            username=username,
+            password=PASSWORD,
+            client=stranger,
+            otp=pyotp.TOTP(secret).at(clock.now),
+        )
+    own = unique("198.51.100")
+    signed = accounts.sign_in(
+        username=username, password=PASSWORD, client=own, otp=pyotp.TOTP(secret).at(clock.now)
+    )
+    assert signed.pending is None and signed.session_id
+
+
 CASES = (
+    wrong_codes_of_an_enrolled_user_are_failures,
+    parallel_guesses_stop_at_the_limit,
+    parallel_tokens_stop_at_the_limit,
     guessing_from_one_address_is_refused_there_only,
     one_address_guessing_many_names_is_refused,
     many_addresses_guessing_one_name_slow_strangers_not_the_user,

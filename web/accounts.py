@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
+import segno
 import sentry_sdk
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -22,6 +24,11 @@ START = {
     "auditor": "audit.index",
     "admin": "admin.index",
 }
+CODE_WITHIN = 300  # seconds after the right password within which its second step is taken
+# What a signed-in user who must enrol in two-factor sign-in may open before enrolling.
+BEFORE_ENROLMENT = frozenset(
+    {"accounts.two_factor", "accounts.logout", "static", "switch_language"}
+)
 
 
 class SignedInUser:
@@ -69,13 +76,16 @@ def register_accounts(app: Flask) -> None:
         if under_api(request.path):
             return  # a token is the API's only credential: no session, no signed-in user
         if not current_user.is_authenticated:
-            return
+            return None
+        if session.get("enrol_first") and request.endpoint not in BEFORE_ENROLMENT:
+            return redirect(url_for("accounts.two_factor"))
         who = principal()
         # Sentry's tags (when it is on): the role and the tenant, nothing personal.
         sentry_sdk.set_tag("role", who.role.value)
         sentry_sdk.set_tag("tenant", who.township or who.county or "installation")
         if request.method == "GET":
             catch_up_to_own_writes()
+        return None
 
     @app.context_processor
     def who() -> dict:
@@ -116,8 +126,65 @@ def login():
         password=request.form.get("password", ""),
         client=request.remote_addr or "unknown",
     )
+    if signed.pending == "code":  # not signed in until the second step
+        session["second_factor"] = [signed.principal.username, time.time()]
+        return redirect(url_for("accounts.code"))
+    return _signed_in(signed)
+
+
+def _signed_in(signed):
     login_user(SignedInUser(signed.principal, signed.session_version, signed.session_id))
+    if signed.pending == "enrolment":
+        session["enrol_first"] = True
+        return redirect(url_for("accounts.two_factor"))
     return redirect(url_for(START[signed.principal.role.value]))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step of signing in: the code of the authenticator app, or a recovery code."""
+    pending = session.get("second_factor")
+    if not pending or not time.time() - pending[1] < CODE_WITHIN:
+        session.pop("second_factor", None)
+        return redirect(url_for("accounts.login"))
+    if request.method == "GET":
+        return render_template("login_code.html")
+    form_page("login_code.html")
+    signed = services().accounts.confirm_code(
+        username=pending[0],
+        otp=request.form.get("otp", ""),
+        client=request.remote_addr or "unknown",
+    )
+    session.pop("second_factor", None)
+    return _signed_in(signed)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor():
+    """Enrolling in two-factor sign-in: a secret offered (kept in the session until the first
+    code confirms it), then the recovery codes, shown once."""
+    accounts = services().accounts
+    if accounts.two_factor_enrolled(principal()):
+        session.pop("enrol_first", None)
+        return render_template("two_factor.html", enrolled=True)
+    secret = session.get("enrolling")
+    enrolment = (
+        accounts.enrolment(principal(), secret) if secret else accounts.offer_enrolment(principal())
+    )
+    session["enrolling"] = enrolment.secret
+    shown = {
+        "enrolment": enrolment,
+        "qr": segno.make(enrolment.uri, error="m").svg_data_uri(scale=4, border=2),
+        "required": session.get("enrol_first", False),
+    }
+    if request.method == "GET":
+        return render_template("two_factor.html", **shown)
+    form_page("two_factor.html", **shown)
+    codes = accounts.enrol(principal(), secret=enrolment.secret, otp=request.form.get("otp", ""))
+    session.pop("enrolling", None)
+    session.pop("enrol_first", None)
+    return render_template("two_factor.html", codes=codes)
 
 
 @bp.post("/logout")

@@ -75,10 +75,14 @@ def _page(status: int, message: str | None = None):
     return render_template("error.html", status=status, title=title, detail=message), status
 
 
+# Forms whose 404 (an unknown name, a wrong password or code) is said beside the field, as 401.
+SIGN_IN_FORMS = ("login.html", "login_code.html")
+
+
 def ledger_error(error: LedgerError):
     status = status_of(error)
     form = g.get("form_page")
-    if form is None or (status in (403, 404) and form[0] != "login.html"):
+    if form is None or (status in (403, 404) and form[0] not in SIGN_IN_FORMS):
         said = say_error(error, with_field=True) if status not in (403, 404) else None
         return _page(status, said)
     template, context = form

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
 
 import click
@@ -45,6 +47,10 @@ def serve(
     from infra.serving import Serving, serve
 
     serving = Serving(host=host, port=port, workers=workers, projector=projector)
+    settings = obj.settings
+    if demo and not os.environ.get("LEDGER_TWO_FACTOR"):
+        # The demo's people sign in with the password alone, unless asked otherwise.
+        settings = dataclasses.replace(settings, two_factor="optional")
     with refusals():
         if demo:
             from sample.load import demo_logins, load_demo
@@ -53,7 +59,7 @@ def serve(
                 click.echo(line)
             for line in demo_logins(serving.url):
                 click.echo(line)
-        status = serve(obj.settings, obj.services, serving, click.echo)
+        status = serve(settings, obj.services, serving, click.echo)
     sys.exit(status)
 
 

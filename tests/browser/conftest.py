@@ -56,6 +56,7 @@ def demo_server(folder: Path, **environ: str) -> Iterator[str]:
         **os.environ,
         "LEDGER_DATABASE_URL": f"sqlite:///{folder}/ledger.sqlite3",
         "LEDGER_SECRET_KEY": "browser-tests",
+        "LEDGER_TWO_FACTOR": "optional",  # the demo's; a test about it asks for "required"
         **environ,
     }
     run = {"env": env, "cwd": folder, "check": True, "capture_output": True, "text": True}

@@ -222,7 +222,7 @@ def test_an_entry_whose_id_holds_a_path_is_followed_up_and_retracted_in_the_brow
     """An entry recorded before ids were limited, its id ``../../../x``: the list's link opens
     its page, whose forms follow it up and retract it."""
     old = "../../../浏览器-x"
-    ledger = open_ledger(Settings(database_url=served_database))
+    ledger = open_ledger(Settings(two_factor="optional", database_url=served_database))
     try:
         with before_safe_ids():
             ledger.entries.record(

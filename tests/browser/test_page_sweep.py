@@ -195,6 +195,9 @@ class Sweep:
         page.fill("#f-new_password", "short")
         page.fill("#f-confirm_password", "short")
         self.send_without_checks(page, "form.narrow", "/password with errors")
+        self.visit(page, "/two-factor")  # enrolment, which a clerk may choose
+        page.fill("#f-otp", "12")
+        self.send_without_checks(page, "form.narrow", "/two-factor with a wrong code")
         page.context.close()
 
     def clerk_follow_ups(self, page) -> None:

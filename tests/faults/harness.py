@@ -49,7 +49,7 @@ def cycles(reduced: int) -> int:
 def prepare(url: str, townships: int) -> dict[str, str]:
     """A county with ``townships`` townships and a clerk each; returns each township's clerk's
     token, by township code."""
-    services = open_ledger(Settings(database_url=url))
+    services = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         services.tenancy.add_county(OPERATOR, code="faults", name="故障县")
         tokens = {}
@@ -395,7 +395,7 @@ class Stored:
 
 def stored_entries(url: str, outcome: Outcome) -> Stored:
     """The store's own account of the entries: the townships' exported lines."""
-    services = open_ledger(Settings(database_url=url))
+    services = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         counts: Counter = Counter()
         for township in {t for t, _ in outcome.sent}:
@@ -415,7 +415,7 @@ def stored_entries(url: str, outcome: Outcome) -> Stored:
 def wait_projected(url: str, timeout: float = 120.0) -> float:
     """Until the read model holds the whole log (the projection worker's doing: nothing is
     projected here); returns the seconds it took."""
-    services = open_ledger(Settings(database_url=url))
+    services = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         began = time.monotonic()
         target = services.read_model.recorded_position()
@@ -429,7 +429,7 @@ def wait_projected(url: str, timeout: float = 120.0) -> float:
 
 def read_model_mismatches(url: str, townships: list[str]) -> list:
     """The stored read model against a replay of the whole log in memory (a rebuild)."""
-    services = open_ledger(Settings(database_url=url))
+    services = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         _, findings = check_read_model(services.app, services.read_model, townships)
         return findings
@@ -448,7 +448,7 @@ def assert_ledger_whole(url: str, outcome: Outcome, stored: Stored, townships: l
 
 def chains_verified(url: str) -> str | None:
     """None when every township's hash chain and the read model verify; else the finding."""
-    services = open_ledger(Settings(database_url=url))
+    services = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         verification = services.verifier.verify(OPERATOR)
         return None if verification.ok else verification.summary()

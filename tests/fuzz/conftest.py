@@ -38,7 +38,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
 
 @pytest.fixture
 def ledger(store_url: str) -> Iterator[Services]:
-    opened = open_ledger(Settings(database_url=store_url), shared_attempts=True)
+    opened = open_ledger(
+        Settings(two_factor="optional", database_url=store_url), shared_attempts=True
+    )
     try:
         yield opened
     finally:

@@ -118,7 +118,7 @@ class Http:
 @pytest.fixture
 def served(tmp_path) -> Iterator[tuple[World, Http]]:
     url = f"sqlite:///{tmp_path}/fuzz.sqlite3"
-    ledger = open_ledger(Settings(database_url=url))
+    ledger = open_ledger(Settings(two_factor="optional", database_url=url))
     world = build_world(ledger)
     port = free_port()
     env = {

@@ -269,3 +269,11 @@ def test_a_business_date_after_today_is_one_error_naming_occurred_on(cli, townsh
     said = one_error(cli("record", json.dumps(dispute(township, occurred_on=ahead))))
     assert said.startswith("error: occurred_on: must not be after today"), said
     assert cli("export", "--township", township).stdout == ""
+
+
+def test_a_common_password_is_refused_naming_the_field(cli, township):
+    username = unique("clerk")
+    add = ("user", "add", username, "--role", "clerk", "--township", township)
+    line = one_error(cli(*add, input="iloveyou1\n"))
+    assert line.startswith("error: password: is one of the commonest passwords")
+    assert cli(*add, input=f"{PASSWORD}\n").exit_code == 0  # nothing was made before

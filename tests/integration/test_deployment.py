@@ -145,7 +145,7 @@ def entry(township: str, entry_id: str) -> dict:
 
 def tenants(url: str, count: int) -> list[tuple[str, str]]:
     """A county with ``count`` townships and a clerk each: [(township, clerk)]."""
-    ledger = open_ledger(Settings(database_url=url))
+    ledger = open_ledger(Settings(two_factor="optional", database_url=url))
     tenancy, made = ledger.tenancy, []
     try:
         tenancy.add_county(OPERATOR, code="deployxian", name="部署县")
@@ -281,7 +281,7 @@ def test_web_processes_and_projection_workers_apart_cooperate_on_postgresql(
         assert not failures, failures
         assert not any(thread.is_alive() for thread in threads)
 
-        ledger = open_ledger(Settings(database_url=url))
+        ledger = open_ledger(Settings(two_factor="optional", database_url=url))
         try:
             recorded = ledger.read_model.recorded_position()
             _wait(
@@ -395,7 +395,7 @@ def test_a_projection_worker_sent_sigterm_ends_after_its_page(tmp_path):
         )
     )
     _cli(env, "import", str(backlog))
-    ledger = open_ledger(Settings(database_url=url))
+    ledger = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         view = ledger.read_model.storage
         args = ("project", "--follow", "--interval", "0.05", "--page", "25")

@@ -189,7 +189,7 @@ def test_the_app_knows_the_client_through_the_front_and_nginx_logs_no_address(fr
 
 def _county(url: str) -> tuple[str, str]:
     """A township with a clerk in a fresh ledger; the township's code and the clerk's token."""
-    ledger = open_ledger(Settings(database_url=url))
+    ledger = open_ledger(Settings(two_factor="optional", database_url=url))
     try:
         ledger.tenancy.add_county(OPERATOR, code="frontxian", name="前端县")
         ledger.tenancy.add_township(OPERATOR, county="frontxian", code="front1", name="前端镇")

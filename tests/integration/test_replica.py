@@ -67,10 +67,12 @@ class Site:
 def site(replicated: Replicated) -> Iterator[Site]:
     primary_url = replicated.primary.url(replicated.database)
     standby_url = replicated.standby.url(replicated.database)
-    worker = open_ledger(Settings(database_url=primary_url))
+    worker = open_ledger(Settings(two_factor="optional", database_url=primary_url))
     worker.read_model.refresh_before_reads = False
     stop = worker.read_model.follow_in_background(interval=0.05)
-    settings = Settings(database_url=primary_url, read_database_url=standby_url)
+    settings = Settings(
+        two_factor="optional", database_url=primary_url, read_database_url=standby_url
+    )
     web = open_ledger(settings, web=True)
     web.read_model.refresh_before_reads = False
     county, townships = unique("c"), (unique("t"), unique("t"))
@@ -163,4 +165,6 @@ def test_a_replica_of_anything_but_postgresql_is_refused() -> None:
     with pytest.raises(SettingsError, match="LEDGER_READ_DATABASE_URL"):
         Settings.from_env({"LEDGER_READ_DATABASE_URL": "sqlite:///x.sqlite3"})
     with pytest.raises(SettingsError, match="LEDGER_DATABASE_URL"):
-        Settings(database_url="sqlite:///x", read_database_url="postgresql://h/x")
+        Settings(
+            two_factor="optional", database_url="sqlite:///x", read_database_url="postgresql://h/x"
+        )

@@ -3,11 +3,13 @@ worker, and answer."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -98,3 +100,27 @@ def test_no_client_address_is_logged_unless_configured(tmp_path, log_format, con
     assert statuses == [400, 400, 200]
     assert "GET /login 200" in log  # the access line is there
     assert (CLIENT in log) is configured, log
+
+
+# -- the demo's sign-in ----------------------------------------------------------------------
+
+
+def _token_status(url: str, username: str) -> int:
+    body = json.dumps({"username": username, "password": "demo-password"}).encode()
+    request = urllib.request.Request(
+        f"{url}/api/v1/tokens", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+@pytest.mark.parametrize(("two_factor", "status"), [("", 201), ("required", 403)])
+def test_serve_demo_signs_in_with_the_password_alone_unless_told(tmp_path, two_factor, status):
+    """``serve --demo`` without LEDGER_TWO_FACTOR lets the demo's auditor in with the password;
+    told ``required``, the auditor must enrol first (403 for a token)."""
+    with serving(tmp_path, "--demo", LEDGER_TWO_FACTOR=two_factor) as served:
+        assert _token_status(served.url, "auditor") == status, served.log()[-3000:]
+        assert _token_status(served.url, "clerk") == 201

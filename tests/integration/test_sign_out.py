@@ -25,8 +25,12 @@ COOKIE = "session"
 @pytest.fixture
 def workers(own_sql_database_url: str) -> Iterator[tuple[Services, Flask, Flask]]:
     """Two workers of one installation: each its own ledger and app on the same store."""
-    first = open_ledger(Settings(database_url=own_sql_database_url), shared_attempts=True)
-    second = open_ledger(Settings(database_url=own_sql_database_url), shared_attempts=True)
+    first = open_ledger(
+        Settings(two_factor="optional", database_url=own_sql_database_url), shared_attempts=True
+    )
+    second = open_ledger(
+        Settings(two_factor="optional", database_url=own_sql_database_url), shared_attempts=True
+    )
     try:
         apps = [
             create_app(s, WebConfig(secret_key="one-key", testing=True)) for s in (first, second)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from infra.settings import Settings
-from infra.throttle import RedisAttempts, open_attempts
+from infra.throttle import KEPT, RedisAttempts, open_attempts
 from services import open_services
 from tests.signin_cases import CASES
 from tests.support import unique
@@ -28,11 +28,17 @@ def _shared(first, second) -> None:
     assert first.latest(key, NOW + timedelta(minutes=2)) is None
     first.clear(key)
     assert second.counts([key], NOW - timedelta(minutes=15)) == {key: 0}
-    # A moment is kept a day: the table (the sorted set) does not grow with every token.
+    # A moment is kept as long as the longest window: the table (the sorted set) does not grow
+    # with every attempt and token.
     issued = unique("issued:someone")
     first.record([issued], NOW)
-    second.record([issued], NOW + timedelta(days=2))
-    assert first.counts([issued], NOW - timedelta(days=1)) == {issued: 1}
+    second.record([issued], NOW + KEPT + timedelta(seconds=1))
+    assert first.counts([issued], NOW - timedelta(days=400)) == {issued: 1}
+    # A step that turned out right gives its moments back, and only its own.
+    taken = first.take([key, issued], NOW, NOW + KEPT, lambda counts: None)
+    second.take([key], NOW, NOW + KEPT, lambda counts: None)
+    second.give_back([key, issued], taken)
+    assert first.counts([key, issued], NOW) == {key: 1, issued: 1}
     familiar = unique("familiar:someone")
     assert not second.remembered(familiar, NOW - timedelta(days=30))
     first.remember(familiar, NOW)
@@ -80,3 +86,12 @@ def test_throttling_holds_in_the_database(tenancy, own_sql_database_url, case):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
 def test_throttling_holds_in_redis(tenancy, case):
     case(tenancy, _redis())
+
+
+def test_old_marks_are_pruned_from_the_database(own_sql_database_url):
+    store = open_attempts(Settings(database_url=own_sql_database_url))
+    old, new = unique("familiar:old"), unique("familiar:new")
+    store.remember(old, NOW)
+    store.remember(new, NOW + timedelta(days=40))
+    rows = store._run(["SELECT key FROM ledger_signin_marks"])
+    assert [key for (key,) in rows] == [new]

@@ -72,6 +72,22 @@ def test_a_wrong_current_password_is_named_and_changes_nothing(app, site):
     assert sign_in(app.test_client(), username).status_code == 302
 
 
+def test_a_common_new_password_is_refused_with_the_reason_in_chinese(app, site):
+    username = site.add_user("clerk", township=site.township)
+    client = app.test_client()
+    sign_in(client, username)
+    common = {
+        "current_password": PASSWORD,
+        "new_password": "iloveyou1",
+        "confirm_password": "iloveyou1",
+    }
+    answer = client.post("/password", data=common)
+    assert answer.status_code == 400
+    assert 'id="new_password-error"' in answer.text
+    assert "是最常见的密码之一" in answer.text
+    assert sign_in(app.test_client(), username).status_code == 302  # the old one still works
+
+
 def test_repeated_failures_hold_back_even_the_right_password(app, site):
     username = site.add_user("clerk", township=site.township)
     client = app.test_client()

@@ -44,6 +44,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.password": ("GET", "/password", SIGNED_IN),
     "accounts.notifications": ("GET", "/notifications", SIGNED_IN),
     "accounts.notifications_read": ("POST", "/notifications/read", refusing(SIGNED_IN, 400)),
+    "accounts.code": ("GET", "/login/code", {r: 302 for r in ROLES}),  # no password given
+    "accounts.two_factor": ("GET", "/two-factor", SIGNED_IN),
     "healthz": ("GET", "/healthz", {r: 200 for r in ROLES}),
     "readyz": ("GET", "/readyz", {r: 200 for r in ROLES}),
     "static": ("GET", "/static/app.css", {r: 200 for r in ROLES}),

@@ -26,7 +26,7 @@ from web.config import WebConfig
 @pytest.fixture
 def ledger(tmp_path) -> Iterator[tuple[Services, RawStore, str]]:
     url = f"sqlite:///{tmp_path}/ledger.sqlite3"
-    services = open_ledger(Settings(database_url=url))
+    services = open_ledger(Settings(two_factor="optional", database_url=url))
     county, town = unique("county"), unique("town")
     services.tenancy.add_county(OPERATOR, code=county, name="核验县")
     services.tenancy.add_township(OPERATOR, county=county, code=town, name="核验镇")

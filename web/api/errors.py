@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from domain.errors import (
     AlreadyExists,
     Conflict,
+    EnrolmentRequired,
     Forbidden,
     InvalidField,
     LedgerError,
@@ -34,6 +35,7 @@ STATUSES: tuple[tuple[type[LedgerError], int, str], ...] = (
     (Unauthenticated, 401, "unauthenticated"),
     (Throttled, 429, "throttled"),
     (NotFound, 404, "not_found"),
+    (EnrolmentRequired, 403, "two_factor_enrolment_required"),
     (Forbidden, 403, "forbidden"),
     (Conflict, 409, "conflict"),
     (AlreadyExists, 409, "already_exists"),

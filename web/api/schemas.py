@@ -122,6 +122,9 @@ class Strict(ma.Schema):
 class TokenRequest(Strict):
     username = ma.fields.String(required=True)
     password = ma.fields.String(required=True)
+    # The code of the user's authenticator app, or a recovery code: for a user enrolled in
+    # two-factor sign-in.
+    otp = ma.fields.String()
 
 
 class TokenIssued(Strict):

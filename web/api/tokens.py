@@ -16,9 +16,13 @@ blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Tokens fo
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenIssued)
 def issue(given: dict):
-    """A token for a username and password (throttled like the login page)."""
+    """A token for a username and password, and ``otp`` for a user enrolled in two-factor
+    sign-in (throttled like the login page)."""
     return ledger().tokens.issue(
-        username=given["username"], password=given["password"], client=request.remote_addr or ""
+        username=given["username"],
+        password=given["password"],
+        otp=given.get("otp"),
+        client=request.remote_addr or "",
     )
 
 

@@ -32,7 +32,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
 
 @pytest.fixture
 def ledger(store_url: str, tmp_path) -> Iterator[Services]:
-    settings = Settings(database_url=store_url, evidence_dir=str(tmp_path / "evidence"))
+    settings = Settings(
+        two_factor="optional", database_url=store_url, evidence_dir=str(tmp_path / "evidence")
+    )
     opened = open_ledger(settings, shared_attempts=True)
     opened.tenancy.hasher = FAST_HASHER
     try:

@@ -28,7 +28,9 @@ def store_url(tmp_path) -> str:
 
 @pytest.fixture
 def ledger(store_url: str, tsa: TestAuthority) -> Iterator[Services]:  # noqa: F811
-    settings = Settings(database_url=store_url, tsa_url=tsa.url, tsa_certs=str(tsa.ca))
+    settings = Settings(
+        two_factor="optional", database_url=store_url, tsa_url=tsa.url, tsa_certs=str(tsa.ca)
+    )
     opened = open_ledger(settings, shared_attempts=True)
     opened.tenancy.hasher = FAST_HASHER
     try:

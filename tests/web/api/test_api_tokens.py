@@ -93,7 +93,9 @@ def test_sign_ins_are_throttled_for_every_process_of_the_installation(site, stor
     """Failures counted by one process (a gunicorn worker) throttle the name from that
     address in another; from another address the name still signs in."""
     clerk = site.caller("clerk")
-    other = open_ledger(Settings(database_url=store_url), shared_attempts=True)
+    other = open_ledger(
+        Settings(two_factor="optional", database_url=store_url), shared_attempts=True
+    )
     try:
         other_client = make_app(other).test_client()
         other_client.environ_base["REMOTE_ADDR"] = site.client.environ_base["REMOTE_ADDR"]
@@ -148,7 +150,9 @@ def record(caller, site, entry_id):
 @pytest.fixture
 def elsewhere(store_url):
     """Another worker of the installation: its own ledger and app on the same store."""
-    other = open_ledger(Settings(database_url=store_url), shared_attempts=True)
+    other = open_ledger(
+        Settings(two_factor="optional", database_url=store_url), shared_attempts=True
+    )
     try:
         yield other, make_app(other).test_client()
     finally:
