@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from projections.ledger import LedgerView
 from projections.memory import in_memory_view
 from services.accounts import Accounts, AttemptStore, InMemoryAttempts
+from services.administration import Administration
 from services.application import LedgerApplication
 from services.audit_export import AuditExport
 from services.breakdowns import Breakdowns
@@ -77,6 +78,7 @@ class Services:
     history: History
     trail: Trail
     accounts: Accounts
+    administration: Administration
     browsing: Browsing
     breakdowns: Breakdowns
     tokens: Tokens
@@ -153,6 +155,7 @@ def open_services(
         history=History(tenancy, read_model, trail),
         trail=trail,
         accounts=accounts,
+        administration=Administration(tenancy),
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
         tokens=Tokens(app, accounts),

@@ -93,6 +93,14 @@ class SignedIn:
     principal: Principal
     session_version: int
     session_id: str  # this session's own, random: signing out ends it (``Accounts.sign_out``)
+    # Signed in with a one-time password: it only lets them choose their own.
+    must_change_password: bool = False
+
+
+@dataclass(frozen=True)
+class Session:
+    principal: Principal
+    must_change_password: bool
 
 
 def digest(secret: str) -> str:
@@ -133,8 +141,13 @@ class Accounts:
             raise
         self.attempts.clear(attempt.pair)
         self.attempts.remember(attempt.familiar, now)
-        version = self._user(username).session_version
-        return SignedIn(principal, version, secrets.token_urlsafe(24))
+        user = self._user(username)
+        return SignedIn(
+            principal,
+            user.session_version,
+            secrets.token_urlsafe(24),
+            user.must_change_password,
+        )
 
     def count_token(self, principal: Principal) -> None:
         """One more token issued to the principal's user, refused (``Throttled``) past
@@ -146,13 +159,28 @@ class Accounts:
     def session(self, *, username: str, version: int, session_id: str) -> Principal | None:
         """The principal of a session, or None when it was signed out of or the user's
         sessions were ended since (read in one query where the store can)."""
+        found = self.session_of(username=username, version=version, session_id=session_id)
+        return found.principal if found else None
+
+    def session_of(self, *, username: str, version: int, session_id: str) -> Session | None:
+        """The session's principal and whether it must change its password first; None when
+        it was signed out of, the user's sessions were ended since (a password changed or
+        reset, the user disabled), or the user's county is suspended."""
         user_id, ended_id = user_uuid(username), sign_out_uuid(digest(session_id))
         uow = UnitOfWork(self.tenancy.app)
         uow.prefetch([user_id, ended_id])
         user, ended = uow.get_aggregate(user_id), uow.get_aggregate(ended_id)
         if user is None or user.session_version != version or ended is not None:
             return None
-        return principal_of(user)
+        if user.disabled or self.tenancy.suspended(user):
+            return None
+        return Session(principal_of(user), user.must_change_password)
+
+    def change_own_password(self, *, username: str, password: str, new: str, client: str) -> None:
+        """A user who knows their password (a one-time one too) chooses a new one: the
+        API's ``POST /password``, throttled as signing in is."""
+        signed_in = self.sign_in(username=username, password=password, client=client)
+        self.change_password(signed_in.principal, current=password, new=new)
 
     def sign_out(self, principal: Principal, *, session_id: str) -> None:
         """End this session for good: a copy of its cookie is refused from now on, by every
@@ -170,6 +198,8 @@ class Accounts:
         except VerificationError:
             raise InvalidField("current_password", "password.not_current") from None
         check_password("new_password", new)
+        if new == current:
+            raise InvalidField("new_password", "password.unchanged")
         user.change_password_hash(self.tenancy.hasher.hash(new))
         self.tenancy.app.save(user)
         return user.session_version

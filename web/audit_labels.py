@@ -32,6 +32,10 @@ FINDINGS = {
     "timestamp_other_hash": _l("可信时间戳证明的是另一个哈希，不是它所记录的发布文件或链头"),
     "timestamp_differs": _l("可信时间戳旁记录的时间或机构与时间戳本身不符"),
     "timestamp_unanchored": _l("可信时间戳所证明的发布文件或链环已不在台账中"),
+    "rights_link": _l("权限链的这一环与前一环或它自己的哈希不符：权限链被改动过"),
+    "rights_missing": _l("权限链登记过的这条权限变更已不在台账中：它被删除了"),
+    "rights_altered": _l("这条权限变更的内容与登记时不同：它被改动过"),
+    "rights_uncovered": _l("这条权限变更不在权限链中：它是绕过台账写入数据库的"),
 }
 LINK_FINDINGS = frozenset(
     (

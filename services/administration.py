@@ -1,0 +1,286 @@
+"""Administering the installation on the web and the API: counties (the administrator's),
+townships and people (the administrator's and each county officer's, of their own county).
+
+Every change is an event of the ledger naming who made it (domain/tenancy.py), linked into its
+county's rights chain (services/rights.py). Another county's township or user is "not found",
+as one that does not exist; a role that administers nothing is refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from domain import values
+from domain.access import Principal, Role
+from domain.errors import Forbidden, InvalidField, NotFound, RuleBroken
+from domain.moments import parse_moment
+from domain.rights import INSTALLATION
+from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
+from services.tenancy import (
+    CountyView,
+    Tenancy,
+    TownshipView,
+    UserView,
+    administers_county,
+    check_administers_county,
+    check_grants,
+)
+
+USERS_PAGE = 500  # user events read from the log at a time
+ONE_TIME_BYTES = 12  # a one-time password: 16 characters of URL-safe base64
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    role: str
+    county: str | None
+    township: str | None
+    disabled: bool
+    must_change_password: bool = False
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "role": self.role,
+            "county": self.county,
+            "township": self.township,
+            "disabled": self.disabled,
+        }
+
+
+@dataclass(frozen=True)
+class NewPassword:
+    username: str
+    one_time_password: str
+
+
+def one_time_password() -> str:
+    return secrets.token_urlsafe(ONE_TIME_BYTES)
+
+
+class Administration:
+    def __init__(
+        self, tenancy: Tenancy, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self.tenancy = tenancy
+        self.app = tenancy.app
+        self.clock = clock
+
+    # -- counties (the administrator's) -----------------------------------------------------
+
+    def add_county(self, principal: Principal, *, code: str, name: str) -> CountyView:
+        return self.tenancy.add_county(principal, code=code, name=name)
+
+    def rename_county(self, principal: Principal, *, county: str, name: str) -> CountyView:
+        found = self._county(principal, county)
+        found.rename(name=name, by=principal.username)
+        return self._save_county(found)
+
+    def suspend_county(self, principal: Principal, *, county: str) -> CountyView:
+        """Its people can no longer sign in (their sessions end); its records stay."""
+        found = self._county(principal, county)
+        found.suspend(by=principal.username)
+        return self._save_county(found)
+
+    def reinstate_county(self, principal: Principal, *, county: str) -> CountyView:
+        found = self._county(principal, county)
+        found.reinstate(by=principal.username)
+        return self._save_county(found)
+
+    def _county(self, principal: Principal, code: str) -> County:
+        principal.check_administers()
+        values.code_text("county", code)
+        return self.tenancy._get(
+            county_uuid(code), NotFound("county.not_found", field="county", code=code)
+        )
+
+    def _save_county(self, county: County) -> CountyView:
+        self.tenancy.rights.save(INSTALLATION, county)
+        return self.tenancy.county(Principal.operator(), county.code)
+
+    # -- townships --------------------------------------------------------------------------
+
+    def add_township(
+        self, principal: Principal, *, county: str, code: str, name: str
+    ) -> TownshipView:
+        return self.tenancy.add_township(principal, county=county, code=code, name=name)
+
+    def rename_township(self, principal: Principal, *, township: str, name: str) -> TownshipView:
+        check_administers_county(principal)
+        values.code_text("township", township)
+        missing = NotFound("township.not_found", field="township", code=township)
+        found: Township = self.tenancy._get(township_uuid(township), missing)
+        if not administers_county(principal, found.county):
+            raise missing
+        found.rename(name=name, by=principal.username)
+        self.tenancy.rights.save(found.county, found)
+        return self.tenancy.township_view(found)
+
+    def townships(self, principal: Principal, *, county: str) -> list[TownshipView]:
+        view = self._administered_county(principal, county)
+        return [self.tenancy._township(code) for code in view.townships]
+
+    # -- people -----------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        principal: Principal,
+        *,
+        username: str,
+        role: str,
+        county: str | None = None,
+        township: str | None = None,
+    ) -> NewPassword:
+        """A new user with a one-time password (shown once: the ledger keeps its hash)."""
+        password = one_time_password()
+        view = self.tenancy.add_user(
+            principal,
+            username=username,
+            password=password,
+            role=role,
+            county=county,
+            township=township,
+            one_time=True,
+        )
+        return NewPassword(view.username, password)
+
+    def disable(self, principal: Principal, *, username: str) -> Person:
+        """The user can no longer sign in; their sessions and tokens stop at their next
+        request, in every process (each checks the user's record)."""
+        user, scope = self._administered_user(principal, username)
+        user.disable(by=principal.username)
+        self.tenancy.rights.save(scope, user)
+        return _person(user)
+
+    def enable(self, principal: Principal, *, username: str) -> Person:
+        user, scope = self._administered_user(principal, username)
+        user.enable(by=principal.username)
+        self.tenancy.rights.save(scope, user)
+        return _person(user)
+
+    def reset_password(self, principal: Principal, *, username: str) -> NewPassword:
+        """A one-time password for the user (their sessions and tokens end)."""
+        user, scope = self._administered_user(principal, username)
+        password = one_time_password()
+        user.reset_password(password_hash=self.tenancy.hasher.hash(password), by=principal.username)
+        self.tenancy.rights.save(scope, user)
+        return NewPassword(user.username, password)
+
+    def change_role(
+        self,
+        principal: Principal,
+        *,
+        username: str,
+        role: str,
+        county: str | None = None,
+        township: str | None = None,
+    ) -> Person:
+        """Another role or place for the user, within the principal's county (a county
+        officer's) or anywhere (the administrator's)."""
+        user, scope = self._administered_user(principal, username)
+        User.check(username=user.username, role=role, county=county, township=township)
+        check_grants(principal, role)
+        new_scope = self.tenancy.place_of(principal, county=county, township=township)
+        if new_scope != scope:
+            raise RuleBroken("user.moves_county", field="county" if county else "township")
+        user.change_role(role=role, county=county, township=township, by=principal.username)
+        self.tenancy.rights.save(scope, user)
+        return _person(user)
+
+    def users(self, principal: Principal, *, county: str) -> list[Person]:
+        """The users of the county and its townships, in the order they were added."""
+        view = self._administered_county(principal, county)
+        return [_person(u) for u in self._users() if self._county_of(u) == view.code]
+
+    def held_at(self, principal: Principal, *, county: str, moment: Any) -> list[Person]:
+        """Who held which role where in the county at ``moment`` (as the ledger recorded it
+        then), for the county's officers, auditors and the administrator."""
+        if principal.role is Role.AUDITOR and principal.county == county:
+            view = self.tenancy.county(principal, county)
+        else:
+            view = self._administered_county(principal, county)
+        at = parse_moment(moment, field="at")
+        if at is None:
+            raise InvalidField("at", "field.required")
+        found = []
+        for current in self._users():
+            then = self.tenancy.rights.user_at(current.username, at)
+            if then is not None and self._county_of(then) == view.code:
+                found.append(_person(then))
+        return found
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _administered_county(self, principal: Principal, county: str) -> CountyView:
+        check_administers_county(principal)
+        values.code_text("county", county)
+        if not administers_county(principal, county):
+            raise NotFound("county.not_found", field="county", code=county)
+        return self.tenancy.county(Principal.operator(), county)
+
+    def _administered_user(self, principal: Principal, username: str) -> tuple[User, str]:
+        """The user and their county (the installation's scope: none), if the principal
+        administers them; another county's is "not found"."""
+        check_administers_county(principal)
+        values.code_text("username", username)
+        missing = NotFound("user.not_found", field="username", username=username)
+        user: User = self.tenancy._get(user_uuid(username), missing)
+        county = self._county_of(user)
+        if county is None:
+            if principal.role not in (Role.ADMIN, Role.OPERATOR):
+                raise missing
+            scope = INSTALLATION
+        else:
+            if not administers_county(principal, county):
+                raise missing
+            scope = county
+        if user.username == principal.username:
+            raise Forbidden("user.self", field="username")
+        if principal.role is Role.COUNTY_OFFICER and user.role not in (
+            Role.CLERK,
+            Role.HEAD,
+            Role.AUDITOR,
+        ):
+            raise Forbidden("role.officer_administers", field="username")
+        return user, scope
+
+    def _county_of(self, user: User) -> str | None:
+        if user.county is not None:
+            return user.county
+        if user.township is None:
+            return None
+        return self.tenancy._township(user.township).county
+
+    def _users(self) -> list[User]:
+        """Every user, in the order they were added (read from the log's user events: a
+        page seldom asked for)."""
+        found, start = [], 1
+        while True:
+            page = self.app.recorder.select_notifications(
+                start=start, limit=USERS_PAGE, topics=[get_topic(User.Added)]
+            )
+            found.extend(self.app.repository.get(n.originator_id) for n in page)
+            if len(page) < USERS_PAGE:
+                return found
+            start = page[-1].id + 1
+
+
+def _person(user: User) -> Person:
+    return Person(
+        user.username,
+        user.role,
+        user.county,
+        user.township,
+        user.disabled,
+        user.must_change_password,
+    )
+
+
+__all__ = ["Administration", "NewPassword", "Person", "UserView"]
