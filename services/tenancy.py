@@ -251,6 +251,9 @@ class Tenancy:
                 return found
             start = page[-1].id + 1
 
+    def county_of_township(self, code: str) -> str:
+        return self._township(code).county
+
     def _township(self, code: str) -> TownshipView:
         """The township if it exists (cached: townships are never removed nor moved)."""
         values.code_text("township", code)

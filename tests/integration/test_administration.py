@@ -236,3 +236,35 @@ def test_every_rights_event_names_who_made_it(services, place):
         ("Added", "operator"),
         ("Disabled", "operator"),
     ]
+
+
+def test_an_entrys_history_says_whether_its_recorder_held_the_right(services, tenants, place):
+    username = unique("clerk")
+    services.tenancy.add_user(
+        OPERATOR, username=username, password=PASSWORD, role="clerk", township=place.township
+    )
+    clerk = services.tenancy.principal(username=username)
+    dispute = {"source": "screening", "category": "邻里"}
+    record = services.entries.record
+    record(clerk, township=place.township, type="dispute_registered", entry_id="D-1",
+           occurred_on="2024-03-01", fields=dispute)  # fmt: skip
+    # Recorded in another township under the clerk's name (as a forged principal would).
+    elsewhere = tenants.township(place.county)
+    forged = Principal(username, Role.CLERK, township=elsewhere)
+    record(forged, township=elsewhere, type="dispute_registered", entry_id="D-2",
+           occurred_on="2024-03-01", fields=dispute)  # fmt: skip
+    # Then the clerk becomes the county's auditor: what they recorded as clerk still held.
+    services.administration.change_role(
+        OPERATOR, username=username, role="auditor", county=place.county
+    )
+    services.read_model.refresh()
+    history = services.history.entry
+    held = history(OPERATOR, township=place.township, entry_id="D-1")["events"]
+    assert [e["recorder_held_right"] for e in held] == [True]
+    forged_events = history(OPERATOR, township=elsewhere, entry_id="D-2")["events"]
+    assert [e["recorder_held_right"] for e in forged_events] == [False]
+    services.entries.record(OPERATOR, township=place.township, type="dispute_registered",
+                            entry_id="D-3", occurred_on="2024-03-01", fields=dispute)  # fmt: skip
+    services.read_model.refresh()
+    by_operator = history(OPERATOR, township=place.township, entry_id="D-3")["events"]
+    assert [e["recorder_held_right"] for e in by_operator] == [None]
