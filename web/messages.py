@@ -114,7 +114,9 @@ SAID = {
     "signin.slowed": _l("此用户名从陌生地址登录失败次数过多，请 %(seconds)s 秒后再试"),
     "password.too_short": _l("至少 %(least)s 个可打印字符"),
     "password.not_current": _l("不是您当前的密码"),
-    "role.officer_grants": _l("县级工作人员只能授予乡镇录入员、乡镇负责人或审计员角色，不能授予%(role)s"),
+    "role.officer_grants": _l(
+        "县级工作人员只能授予乡镇录入员、乡镇负责人或审计员角色，不能授予%(role)s"
+    ),
     "role.officer_administers": _l("县级工作人员只能管理乡镇录入员、乡镇负责人和审计员"),
     "user.moves_county": _l("用户不能调到其他县，请在该县另建账号"),
     "user.self": _l("不能停用或更改自己的账号"),
