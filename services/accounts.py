@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal
-from domain.errors import InvalidField, NotFound
+from domain.errors import InvalidField, NotFound, Unauthenticated
 from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
@@ -179,7 +179,10 @@ class Accounts:
     def change_own_password(self, *, username: str, password: str, new: str, client: str) -> None:
         """A user who knows their password (a one-time one too) chooses a new one: the
         API's ``POST /password``, throttled as signing in is."""
-        signed_in = self.sign_in(username=username, password=password, client=client)
+        try:
+            signed_in = self.sign_in(username=username, password=password, client=client)
+        except NotFound as wrong:
+            raise Unauthenticated("signin.wrong", field=wrong.field) from None
         self.change_password(signed_in.principal, current=password, new=new)
 
     def sign_out(self, principal: Principal, *, session_id: str) -> None:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from domain.errors import LedgerError
 from services import Services
 from services.uploads import IMPORT_BODY_BYTES
-from web.api import audit, entries, evidence, publications, reading, tokens
+from web.api import administration, audit, entries, evidence, publications, reading, tokens
 from web.api.auth import refuse_mixed_credentials
 from web.api.errors import http_error, ledger_error, shape_error
 from web.api.schemas import LINE_SCHEMAS, ErrorDocument
@@ -31,6 +31,7 @@ BLUEPRINTS = (
     reading.blp,
     audit.blp,
     publications.blp,
+    administration.blp,
 )
 
 
