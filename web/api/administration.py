@@ -152,4 +152,3 @@ def change_password(given: dict):
         new=given["new_password"],
         client=request.remote_addr or "",
     )
-
