@@ -254,6 +254,12 @@ class Tenancy:
     def county_of_township(self, code: str) -> str:
         return self._township(code).county
 
+    def has_users(self) -> bool:
+        """Whether anybody can sign in yet (``serve`` on an empty database says how)."""
+        return bool(
+            self.app.recorder.select_notifications(start=1, limit=1, topics=[get_topic(User.Added)])
+        )
+
     def _township(self, code: str) -> TownshipView:
         """The township if it exists (cached: townships are never removed nor moved)."""
         values.code_text("township", code)

@@ -91,6 +91,25 @@ def user_add(
     click.echo(f"user {view.username} ({view.role}, {where})")
 
 
+@click.group()
+def admin() -> None:
+    """The installation's administrators."""
+
+
+@admin.command("create")
+@click.argument("username")
+@click.pass_obj
+def admin_create(obj: Context, username: str) -> None:
+    """Create an administrator (the first one, on an empty database); the password is read
+    from stdin. Everything else is administered on the web pages or the API."""
+    password = read_password()
+    with refusals():
+        view = obj.services.tenancy.add_user(
+            obj.principal, username=username, password=password, role="admin"
+        )
+    click.echo(f"administrator {view.username}: sign in at /login")
+
+
 def read_password() -> str:
     if sys.stdin.isatty():
         return click.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -168,4 +187,4 @@ def demo(obj: Context) -> None:
         click.echo(line)
 
 
-COMMANDS = (init, county, township, user, import_, imports, record, export, demo)
+COMMANDS = (init, county, township, user, admin, import_, imports, record, export, demo)
