@@ -123,6 +123,10 @@ class Administration:
         self.tenancy.rights.save(found.county, found)
         return self.tenancy.township_view(found)
 
+    def county(self, principal: Principal, *, county: str) -> CountyView:
+        """The county, for whoever administers it (another county's: not found)."""
+        return self._administered_county(principal, county)
+
     def townships(self, principal: Principal, *, county: str) -> list[TownshipView]:
         view = self._administered_county(principal, county)
         return [self.tenancy._township(code) for code in view.townships]

@@ -23,6 +23,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         health,
         i18n,
         labels,
+        people,  # noqa: F401 - its routes join the county blueprint
         request_log,
         security,
         township,
