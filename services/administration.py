@@ -33,7 +33,9 @@ from services.tenancy import (
 )
 
 USERS_PAGE = 500  # user events read from the log at a time
-ONE_TIME_BYTES = 12  # a one-time password: 16 characters of URL-safe base64
+# A one-time password: 16 letters and digits, none that reads as another (0/O, 1/l/I).
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ONE_TIME_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class NewPassword:
 
 
 def one_time_password() -> str:
-    return secrets.token_urlsafe(ONE_TIME_BYTES)
+    return "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_LENGTH))
 
 
 class Administration:

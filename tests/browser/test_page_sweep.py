@@ -239,8 +239,18 @@ class Sweep:
             "/county/reports?period=2024",
             "/county/publications",
             "/county/trail",
+            "/county/places",
+            "/county/people",
         ):
             self.visit(page, path)
+        self.visit(page, "/county/people")
+        page.fill("form[data-form=add] #f-username", f"new-clerk-{self.language}")
+        page.select_option("form[data-form=add] #f-township", "gongliu")
+        with page.expect_navigation():
+            page.click("form[data-form=add] button[type=submit]")
+        self.seen.add(page, "a person added, with a one-time password")
+        page.fill("form[data-form=add] #f-username", "Not A Name")
+        self.send_without_checks(page, "form[data-form=add]", "a person refused")
         self.visit(page, "/county/indicators")
         page.check("input[name='use:rates.rectification']")
         page.fill("input[name='weight:rates.rectification']", "0")
@@ -297,6 +307,7 @@ class Sweep:
     def admin(self) -> None:
         page = self.page_as("admin")
         self.seen.add(page, "the administrator's first page")
+        self.visit(page, "/admin/counties/gongliuxian")
         self.visit(page, "/password")
         page.context.close()
 
