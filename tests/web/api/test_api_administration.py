@@ -154,3 +154,13 @@ def test_who_held_which_role_at_a_moment(ledger, client):
     assert before["users"] == []
     bad = auditor.get(f"/api/v1/counties/{place.county}/rights", query_string={"at": "yesterday"})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "at"
+
+
+def test_an_entrys_history_says_whether_its_recorder_held_the_right(ledger, client):
+    place = Tenants(ledger).place()
+    clerk = sign_in(client, add_user(ledger, "clerk", township=place.township))
+    line = {"township": place.township, "type": "dispute_registered", "id": "D-1",
+            "occurred_on": "2024-03-01", "source": "screening", "category": "邻里"}  # fmt: skip
+    assert clerk.post("/api/v1/entries", json=line).status_code == 201
+    history = clerk.get(f"/api/v1/townships/{place.township}/entries/D-1").get_json()
+    assert [e["recorder_held_right"] for e in history["history"]] == [True]
