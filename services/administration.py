@@ -88,8 +88,15 @@ class Administration:
     def suspend_county(self, principal: Principal, *, county: str) -> CountyView:
         """Its people can no longer sign in (their sessions end); its records stay."""
         found = self._county(principal, county)
+        if found.suspended:
+            return self._save_county(found)
         found.suspend(by=principal.username)
-        return self._save_county(found)
+        # Their tokens stop too (a token's next use checks its user, not the county).
+        people = [u for u in self._users() if self._county_of(u) == found.code]
+        for user in people:
+            user.revoke_tokens()
+        self.tenancy.rights.save(INSTALLATION, found, *people)
+        return self.tenancy.county(Principal.operator(), found.code)
 
     def reinstate_county(self, principal: Principal, *, county: str) -> CountyView:
         found = self._county(principal, county)

@@ -191,8 +191,12 @@ def test_a_suspended_countys_people_cannot_sign_in(services, place):
         OPERATOR, username=username, password=PASSWORD, role="clerk", township=place.township
     )
     signed = services.accounts.sign_in(username=username, password=PASSWORD, client="t")
+    token = services.tokens.issue(username=username, password=PASSWORD).token
     view = services.administration.suspend_county(OPERATOR, county=place.county)
     assert view.suspended
+    with pytest.raises(Exception) as refused:
+        services.tokens.principal(token)
+    assert type(refused.value).__name__ == "Unauthenticated"
     with pytest.raises(Forbidden):
         services.accounts.sign_in(username=username, password=PASSWORD, client="t")
     assert (
