@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from domain import values
 from domain.access import Principal, Role
 from domain.errors import Forbidden, InvalidField, NotFound, RuleBroken
-from domain.moments import parse_moment
-from domain.rights import INSTALLATION
+from domain.moments import parse_moment, stamp
+from domain.rights import INSTALLATION, rights_chain_uuid
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
 from services.tenancy import (
     CountyView,
@@ -215,10 +216,7 @@ class Administration:
     def held_at(self, principal: Principal, *, county: str, moment: Any) -> list[Person]:
         """Who held which role where in the county at ``moment`` (as the ledger recorded it
         then), for the county's officers, auditors and the administrator."""
-        if principal.role is Role.AUDITOR:
-            view = self.tenancy.county(principal, county)  # another county's: not found
-        else:
-            view = self._administered_county(principal, county)
+        view = self._rights_reader(principal, county)
         at = parse_moment(moment, field="at")
         if at is None:
             raise InvalidField("at", "field.required")
@@ -229,7 +227,28 @@ class Administration:
                 found.append(_person(then))
         return found
 
+    def changes(self, principal: Principal, *, county: str) -> list[dict[str, Any]]:
+        """Every change of rights in the county recorded in its rights chain, oldest first:
+        when, by whom, what (``kind``), of whom or what (``subject``) and what it set."""
+        view = self._rights_reader(principal, county)
+        found, names = [], {}
+        for link in self.app.events.get(rights_chain_uuid(view.code)):
+            for aggregate_id, _topic, version, _digest in getattr(link, "covered", ()):
+                key = UUID(aggregate_id)
+                if key not in names:
+                    held = self.app.repository.get(key)
+                    names[key] = getattr(held, "username", None) or held.code
+                for event in self.app.events.get(key, gt=version - 1, lte=version):
+                    found.append(_change(event, names[key]))
+        return found
+
     # -- helpers ----------------------------------------------------------------------------
+
+    def _rights_reader(self, principal: Principal, county: str) -> CountyView:
+        """The county, for its auditors, officers and the administrator."""
+        if principal.role is Role.AUDITOR:
+            return self.tenancy.county(principal, county)  # another county's: not found
+        return self._administered_county(principal, county)
 
     def _administered_county(self, principal: Principal, county: str) -> CountyView:
         check_administers_county(principal)
@@ -283,6 +302,34 @@ class Administration:
             if len(page) < USERS_PAGE:
                 return found
             start = page[-1].id + 1
+
+
+# What each rights event is called (``kind``), by its class.
+KINDS = {
+    County.Added: "county_added",
+    County.Renamed: "county_renamed",
+    County.Suspended: "county_suspended",
+    County.Reinstated: "county_reinstated",
+    Township.Added: "township_added",
+    Township.Renamed: "township_renamed",
+    User.Added: "user_added",
+    User.Disabled: "user_disabled",
+    User.Enabled: "user_enabled",
+    User.RoleChanged: "user_role_changed",
+    User.PasswordReset: "user_password_reset",
+}
+SHOWN = ("name", "role", "county", "township")  # what a change set, where it set it
+
+
+def _change(event: Any, subject: str) -> dict[str, Any]:
+    state = vars(event)
+    return {
+        "at": stamp(event.timestamp),
+        "by": state.get("by", ""),
+        "kind": KINDS[type(event)],
+        "subject": subject,
+        **{k: state[k] for k in SHOWN if k in state},
+    }
 
 
 def _person(user: User) -> Person:

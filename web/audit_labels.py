@@ -37,6 +37,20 @@ FINDINGS = {
     "rights_altered": _l("这条权限变更的内容与登记时不同：它被改动过"),
     "rights_uncovered": _l("这条权限变更不在权限链中：它是绕过台账写入数据库的"),
 }
+# A change of rights (services/administration.py KINDS), in the user's words.
+CHANGES = {
+    "county_added": _l("新设县"),
+    "county_renamed": _l("县改名"),
+    "county_suspended": _l("暂停县"),
+    "county_reinstated": _l("恢复县"),
+    "township_added": _l("新设乡镇"),
+    "township_renamed": _l("乡镇改名"),
+    "user_added": _l("新建账号"),
+    "user_disabled": _l("停用账号"),
+    "user_enabled": _l("启用账号"),
+    "user_role_changed": _l("变更角色或乡镇"),
+    "user_password_reset": _l("密码重置"),
+}
 LINK_FINDINGS = frozenset(
     (
         "misfiled_link",
@@ -103,6 +117,9 @@ def look_label(action: str) -> str:
 
 def register_audit_labels(app) -> None:
     when.register_filters(
-        app, look_label=look_label, finding_label=lambda kind: label(FINDINGS, kind)
+        app,
+        look_label=look_label,
+        finding_label=lambda kind: label(FINDINGS, kind),
+        change_label=lambda kind: label(CHANGES, kind),
     )
     app.jinja_env.globals.update(LINK_FINDINGS=LINK_FINDINGS)

@@ -272,3 +272,24 @@ def test_an_entrys_history_says_whether_its_recorder_held_the_right(services, te
     services.read_model.refresh()
     by_operator = history(OPERATOR, township=place.township, entry_id="D-3")["events"]
     assert [e["recorder_held_right"] for e in by_operator] == [None]
+
+
+def test_the_countys_changes_of_rights_name_who_and_what(services, place):
+    officer, _ = officer_of(services, place.county)
+    made = services.administration.add_user(
+        officer, username=unique("clerk"), role="clerk", township=place.township
+    )
+    services.administration.disable(officer, username=made.username)
+    services.administration.rename_township(officer, township=place.township, name="新名镇")
+    changes = services.administration.changes(place.auditor(), county=place.county)
+    shown = [(c["kind"], c["subject"], c["by"]) for c in changes]
+    assert shown == [
+        ("township_added", place.township, "operator"),
+        ("user_added", officer.username, shown[1][2]),
+        ("user_added", made.username, officer.username),
+        ("user_disabled", made.username, officer.username),
+        ("township_renamed", place.township, officer.username),
+    ]
+    assert changes[-1]["name"] == "新名镇"
+    with pytest.raises(NotFound):
+        services.administration.changes(place.auditor(), county=unique("county"))

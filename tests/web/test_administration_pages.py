@@ -80,3 +80,19 @@ def test_the_administrator_creates_a_county_and_its_officer(app, as_role):
     assert "data-suspended" in admin.get(f"/admin/counties/{code}").text
     twice = admin.post("/admin/counties", data={"code": code, "name": "又一个"})
     assert twice.status_code == 400 and "field-error" in twice.text
+
+
+def test_the_auditor_sees_who_held_what_and_every_change(site, as_role):
+    officer = as_role("county_officer")
+    username = unique("head")
+    officer.post(
+        "/county/people", data={"username": username, "role": "head", "township": site.township}
+    )
+    officer.post(f"/county/people/{username}/disable")
+    page = as_role("auditor").get("/audit/rights").text
+    assert f'<tr data-user="{username}">' in page
+    assert 'data-change="user_disabled"' in page and "停用账号" in page
+    before = as_role("auditor").get("/audit/rights?at=2001-01-01T00:00:00").text
+    assert f'data-user="{username}"' not in before
+    bad = as_role("auditor").get("/audit/rights?at=yesterday")
+    assert bad.status_code == 400 and "field-error" in bad.text

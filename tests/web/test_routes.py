@@ -156,6 +156,7 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         {**AUDIT, "far_auditor": 404},
     ),
     "audit.verifier_file": ("GET", "/audit/verify_export.py", AUDIT),
+    "audit.rights": ("GET", "/audit/rights", AUDIT),
     "admin.index": ("GET", "/admin/", ADMIN),
     "admin.add_county": ("POST", "/admin/counties", refusing(ADMIN, 400)),
     "admin.county": ("GET", "/admin/counties/{county}", ADMIN),

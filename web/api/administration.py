@@ -20,6 +20,7 @@ from web.api.administration_schemas import (
     People,
     Person,
     Place,
+    RightsChanges,
     TownshipAnswer,
 )
 from web.api.auth import ledger, principal
@@ -97,6 +98,17 @@ def rights(asked: dict, county: str):
         "county": county,
         "at": asked["at"],
         "users": [person.document() for person in found],
+    }
+
+
+@blp.route("/counties/<county>/rights/changes", methods=["GET"])
+@blp.response(200, RightsChanges)
+def changes(county: str):
+    """Every change of rights in the county's rights chain, oldest first: when, by whom,
+    which kind, of whom or what, and what it set."""
+    return {
+        "county": county,
+        "changes": ledger().administration.changes(principal(), county=county),
     }
 
 

@@ -79,3 +79,19 @@ class PasswordChange(Strict):
     username = ma.fields.String(required=True)
     password = ma.fields.String(required=True)
     new_password = ma.fields.String(required=True)
+
+
+class RightsChange(Strict):
+    at = ma.fields.String(required=True, metadata={"format": "date-time"})
+    by = ma.fields.String(required=True, metadata={"description": "empty: from before"})
+    kind = ma.fields.String(required=True)
+    subject = ma.fields.String(required=True)
+    name = ma.fields.String()
+    role = ma.fields.String()
+    county = ma.fields.String(allow_none=True)
+    township = ma.fields.String(allow_none=True)
+
+
+class RightsChanges(Strict):
+    county = ma.fields.String(required=True)
+    changes = ma.fields.List(ma.fields.Nested(RightsChange), required=True)

@@ -152,6 +152,12 @@ def test_who_held_which_role_at_a_moment(ledger, client):
         f"/api/v1/counties/{place.county}/rights", query_string={"at": "2001-01-01T00:00:00Z"}
     ).get_json()
     assert before["users"] == []
+    changes = auditor.get(f"/api/v1/counties/{place.county}/rights/changes").get_json()
+    assert [(c["kind"], c["subject"]) for c in changes["changes"]][-3:] == [
+        ("user_added", auditor.username),
+        ("user_added", clerk),
+        ("user_disabled", clerk),
+    ]
     bad = auditor.get(f"/api/v1/counties/{place.county}/rights", query_string={"at": "yesterday"})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "at"
 

@@ -171,6 +171,12 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         {**ADMINISTERING, "auditor": 200, "far_auditor": 404},
     ),
+    "administration.changes": (
+        "GET",
+        "/api/v1/counties/{county}/rights/changes",
+        None,
+        {**ADMINISTERING, "auditor": 200, "far_auditor": 404},
+    ),
     "administration.add_user": (
         "POST",
         "/api/v1/users",
