@@ -113,6 +113,7 @@ ENGLISH: dict[str, str] = {
     "role.officer_grants": "a county officer gives the role clerk, head or auditor, not {role}",
     "role.officer_administers": "a county officer administers clerks, heads and auditors only",
     "user.moves_county": "a user stays in their county; add them in the other county instead",
+    "onboarding.too_many": "a workbook creates at most {most:,} townships and users",
     "user.self": "you cannot disable or change your own account",
     "rights.changed_meanwhile": "the rights changed while this was being recorded; try again",
     "signin.disabled": "this account is disabled; ask your county office",

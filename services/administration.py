@@ -9,7 +9,7 @@ as one that does not exist; a role that administers nothing is refused.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,11 +19,21 @@ from eventsourcing.utils import get_topic
 
 from domain import values
 from domain.access import Principal, Role
-from domain.errors import Forbidden, InvalidField, NotFound, RuleBroken
+from domain.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidField,
+    LedgerError,
+    NotFound,
+    RuleBroken,
+)
+from domain.messages import Message
 from domain.moments import parse_moment, stamp
 from domain.rights import INSTALLATION, rights_chain_uuid
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
+from services.interchange import ImportRejected
 from services.tenancy import (
+    OFFICER_GRANTS,
     CountyView,
     Tenancy,
     TownshipView,
@@ -33,6 +43,8 @@ from services.tenancy import (
     check_grants,
 )
 
+MOST_ONBOARDED = 1_000  # townships and users one workbook creates
+TOWNSHIPS, PEOPLE = "townships", "people"  # the onboarding workbook's sheets, as errors name them
 USERS_PAGE = 500  # user events read from the log at a time
 # A one-time password: 16 letters and digits, none that reads as another (0/O, 1/l/I).
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -56,6 +68,21 @@ class Person:
             "township": self.township,
             "disabled": self.disabled,
         }
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A bad row of an onboarding workbook: its sheet, row, field and what is wrong."""
+
+    sheet: str
+    line: int  # the sheet's row
+    field: str | None
+    message: str  # in English
+    said: Message | None = None
+
+    @classmethod
+    def of(cls, sheet: str, row: int, error: LedgerError) -> RowError:
+        return cls(sheet, row, error.field, error.message, error.said)
 
 
 @dataclass(frozen=True)
@@ -241,6 +268,90 @@ class Administration:
                 for event in self.app.events.get(key, gt=version - 1, lte=version):
                     found.append(_change(event, names[key]))
         return found
+
+    def onboard(
+        self,
+        principal: Principal,
+        *,
+        county: str,
+        townships: Sequence[tuple[int, Any, Any]] = (),
+        users: Sequence[tuple[int, Any, Any, Any]] = (),
+    ) -> list[NewPassword]:
+        """Townships ``(row, code, name)`` and users ``(row, username, role, township)`` of
+        the county, every row checked first: any bad row (each named with its sheet, row and
+        field) and nothing is created; else all are created in one transaction, each user
+        with a one-time password (returned, shown once)."""
+        parent = self._county(
+            Principal.operator(), self._administered_county(principal, county).code
+        )
+        if len(townships) + len(users) > MOST_ONBOARDED:
+            raise InvalidField("file", "onboarding.too_many", most=MOST_ONBOARDED)
+        errors: list[RowError] = []
+        made: list[Township] = []
+        for row, code, name in townships:
+            try:
+                township = Township.add(
+                    county=parent.code, code=code, name=name, by=principal.username
+                )
+                if self.tenancy._exists(township.id) or township.code in {t.code for t in made}:
+                    raise AlreadyExists("township.exists", field="code", code=township.code)
+                made.append(township)
+            except LedgerError as error:
+                errors.append(RowError.of(TOWNSHIPS, row, error))
+        new_codes = {t.code for t in made}
+        people: list[tuple[str, str, str | None, str | None]] = []
+        for row, username, role, township in users:
+            try:
+                people.append(self._checked_user(principal, parent.code, new_codes, people,
+                                                 username, role, township))  # fmt: skip
+            except LedgerError as error:
+                errors.append(RowError.of(PEOPLE, row, error))
+        if errors:
+            raise ImportRejected(errors)
+        issued, accounts = [], []
+        for username, role, place_county, township in people:
+            password = one_time_password()
+            accounts.append(
+                User.add(
+                    username=username,
+                    role=role,
+                    password_hash=self.tenancy.hasher.hash(password),
+                    county=place_county,
+                    township=township,
+                    by=principal.username,
+                    one_time=True,
+                )
+            )
+            issued.append(NewPassword(username, password))
+        for township in made:
+            parent.include(township.code)
+        self.tenancy.rights.save(parent.code, parent, *made, *accounts)
+        return issued
+
+    def _checked_user(
+        self,
+        principal: Principal,
+        county: str,
+        new_townships: set[str],
+        earlier: list[tuple[str, str, str | None, str | None]],
+        username: Any,
+        role: Any,
+        township: Any,
+    ) -> tuple[str, str, str | None, str | None]:
+        values.code("username", username)
+        values.choice("role", role, sorted(OFFICER_GRANTS))
+        check_grants(principal, role)
+        place_county, place_township = (county, None) if role == Role.AUDITOR else (None, township)
+        if role == Role.AUDITOR and township not in (None, ""):
+            raise InvalidField("township", "user.needs_county", role=role)
+        User.check(username=username, role=role, county=place_county, township=place_township)
+        if place_township is not None and place_township not in new_townships:
+            self.tenancy.place_of(principal, county=None, township=place_township)
+            if self.tenancy.county_of_township(place_township) != county:
+                raise NotFound("township.not_found", field="township", code=place_township)
+        if self.tenancy._exists(user_uuid(username)) or username in {e[0] for e in earlier}:
+            raise AlreadyExists("user.exists", field="username", username=username)
+        return username, role, place_county, place_township
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -119,6 +119,7 @@ SAID = {
     ),
     "role.officer_administers": _l("县级工作人员只能管理乡镇录入员、乡镇负责人和审计员"),
     "user.moves_county": _l("用户不能调到其他县，请在该县另建账号"),
+    "onboarding.too_many": _l("一个工作簿最多新建 %(most)s 个乡镇和人员"),
     "user.self": _l("不能停用或更改自己的账号"),
     "rights.changed_meanwhile": _l("权限在记录期间发生了变化，请重试"),
     "signin.disabled": _l("此账号已停用，请联系县级办公室"),

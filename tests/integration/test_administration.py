@@ -11,6 +11,7 @@ import pytest
 from domain.access import Principal, Role
 from domain.errors import Forbidden, InvalidField, NotFound, RuleBroken
 from domain.tenancy import user_uuid
+from services.interchange import ImportRejected
 from tests.support import OPERATOR, PASSWORD, unique
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -293,3 +294,52 @@ def test_the_countys_changes_of_rights_name_who_and_what(services, place):
     assert changes[-1]["name"] == "新名镇"
     with pytest.raises(NotFound):
         services.administration.changes(place.auditor(), county=unique("county"))
+
+
+def test_onboarding_creates_every_row_or_none(services, tenants, place):
+    officer, _ = officer_of(services, place.county)
+    far = tenants.place()
+    new_town = unique("town")
+    taken = unique("clerk")
+    services.tenancy.add_user(
+        OPERATOR, username=taken, password=PASSWORD, role="clerk", township=place.township
+    )
+    before = services.app.recorder.max_notification_id()
+    with pytest.raises(ImportRejected) as refused:
+        services.administration.onboard(
+            officer,
+            county=place.county,
+            townships=[(2, new_town, "新镇"), (3, "Bad Code", "x"), (4, new_town, "again")],
+            users=[
+                (2, unique("clerk"), "clerk", new_town),
+                (3, taken, "clerk", place.township),
+                (4, unique("head"), "sheriff", place.township),
+                (5, unique("head"), "head", far.township),
+                (6, unique("officer"), "county_officer", None),
+                (7, unique("auditor"), "auditor", place.township),
+            ],
+        )
+    found = [(e.sheet, e.line, e.field) for e in refused.value.errors]
+    assert found == [
+        ("townships", 3, "code"),
+        ("townships", 4, "code"),
+        ("people", 3, "username"),
+        ("people", 4, "role"),
+        ("people", 5, "township"),
+        ("people", 6, "role"),
+        ("people", 7, "township"),
+    ]
+    assert services.app.recorder.max_notification_id() == before
+    clerk, auditor = unique("clerk"), unique("auditor")
+    issued = services.administration.onboard(
+        officer,
+        county=place.county,
+        townships=[(2, new_town, "新镇")],
+        users=[(2, clerk, "clerk", new_town), (3, auditor, "auditor", None)],
+    )
+    assert [i.username for i in issued] == [clerk, auditor]
+    signed = services.accounts.sign_in(
+        username=clerk, password=issued[0].one_time_password, client="t"
+    )
+    assert signed.must_change_password and signed.principal.township == new_town
+    assert new_town in services.tenancy.county(OPERATOR, place.county).townships
