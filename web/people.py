@@ -5,13 +5,15 @@ township or user is "not found" (services/administration.py)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from web import workbooks
 from web.accounts import roles
 from web.county import ROLES, bp, here
 from web.errors import form_page
 from web.ledger import principal, services
+from web.workbooks import onboarding
 
 GRANTED = ("clerk", "head", "auditor")  # the roles a county officer gives
 
@@ -125,3 +127,38 @@ def rename_place(code: str):
     )
     flash(_("乡镇名称已改为：%(name)s", name=view.name))
     return redirect(url_for("county.places"))
+
+
+def onboarding_page() -> dict:
+    return {
+        "county": services().administration.county(principal(), county=here()),
+        "sheets": onboarding.SHEET_LABELS,
+        "columns": onboarding.COLUMN_LABELS,
+    }
+
+
+@bp.route("/onboarding", methods=["GET", "POST"])
+@roles(*ROLES)
+def onboarding_upload():
+    """Townships and people from a workbook: every row, or none (each bad row named)."""
+    if request.method == "GET":
+        return render_template("county/onboarding.html", **onboarding_page())
+    form_page("county/onboarding.html", **onboarding_page())
+    upload = request.files.get("file")
+    townships, people = onboarding.rows_from(upload.read() if upload else b"")
+    issued = services().administration.onboard(
+        principal(), county=here(), townships=townships, users=people
+    )
+    return render_template(
+        "county/onboarding.html", issued=issued, made=len(townships), **onboarding_page()
+    )
+
+
+@bp.get("/onboarding/template.xlsx")
+@roles(*ROLES)
+def onboarding_template():
+    return Response(
+        onboarding.template(),
+        mimetype=workbooks.XLSX,
+        headers={"Content-Disposition": "attachment; filename=onboarding-template.xlsx"},
+    )

@@ -172,6 +172,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "county.enable": ("POST", "/county/people/nobody-x/enable", NOBODY),
     "county.reset_password": ("POST", "/county/people/nobody-x/password-reset", NOBODY),
     "county.places": ("GET", "/county/places", COUNTY),
+    "county.onboarding_upload": ("GET", "/county/onboarding", COUNTY),
+    "county.onboarding_template": ("GET", "/county/onboarding/template.xlsx", COUNTY),
     "county.add_place": ("POST", "/county/places", refusing(COUNTY, 400)),
     "county.rename_place": (
         "POST",
