@@ -241,6 +241,7 @@ class Sweep:
             "/county/trail",
             "/county/places",
             "/county/people",
+            "/county/onboarding",
         ):
             self.visit(page, path)
         self.visit(page, "/county/people")
@@ -291,6 +292,9 @@ class Sweep:
             f"/audit/ranking?period=2024-05&as_of={moment}",
             "/audit/stream?township=gongliu&from=yesterday",
             "/audit/figures?township=gongliu&period=2024-Q9",
+            "/audit/rights",
+            f"/audit/rights?at={start}",
+            "/audit/rights?at=yesterday",
         ):
             self.visit(page, path)
         self.visit(page, "/audit/")
