@@ -134,7 +134,7 @@ class Administration:
     def _county(self, principal: Principal, code: str) -> County:
         principal.check_administers()
         values.code_text("county", code)
-        return self.tenancy._get(
+        return self.tenancy.record(
             county_uuid(code), NotFound("county.not_found", field="county", code=code)
         )
 
@@ -153,7 +153,7 @@ class Administration:
         check_administers_county(principal)
         values.code_text("township", township)
         missing = NotFound("township.not_found", field="township", code=township)
-        found: Township = self.tenancy._get(township_uuid(township), missing)
+        found: Township = self.tenancy.record(township_uuid(township), missing)
         if not administers_county(principal, found.county):
             raise missing
         found.rename(name=name, by=principal.username)
@@ -166,7 +166,7 @@ class Administration:
 
     def townships(self, principal: Principal, *, county: str) -> list[TownshipView]:
         view = self._administered_county(principal, county)
-        return [self.tenancy._township(code) for code in view.townships]
+        return [self.tenancy.known_township(code) for code in view.townships]
 
     # -- people -----------------------------------------------------------------------------
 
@@ -293,7 +293,7 @@ class Administration:
                 township = Township.add(
                     county=parent.code, code=code, name=name, by=principal.username
                 )
-                if self.tenancy._exists(township.id) or township.code in {t.code for t in made}:
+                if self.tenancy.exists(township.id) or township.code in {t.code for t in made}:
                     raise AlreadyExists("township.exists", field="code", code=township.code)
                 made.append(township)
             except LedgerError as error:
@@ -349,7 +349,7 @@ class Administration:
             self.tenancy.place_of(principal, county=None, township=place_township)
             if self.tenancy.county_of_township(place_township) != county:
                 raise NotFound("township.not_found", field="township", code=place_township)
-        if self.tenancy._exists(user_uuid(username)) or username in {e[0] for e in earlier}:
+        if self.tenancy.exists(user_uuid(username)) or username in {e[0] for e in earlier}:
             raise AlreadyExists("user.exists", field="username", username=username)
         return username, role, place_county, place_township
 
@@ -374,7 +374,7 @@ class Administration:
         check_administers_county(principal)
         values.code_text("username", username)
         missing = NotFound("user.not_found", field="username", username=username)
-        user: User = self.tenancy._get(user_uuid(username), missing)
+        user: User = self.tenancy.record(user_uuid(username), missing)
         county = self._county_of(user)
         if county is None:
             if principal.role not in (Role.ADMIN, Role.OPERATOR):
@@ -399,7 +399,7 @@ class Administration:
             return user.county
         if user.township is None:
             return None
-        return self.tenancy._township(user.township).county
+        return self.tenancy.known_township(user.township).county
 
     def _users(self) -> list[User]:
         """Every user, in the order they were added (read from the log's user events: a

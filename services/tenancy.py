@@ -276,6 +276,18 @@ class Tenancy:
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def record(self, aggregate_id, missing: Exception):
+        """A county's, township's or user's record (for services/administration.py), else
+        ``missing`` is raised."""
+        return self._get(aggregate_id, missing)
+
+    def exists(self, aggregate_id) -> bool:
+        return self._exists(aggregate_id)
+
+    def known_township(self, code: str) -> TownshipView:
+        """The township if it exists, whoever asks (administration checks its own rights)."""
+        return self._township(code)
+
     def _get(self, aggregate_id, missing: Exception):
         try:
             return self.app.repository.get(aggregate_id)
