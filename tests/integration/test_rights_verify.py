@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.tenancy import user_uuid
+from domain.tenancy import User, user_uuid
 from infra.settings import Settings
 from infra.wiring import open_ledger
 from services import Services
@@ -66,3 +66,33 @@ def test_an_inserted_rights_event_is_named(world) -> None:
     disabled = raw.state(user, 2)
     raw.insert(user, 4, raw.topic(user, 2), disabled)
     assert kinds(ledger, county) == ["rights_uncovered"]
+
+
+def test_a_user_from_before_the_rights_chains_keeps_working(own_sql_database_url) -> None:
+    """A user added as the ledger did before (no ``by``, no rights chain) signs in, is
+    administered, and verifies: the chain covers what is done to them from then on."""
+    ledger = open_ledger(Settings(database_url=own_sql_database_url))
+    raw = RawStore(own_sql_database_url, ledger.app.recorder.events_table_name)
+    try:
+        place = Tenants(ledger).place()
+        username = unique("clerk")
+        old = User.add(
+            username=username,
+            role="clerk",
+            password_hash=ledger.tenancy.hasher.hash(PASSWORD),
+            county=None,
+            township=place.township,
+        )
+        ledger.app.save(old)  # as before: no rights chain
+        state = raw.state(user_uuid(username), 1)
+        del state["by"], state["one_time"]  # the fields an Added of then did not have
+        raw.set_state(user_uuid(username), 1, state)
+        signed = ledger.accounts.sign_in(username=username, password=PASSWORD, client="t")
+        assert not signed.must_change_password
+        ledger.administration.disable(OPERATOR, username=username)
+        assert ledger.app.repository.get(user_uuid(username)).disabled
+        ledger.read_model.refresh()
+        assert kinds(ledger, place.county) == []
+    finally:
+        raw.close()
+        ledger.close()
