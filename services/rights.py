@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain.errors import Conflict
-from domain.rights import RightsChain, link_body, rights_chain_uuid
+from domain.rights import GENESIS, RightsChain, link_body, rights_chain_uuid
 from domain.tenancy import RIGHTS_EVENTS, User, user_uuid
 from services.application import LedgerApplication
 from services.chains import canonical, recorded_at, sha256
@@ -62,23 +61,34 @@ class Rights:
         events, in one transaction. A chain moved by another writer meanwhile: nothing is
         saved, and the caller is told to try again."""
         items = [covered(e) for a in aggregates for e in a.pending_events if is_rights_event(e)]
-        chain = None
-        if items:
-            try:
-                chain = self.app.repository.get(rights_chain_uuid(scope))
-            except AggregateNotFoundError:
-                chain = RightsChain(scope=scope)
-            number = chain.links + 1
-            chain.link(
-                link=number,
-                covered=items,
-                previous=chain.head,
-                sha256=link_hash(scope, number, chain.head, items),
-            )
+        link = self._next_link(scope, items) if items else None
         try:
-            self.app.save(*aggregates, *([chain] if chain else []))
+            self.app.save(*aggregates, *([link] if link is not None else []))
         except IntegrityError:
             raise Conflict("rights.changed_meanwhile") from None
+
+    def _next_link(self, scope: str, items: list[Any]) -> Any:
+        """The link after the chain's last (read alone: the chain is never replayed whole),
+        or a new chain holding its first link."""
+        chain_id = rights_chain_uuid(scope)
+        stored = self.app.recorder.select_events(chain_id, desc=True, limit=1)
+        if not stored:
+            chain = RightsChain(scope=scope)
+            chain.link(
+                link=1, covered=items, previous=GENESIS, sha256=link_hash(scope, 1, GENESIS, items)
+            )
+            return chain
+        last = self.app.mapper.to_domain_event(stored[0])
+        number, previous = getattr(last, "link", 0) + 1, getattr(last, "sha256", GENESIS)
+        return RightsChain.Linked(
+            originator_id=chain_id,
+            originator_version=last.originator_version + 1,
+            timestamp=RightsChain.Linked.create_timestamp(),
+            link=number,
+            covered=items,
+            previous=previous,
+            sha256=link_hash(scope, number, previous, items),
+        )
 
     def user_at(self, username: str, moment: datetime) -> User | None:
         """The user as they stood at ``moment`` (None: not yet added)."""
