@@ -114,6 +114,18 @@ ENGLISH: dict[str, str] = {
     "user.needs_township": "a {role} belongs to one township (give --township)",
     "user.needs_county": "a {role} belongs to one county (give --county)",
     "user.needs_nothing": "an {role} belongs to no county or township",
+    "role.officer_grants": "a county officer gives the role clerk, head or auditor, not {role}",
+    "role.officer_administers": "a county officer administers clerks, heads and auditors only",
+    "user.moves_county": "a user stays in their county; add them in the other county instead",
+    "onboarding.too_many": "a workbook creates at most {most:,} townships and users",
+    "user.self": "you cannot disable or change your own account",
+    "rights.changed_meanwhile": "the rights changed while this was being recorded; try again",
+    "signin.disabled": "this account is disabled; ask your county office",
+    "signin.suspended": "this county is suspended; ask the administrator",
+    "password.change_required": (
+        "this is a one-time password: choose your own first (POST /api/v1/password)"
+    ),
+    "password.unchanged": "must differ from the current password",
     # signing in
     "signin.wrong": "unknown user or wrong password",
     "signin.throttled": "too many failed sign-ins; try again in {minutes} minutes",

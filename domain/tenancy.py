@@ -2,6 +2,12 @@
 
 Codes are unique across the installation; each record's id is derived from its code, so that
 "does it exist?" is one lookup and a second ``add`` of the same code is refused.
+
+Rights are events too: a county renamed, suspended or reinstated, a township renamed, a user
+disabled, enabled, given another role or place, or given a one-time password; each names who
+(``by``) and the library stamps when. ``RIGHTS_EVENTS`` names them; the services link each into
+its county's rights chain (domain/rights.py) as it is saved. Records from before carry no ``by``
+(an ``Added`` of then is taken as it was).
 """
 
 from __future__ import annotations
@@ -35,13 +41,14 @@ def user_uuid(username: str) -> UUID:
 
 class County(Aggregate):
     @classmethod
-    def add(cls, *, code: str, name: str) -> County:
-        return cls(code=values.code("code", code), name=values.text("name", name))
+    def add(cls, *, code: str, name: str, by: str = "") -> County:
+        return cls(code=values.code("code", code), name=values.text("name", name), by=by)
 
     @event("Added")
-    def __init__(self, code: str, name: str) -> None:
+    def __init__(self, code: str, name: str, by: str = "") -> None:
         self.code = code
         self.name = name
+        self.suspended = False
         self.townships: list[str] = []
         # (when it was recorded, indicators): a ranking as of a moment uses the ones then.
         self.indicator_history: list[tuple[datetime, list[dict]]] = []
@@ -65,6 +72,33 @@ class County(Aggregate):
     @event("TownshipIncluded")
     def _include(self, township: str) -> None:
         self.townships.append(township)
+
+    def rename(self, *, name: str, by: str) -> None:
+        """A new name; the same name again records nothing."""
+        name = values.text("name", name)
+        if name != self.name:
+            self._rename(name=name, by=by)
+
+    @event("Renamed")
+    def _rename(self, name: str, by: str) -> None:
+        self.name = name
+
+    def suspend(self, *, by: str) -> None:
+        """Its people can no longer sign in; its records stay. Suspended again: nothing."""
+        if not self.suspended:
+            self._suspend(by=by)
+
+    @event("Suspended")
+    def _suspend(self, by: str) -> None:
+        self.suspended = True
+
+    def reinstate(self, *, by: str) -> None:
+        if self.suspended:
+            self._reinstate(by=by)
+
+    @event("Reinstated")
+    def _reinstate(self, by: str) -> None:
+        self.suspended = False
 
     class IndicatorsSet(Aggregate.Event):
         indicators: list[dict]
@@ -123,11 +157,13 @@ class County(Aggregate):
 
 class Township(Aggregate):
     @classmethod
-    def add(cls, *, county: str, code: str, name: str) -> Township:
-        return cls(county=county, code=values.code("code", code), name=values.text("name", name))
+    def add(cls, *, county: str, code: str, name: str, by: str = "") -> Township:
+        return cls(
+            county=county, code=values.code("code", code), name=values.text("name", name), by=by
+        )
 
     @event("Added")
-    def __init__(self, county: str, code: str, name: str) -> None:
+    def __init__(self, county: str, code: str, name: str, by: str = "") -> None:
         self.county = county
         self.code = code
         self.name = name
@@ -135,6 +171,15 @@ class Township(Aggregate):
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
         return township_uuid(code)
+
+    def rename(self, *, name: str, by: str) -> None:
+        name = values.text("name", name)
+        if name != self.name:
+            self._rename(name=name, by=by)
+
+    @event("Renamed")
+    def _rename(self, name: str, by: str) -> None:
+        self.name = name
 
 
 class User(Aggregate):
@@ -162,7 +207,10 @@ class User(Aggregate):
         password_hash: str,
         county: str | None,
         township: str | None,
+        by: str = "",
+        one_time: bool = False,
     ) -> User:
+        """``one_time``: the password was made for the user, who must change it first."""
         cls.check(username=username, role=role, county=county, township=township)
         return cls(
             username=username,
@@ -170,6 +218,8 @@ class User(Aggregate):
             password_hash=password_hash,
             county=county,
             township=township,
+            by=by,
+            one_time=one_time,
         )
 
     @event("Added")
@@ -180,12 +230,18 @@ class User(Aggregate):
         password_hash: str,
         county: str | None,
         township: str | None,
+        by: str = "",
+        one_time: bool = False,
     ) -> None:
         self.username = username
         self.role = role
         self.password_hash = password_hash
         self.county = county
         self.township = township
+        self.disabled = False
+        # A one-time password (made by whoever added the user or reset it): it only lets the
+        # user choose their own.
+        self.must_change_password = one_time
         # Goes up whenever the user's signed-in sessions are ended (a password change): a
         # session made before carries an older number and is no longer honoured.
         self.session_version = 0
@@ -225,6 +281,7 @@ class User(Aggregate):
     def _change_password_hash(self, password_hash: str) -> None:
         # Assign state only: this runs again on every replay.
         self.password_hash = password_hash
+        self.must_change_password = False
         self.session_version += 1
 
     # -- Two-factor sign-in (domain/two_factor.py): the secret of the authenticator app, the
@@ -280,3 +337,70 @@ class User(Aggregate):
         if digest not in self.recovery_digests:
             raise InvalidField("otp", "two_factor.wrong")
         self.trigger_event(self.RecoveryCodeUsed, digest=digest)
+
+    class Disabled(Aggregate.Event):
+        """The user can no longer sign in; their sessions and tokens end."""
+
+        by: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.disabled = True
+            aggregate.session_version += 1
+            aggregate.tokens_valid_from = self.timestamp
+
+    def disable(self, *, by: str) -> None:
+        """Disabled again: nothing is recorded."""
+        if not self.disabled:
+            self.trigger_event(self.Disabled, by=by)
+
+    def enable(self, *, by: str) -> None:
+        if self.disabled:
+            self._enable(by=by)
+
+    @event("Enabled")
+    def _enable(self, by: str) -> None:
+        self.disabled = False
+
+    def change_role(self, *, role: str, county: str | None, township: str | None, by: str) -> None:
+        """Another role, or another place; the same again records nothing."""
+        User.check(username=self.username, role=role, county=county, township=township)
+        if (role, county, township) != (self.role, self.county, self.township):
+            self._change_role(role=role, county=county, township=township, by=by)
+
+    @event("RoleChanged")
+    def _change_role(self, role: str, county: str | None, township: str | None, by: str) -> None:
+        self.role = role
+        self.county = county
+        self.township = township
+
+    class PasswordReset(Aggregate.Event):
+        """A one-time password made for the user: their sessions and tokens end, and it
+        only lets them choose their own."""
+
+        password_hash: str
+        by: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.password_hash = self.password_hash
+            aggregate.must_change_password = True
+            aggregate.session_version += 1
+            aggregate.tokens_valid_from = self.timestamp
+
+    def reset_password(self, *, password_hash: str, by: str) -> None:
+        self.trigger_event(self.PasswordReset, password_hash=password_hash, by=by)
+
+
+# The events that change who holds which right where: each is linked into a rights chain.
+RIGHTS_EVENTS: tuple[type, ...] = (
+    County.Added,
+    County.Renamed,
+    County.Suspended,
+    County.Reinstated,
+    Township.Added,
+    Township.Renamed,
+    User.Added,
+    User.Disabled,
+    User.Enabled,
+    User.RoleChanged,
+    User.PasswordReset,
+)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from projections.ledger import LedgerView
 from projections.memory import in_memory_view
 from services.accounts import Accounts, AttemptStore, InMemoryAttempts
+from services.administration import Administration
 from services.application import LedgerApplication
 from services.audit_export import AuditExport
 from services.breakdowns import Breakdowns
@@ -86,6 +87,7 @@ class Services:
     history: History
     trail: Trail
     accounts: Accounts
+    administration: Administration
     browsing: Browsing
     breakdowns: Breakdowns
     tokens: Tokens
@@ -183,6 +185,7 @@ def open_services(
         history=History(tenancy, read_model, trail),
         trail=trail,
         accounts=accounts,
+        administration=Administration(tenancy),
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
         tokens=Tokens(app, accounts),

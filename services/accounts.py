@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import values
 from domain.access import Principal, Role
-from domain.errors import InvalidField, NotFound, RuleBroken
+from domain.errors import InvalidField, NotFound, RuleBroken, Unauthenticated
 from domain.sign_out import SignOut, sign_out_uuid
 from domain.signin import (
     Attempt,
@@ -127,6 +127,8 @@ class SignedIn:
     # What the user must do before anything else: "code" (the password was right, the second
     # factor is still to give: not signed in yet), "enrolment" (signed in, to enrol first).
     pending: str | None = None
+    # Signed in with a one-time password: it only lets them choose their own.
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,12 @@ class Enrolment:
 
     secret: str
     uri: str
+
+
+@dataclass(frozen=True)
+class Session:
+    principal: Principal
+    must_change_password: bool
 
 
 def digest(secret: str) -> str:
@@ -178,6 +186,7 @@ class Accounts:
         throttled with the first."""
         attempt, ticket = self._take(username, client)
         user = self._user(username)
+        self.tenancy.check_may_sign_in(user)  # disabled, or suspended, since the password
         self._second_factor(user, otp)
         return self._signed_in(attempt, ticket, user)
 
@@ -205,7 +214,13 @@ class Accounts:
         self.attempts.remember(attempt.familiar, self.clock())
         principal = principal_of(user)
         pending = "enrolment" if self.must_enrol(user) else None
-        return SignedIn(principal, user.session_version, secrets.token_urlsafe(24), pending)
+        return SignedIn(
+            principal,
+            user.session_version,
+            secrets.token_urlsafe(24),
+            pending,
+            user.must_change_password,
+        )
 
     def _second_factor(self, user: User, otp: object) -> None:
         """The code of the user's app (each used once) or one of their recovery codes,
@@ -268,13 +283,37 @@ class Accounts:
     def session(self, *, username: str, version: int, session_id: str) -> Principal | None:
         """The principal of a session, or None when it was signed out of or the user's
         sessions were ended since (read in one query where the store can)."""
+        found = self.session_of(username=username, version=version, session_id=session_id)
+        return found.principal if found else None
+
+    def session_of(self, *, username: str, version: int, session_id: str) -> Session | None:
+        """The session's principal and whether it must change its password first; None when
+        it was signed out of, the user's sessions were ended since (a password changed or
+        reset, the user disabled), or the user's county is suspended."""
         user_id, ended_id = user_uuid(username), sign_out_uuid(digest(session_id))
         uow = UnitOfWork(self.tenancy.app)
         uow.prefetch([user_id, ended_id])
         user, ended = uow.get_aggregate(user_id), uow.get_aggregate(ended_id)
         if user is None or user.session_version != version or ended is not None:
             return None
-        return principal_of(user)
+        if user.disabled or self.tenancy.suspended(user):
+            return None
+        return Session(principal_of(user), user.must_change_password)
+
+    def change_own_password(
+        self, *, username: str, password: str, new: str, client: str, otp: str | None = None
+    ) -> None:
+        """A user who knows their password (a one-time one too) chooses a new one: the
+        API's ``POST /password``, throttled as signing in is; one enrolled in two-factor
+        sign-in gives the code of their app (or a recovery code) too."""
+        try:
+            signed_in = self.sign_in(username=username, password=password, client=client, otp=otp)
+        except NotFound as wrong:
+            code = "two_factor.wrong" if wrong.field == "otp" else "signin.wrong"
+            raise Unauthenticated(code, field=wrong.field) from None
+        if signed_in.pending == "code":
+            raise Unauthenticated("two_factor.needed", field="otp")
+        self.change_password(signed_in.principal, current=password, new=new)
 
     def sign_out(self, principal: Principal, *, session_id: str) -> None:
         """End this session for good: a copy of its cookie is refused from now on, by every
@@ -292,6 +331,8 @@ class Accounts:
         except VerificationError:
             raise InvalidField("current_password", "password.not_current") from None
         check_password("new_password", new)
+        if new == current:
+            raise InvalidField("new_password", "password.unchanged")
         user.change_password_hash(self.tenancy.hasher.hash(new))
         self.tenancy.app.save(user)
         return user.session_version

@@ -18,7 +18,7 @@ from services.chains import canonical
 from services.differences import PAGE, facts_page, summary
 from services.lateness import late_because, submissions
 from services.read_model import ReadModel
-from services.tenancy import Tenancy
+from services.tenancy import Tenancy, principal_of
 from services.trail import Trail
 
 
@@ -48,12 +48,27 @@ class History:
             "type": facts[0].entry_type,
             "occurred_on": facts[0].entry_occurred_on.isoformat(),
             "retracted": any(f.type == RETRACTION for f in facts),
-            "events": [_item(f, submitted) for f in facts],
+            "events": [
+                {**_item(f, submitted), "recorder_held_right": self._held_right(f)} for f in facts
+            ],
             "evidence": [
                 c.document()
                 for c in carried((f.type, f.payload, f.recorded_at, f.actor) for f in facts)
             ],
         }
+
+    def _held_right(self, fact: Fact) -> bool | None:
+        """Whether the event's recorder held the right to record it in its township when
+        they recorded it, as the ledger's rights events say (None: no user recorded it, as
+        the operator's command line or a user from before the ledger kept rights)."""
+        user = self.tenancy.rights.user_at(fact.actor, fact.recorded_at)
+        if user is None:
+            return None
+        if user.disabled:
+            return False
+        then = principal_of(user)
+        county = self.tenancy.county_of_township(fact.township)
+        return then.sees(township=fact.township, county=county) and then.may_record(fact.type)
 
     def stream(
         self, principal: Principal, *, township: str, since: Any, until: Any = None

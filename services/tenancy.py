@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,12 +15,15 @@ from eventsourcing.utils import get_topic
 
 from domain import values
 from domain.access import Principal, Role
-from domain.errors import AlreadyExists, NotFound
+from domain.errors import AlreadyExists, Forbidden, NotFound
+from domain.rights import INSTALLATION
 from domain.signin import check_password
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
 from services.application import LedgerApplication
+from services.rights import Rights
 
 COUNTIES_PAGE = 500  # county events read from the log at a time
+TOWNSHIP_KEPT_SECONDS = 30.0  # a township's name, kept this long (it may be renamed)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class CountyView:
     indicator_history: tuple[tuple[datetime, list[dict]], ...] = ()
     calendar_history: tuple[tuple[datetime, list[dict]], ...] = ()
     quality_history: tuple[tuple[datetime, dict], ...] = ()
+    suspended: bool = False
 
     def indicators_at(self, moment: datetime | None = None) -> list[dict] | None:
         """The ranking indicators in force at ``moment`` (now when None); None if never set."""
@@ -72,10 +77,12 @@ class UserView:
 class Tenancy:
     def __init__(self, app: LedgerApplication, hasher: PasswordHasher | None = None) -> None:
         self.app = app
+        self.rights = Rights(app)
         self.hasher = hasher or PasswordHasher()
         self._nobody: tuple[PasswordHasher | None, str] = (None, "")
-        # Townships are never removed nor moved, so a township once seen stays true.
-        self._townships: dict[str, TownshipView] = {}
+        # Townships are never removed nor moved: a township once seen stays in its county; its
+        # name, which may change, is read again past ``TOWNSHIP_KEPT_SECONDS``.
+        self._townships: dict[str, tuple[float, TownshipView]] = {}
         # Counties only grow: a cached one is brought up to date with its newer events.
         self._counties: dict[str, County] = {}
         self._counties_lock = threading.Lock()
@@ -84,25 +91,26 @@ class Tenancy:
 
     def add_county(self, principal: Principal, *, code: str, name: str) -> CountyView:
         principal.check_administers()
-        county = County.add(code=code, name=name)
+        county = County.add(code=code, name=name, by=principal.username)
         if self._exists(county.id):
             raise AlreadyExists("county.exists", field="code", code=code)
-        self.app.save(county)
+        self.rights.save(INSTALLATION, county)
         return _county_view(county)
 
     def add_township(
         self, principal: Principal, *, county: str, code: str, name: str
     ) -> TownshipView:
-        principal.check_administers()
+        check_administers_county(principal)
         values.code_text("county", county)
-        parent = self._get(
-            county_uuid(county), NotFound("county.not_found", field="county", code=county)
-        )
-        township = Township.add(county=county, code=code, name=name)
+        missing = NotFound("county.not_found", field="county", code=county)
+        if not administers_county(principal, county):
+            raise missing
+        parent = self._get(county_uuid(county), missing)
+        township = Township.add(county=county, code=code, name=name, by=principal.username)
         if self._exists(township.id):
             raise AlreadyExists("township.exists", field="code", code=code)
         parent.include(township.code)
-        self.app.save(parent, township)
+        self.rights.save(county, parent, township)
         return self.township_view(township)
 
     def add_user(
@@ -115,20 +123,18 @@ class Tenancy:
         county: str | None = None,
         township: str | None = None,
         email: str | None = None,
+        one_time: bool = False,
     ) -> UserView:
-        principal.check_administers()
+        """A new user (``one_time``: the password is one they must change first). An
+        administrator adds anyone; a county officer a clerk, head or auditor of their county
+        (DOMAIN.md "Administration")."""
+        check_administers_county(principal)
         User.check(username=username, role=role, county=county, township=township)
+        check_grants(principal, role)
         check_password("password", password)
         if email is not None:
             values.email("email", email)
-        if county is not None:
-            values.code_text("county", county)
-            self._get(
-                county_uuid(county), NotFound("county.not_found", field="county", code=county)
-            )
-        if township is not None:
-            # Whether it exists, not whether the administrator sees inside it (they never do).
-            self._township(township)
+        scope = self.place_of(principal, county=county, township=township)
         if self._exists(user_uuid(username)):
             raise AlreadyExists("user.exists", field="username", username=username)
         # Checked first: hashing with Argon2id is deliberately slow.
@@ -138,10 +144,12 @@ class Tenancy:
             password_hash=self.hasher.hash(password),
             county=county,
             township=township,
+            by=principal.username,
+            one_time=one_time,
         )
         if email is not None:
             user.set_email(email)
-        self.app.save(user)
+        self.rights.save(scope, user)
         return UserView(user.username, user.role, user.county, user.township)
 
     def set_email(self, principal: Principal, *, username: str, email: str | None) -> None:
@@ -177,6 +185,24 @@ class Tenancy:
         )
         return found
 
+    def place_of(self, principal: Principal, *, county: str | None, township: str | None) -> str:
+        """The county of a user's place (the installation's scope for none), once it is
+        known to exist and to be the principal's to administer; else "not found"."""
+        if township is not None:
+            # Whether it exists, not whether the administrator sees inside it (they never do).
+            view = self._township(township)
+            if not administers_county(principal, view.county):
+                raise NotFound("township.not_found", field="township", code=township)
+            return view.county
+        if county is not None:
+            values.code_text("county", county)
+            missing = NotFound("county.not_found", field="county", code=county)
+            if not administers_county(principal, county):
+                raise missing
+            self._get(county_uuid(county), missing)
+            return county
+        return INSTALLATION
+
     # -- sign-in ----------------------------------------------------------------------------
 
     def authenticate(self, *, username: str, password: str) -> Principal:
@@ -197,7 +223,28 @@ class Tenancy:
             raise wrong from None
         if user is None:  # the password of nobody matched: it cannot, but never let it in
             raise wrong
+        self.check_may_sign_in(user)
         return principal_of(user)
+
+    def check_may_sign_in(self, user: User) -> None:
+        """A disabled user, or one of a suspended county, is refused (their password was
+        right: saying so tells nobody else anything)."""
+        if user.disabled:
+            raise Forbidden("signin.disabled", field="username")
+        if self.suspended(user):
+            raise Forbidden("signin.suspended", field="username")
+
+    def suspended(self, user: User) -> bool:
+        """Whether the user's county is suspended."""
+        county = user.county
+        if county is None and user.township is not None:
+            county = self._township(user.township).county
+        if county is None:
+            return False
+        try:
+            return self.app.repository.get(county_uuid(county)).suspended
+        except AggregateNotFoundError:
+            return False
 
     def _nobodys_hash(self) -> str:
         """A hash made by this hasher (its costs) of a password nobody knows, made once."""
@@ -266,21 +313,42 @@ class Tenancy:
                 return found
             start = page[-1].id + 1
 
+    def county_of_township(self, code: str) -> str:
+        return self._township(code).county
+
+    def has_users(self) -> bool:
+        """Whether anybody can sign in yet (``serve`` on an empty database says how)."""
+        return bool(
+            self.app.recorder.select_notifications(start=1, limit=1, topics=[get_topic(User.Added)])
+        )
+
     def _township(self, code: str) -> TownshipView:
         """The township if it exists (cached: townships are never removed nor moved)."""
         values.code_text("township", code)
-        view = self._townships.get(code)
-        if view is None:
+        kept = self._townships.get(code)
+        if kept is None or time.monotonic() - kept[0] > TOWNSHIP_KEPT_SECONDS:
             missing = NotFound("township.not_found", field="township", code=code)
-            view = self.township_view(self._get(township_uuid(code), missing))
-        return view
+            return self.township_view(self._get(township_uuid(code), missing))
+        return kept[1]
 
     def township_view(self, township: Township) -> TownshipView:
         view = TownshipView(township.code, township.name, township.county)
-        self._townships[view.code] = view
+        self._townships[view.code] = (time.monotonic(), view)
         return view
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def record(self, aggregate_id, missing: Exception):
+        """A county's, township's or user's record (for services/administration.py), else
+        ``missing`` is raised."""
+        return self._get(aggregate_id, missing)
+
+    def exists(self, aggregate_id) -> bool:
+        return self._exists(aggregate_id)
+
+    def known_township(self, code: str) -> TownshipView:
+        """The township if it exists, whoever asks (administration checks its own rights)."""
+        return self._township(code)
 
     def _get(self, aggregate_id, missing: Exception):
         try:
@@ -300,7 +368,30 @@ def _county_view(county: County) -> CountyView:
         tuple(county.indicator_history),
         tuple(county.calendar_history),
         tuple(county.quality_history),
+        county.suspended,
     )
+
+
+def administers_county(principal: Principal, county: str) -> bool:
+    """May the principal administer the county's townships and people? The installation's
+    administrator (and operator) every county's; a county officer their own."""
+    if principal.role in (Role.ADMIN, Role.OPERATOR):
+        return True
+    return principal.role is Role.COUNTY_OFFICER and principal.county == county
+
+
+def check_administers_county(principal: Principal) -> None:
+    if principal.role not in (Role.ADMIN, Role.OPERATOR, Role.COUNTY_OFFICER):
+        raise Forbidden("role.administers")
+
+
+# The roles a county officer gives (an administrator gives any).
+OFFICER_GRANTS = frozenset({Role.CLERK.value, Role.HEAD.value, Role.AUDITOR.value})
+
+
+def check_grants(principal: Principal, role: str) -> None:
+    if principal.role is Role.COUNTY_OFFICER and role not in OFFICER_GRANTS:
+        raise Forbidden("role.officer_grants", field="role", role=role)
 
 
 def principal_of(user: User) -> Principal:

@@ -24,7 +24,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.access import Principal
-from domain.errors import Conflict, EnrolmentRequired, NotFound, Unauthenticated
+from domain.errors import Conflict, EnrolmentRequired, Forbidden, NotFound, Unauthenticated
 from domain.tenancy import User, user_uuid
 from domain.token import ApiToken, token_uuid
 from services.accounts import Accounts, digest
@@ -92,6 +92,8 @@ class Tokens:
         if signed_in.pending == "enrolment":
             raise EnrolmentRequired("two_factor.enrolment_required")
         principal = signed_in.principal
+        if signed_in.must_change_password:
+            raise Forbidden("password.change_required", field="password")
         self.accounts.count_token(principal)
         secret = f"{principal.username}.{secrets.token_urlsafe(32)}"
         expires_at = self.clock() + self.lifetime
@@ -138,6 +140,7 @@ class Tokens:
             token is None
             or user is None
             or token.username != username
+            or user.disabled
             or not token.accepted(now=self.clock(), valid_from=user.tokens_valid_from)
         ):
             raise _refused()

@@ -18,12 +18,14 @@ from domain.entry import Entry, entry_uuid
 from domain.errors import Forbidden
 from domain.evidence import ATTACHED
 from domain.publication import Publication
+from domain.rights import RightsChain, rights_chain_uuid
 from domain.timestamp import Timestamps
 from services.application import LedgerApplication
 from services.chains import event_hash, link_hash, sha256
 from services.evidence_store import EvidenceStore
 from services.read_model import ReadModel
 from services.replay_check import check_read_model
+from services.rights import check_rights, is_rights_event
 from services.tenancy import Tenancy
 from services.timestamp_check import TIMESTAMP_KINDS, check_stamps
 from services.timestamps import StampReader
@@ -51,6 +53,10 @@ KINDS = (
     "evidence_missing",  # a file an entry carries is not in the evidence store
     "evidence_altered",  # a file in the evidence store differs from its SHA-256
     *TIMESTAMP_KINDS,  # a trusted timestamp's token does not stamp what it is recorded with
+    "rights_link",  # a rights chain's link does not follow the one before, or its hash
+    "rights_missing",  # a rights event a rights chain covers is gone
+    "rights_altered",  # a rights event differs from what its link recorded
+    "rights_uncovered",  # a rights event no rights chain covers (inserted afterwards)
 )
 
 
@@ -87,9 +93,16 @@ class Scan:
     stamps: list[tuple[int, Any]] = field(default_factory=list)  # (position, token)
     findings: list[Finding] = field(default_factory=list)
     position: int = 0
+    # The rights chains read (their ids: None, every one), their links, and rights events.
+    rights_chains: set[UUID] | None = None
+    rights_links: list[tuple[int, Any]] = field(default_factory=list)
+    rights: dict[tuple[UUID, int], tuple[int, Any]] = field(default_factory=dict)
 
     def wants(self, township: str) -> bool:
         return self.townships is None or township in self.townships
+
+    def wants_rights(self, chain_id: UUID) -> bool:
+        return self.rights_chains is None or chain_id in self.rights_chains
 
 
 @dataclass(frozen=True)
@@ -133,8 +146,13 @@ class Verification:
         return said
 
 
-def scan(app: LedgerApplication, townships: set[str] | None) -> Scan:
-    found = Scan(townships)
+def scan(
+    app: LedgerApplication, townships: set[str] | None, rights: set[str] | None = None
+) -> Scan:
+    """The log, decoded once: the entries, links, anchors and stamps of ``townships`` (None:
+    all) and the rights chains of the scopes ``rights`` (None: all) with rights events."""
+    chains = None if rights is None else {rights_chain_uuid(s) for s in rights}
+    found = Scan(townships, rights_chains=chains)
     for position, stored in _notifications(app):
         found.position = position
         try:
@@ -186,6 +204,11 @@ def _take(found: Scan, position: int, originator_id: UUID, record: Any) -> None:
         found.anchors.append((position, record))
     elif isinstance(record, Timestamps.Stamped):
         found.stamps.append((position, record))
+    elif isinstance(record, RightsChain.Event):
+        if found.wants_rights(originator_id):
+            found.rights_links.append((position, record))
+    elif is_rights_event(record):
+        found.rights[(originator_id, record.originator_version)] = (position, record)
 
 
 def _notifications(app: LedgerApplication) -> Iterator[tuple[int, Any]]:
@@ -361,7 +384,12 @@ class Verifier:
         own when neither is given), or of the whole installation (the operator)."""
         principal.check_audits()
         scope = self._scope(principal, township, county or principal.county)
-        found = scan(self.app, scope)
+        rights = self._rights_scope(township, county or principal.county)
+        found = scan(self.app, scope, rights)
+        found.findings.extend(
+            Finding(f.position, what=f.what, kind=f.kind)
+            for f in check_rights(found.rights_links, found.rights)
+        )
         chains = check_chains(found)
         anchors = check_anchors(found, chains)  # their findings join the chains'
         files = check_evidence(found, self.evidence)  # and the evidence files'
@@ -389,6 +417,14 @@ class Verifier:
             timestamps=stamps if self.reader else 0,
             timestamps_unchecked=0 if self.reader else stamps,
         )
+
+    @staticmethod
+    def _rights_scope(township: str | None, county: str | None) -> set[str] | None:
+        """The rights chains a verification covers: its county's (none for one township's;
+        every one for the installation's)."""
+        if township is not None:
+            return set()
+        return {county} if county is not None else None
 
     def _scope(
         self, principal: Principal, township: str | None, county: str | None

@@ -25,6 +25,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         i18n,
         labels,
         notifications,  # noqa: F401 - its routes join the accounts blueprint
+        people,  # noqa: F401 - its routes join the county blueprint
         request_log,
         security,
         township,

@@ -16,6 +16,10 @@ from web.errors import form_page
 from web.ledger import catch_up_to_own_writes, principal, services
 
 bp = Blueprint("accounts", __name__)
+# What a user signed in with a one-time password may open before choosing their own.
+OPEN_BEFORE_CHANGE = frozenset(
+    {"accounts.password", "accounts.logout", "static", "switch_language", "healthz", "readyz"}
+)
 
 START = {
     "clerk": "township.dashboard",
@@ -39,10 +43,14 @@ class SignedInUser:
     is_active = True
     is_anonymous = False
 
-    def __init__(self, principal, version: int, session_id: str) -> None:
+    def __init__(
+        self, principal, version: int, session_id: str, must_change_password: bool = False
+    ) -> None:
         self.principal = principal
         self.version = version
         self.session_id = session_id
+        # Signed in with a one-time password: every page but choosing one's own is closed.
+        self.must_change_password = must_change_password
 
     def get_id(self) -> str:
         return f"{self.version}:{self.session_id}:{self.principal.username}"
@@ -53,15 +61,16 @@ def load_user(user_id: str) -> SignedInUser | None:
     session_id, _, username = rest.partition(":")
     found = None
     if version.isdigit() and session_id and username:
-        found = services().accounts.session(
+        found = services().accounts.session_of(
             username=username, version=int(version), session_id=session_id
         )
     if found is None:
-        # Ended (or from before sessions had ids): forgotten, so that this cookie is never
-        # signed again with it.
+        # Ended (signed out, the password changed or reset, the user disabled, the county
+        # suspended; or from before sessions had ids): forgotten, so that this cookie is
+        # never signed again with it.
         session.pop("_user_id", None)
         return None
-    return SignedInUser(found, int(version), session_id)
+    return SignedInUser(found.principal, int(version), session_id, found.must_change_password)
 
 
 def register_accounts(app: Flask) -> None:
@@ -72,12 +81,15 @@ def register_accounts(app: Flask) -> None:
     manager.user_loader(load_user)
 
     @app.before_request
-    def signed_in_user() -> None:
+    def signed_in_user():
         if under_api(request.path):
             return  # a token is the API's only credential: no session, no signed-in user
         if not current_user.is_authenticated:
             return None
-        if session.get("enrol_first") and request.endpoint not in BEFORE_ENROLMENT:
+        if current_user.must_change_password:  # a one-time password: their own first
+            if request.endpoint not in OPEN_BEFORE_CHANGE:
+                return redirect(url_for("accounts.password"))
+        elif session.get("enrol_first") and request.endpoint not in BEFORE_ENROLMENT:
             return redirect(url_for("accounts.two_factor"))
         who = principal()
         # Sentry's tags (when it is on): the role and the tenant, nothing personal.
@@ -133,9 +145,19 @@ def login():
 
 
 def _signed_in(signed):
-    login_user(SignedInUser(signed.principal, signed.session_version, signed.session_id))
+    login_user(
+        SignedInUser(
+            signed.principal,
+            signed.session_version,
+            signed.session_id,
+            signed.must_change_password,
+        )
+    )
     if signed.pending == "enrolment":
         session["enrol_first"] = True
+    if signed.must_change_password:  # their own password first, then enrolment
+        return redirect(url_for("accounts.password"))
+    if signed.pending == "enrolment":
         return redirect(url_for("accounts.two_factor"))
     return redirect(url_for(START[signed.principal.role.value]))
 
@@ -211,4 +233,4 @@ def password():
         new=request.form.get("new_password", ""),
     )
     login_user(SignedInUser(principal(), version, current_user.session_id))
-    return render_template("password.html", done=True)
+    return render_template("password.html", done=True, start=START[principal().role.value])

@@ -6,6 +6,7 @@ in the county's audit trail by the services."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -60,6 +61,27 @@ def refusals_beside(form: str) -> None:
 @roles(*ROLES)
 def index():
     return render_template("audit/index.html", **index_page())
+
+
+@bp.get("/rights")
+@roles(*ROLES)
+def rights():
+    """Who held which role where in the county at a moment (now unless asked), and every
+    change of rights recorded, newest first."""
+    here = principal().county
+    at = request.args.get("at") or None
+    form_page("audit/rights.html", county=county(), names=names(), people=[], changes=[])
+    administration = services().administration
+    held = administration.held_at(principal(), county=here, moment=at or datetime.now(UTC))
+    changes = administration.changes(principal(), county=here)[::-1]
+    return render_template(
+        "audit/rights.html",
+        county=county(),
+        names=names(),
+        people=held,
+        changes=changes,
+        at=at,
+    )
 
 
 @bp.get("/entries/<township>/<path:entry_id>")

@@ -32,6 +32,24 @@ FINDINGS = {
     "timestamp_other_hash": _l("可信时间戳证明的是另一个哈希，不是它所记录的发布文件或链头"),
     "timestamp_differs": _l("可信时间戳旁记录的时间或机构与时间戳本身不符"),
     "timestamp_unanchored": _l("可信时间戳所证明的发布文件或链环已不在台账中"),
+    "rights_link": _l("权限链的这一环与前一环或它自己的哈希不符：权限链被改动过"),
+    "rights_missing": _l("权限链登记过的这条权限变更已不在台账中：它被删除了"),
+    "rights_altered": _l("这条权限变更的内容与登记时不同：它被改动过"),
+    "rights_uncovered": _l("这条权限变更不在权限链中：它是绕过台账写入数据库的"),
+}
+# A change of rights (services/administration.py KINDS), in the user's words.
+CHANGES = {
+    "county_added": _l("新设县"),
+    "county_renamed": _l("县改名"),
+    "county_suspended": _l("暂停县"),
+    "county_reinstated": _l("恢复县"),
+    "township_added": _l("新设乡镇"),
+    "township_renamed": _l("乡镇改名"),
+    "user_added": _l("新建账号"),
+    "user_disabled": _l("停用账号"),
+    "user_enabled": _l("启用账号"),
+    "user_role_changed": _l("变更角色或乡镇"),
+    "user_password_reset": _l("密码重置"),
 }
 LINK_FINDINGS = frozenset(
     (
@@ -99,6 +117,9 @@ def look_label(action: str) -> str:
 
 def register_audit_labels(app) -> None:
     when.register_filters(
-        app, look_label=look_label, finding_label=lambda kind: label(FINDINGS, kind)
+        app,
+        look_label=look_label,
+        finding_label=lambda kind: label(FINDINGS, kind),
+        change_label=lambda kind: label(CHANGES, kind),
     )
     app.jinja_env.globals.update(LINK_FINDINGS=LINK_FINDINGS)

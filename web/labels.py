@@ -328,6 +328,7 @@ def register_labels(app) -> None:
         field_value=field_value,
         field_values=field_values,
         weighted=weighted,
+        role_label=lambda key: label(ROLES, key),
     )
     app.jinja_env.globals.update(
         FIGURES_FIRST=FIGURES_FIRST,

@@ -123,6 +123,18 @@ SAID = {
     "two_factor.enrolment_required": _l("您的角色须启用两步验证：请先在网页上完成绑定"),
     "two_factor.already_enrolled": _l("已启用两步验证"),
     "password.not_current": _l("不是您当前的密码"),
+    "role.officer_grants": _l(
+        "县级工作人员只能授予乡镇录入员、乡镇负责人或审计员角色，不能授予%(role)s"
+    ),
+    "role.officer_administers": _l("县级工作人员只能管理乡镇录入员、乡镇负责人和审计员"),
+    "user.moves_county": _l("用户不能调到其他县，请在该县另建账号"),
+    "onboarding.too_many": _l("一个工作簿最多新建 %(most)s 个乡镇和人员"),
+    "user.self": _l("不能停用或更改自己的账号"),
+    "rights.changed_meanwhile": _l("权限在记录期间发生了变化，请重试"),
+    "signin.disabled": _l("此账号已停用，请联系县级办公室"),
+    "signin.suspended": _l("此县已暂停使用，请联系管理员"),
+    "password.change_required": _l("这是一次性密码，请先设置您自己的密码"),
+    "password.unchanged": _l("新密码不能与当前密码相同"),
     "token.unknown": _l("令牌无效、已过期或已撤销，请重新申请"),
     "token.changed_meanwhile": _l("令牌或其用户在请求期间被修改，请重试"),
     "token.throttled": _l(

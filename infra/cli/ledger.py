@@ -109,6 +109,25 @@ def user_email(obj: Context, username: str, address: str | None) -> None:
     click.echo(f"user {username}: {address or 'no e-mail'}")
 
 
+@click.group()
+def admin() -> None:
+    """The installation's administrators."""
+
+
+@admin.command("create")
+@click.argument("username")
+@click.pass_obj
+def admin_create(obj: Context, username: str) -> None:
+    """Create an administrator (the first one, on an empty database); the password is read
+    from stdin. Everything else is administered on the web pages or the API."""
+    password = read_password()
+    with refusals():
+        view = obj.services.tenancy.add_user(
+            obj.principal, username=username, password=password, role="admin"
+        )
+    click.echo(f"administrator {view.username}: sign in at /login")
+
+
 def read_password() -> str:
     if sys.stdin.isatty():
         return click.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -186,4 +205,4 @@ def demo(obj: Context) -> None:
         click.echo(line)
 
 
-COMMANDS = (init, county, township, user, import_, imports, record, export, demo)
+COMMANDS = (init, county, township, user, admin, import_, imports, record, export, demo)

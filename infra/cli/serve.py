@@ -12,6 +12,12 @@ import click
 from infra.cli.errors import refusals
 from infra.cli.root import Context
 
+FIRST_RUN = (
+    "nobody can sign in yet: create the first administrator with"
+    " `township-ledger admin create USERNAME` (the password on stdin), then sign in and add"
+    " counties, townships and people on the pages"
+)
+
 
 @click.command()
 @click.option("--host", help="Address to listen on  [default: LEDGER_BIND's, or 127.0.0.1]")
@@ -59,6 +65,8 @@ def serve(
                 click.echo(line)
             for line in demo_logins(serving.url):
                 click.echo(line)
+        elif not obj.services.tenancy.has_users():
+            click.echo(FIRST_RUN, err=True)
         status = serve(settings, obj.services, serving, click.echo)
     sys.exit(status)
 

@@ -245,6 +245,9 @@ class Sweep:
             "/county/publications",
             "/county/trail",
             "/notifications",
+            "/county/places",
+            "/county/people",
+            "/county/onboarding",
         ):
             self.visit(page, path)
         self.visit(page, "/county/calendar")
@@ -256,6 +259,14 @@ class Sweep:
             page.click("form[action$='/calendar'] button")
         self.seen.add(page, "a deadline set")
         self.visit(page, "/county/completeness?period=2024")
+        self.visit(page, "/county/people")
+        page.fill("form[data-form=add] #f-username", f"new-clerk-{self.language}")
+        page.select_option("form[data-form=add] #f-township", "gongliu")
+        with page.expect_navigation():
+            page.click("form[data-form=add] button[type=submit]")
+        self.seen.add(page, "a person added, with a one-time password")
+        page.fill("form[data-form=add] #f-username", "Not A Name")
+        self.send_without_checks(page, "form[data-form=add]", "a person refused")
         self.visit(page, "/county/indicators")
         page.check("input[name='use:rates.rectification']")
         page.fill("input[name='weight:rates.rectification']", "0")
@@ -296,6 +307,9 @@ class Sweep:
             f"/audit/ranking?period=2024-05&as_of={moment}",
             "/audit/stream?township=gongliu&from=yesterday",
             "/audit/figures?township=gongliu&period=2024-Q9",
+            "/audit/rights",
+            f"/audit/rights?at={start}",
+            "/audit/rights?at=yesterday",
         ):
             self.visit(page, path)
         self.visit(page, "/audit/")
@@ -312,6 +326,7 @@ class Sweep:
     def admin(self) -> None:
         page = self.page_as("admin")
         self.seen.add(page, "the administrator's first page")
+        self.visit(page, "/admin/counties/gongliuxian")
         self.visit(page, "/password")
         page.context.close()
 

@@ -21,6 +21,9 @@ SIGNED_IN = {role: 200 for role in ROLES[1:]}
 TOWNSHIP = {**{r: 403 for r in ROLES[1:]}, "clerk": 200, "head": 200, "neighbour_clerk": 200}
 COUNTY = {**{r: 403 for r in ROLES[1:]}, "county_officer": 200, "far_officer": 200}
 AUDIT = {**{r: 403 for r in ROLES[1:]}, "auditor": 200, "far_auditor": 200}
+ADMIN = {**{r: 403 for r in ROLES[1:]}, "admin": 200}
+# A county officer's administration of a user of nowhere (none is changed by the sweep).
+NOBODY = {**COUNTY, "county_officer": 404, "far_officer": 404}
 # A file: whoever may see an entry carrying it; everyone else finds nothing.
 EVIDENCE = {
     **{r: 404 for r in ROLES[1:]},
@@ -164,7 +167,30 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         {**AUDIT, "far_auditor": 404},
     ),
     "audit.verifier_file": ("GET", "/audit/verify_export.py", AUDIT),
-    "admin.index": ("GET", "/admin/", {**{r: 403 for r in ROLES[1:]}, "admin": 200}),
+    "audit.rights": ("GET", "/audit/rights", AUDIT),
+    "admin.index": ("GET", "/admin/", ADMIN),
+    "admin.add_county": ("POST", "/admin/counties", refusing(ADMIN, 400)),
+    "admin.county": ("GET", "/admin/counties/{county}", ADMIN),
+    "admin.rename_county": ("POST", "/admin/counties/{county}/name", refusing(ADMIN, 400)),
+    "admin.add_officer": ("POST", "/admin/counties/{county}/officers", refusing(ADMIN, 400)),
+    # A county of nowhere: the sweep suspends none of its own.
+    "admin.suspend_county": ("POST", "/admin/counties/nowhere/suspend", refusing(ADMIN, 404)),
+    "admin.reinstate_county": ("POST", "/admin/counties/nowhere/reinstate", refusing(ADMIN, 404)),
+    "county.people": ("GET", "/county/people", COUNTY),
+    "county.add_person": ("POST", "/county/people", refusing(COUNTY, 400)),
+    "county.change_role": ("POST", "/county/people/nobody-x/role", NOBODY),
+    "county.disable": ("POST", "/county/people/nobody-x/disable", NOBODY),
+    "county.enable": ("POST", "/county/people/nobody-x/enable", NOBODY),
+    "county.reset_password": ("POST", "/county/people/nobody-x/password-reset", NOBODY),
+    "county.places": ("GET", "/county/places", COUNTY),
+    "county.onboarding_upload": ("GET", "/county/onboarding", COUNTY),
+    "county.onboarding_template": ("GET", "/county/onboarding/template.xlsx", COUNTY),
+    "county.add_place": ("POST", "/county/places", refusing(COUNTY, 400)),
+    "county.rename_place": (
+        "POST",
+        "/county/places/{town}/name",
+        {**refusing(COUNTY, 400), "far_officer": 404},
+    ),
 }
 
 
@@ -226,7 +252,9 @@ def test_each_role_gets_what_domain_md_says(
 ):
     method, path, statuses = RULES[endpoint]
     entry = seed_year(site.township)[0]["id"]
-    url = path.format(town=site.township, entry=entry, publication=publication, photo=photo)
+    url = path.format(
+        town=site.township, entry=entry, publication=publication, photo=photo, county=site.county
+    )
     got = {}
     for role in ROLES:
         client = clients[role]

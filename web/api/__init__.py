@@ -18,7 +18,16 @@ from werkzeug.exceptions import HTTPException
 from domain.errors import LedgerError
 from services import Services
 from services.uploads import IMPORT_BODY_BYTES
-from web.api import audit, calendar, entries, evidence, publications, reading, tokens
+from web.api import (
+    administration,
+    audit,
+    calendar,
+    entries,
+    evidence,
+    publications,
+    reading,
+    tokens,
+)
 from web.api.auth import refuse_mixed_credentials
 from web.api.errors import http_error, ledger_error, shape_error
 from web.api.schemas import LINE_SCHEMAS, ErrorDocument
@@ -32,6 +41,7 @@ BLUEPRINTS = (
     audit.blp,
     publications.blp,
     calendar.blp,
+    administration.blp,
 )
 
 

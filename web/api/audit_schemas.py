@@ -54,13 +54,23 @@ class HistoryEvent(Strict):
     )
 
 
+class EntryEvent(HistoryEvent):
+    recorder_held_right = ma.fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "whether the recorder held the right to record it there when they"
+            " did, from the ledger's rights events (null: no user recorded it)"
+        },
+    )
+
+
 class EntryHistory(Strict):
     township = ma.fields.String(required=True)
     id = ma.fields.String(required=True, attribute="entry_id")
     type = ma.fields.String(required=True)
     occurred_on = day(required=True)
     retracted = ma.fields.Boolean(required=True)
-    history = ma.fields.List(ma.fields.Nested(HistoryEvent), required=True, attribute="events")
+    history = ma.fields.List(ma.fields.Nested(EntryEvent), required=True, attribute="events")
     evidence = ma.fields.List(
         ma.fields.Nested(EvidenceItem),
         metadata={"description": "the files the entry carries, retracted ones too"},

@@ -45,6 +45,9 @@ STATUSES: tuple[tuple[type[LedgerError], int, str], ...] = (
     (LedgerError, 400, "bad_request"),
 )
 
+# Refusals a script tells apart by their own code (the message's code, in the API's words).
+OWN_CODES = {"password.change_required": "password_change_required"}
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -92,6 +95,7 @@ def ledger_error(error: LedgerError) -> Response:
         return error_response(
             status, code, message, field=first.field, line=first.line + offset, errors=listed
         )
+    code = OWN_CODES.get(error.code or "", code)
     # A workbook refused as a whole names its sheet's row where it can (spreadsheets).
     line = getattr(error, "line", None)
     return error_response(

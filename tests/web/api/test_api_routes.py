@@ -36,6 +36,12 @@ RECORDING = statuses(404, clerk=200, head=200, county_officer=403, auditor=403)
 # An import's refusals are per line (422, the first line named), as DOMAIN.md says.
 IMPORTING = statuses(422, clerk=201, head=201)
 
+# Administering the county's people and townships: its officer and the administrator; a role
+# that administers nothing is refused (403), another county's officer finds nothing (404).
+ADMINISTERING = statuses(403, county_officer=200, admin=200, far_officer=404)
+# The installation's counties: the administrator's alone.
+INSTALLATION = statuses(403, admin=200)
+
 LINE = {"type": "liaison_registered", "id": "L-1", "occurred_on": "2024-03-05"}
 INDICATORS = {
     "indicators": [{"figure": "rates.mediation_success", "direction": "higher", "weight": 1}]
@@ -139,6 +145,82 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         COUNTY,
     ),
+    "administration.add_county": (
+        "POST",
+        "/api/v1/counties",
+        {"code": "{nobody}", "name": "新县"},
+        {**INSTALLATION, "admin": 201},
+    ),
+    "administration.rename_county": (
+        "PUT",
+        "/api/v1/counties/{spare}/name",
+        {"name": "改名县"},
+        INSTALLATION,
+    ),
+    "administration.suspend_county": (
+        "POST",
+        "/api/v1/counties/{spare}/suspend",
+        None,
+        INSTALLATION,
+    ),
+    "administration.reinstate_county": (
+        "POST",
+        "/api/v1/counties/{spare}/reinstate",
+        None,
+        INSTALLATION,
+    ),
+    "administration.add_township": (
+        "POST",
+        "/api/v1/counties/{county}/townships",
+        {"code": "{nobody}", "name": "新镇"},
+        {**ADMINISTERING, "county_officer": 201, "admin": 201},
+    ),
+    "administration.rename_township": (
+        "PUT",
+        "/api/v1/townships/{town}/name",
+        {"name": "改名镇"},
+        ADMINISTERING,
+    ),
+    "administration.users": ("GET", "/api/v1/counties/{county}/users", None, ADMINISTERING),
+    "administration.rights": (
+        "GET",
+        "/api/v1/counties/{county}/rights?at=2030-01-01T00:00:00Z",
+        None,
+        {**ADMINISTERING, "auditor": 200, "far_auditor": 404},
+    ),
+    "administration.changes": (
+        "GET",
+        "/api/v1/counties/{county}/rights/changes",
+        None,
+        {**ADMINISTERING, "auditor": 200, "far_auditor": 404},
+    ),
+    "administration.add_user": (
+        "POST",
+        "/api/v1/users",
+        {"username": "{nobody}", "role": "clerk", "township": "{town}"},
+        {**ADMINISTERING, "county_officer": 201, "admin": 201},
+    ),
+    "administration.disable": ("POST", "/api/v1/users/{target}/disable", None, ADMINISTERING),
+    "administration.enable": ("POST", "/api/v1/users/{target}/enable", None, ADMINISTERING),
+    "administration.password_reset": (
+        "POST",
+        "/api/v1/users/{target}/password-reset",
+        None,
+        ADMINISTERING,
+    ),
+    "administration.change_role": (
+        "PUT",
+        "/api/v1/users/{target}/role",
+        {"role": "head", "township": "{town}"},
+        ADMINISTERING,
+    ),
+    # Anyone with their password (a name never seen: refused as a wrong password is).
+    "administration.change_password": (
+        "POST",
+        "/api/v1/password",
+        {"username": "{nobody}", "password": "not the password", "new_password": "new one!!"},
+        dict.fromkeys(ROLES, 401),
+    ),
     # No timestamp authority here: no token, for anyone (with one: test_api_timestamps.py).
     "publications.timestamp": (
         "GET",
@@ -190,6 +272,8 @@ def test_each_role_gets_what_domain_md_says(ledger, site, users, client, monkeyp
         "county": site.county,
         "publication": publication.id,
         "sha256": attached.sha256,
+        "target": add_user(ledger, "clerk", township=site.township),
+        "spare": Tenants(ledger).county(),
     }
     bodies = {"line": json.dumps(line), "lines": json.dumps(line) + "\n"}
     got, expected = {}, {}

@@ -54,6 +54,17 @@ CALLERS = {
     "GET /api/v1/counties/{code}/quality-rules": "county_officer",
     "PUT /api/v1/counties/{code}/quality-rules": "county_officer",
     "GET /api/v1/counties/{code}/quality": "county_officer",
+    # The county's administration: its officer (the counties' own routes: refused to them).
+    "POST /api/v1/counties/{county}/townships": "county_officer",
+    "PUT /api/v1/townships/{township}/name": "county_officer",
+    "GET /api/v1/counties/{county}/users": "county_officer",
+    "GET /api/v1/counties/{county}/rights": "county_officer",
+    "GET /api/v1/counties/{county}/rights/changes": "county_officer",
+    "POST /api/v1/users": "county_officer",
+    "POST /api/v1/users/{username}/disable": "county_officer",
+    "POST /api/v1/users/{username}/enable": "county_officer",
+    "POST /api/v1/users/{username}/password-reset": "county_officer",
+    "PUT /api/v1/users/{username}/role": "county_officer",
 }
 REVOKING = {"DELETE /api/v1/tokens/current", "DELETE /api/v1/tokens"}
 
@@ -64,8 +75,9 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
     monkeypatch.setattr("domain.token.MOST_ISSUED", 10**6)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    # 26, evidence's 3, the timestamp's 1, the calendar's 3, data quality's 3
-    assert len(operations) == 36
+    # 26, evidence's 3, the timestamp's 1, the calendar's 3, data quality's 3,
+    # administration's 15
+    assert len(operations) == 51
     assert set(CALLERS) <= {operation.label for operation in operations}
     ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
     published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
@@ -86,6 +98,10 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
         if "code" in (case.path_parameters or {}):
             county_route = "/counties/" in case.path
             case.path_parameters["code"] = site.county if county_route else site.township
+        if "county" in (case.path_parameters or {}):
+            case.path_parameters["county"] = site.county
+        if "township" in (case.path_parameters or {}):
+            case.path_parameters["township"] = site.township
         if "publication_id" in (case.path_parameters or {}):
             case.path_parameters["publication_id"] = published.id
         case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
