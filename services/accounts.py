@@ -309,8 +309,9 @@ class Accounts:
         try:
             signed_in = self.sign_in(username=username, password=password, client=client, otp=otp)
         except NotFound as wrong:
-            code = "two_factor.wrong" if wrong.field == "otp" else "signin.wrong"
-            raise Unauthenticated(code, field=wrong.field) from None
+            if wrong.field == "otp":
+                raise Unauthenticated("two_factor.wrong", field="otp") from None
+            raise Unauthenticated("signin.wrong", field=wrong.field) from None
         if signed_in.pending == "code":
             raise Unauthenticated("two_factor.needed", field="otp")
         self.change_password(signed_in.principal, current=password, new=new)

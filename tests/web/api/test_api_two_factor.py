@@ -108,3 +108,16 @@ def test_the_setting_is_read_and_checked():
     assert Settings.from_env({"LEDGER_TWO_FACTOR": "Optional"}).two_factor == "optional"
     with pytest.raises(ValueError, match="LEDGER_TWO_FACTOR"):
         Settings.from_env({"LEDGER_TWO_FACTOR": "sometimes"})
+
+
+def test_an_enrolled_user_changes_their_password_only_with_a_code(installation, client):
+    username, secret, codes = enrolled(installation, "auditor")
+    change = {"username": username, "password": PASSWORD, "new_password": "another-pass-2026"}
+    alone = client.post("/api/v1/password", json=change)
+    assert alone.status_code == 401 and error_of(alone)["field"] == "otp"
+    wrong = client.post("/api/v1/password", json={**change, "otp": "000000"})
+    assert wrong.status_code == 401 and error_of(wrong)["field"] == "otp"
+    done = client.post("/api/v1/password", json={**change, "otp": codes[0]})
+    assert done.status_code == 204, done.get_json()
+    again = ask(client, username, otp=pyotp.TOTP(secret).now())
+    assert again.status_code == 401  # the old password no longer signs in
