@@ -25,6 +25,8 @@
 - ``calendar``: the county's reporting calendar; completeness and timeliness of a year's
   reports; a township's next due day (services/calendar.py)
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
+- ``trends``: a township's figures over quarters and years, each against the year before
+  (services/trends.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
 - ``timestamps``: trusted timestamps (RFC 3161) on publications and chain heads: the tokens
@@ -66,6 +68,7 @@ from services.tenancy import Tenancy
 from services.timestamps import StampReader, TimestampAuthority, TrustedTimestamps
 from services.tokens import Tokens
 from services.trail import Trail
+from services.trends import Trends
 from services.verification import Verifier
 
 
@@ -90,6 +93,7 @@ class Services:
     administration: Administration
     browsing: Browsing
     breakdowns: Breakdowns
+    trends: Trends
     tokens: Tokens
     evidence: Evidence
     timestamps: TrustedTimestamps
@@ -188,6 +192,7 @@ def open_services(
         administration=Administration(tenancy),
         browsing=Browsing(tenancy, read_model),
         breakdowns=Breakdowns(tenancy, rankings),
+        trends=Trends(tenancy, read_model),
         tokens=Tokens(app, accounts),
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         timestamps=timestamps,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from services.catalogue import rankable_figures
 from services.rankings import MAX_WEIGHT
-from web import when, workbooks
+from web import trends, when, workbooks
 from web.accounts import roles
 from web.errors import form_page
 from web.ledger import principal, services
@@ -73,7 +73,14 @@ def township(code: str):
     found = services().breakdowns.breakdown(
         principal(), county=here(), township=code, period=chosen_period()
     )
-    return render_template("county/township.html", breakdown=found)
+    first, last = trends.asked(int(found["period"][:4]))
+    travel = services().trends.trends(principal(), township=code, first=first, last=last)
+    return render_template(
+        "county/township.html",
+        breakdown=found,
+        trends=travel,
+        chart_src=url_for("county.trends_chart", code=code, **{"from": first, "to": last}),
+    )
 
 
 @bp.get("/charts/scores.json")
@@ -100,6 +107,14 @@ def trend_chart(code: str):
         scores=[q["score"] for q in quarters],
         ranks=[q["rank"] for q in quarters],
     )
+
+
+@bp.get("/charts/trends/<code>.json")
+@roles(*ROLES)
+def trends_chart(code: str):
+    first, last = trends.asked(services().browsing.latest_year(principal(), township=code))
+    doc = services().trends.trends(principal(), township=code, first=first, last=last)
+    return jsonify(trends.chart(doc))
 
 
 @bp.route("/indicators", methods=["GET", "POST"])

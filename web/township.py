@@ -3,10 +3,20 @@ The township is always the signed-in user's own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only, today
+from web import trends
 from web.accounts import roles
 from web.errors import form_page
 from web.forms import fields_from, suggested_id
@@ -78,6 +88,29 @@ def dashboard():
         due=services().calendar.next_due(principal(), township=here()),
         flags=flags,
     )
+
+
+@bp.get("/trends")
+@roles(*ROLES)
+def trends_page():
+    """The township's own figures over quarters and years (the county's breakdown page shows
+    the same to the county)."""
+    first, last = trends.asked(int(default_year()))
+    travel = services().trends.trends(principal(), township=here(), first=first, last=last)
+    return render_template(
+        "township/trends.html",
+        trends=travel,
+        chart_src=url_for("township.trends_chart", **{"from": first, "to": last}),
+        years_action=url_for("township.trends_page"),
+    )
+
+
+@bp.get("/charts/trends.json")
+@roles(*ROLES)
+def trends_chart():
+    first, last = trends.asked(int(default_year()))
+    doc = services().trends.trends(principal(), township=here(), first=first, last=last)
+    return jsonify(trends.chart(doc))
 
 
 @bp.get("/entries")

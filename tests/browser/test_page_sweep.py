@@ -170,6 +170,9 @@ class Sweep:
             "/township/?period=2024",
             "/township/?period=2024-Q1",
             "/township/?period=2024-03",
+            "/township/trends",
+            "/township/trends?from=2023&to=2024",
+            "/township/trends?from=2024&to=2099",  # a year past the last, named
             "/township/entries",
             "/township/entries?type=issue_found&state=open",
             "/township/entries?type=dispute_registered&from=2024-03-01&to=2024-03-31",
@@ -239,6 +242,7 @@ class Sweep:
             "/county/?period=2024-07",
             "/county/townships/gongliu?period=2024",
             "/county/townships/mohetai?period=2024-Q1",
+            "/county/townships/gongliu?period=2024&from=2022&to=2024",
             f"/county/entry?township=gongliu&id={DISPUTE}",  # a data-quality flag's entry
             "/county/indicators",
             "/county/reports?period=2024",

@@ -55,6 +55,8 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "switch_language": ("GET", "/language/zh", {r: 302 for r in ROLES}),
     "township.dashboard": ("GET", "/township/", TOWNSHIP),
     "township.entries": ("GET", "/township/entries", TOWNSHIP),
+    "township.trends_page": ("GET", "/township/trends?from=2023&to=2024", TOWNSHIP),
+    "township.trends_chart": ("GET", "/township/charts/trends.json?from=2023&to=2024", TOWNSHIP),
     "township.entry": (
         "GET",
         "/township/entry?id={entry}",
@@ -99,6 +101,11 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     "county.trend_chart": (
         "GET",
         "/county/charts/trend/{town}.json?period=2024",
+        {**COUNTY, "far_officer": 404},
+    ),
+    "county.trends_chart": (
+        "GET",
+        "/county/charts/trends/{town}.json?from=2023&to=2024",
         {**COUNTY, "far_officer": 404},
     ),
     "county.indicators": ("GET", "/county/indicators", COUNTY),

@@ -21,6 +21,8 @@ from web.api.schemas import (
     ReportQuery,
     Trace,
     TraceQuery,
+    Trends,
+    TrendsQuery,
 )
 
 blp = Blueprint("reading", __name__, url_prefix="/api/v1", description="Figures and rankings.")
@@ -63,6 +65,21 @@ def trace(query: dict, code: str):
         limit=query["limit"],
     )
     return {"township": code, "period": query["period"], "figure": query["figure"], **found}
+
+
+@blp.route("/townships/<code>/trends", methods=["GET"])
+@blp.arguments(TrendsQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, Trends)
+def trends(query: dict, code: str):
+    """Every rankable figure of a township (or ``figure`` alone) in each quarter and year from
+    ``from`` to ``to`` (at most 10 years), each beside the same period a year before."""
+    return ledger().trends.trends(
+        principal(),
+        township=code,
+        first=query["from_"],
+        last=query["to"],
+        figure=query.get("figure"),
+    )
 
 
 @blp.route("/counties/<code>/ranking", methods=["GET"])

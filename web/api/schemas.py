@@ -383,6 +383,50 @@ class Quality(Strict):
     townships = ma.fields.List(ma.fields.Nested(TownshipQuality), required=True)
 
 
+class TrendsQuery(Strict):
+    from_ = ma.fields.Integer(required=True, data_key="from", metadata={"example": 2023})
+    to = ma.fields.Integer(required=True, metadata={"example": 2024})
+    figure = ma.fields.String(metadata={"example": "rates.mediation_success"})
+
+
+class TrendCell(Strict):
+    period = ma.fields.String(required=True)
+    value = ma.fields.Float(
+        allow_none=True, required=True, metadata={"description": "null: no data"}
+    )
+    previous = ma.fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "the value of the same period a year before"},
+    )
+    direction = ma.fields.String(
+        validate=Enum(["up", "down", "same"]),
+        allow_none=True,
+        required=True,
+        metadata={"description": "null: no comparison (either side has no data)"},
+    )
+
+
+class TrendFigure(Strict):
+    figure = ma.fields.String(required=True)
+    better = ma.fields.String(
+        validate=Enum(["higher", "lower"]),
+        allow_none=True,
+        required=True,
+        metadata={"description": "the county's ranking direction; null: not ranked by"},
+    )
+    values = ma.fields.List(ma.fields.Nested(TrendCell), required=True)
+
+
+class Trends(Strict):
+    """A township's figures over quarters and years (docs/figures.md "Trends")."""
+
+    township = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    periods = ma.fields.List(ma.fields.String(), required=True)
+    figures = ma.fields.List(ma.fields.Nested(TrendFigure), required=True)
+
+
 class ErrorDetail(Strict):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)

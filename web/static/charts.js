@@ -7,18 +7,26 @@
       .then(function (data) {
         var chart = echarts.init(element);
         var bar = element.dataset.chart === "bar";
+        var names = bar ? data.townships : (data.labels || data.periods);
+        var slanted = names.length > (bar ? 6 : 8);  // too many to stand side by side
+        // One line by default (scores); a line for each of data.series ({name, values}) else.
+        var series = data.series ? data.series.map(function (line) {
+          return { name: line.name, type: "line", data: line.values, connectNulls: false };
+        }) : [{ type: bar ? "bar" : "line", data: data.scores, connectNulls: false,
+                label: { show: true, position: "top" } }];
         chart.setOption({
           animation: false,
-          grid: { left: 48, right: 16, top: 24, bottom: bar ? 72 : 32 },
+          legend: data.series ? { top: 0, data: data.series.map(function (l) { return l.name; }) }
+                              : { show: false },
+          grid: { left: 48, right: 16, top: data.series ? 56 : 24, bottom: slanted ? 72 : 32 },
           tooltip: { trigger: "axis" },
           xAxis: {
             type: "category",
-            data: bar ? data.townships : (data.labels || data.periods),
-            axisLabel: { interval: 0, rotate: bar && data.townships.length > 6 ? 40 : 0 }
+            data: names,
+            axisLabel: { interval: 0, rotate: slanted ? 40 : 0 }
           },
           yAxis: { type: "value", min: 0, max: 100 },
-          series: [{ type: bar ? "bar" : "line", data: data.scores, connectNulls: false,
-                     label: { show: true, position: "top" } }]
+          series: series
         });
         window.addEventListener("resize", function () { chart.resize(); });
         element.dataset.drawn = "true";

@@ -15,6 +15,7 @@ ROUTES = (
     ("POST", "/api/v1/townships/{township}/entries/E-1/evidence"),
     ("GET", "/api/v1/townships/{township}/figures?period=2024"),
     ("GET", "/api/v1/townships/{township}/trace?period=2024&figure=roster.liaisons"),
+    ("GET", "/api/v1/townships/{township}/trends?from=2023&to=2024"),
     ("GET", "/api/v1/townships/{township}/reports/2024?format=html"),
     ("GET", "/api/v1/counties/{county}/ranking?period=2024"),
     ("GET", "/api/v1/counties/{county}/indicators"),

@@ -76,6 +76,7 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
     "evidence.listing": ("GET", "/api/v1/townships/{town}/entries/L-1/evidence", None, TOWNSHIP),
     "evidence.file": ("GET", "/api/v1/evidence/{sha256}", None, TOWNSHIP),
     "reading.figures": ("GET", "/api/v1/townships/{town}/figures?period=2024", None, TOWNSHIP),
+    "reading.trends": ("GET", "/api/v1/townships/{town}/trends?from=2023&to=2024", None, TOWNSHIP),
     "reading.trace": (
         "GET",
         "/api/v1/townships/{town}/trace?period=2024&figure=roster.liaisons",

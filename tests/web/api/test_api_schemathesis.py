@@ -76,8 +76,8 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     # 26, evidence's 3, the timestamp's 1, the calendar's 3, data quality's 3,
-    # administration's 15
-    assert len(operations) == 51
+    # administration's 15, trends' 1
+    assert len(operations) == 52
     assert set(CALLERS) <= {operation.label for operation in operations}
     ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
     published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
