@@ -53,20 +53,9 @@ def check_groups(groups: Any, townships: Iterable[str]) -> list[dict[str, Any]]:
             placed.add(township)
         kept: dict[str, Any] = {"name": name, "townships": list(members)}
         if group.get("indicators") is not None:
-            kept["indicators"] = _indicators(f"{where}.indicators", group["indicators"])
+            kept["indicators"] = check_indicators(group["indicators"], f"{where}.indicators")
         clean.append(kept)
     return clean
-
-
-def _indicators(where: str, indicators: Any) -> list[dict[str, Any]]:
-    """The group's indicators checked as the county's are, the refusal naming the group's
-    field (``groups[1].indicators[2].weight``)."""
-    try:
-        return check_indicators(indicators)
-    except InvalidField as refused:
-        field = where + (refused.field or "").removeprefix("indicators")
-        said = refused.said
-        raise InvalidField(field, said.code, **said.params) from None
 
 
 def groups_at(
