@@ -279,7 +279,7 @@ class Sweep:
             page.click("form[action$='/groups'] button")
         self.seen.add(page, "peer groups set: the ranking with ranks within groups")
         self.visit(page, "/county/groups")
-        page.fill("input[name='group:gongliu']", town + "\u200b")  # a format character: refused
+        page.fill("input[name='group:gongliu']", town + "\u202e")  # a direction control: refused
         self.send_without_checks(page, "form[action$='/groups']", "a peer group refused")
         self.visit(page, "/county/publications")
         page.fill("#f-period", "2024")
