@@ -4,13 +4,17 @@ as of a moment uses the groups then in force. On the in-memory store, SQLite and
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
 
 from domain.access import Principal, Role
 from domain.errors import Forbidden, InvalidField, NotFound
+from infra.cli import main
 from tests.integration.conftest import Towns, moment
 from tests.integration.test_weights import issue
-from tests.support import OPERATOR, dispute
+from tests.support import OPERATOR, dispute, unique
 
 RECTIFICATION, MEDIATION = "rates.rectification", "rates.mediation_success"
 
@@ -170,3 +174,29 @@ def test_another_countys_groups_are_not_found_and_a_clerk_sets_none(towns: Towns
     version = towns.ledger.tenancy.county(OPERATOR, county).group_history
     rankings.set_groups(officer, county=county, groups=given)
     assert towns.ledger.tenancy.county(OPERATOR, county).group_history == version
+
+
+def test_the_command_line_sets_groups_and_ranks_one(tmp_path, own_sql_database_url) -> None:
+    def cli(*args: str):
+        return CliRunner().invoke(main, ["--database", own_sql_database_url, *args])
+
+    county, town = unique("county"), unique("town")
+    assert cli("county", "add", county, "巩留县").exit_code == 0
+    assert cli("township", "add", "--county", county, town, "巩留镇").exit_code == 0
+    given = tmp_path / "groups.json"
+    given.write_text(json.dumps([{"name": "镇", "townships": [town]}]), encoding="utf-8")
+    done = cli("groups", "--county", county, str(given))
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout) == [{"name": "镇", "townships": [town]}]
+    assert json.loads(cli("groups", "--county", county).stdout) == json.loads(done.stdout)
+    ranked = cli("ranking", "--county", county, "--period", "2024", "--group", "镇", "--json")
+    assert ranked.exit_code == 0, ranked.stderr
+    assert json.loads(ranked.stdout)["group"] == "镇"
+    text = cli("ranking", "--county", county, "--period", "2024")
+    assert "group 镇: rank -" in text.stdout  # no data: no rank
+    given.write_text(json.dumps([{"name": "镇", "townships": ["nowhere"]}]), encoding="utf-8")
+    refused = cli("groups", "--county", county, str(given))
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("error: groups[1].townships[1]:"), refused.stderr
+    unknown = cli("ranking", "--county", county, "--period", "2024", "--group", "乡")
+    assert unknown.exit_code != 0 and unknown.stderr.startswith("error: group:"), unknown.stderr
