@@ -185,7 +185,9 @@ def _number(text: str):
 @roles(*ROLES)
 def workbook():
     period = chosen_period()
-    doc = services().rankings.ranking(principal(), county=here(), period=period, with_flags=True)
+    doc = services().rankings.ranking(
+        principal(), county=here(), period=period, with_flags=True, with_groups=True
+    )
     figures = [
         services().figures.figures(principal(), township=row["township"], period=period)
         for row in doc["townships"]

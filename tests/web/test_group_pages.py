@@ -4,7 +4,10 @@ through the API, and kept by the page); a refused group name is said beside its 
 
 from __future__ import annotations
 
+import io
 import re
+
+import openpyxl
 
 from tests.support import OPERATOR
 from tests.web.conftest import field_error
@@ -51,6 +54,13 @@ def test_the_officer_groups_townships_and_the_ranking_shows_ranks_within(site, c
         second: ("街道", "1"),
         first: ("镇", "1"),
     }
+    # the workbook: the group and the rank within it, in the last two columns
+    book = openpyxl.load_workbook(io.BytesIO(page.get("/county/ranking.xlsx?period=2024").data))
+    cells = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    header = next(r for r in cells if "分组" in r)
+    assert header[-2:] == ["分组", "组内名次"]
+    rows = {r[1]: r[-2:] for r in cells[cells.index(header) + 1 :] if r[1]}
+    assert rows == {"0镇": ["镇", 1], "1镇": ["街道", 1]}
 
 
 def test_a_bad_group_name_is_refused_beside_its_field(county):  # noqa: F811
