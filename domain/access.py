@@ -104,6 +104,10 @@ class Principal:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
             raise Forbidden("role.sets_quality_rules")
 
+    def check_sets_groups(self) -> None:
+        if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
+            raise Forbidden("role.sets_groups")
+
     def check_publishes(self) -> None:
         if self.role not in (Role.COUNTY_OFFICER, Role.OPERATOR):
             raise Forbidden("role.publishes")

@@ -29,12 +29,14 @@ FORMULA = "score = 100 × Σ(weight × value) / Σ(weight), over the indicators 
 MAX_WEIGHT = 1000  # a weight out of a thousand points (千分制) at most
 
 
-def check_indicators(indicators: Any) -> list[dict[str, Any]]:
+def check_indicators(indicators: Any, field: str = "indicators") -> list[dict[str, Any]]:
+    """The indicators checked; a refusal names ``field`` (a peer group's: ``groups[1].
+    indicators``) and the item (``indicators[2].weight``)."""
     if not isinstance(indicators, list) or not indicators:
-        raise InvalidField("indicators", "indicators.empty")
+        raise InvalidField(field, "indicators.empty")
     clean = []
     for n, item in enumerate(indicators, start=1):
-        where = f"indicators[{n}]"
+        where = f"{field}[{n}]"
         if not isinstance(item, dict) or set(item) - {"figure", "direction", "weight"}:
             raise InvalidField(where, "indicators.malformed")
         figure = item.get("figure")
@@ -51,7 +53,7 @@ def check_indicators(indicators: Any) -> list[dict[str, Any]]:
             raise InvalidField(f"{where}.weight", "indicators.weight", most=MAX_WEIGHT)
         clean.append({"figure": figure, "direction": direction, "weight": weight})
     if len({i["figure"] for i in clean}) != len(clean):
-        raise InvalidField("indicators", "indicators.repeated")
+        raise InvalidField(field, "indicators.repeated")
     return clean
 
 

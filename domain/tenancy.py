@@ -21,6 +21,7 @@ from domain import values
 from domain.access import Role
 from domain.calendar import calendar_at, check_deadlines
 from domain.errors import InvalidField, RuleBroken
+from domain.groups import check_groups, groups_at
 from domain.quality import check_rules, in_force
 from domain.ranking import DEFAULT_INDICATORS, check_indicators
 
@@ -57,6 +58,8 @@ class County(Aggregate):
         # (when it was recorded, the data-quality settings given then): as of a moment, the
         # settings recorded by then over the defaults (domain.quality.in_force).
         self.quality_history: list[tuple[datetime, dict]] = []
+        # (when it was recorded, every group then): a ranking as of a moment uses its groups.
+        self.group_history: list[tuple[datetime, list[dict]]] = []
 
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
@@ -153,6 +156,22 @@ class County(Aggregate):
 
     def quality_rules_in_force(self) -> dict[str, dict]:
         return in_force(s for _, s in self.quality_history)
+
+    class GroupsSet(Aggregate.Event):
+        groups: list[dict]
+
+        def apply(self, aggregate: County) -> None:
+            # Assign state only: this runs again on every replay.
+            aggregate.group_history.append((self.timestamp, self.groups))
+
+    def set_groups(self, groups: list[dict]) -> bool:
+        """The county's peer groups, all of them (domain/groups.py); an empty list ends
+        them. The groups in force again record nothing. Returns whether they changed."""
+        checked = check_groups(groups, self.townships)
+        if checked == groups_at(self.group_history):
+            return False
+        self.trigger_event(self.GroupsSet, groups=checked)
+        return True
 
 
 class Township(Aggregate):

@@ -35,6 +35,7 @@ class CountyView:
     calendar_history: tuple[tuple[datetime, list[dict]], ...] = ()
     quality_history: tuple[tuple[datetime, dict], ...] = ()
     suspended: bool = False
+    group_history: tuple[tuple[datetime, list[dict]], ...] = ()
 
     def indicators_at(self, moment: datetime | None = None) -> list[dict] | None:
         """The ranking indicators in force at ``moment`` (now when None); None if never set."""
@@ -369,6 +370,7 @@ def _county_view(county: County) -> CountyView:
         tuple(county.calendar_history),
         tuple(county.quality_history),
         county.suspended,
+        tuple(county.group_history),
     )
 
 

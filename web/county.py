@@ -36,7 +36,9 @@ def ranking():
     form_page(
         "county/ranking.html", county=county, ranking=None, restatement=None, names={}, flags={}
     )
-    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
+    doc = services().rankings.ranking(
+        principal(), county=here(), period=chosen_period(), with_groups=True
+    )
     notice = services().publications.restatement(
         principal(), county=here(), period=doc["period"], today=doc
     )
@@ -150,6 +152,42 @@ def indicators():
     return redirect(url_for("county.ranking"))
 
 
+@bp.route("/groups", methods=["GET", "POST"])
+@roles(*ROLES)
+def groups():
+    """The county's peer groups: each township's group typed beside it (none when empty); a
+    group keeps the indicators of its own it has (set through the API)."""
+    county = services().tenancy.county(principal(), here())
+    current = services().rankings.groups(principal(), county=here())
+    context = {
+        "names": {t: services().tenancy.township(principal(), t).name for t in county.townships},
+        "current": {t: g["name"] for g in current for t in g["townships"]},
+        "own": [g["name"] for g in current if "indicators" in g],
+    }
+    if request.method == "GET":
+        return render_template("county/groups.html", county=county, **context)
+    chosen: dict[str, list[str]] = {}
+    for township in county.townships:
+        name = request.form.get(f"group:{township}", "").strip()
+        if name:
+            chosen.setdefault(name, []).append(township)
+    own = {g["name"]: g["indicators"] for g in current if "indicators" in g}
+    given = [
+        {"name": name, "townships": members, **({"indicators": own[name]} if name in own else {})}
+        for name, members in chosen.items()
+    ]
+    # A refusal names a group by its place in the list sent (groups[2].name): the page shows
+    # it beside the first township typed into that group.
+    first = {members[0]: n for n, members in enumerate(chosen.values(), start=1)}
+    form_page("county/groups.html", county=county, first=first, **context)
+    kept = services().rankings.set_groups(principal(), county=here(), groups=given)
+    if kept == current:
+        flash(_("乡镇分组没有变化，未作修改。"))
+    else:
+        flash(_("已保存乡镇分组，排名页按新的分组显示组内名次。"))
+    return redirect(url_for("county.ranking"))
+
+
 def _number(text: str):
     """A weight as typed: a number when it reads as one (else the ledger names the field)."""
     cleaned = text.strip()
@@ -162,7 +200,9 @@ def _number(text: str):
 @roles(*ROLES)
 def workbook():
     period = chosen_period()
-    doc = services().rankings.ranking(principal(), county=here(), period=period, with_flags=True)
+    doc = services().rankings.ranking(
+        principal(), county=here(), period=period, with_flags=True, with_groups=True
+    )
     figures = [
         services().figures.figures(principal(), township=row["township"], period=period)
         for row in doc["townships"]

@@ -65,22 +65,35 @@ def trace(obj: Context, township_code: str, period: str, figure: str, as_of: str
 @click.option("--county", "county_code", required=True, metavar="CODE")
 @click.option("--period", required=True, metavar="2024|2024-Q1|2024-03")
 @click.option("--as-of", metavar="TIME")
+@click.option("--group", metavar="NAME", help="Rank this peer group's townships alone.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option(
     "--all", "every", is_flag=True, help="Every entry of a restatement notice (for a file)."
 )
 @click.pass_obj
 def ranking(
-    obj: Context, county_code: str, period: str, as_of: str | None, as_json: bool, every: bool
+    obj: Context,
+    county_code: str,
+    period: str,
+    as_of: str | None,
+    group: str | None,
+    as_json: bool,
+    every: bool,
 ) -> None:
-    """The county's townships ranked by score."""
+    """The county's townships ranked by score (each with its peer group's rank within it)."""
     with refusals():
         doc = obj.services.rankings.ranking(
-            obj.principal, county=county_code, period=period, as_of=as_of, with_flags=True
+            obj.principal,
+            county=county_code,
+            period=period,
+            as_of=as_of,
+            with_flags=True,
+            group=group,
+            with_groups=True,
         )
-        # Today's ranking says when a published rank has changed since, and why.
+        # Today's overall ranking says when a published rank has changed since, and why.
         notice = None
-        if as_of is None:
+        if as_of is None and group is None:
             notice = obj.services.publications.restatement(
                 obj.principal,
                 county=county_code,
@@ -92,11 +105,15 @@ def ranking(
         shown = {**doc, "restatement": notice} if notice else doc
         return _echo_json(shown)
     click.echo(f"{doc['county']} {doc['period']} as of {doc['as_of']}; {doc['formula']}")
+    if "group" in doc:
+        click.echo(f"  peer group {doc['group']}")
     for ind in doc["weights"]:
         click.echo(f"  {ind['figure']} ({ind['direction']} is better) weight {ind['weight']}")
     for row in doc["townships"]:
         shown = "no data" if row["score"] is None else f"{row['score']:.2f}"
         flags = f"  flags: {', '.join(row['flags'])}" if row.get("flags") else ""
+        if row.get("group"):
+            flags += f"  group {row['group']}: rank {row['group_rank'] or '-'}"
         click.echo(f"{row['rank'] or '-':>3}  {shown:>7}  {row['township']} {row['name']}{flags}")
     if notice:
         from infra.cli.audit import restatement_lines
@@ -122,6 +139,29 @@ def indicators(obj: Context, county_code: str, file: Any) -> None:
             obj.principal, county=county_code, indicators=given
         )
     click.echo(json.dumps(chosen, ensure_ascii=False))
+
+
+@click.command("groups")
+@click.option("--county", "county_code", required=True, metavar="CODE")
+@click.argument("file", type=click.File("r", encoding="utf-8"), required=False)
+@click.pass_obj
+def groups(obj: Context, county_code: str, file: Any) -> None:
+    """The county's peer groups as JSON; with FILE, set them all from a JSON list of
+    {name, townships, indicators?} (an empty list ends them)."""
+    with refusals():
+        if file is None:
+            found = obj.services.rankings.groups(obj.principal, county=county_code)
+        else:
+            try:
+                given = json.load(file)
+            except json.JSONDecodeError as error:
+                raise LedgerError(
+                    "indicators.not_json", field="groups", detail=str(error)
+                ) from None
+            found = obj.services.rankings.set_groups(
+                obj.principal, county=county_code, groups=given
+            )
+    click.echo(json.dumps(found, ensure_ascii=False))
 
 
 @click.command()
@@ -215,4 +255,4 @@ def _flatten(doc: dict, prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
-COMMANDS = (figures, trace, ranking, indicators, report, project)
+COMMANDS = (figures, trace, ranking, indicators, groups, report, project)

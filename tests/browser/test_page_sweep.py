@@ -275,6 +275,16 @@ class Sweep:
         page.check("input[name='use:rates.rectification']")
         page.fill("input[name='weight:rates.rectification']", "0")
         self.send_without_checks(page, "form[action$='/indicators']", "indicators with errors")
+        self.visit(page, "/county/groups")
+        town, village = ("镇", "乡") if self.language == "zh" else ("Town", "Township")
+        page.fill("input[name='group:gongliu']", town)
+        page.fill("input[name='group:mohetai']", village)
+        with page.expect_navigation():
+            page.click("form[action$='/groups'] button")
+        self.seen.add(page, "peer groups set: the ranking with ranks within groups")
+        self.visit(page, "/county/groups")
+        page.fill("input[name='group:gongliu']", town + "\u202e")  # a direction control: refused
+        self.send_without_checks(page, "form[action$='/groups']", "a peer group refused")
         self.visit(page, "/county/publications")
         page.fill("#f-period", "2024")
         with page.expect_navigation():

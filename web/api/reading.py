@@ -11,13 +11,17 @@ from web.api.audit_schemas import TodaysRanking
 from web.api.auth import ledger, principal
 from web.api.documents import report_file
 from web.api.schemas import (
+    CalendarQuery,
+    CountyGroups,
     CountyIndicators,
     CountyQualityRules,
     Figures,
+    Groups,
     Indicators,
     PeriodQuery,
     Quality,
     QualityRules,
+    RankingQuery,
     ReportQuery,
     Trace,
     TraceQuery,
@@ -83,20 +87,24 @@ def trends(query: dict, code: str):
 
 
 @blp.route("/counties/<code>/ranking", methods=["GET"])
-@blp.arguments(PeriodQuery, location="query", unknown=ma.RAISE)
+@blp.arguments(RankingQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, TodaysRanking)
 def ranking(query: dict, code: str):
-    """The county's townships ranked (as ``ranking --json``); today's ranking carries a
-    ``restatement`` notice when entries recorded since the latest publication of this
-    ranking changed a published rank, naming those entries."""
+    """The county's townships ranked (as ``ranking --json``), each with its peer group and
+    its rank within it when the county has groups; ``group``: that group's townships alone,
+    by its indicators. Today's overall ranking carries a ``restatement`` notice when entries
+    recorded since the latest publication of this ranking changed a published rank, naming
+    those entries."""
     doc = ledger().rankings.ranking(
         principal(),
         county=code,
         period=query["period"],
         as_of=query.get("as_of"),
         with_flags=True,
+        group=query.get("group"),
+        with_groups=True,
     )
-    if query.get("as_of") is not None:
+    if query.get("as_of") is not None or query.get("group") is not None:
         return doc
     notice = ledger().publications.restatement(
         principal(), county=code, period=query["period"], today=doc
@@ -121,6 +129,25 @@ def set_indicators(given: dict, code: str):
         principal(), county=code, indicators=given["indicators"]
     )
     return {"county": code, "indicators": chosen}
+
+
+@blp.route("/counties/<code>/groups", methods=["GET"])
+@blp.arguments(CalendarQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, CountyGroups)
+def groups(query: dict, code: str):
+    """The county's peer groups in force (at ``as_of``)."""
+    found = ledger().rankings.groups(principal(), county=code, as_of=query.get("as_of"))
+    return {"county": code, "groups": found}
+
+
+@blp.route("/counties/<code>/groups", methods=["PUT"])
+@blp.arguments(Groups)
+@blp.response(200, CountyGroups)
+def set_groups(given: dict, code: str):
+    """Set all the county's peer groups (the county officer); an empty list ends them.
+    Answers with the groups in force."""
+    found = ledger().rankings.set_groups(principal(), county=code, groups=given["groups"])
+    return {"county": code, "groups": found}
 
 
 @blp.route("/counties/<code>/quality-rules", methods=["GET"])

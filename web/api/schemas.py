@@ -261,6 +261,27 @@ class CountyIndicators(Indicators):
     county = ma.fields.String(required=True)
 
 
+class Group(Strict):
+    """A peer group: its name, its townships (each in one group at most) and, if it has its
+    own, its ranking indicators (else the county's rank it)."""
+
+    name = ma.fields.String(required=True, metadata={"example": "镇"})
+    townships = ma.fields.List(ma.fields.String(), required=True)
+    indicators = ma.fields.List(ma.fields.Nested(Indicator), allow_none=True)
+
+
+class Groups(Strict):
+    groups = ma.fields.List(ma.fields.Nested(Group), required=True)
+
+
+class CountyGroups(Groups):
+    county = ma.fields.String(required=True)
+
+
+class RankingQuery(PeriodQuery):
+    group = ma.fields.String(metadata={"description": "rank this peer group's townships alone"})
+
+
 class Deadline(Strict):
     period = ma.fields.String(required=True, metadata={"example": "2025"})
     due = ma.fields.String(required=True, metadata={"example": "2026-01-15", "format": "date"})
@@ -311,6 +332,12 @@ class RankedTownship(Strict):
         ma.fields.String(validate=Enum(QUALITY_RULES)),
         metadata={"description": "the data-quality rules the township's period breaks"},
     )
+    group = ma.fields.String(
+        allow_none=True, metadata={"description": "its peer group (null: in none)"}
+    )
+    group_rank = ma.fields.Integer(
+        allow_none=True, metadata={"description": "its rank within its peer group"}
+    )
 
 
 class Ranking(Strict):
@@ -322,6 +349,7 @@ class Ranking(Strict):
     weights = ma.fields.List(ma.fields.Nested(Indicator), required=True)
     formula = ma.fields.String(required=True)
     townships = ma.fields.List(ma.fields.Nested(RankedTownship), required=True)
+    group = ma.fields.String(metadata={"description": "the peer group ranked, when one was"})
 
 
 def _share() -> ma.fields.Float:

@@ -75,18 +75,26 @@ def _ranking(sheet: Worksheet, ranking: dict[str, Any]) -> None:
     sheet["A1"].font = HEADER
     sheet.append([_("制表时间：%(moment)s", moment=local_time(ranking["as_of"]))])
     labels = [figure_label(w["figure"]) for w in weights]
-    _header(sheet, [_("名次"), _("乡镇"), _("得分"), *labels, _("数据质量")])
+    # The peer group and the rank within it, when the county has groups (last: the columns
+    # before keep their places).
+    grouped = any("group" in row for row in ranking["townships"])
+    groups = [_("分组"), _("组内名次")] if grouped else []
+    _header(sheet, [_("名次"), _("乡镇"), _("得分"), *labels, _("数据质量"), *groups])
     for row in ranking["townships"]:
         values = [row["indicators"][w["figure"]]["value"] for w in weights]
         flags = listed(str(QUALITY_FLAGS[rule]) for rule in row.get("flags", []))
-        sheet.append([row["rank"], row["name"], row["score"], *values, flags or None])
+        group = [row.get("group"), row.get("group_rank")] if grouped else []
+        sheet.append([row["rank"], row["name"], row["score"], *values, flags or None, *group])
         cells = sheet[sheet.max_row]
         cells[2].number_format = SCORE
         for cell, weight in zip(cells[3:], weights, strict=False):
             cell.number_format = _format(weight["figure"])
     sheet.freeze_panes = "A4"
     names = [row["name"] for row in ranking["townships"]]
-    _widths(sheet, [8, _fit(16, names), 10, *(_fit(14, [label]) for label in labels), 24])
+    group_widths = [12, 10] if grouped else []
+    _widths(
+        sheet, [8, _fit(16, names), 10, *(_fit(14, [label]) for label in labels), 24, *group_widths]
+    )
     printed_across(sheet, landscape=True)
 
 

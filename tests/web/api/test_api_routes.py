@@ -95,6 +95,13 @@ RULES: dict[str, tuple[str, str, object, dict[str, int]]] = {
         None,
         COUNTY,
     ),
+    "reading.groups": ("GET", "/api/v1/counties/{county}/groups", None, COUNTY),
+    "reading.set_groups": (
+        "PUT",
+        "/api/v1/counties/{county}/groups",
+        {"groups": [{"name": "镇", "townships": ["{town}"]}]},
+        OFFICE,
+    ),
     "reading.quality_rules": ("GET", "/api/v1/counties/{county}/quality-rules", None, COUNTY),
     "reading.set_quality_rules": (
         "PUT",

@@ -54,6 +54,8 @@ CALLERS = {
     "GET /api/v1/counties/{code}/quality-rules": "county_officer",
     "PUT /api/v1/counties/{code}/quality-rules": "county_officer",
     "GET /api/v1/counties/{code}/quality": "county_officer",
+    "GET /api/v1/counties/{code}/groups": "county_officer",
+    "PUT /api/v1/counties/{code}/groups": "county_officer",
     # The county's administration: its officer (the counties' own routes: refused to them).
     "POST /api/v1/counties/{county}/townships": "county_officer",
     "PUT /api/v1/townships/{township}/name": "county_officer",
@@ -76,8 +78,8 @@ def test_the_api_keeps_its_document(app, site, ledger, monkeypatch):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     # 26, evidence's 3, the timestamp's 1, the calendar's 3, data quality's 3,
-    # administration's 15, trends' 1
-    assert len(operations) == 52
+    # administration's 15, trends' 1, groups' 2
+    assert len(operations) == 54
     assert set(CALLERS) <= {operation.label for operation in operations}
     ledger.interchange.record_line(OPERATOR, site.line("liaison_registered", "L-1"))
     published = ledger.publications.publish_ranking(OPERATOR, county=site.county, period="2024")
