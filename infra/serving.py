@@ -88,10 +88,14 @@ def _death_signal() -> Callable[[], None] | None:
 
 
 def serve(
-    settings: Settings, services: Services, serving: Serving, echo: Callable[[str], None]
+    settings: Settings,
+    services: Services,
+    serving: Serving,
+    echo: Callable[[str], None],
+    checked: Callable[[], None] = lambda: None,
 ) -> int:
     """Run until gunicorn exits, the projection worker fails, or SIGTERM; returns the exit
-    status."""
+    status. ``checked`` is called once the settings are found good (before anything starts)."""
     if not serving.projector and not settings.secret_key:
         raise SettingsError(
             "LEDGER_SECRET_KEY must be set with --no-projector: every web process of the"
@@ -99,6 +103,7 @@ def serve(
         )
     env = worker_env(settings, serving)
     gunicorn = GunicornSettings.from_env(env)  # checked here, before gunicorn reads it
+    checked()
     start_logging(settings)
     open_attempts(settings)  # its table, before any worker asks for it
     failure: list[BaseException] = []

@@ -65,9 +65,15 @@ def serve(
                 click.echo(line)
             for line in demo_logins(serving.url):
                 click.echo(line)
-        elif not obj.services.tenancy.has_users():
-            click.echo(FIRST_RUN, err=True)
-        status = serve(settings, obj.services, serving, click.echo)
+        first_run = not demo and not obj.services.tenancy.has_users()
+        status = serve(
+            settings,
+            obj.services,
+            serving,
+            click.echo,
+            # said once the settings are good: a bad one is the only line then
+            checked=lambda: click.echo(FIRST_RUN, err=True) if first_run else None,
+        )
     sys.exit(status)
 
 

@@ -125,7 +125,9 @@ def test_a_breakdown_adds_up_to_the_score(as_role, site):
 def test_charts_read_json_from_the_server(as_role, site):
     officer = as_role("county_officer")
     scores = officer.get("/county/charts/scores.json?period=2024").json
-    assert len(scores["townships"]) == len(scores["scores"]) == 2
+    # (every township of the county: other tests of the package may have added some)
+    townships = site.services.tenancy.county(OPERATOR, site.county).townships
+    assert len(scores["townships"]) == len(scores["scores"]) == len(townships) >= 2
     trend = officer.get(f"/county/charts/trend/{site.township}.json?period=2024").json
     assert trend["periods"] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
     assert trend["labels"] == [f"2024年第{n}季度" for n in "一二三四"]
