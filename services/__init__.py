@@ -197,7 +197,7 @@ def open_services(
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         timestamps=timestamps,
         calendar=calendar,
-        notifications=Notifications(app, calendar, read_model, publications),
+        notifications=Notifications(app, calendar, read_model, publications, quality),
         mail=mail,
         **({"outage": outage} if outage else {}),
     )

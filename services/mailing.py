@@ -42,10 +42,19 @@ SUBJECTS = {
     "report_returned": "{year}年度报告已被县级退回",
     "report_accepted": "{year}年度报告已被县级采纳",
     "rank_restated": "已发布的{period}排名已有变化",
+    "quality_flag": "{period}年度数据质量提示：{rule_name}",
+}
+# The data-quality rules' names, as the pages say them (web/labels.py QUALITY_FLAGS).
+RULE_NAMES = {
+    "backfilled": "集中补录",
+    "rushed": "截止前突击登记",
+    "same_day_closures": "当日办结偏多",
+    "retractions": "撤回偏多",
 }
 BODIES = {
     "report_returned": "退回原因：{reason}\n请修改后重新报送。",
     "rank_restated": "发布之后登记或撤回的记录改变了部分乡镇的名次，请在“发布”页查看。",
+    "quality_flag": "{township}的{period}年度记录被标记为“{rule_name}”，请在台账中查看依据的记录。",
 }
 
 
@@ -54,6 +63,8 @@ def written(notice: Notice) -> tuple[str, str]:
     params = dict(notice.params)
     if "due" in params:
         params["due"] = written_day(params["due"])
+    if "rule" in params:
+        params["rule_name"] = RULE_NAMES.get(params["rule"], params["rule"])
     subject = SUBJECTS.get(notice.kind, notice.kind).format(**params)
     body = BODIES.get(notice.kind, "").format(**params)
     footer = "\n\n请登录法治政府建设台账查看。"

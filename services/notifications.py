@@ -1,11 +1,12 @@
 """What needs a user's attention, derived from the ledger as it stands: a report due within
 ``DUE_SOON_DAYS`` days (the township's people), the county's answer to a report (returned or
-accepted: the township's head), a published ranking restated (the county's officer). Each
+accepted: the township's head), a published ranking restated (the county's officer), a
+data-quality flag raised on a township's year (its clerk and head, and the county's officer). Each
 notice has a stable key; whether the user read it, and whether it was e-mailed to them, is
 recorded in their inbox (domain/inbox.py).
 
 ``sources`` is the extension point: a source is a function of a principal that yields its
-notices (a data-quality flag raised will be one); append one to ``Notifications.sources``.
+notices; append one to ``Notifications.sources``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from domain import values
 from domain.access import Principal, Role
 from domain.errors import NotFound
 from domain.inbox import Inbox, inbox_uuid, notice_keys
@@ -26,6 +28,7 @@ from domain.report import ReportSubmission
 from services.application import LedgerApplication
 from services.calendar import Calendar
 from services.publications import Publications
+from services.quality import Quality
 from services.read_model import ReadModel
 
 DUE_SOON_DAYS = 7
@@ -36,8 +39,9 @@ ANSWERS = (ReportSubmission.Returned.TYPE, ReportSubmission.Accepted.TYPE)
 @dataclass(frozen=True)
 class Notice:
     """One thing for a user's attention. ``kind``: ``due_soon``, ``report_returned``,
-    ``report_accepted``, ``rank_restated`` (and what sources add); ``params`` what its
-    sentence says (year, period, due day, days left, reason …); ``at``: when it arose."""
+    ``report_accepted``, ``rank_restated``, ``quality_flag`` (and what sources add);
+    ``params`` what its sentence says (year, period, due day, days left, reason …); ``at``:
+    when it arose."""
 
     key: str
     kind: str
@@ -56,12 +60,14 @@ class Notifications:
         calendar: Calendar,
         read_model: ReadModel,
         publications: Publications,
+        quality: Quality | None = None,
     ) -> None:
         self.app = app
         self.calendar = calendar
         self.read_model = read_model
         self.publications = publications
-        self.sources: list[Source] = [self.due_soon, self.answers, self.restated]
+        self.quality = quality
+        self.sources: list[Source] = [self.due_soon, self.answers, self.restated, self.flagged]
 
     def notices(self, principal: Principal) -> list[Notice]:
         """The principal's notices, newest first, each marked read or not."""
@@ -163,3 +169,31 @@ class Notifications:
                     now(),
                     {"period": period, "publication": published["id"]},
                 )
+
+    def flagged(self, principal: Principal) -> Iterable[Notice]:
+        """The data-quality flags of last year (the one being reported) and this one: a
+        township's own to its clerk and head, every township's of the county to its officer;
+        one notice per township, year and rule, however its value moves."""
+        if self.quality is None:
+            return
+        this_year = values.today().year
+        for year in (str(this_year - 1), str(this_year)):
+            if principal.township is not None:
+                township = principal.township
+                flags = {
+                    township: self.quality.township_flags(principal, township=township, period=year)
+                }
+            elif principal.role is Role.COUNTY_OFFICER and principal.county is not None:
+                doc = self.quality.quality(principal, county=principal.county, period=year)
+                flags = {row["township"]: row["flags"] for row in doc["townships"]}
+            else:
+                return
+            for township, found in sorted(flags.items()):
+                for flag in found:
+                    yield Notice(
+                        f"flag:{township}:{year}:{flag['rule']}",
+                        "quality_flag",
+                        now(),
+                        {"period": year, "township": township, "rule": flag["rule"],
+                         "value": flag["value"]},
+                    )  # fmt: skip

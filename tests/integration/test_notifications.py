@@ -216,3 +216,44 @@ def test_a_published_rank_restated_reaches_the_county_officer(ledger: Services, 
     (notice,) = ledger.notifications.notices(officer)
     assert (notice.kind, notice.key) == ("rank_restated", f"restated:{receipt.id}")
     assert notice.params == {"period": "2024", "publication": receipt.id}
+
+
+def test_a_quality_flag_reaches_the_township_and_the_officer_and_is_mailed_once(
+    ledger: Services, towns: Towns, smtp
+):
+    """Last year's entries recorded only now (months after their business dates): the year
+    is flagged backfilled, a notice to the township's clerk and the county's officer, mailed
+    once; a township recording as it went has none."""
+    mailbox, _server, url = smtp
+    place = towns.place()
+    last_year = values.today().year - 1
+    for n in range(3):
+        towns.record(place.township, "liaison_registered", f"L-{n}", f"{last_year}-01-1{n}")
+    clerk, officer = unique("clerk"), unique("officer")
+    address = f"{unique('c')}@example.org"
+    ledger.tenancy.add_user(
+        OPERATOR, username=clerk, password=PASSWORD, role="clerk", township=place.township,
+        email=address,
+    )  # fmt: skip
+    ledger.tenancy.add_user(
+        OPERATOR, username=officer, password=PASSWORD, role="county_officer", county=place.county
+    )
+    key = f"flag:{place.township}:{last_year}:backfilled"
+    for name in (clerk, officer):
+        (notice,) = ledger.notifications.notices(ledger.tenancy.principal(username=name))
+        assert (notice.kind, notice.key) == ("quality_flag", key)
+        assert notice.params["rule"] == "backfilled" and notice.params["value"] == 1.0
+    quiet = towns.place(place.county)
+    towns.record(quiet.township, "liaison_registered", "L-now", TODAY)
+    other = unique("clerk")
+    ledger.tenancy.add_user(
+        OPERATOR, username=other, password=PASSWORD, role="clerk", township=quiet.township
+    )
+    assert ledger.notifications.notices(ledger.tenancy.principal(username=other)) == []
+    mailer = Mailer(ledger.tenancy, ledger.notifications, SmtpSender(url))
+    mailer.step()
+    mailer.step()  # nothing more: it was mailed
+    mine = [(subject, body) for to, subject, body in mailbox.messages if to == [address]]
+    assert len(mine) == 1
+    assert mine[0][0] == f"{last_year}年度数据质量提示：集中补录"
+    assert "集中补录" in mine[0][1] and "rule" not in mine[0][1]

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import pytest
 
+from domain import values
 from domain.moments import local_day, now
 from tests.support import OPERATOR, PASSWORD, unique
-from tests.web.conftest import field_error, sign_in
+from tests.web.conftest import caught_up, field_error, sign_in
 
 
 @pytest.fixture
@@ -159,3 +160,18 @@ def test_a_returned_report_shows_in_the_heads_notifications_until_read(app, site
     assert head.get("/notifications?lang=en").status_code == 200
     officer = client_of(app, people["officer"])
     assert "没有需要处理的提醒" in officer.get("/notifications").text
+
+
+def test_a_quality_flag_is_a_notice_in_words_for_the_clerk_and_the_officer(town, site):
+    last_year = values.today().year - 1
+    line = {"township": town.code, "type": "liaison_registered", "id": "L-1",
+            "occurred_on": f"{last_year}-01-10"}  # fmt: skip
+    site.services.interchange.record_line(OPERATOR, line)  # recorded now: months late
+    caught_up(site)
+    said = f"流程镇 {last_year} 年度的记录被标记为“集中补录”。"
+    clerk = town.clerk.get("/notifications").text
+    assert said in clerk and f'href="/township/?period={last_year}"' in clerk
+    officer = town.county_officer.get("/notifications").text
+    assert said in officer and f'href="/county/?period={last_year}"' in officer
+    shown = re.sub(r"<[^>]*>", "", clerk + officer)  # the words, not the tags' attributes
+    assert "backfilled" not in shown
