@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.moments import written_day
+from services.jobs import follow_rounds, in_background
 from services.notifications import Notice, Notifications
 from services.tenancy import MailRecipients, Tenancy
 
 log = logging.getLogger("ledger.mail")
 INTERVAL = 30.0  # seconds between rounds while the server answers
 RETRY_MOST = 600.0
-LEAD_CHECK = 0.5  # seconds between asking whether this worker leads, while it does not
 
 
 class MailFailed(Exception):
@@ -97,7 +97,7 @@ class Mailer:
                     self.sender.send(address, subject, body)
                 except MailFailed as failure:
                     done.failed += 1
-                    log.warning("mail to %s not sent: %s; tried again later", address, failure)
+                    log.warning("mail to %s not sent: %s; tried again later", principal.username, failure)
                     return done
                 if self.notifications.note_mailed(principal.username, notice.key):
                     done.sent += 1
@@ -112,24 +112,16 @@ class Mailer:
         interval: float = INTERVAL,
         retry_most: float = RETRY_MOST,
     ) -> None:
-        """Rounds until ``stop`` is set, while ``leading()`` (of several projection workers,
-        the one that projects mails)."""
-        pause = interval
-        while not stop.is_set():
-            if not leading():  # not the one that mails (yet): ask again soon
-                stop.wait(LEAD_CHECK)
-                continue
-            try:
-                failed = self.step().failed
-            except Exception:  # the database away, say: logged, and tried again later
-                log.exception("the mailing round failed; tried again later")
-                failed = 1
-            pause = min(pause * 2, retry_most) if failed else interval
-            stop.wait(pause)
+        """Rounds until ``stop`` is set, while this worker leads (services/jobs.py)."""
+        follow_rounds(
+            self.step,
+            stop,
+            what="mailing",
+            leading=leading,
+            interval=interval,
+            retry_most=retry_most,
+        )
 
     def follow_in_background(self, stop: threading.Event, **options) -> threading.Thread:
-        thread = threading.Thread(
-            target=self.follow, args=(stop,), kwargs=options, name="ledger-mail", daemon=True
-        )
-        thread.start()
-        return thread
+        """``follow`` in a daemon thread of this process, until ``stop`` is set."""
+        return in_background(lambda: self.follow(stop, **options), "ledger-mail")

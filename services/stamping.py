@@ -32,6 +32,7 @@ from domain.publication import Publication
 from domain.timestamp import CHAIN_HEAD, PUBLICATION, chain_subject, publication_subject
 from services.application import LedgerApplication
 from services.chains import canonical, sha256
+from services.jobs import follow_rounds, in_background
 from services.tenancy import Tenancy
 from services.timestamps import (
     AuthorityFailed,
@@ -193,24 +194,16 @@ class Stamper:
         interval: float = INTERVAL,
         retry_most: float = RETRY_MOST,
     ) -> None:
-        """Rounds until ``stop`` is set, while ``leading()`` (the projection worker that
-        projects: of several, one stamps). A failed round waits twice as long as the one
-        before (at most ``retry_most`` seconds); nothing that fails ends the job."""
-        pause = interval
-        while not stop.is_set():
-            if leading():
-                try:
-                    failed = self.step().failed
-                except Exception:  # the database away, say: logged, and tried again later
-                    log.exception("the timestamps' round failed; tried again later")
-                    failed = 1
-                pause = min(pause * 2, retry_most) if failed else interval
-            stop.wait(pause)
+        """Rounds until ``stop`` is set, while this worker leads (services/jobs.py)."""
+        follow_rounds(
+            self.step,
+            stop,
+            what="timestamps",
+            leading=leading,
+            interval=interval,
+            retry_most=retry_most,
+        )
 
     def follow_in_background(self, stop: threading.Event, **options) -> threading.Thread:
         """``follow`` in a daemon thread of this process, until ``stop`` is set."""
-        thread = threading.Thread(
-            target=self.follow, args=(stop,), kwargs=options, name="ledger-timestamps", daemon=True
-        )
-        thread.start()
-        return thread
+        return in_background(lambda: self.follow(stop, **options), "ledger-timestamps")
