@@ -97,7 +97,9 @@ class Mailer:
                     self.sender.send(address, subject, body)
                 except MailFailed as failure:
                     done.failed += 1
-                    log.warning("mail to %s not sent: %s; tried again later", principal.username, failure)
+                    log.warning(
+                        "mail to %s not sent: %s; tried again later", principal.username, failure
+                    )
                     return done
                 if self.notifications.note_mailed(principal.username, notice.key):
                     done.sent += 1
