@@ -109,19 +109,7 @@ def serve(
     failure: list[BaseException] = []
     stop = threading.Event()
     process = subprocess.Popen(gunicorn_command(serving), env=env, preexec_fn=_death_signal())
-    projector = stamping = mailing = None
-    if serving.projector:
-
-        def follow() -> None:
-            try:
-                services.read_model.follow(stop, interval=serving.interval, outage=unavailable)
-            except BaseException as error:  # reported below; a projection never skips an event
-                failure.append(error)
-
-        projector = threading.Thread(target=follow, name="ledger-projection", daemon=True)
-        projector.start()
-        stamping = services.stamp_in_background(stop)  # trusted timestamps, never in a request
-        mailing = services.mail_in_background(stop)  # notifications by e-mail, likewise
+    beside = _beside(services, serving, stop, failure) if serving.projector else []
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # stop gunicorn too, then exit
     echo(f"serving {settings.database_url} at http://{gunicorn.bind}/login (Ctrl-C stops)")
     try:
@@ -139,12 +127,11 @@ def serve(
             except subprocess.TimeoutExpired:  # gunicorn itself should have ended them by now
                 process.kill()
                 process.wait()
-        if projector is not None:
-            projector.join(timeout=60)  # it ends after the page it is storing
-        if stamping is not None:
-            stamping.join(timeout=settings.tsa_timeout + 5)  # after the request in flight
-        if mailing is not None:
-            mailing.join(timeout=35)  # after the message in flight
+        # The projection ends after the page it is storing, the stamping after the request to
+        # the TSA in flight, the mailing after the message in flight.
+        for thread, most in zip(beside, (60, settings.tsa_timeout + 5, 35), strict=False):
+            if thread is not None:  # (no TSA, no mail server: no such job)
+                thread.join(timeout=most)
     if failure:
         echo(f"error: the projection worker stopped: {failure[0]}")
         return 1
@@ -155,6 +142,24 @@ def serve(
     # 0, for the service manager to start it again.
     echo(f"error: gunicorn stopped ({_ended(process.returncode)}); serve stops with it")
     return process.returncode
+
+
+def _beside(
+    services: Services, serving: Serving, stop: threading.Event, failure: list[BaseException]
+) -> list[threading.Thread | None]:
+    """The projection worker, and the jobs that ride beside it (trusted timestamps, e-mail:
+    never in a request; None where the installation has no TSA or no mail server), in
+    threads of this process; a projection's failure in ``failure``."""
+
+    def follow() -> None:
+        try:
+            services.read_model.follow(stop, interval=serving.interval, outage=unavailable)
+        except BaseException as error:  # reported by serve; a projection never skips an event
+            failure.append(error)
+
+    projector = threading.Thread(target=follow, name="ledger-projection", daemon=True)
+    projector.start()
+    return [projector, services.stamp_in_background(stop), services.mail_in_background(stop)]
 
 
 def _ended(status: int) -> str:
