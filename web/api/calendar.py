@@ -7,7 +7,8 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from web.api.auth import ledger, principal
-from web.api.schemas import Calendar, CalendarQuery, Completeness, Deadlines, PeriodQuery
+from web.api.calendar_schemas import Calendar, CalendarQuery, Completeness, Deadlines
+from web.api.schemas import PeriodQuery
 
 blp = Blueprint(
     "calendar", __name__, url_prefix="/api/v1", description="The county's reporting calendar."

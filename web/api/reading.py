@@ -9,24 +9,20 @@ from flask_smorest import Blueprint
 
 from web.api.audit_schemas import TodaysRanking
 from web.api.auth import ledger, principal
+from web.api.calendar_schemas import CalendarQuery
+from web.api.county_schemas import CountyQualityRules, Quality, QualityRules, Trends, TrendsQuery
 from web.api.documents import report_file
 from web.api.schemas import (
-    CalendarQuery,
     CountyGroups,
     CountyIndicators,
-    CountyQualityRules,
     Figures,
     Groups,
     Indicators,
     PeriodQuery,
-    Quality,
-    QualityRules,
     RankingQuery,
     ReportQuery,
     Trace,
     TraceQuery,
-    Trends,
-    TrendsQuery,
 )
 
 blp = Blueprint("reading", __name__, url_prefix="/api/v1", description="Figures and rankings.")
