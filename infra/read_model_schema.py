@@ -47,6 +47,9 @@ SCHEMA = (
         payload TEXT NOT NULL)""",
     # One index serves both reads: a township's facts, and one entry's (township, entry id).
     "CREATE INDEX IF NOT EXISTS ledger_rm_facts_entry ON ledger_rm_facts (township, entry_id)",
+    # A township's facts of one type (its reports' submissions: the county's reports page
+    # asks for every township's), without walking its whole history.
+    "CREATE INDEX IF NOT EXISTS ledger_rm_facts_type ON ledger_rm_facts (township, type)",
     # One row per township and period: its non-zero counts, as a JSON object by figure name
     # (a row per figure made a rebuild write two tally rows per event).
     # ``changed``: the position of the page that changed the row last (for the snapshots).

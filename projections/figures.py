@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -65,9 +65,9 @@ class EntryState:
     payload: Mapping[str, Any]
     follow_ups: list[Fact] = field(default_factory=list)
     retracted_at: datetime | None = None
-    # The files it carries by SHA-256: attached (True) or retracted (False). Evidence counts
-    # for no figure: it is no follow-up.
-    evidence: dict[str, bool] = field(default_factory=dict)
+    # The files attached to it and retracted, in log order: (recorded at, SHA-256, attached).
+    # Evidence counts for no figure: it is no follow-up.
+    evidence: list[tuple[datetime, str, bool]] = field(default_factory=list)
 
     @classmethod
     def created_by(cls, fact: Fact) -> EntryState:
@@ -84,14 +84,32 @@ class EntryState:
         if fact.type == RETRACTION:
             self.retracted_at = fact.recorded_at
         elif fact.type in EVIDENCE_TYPES:
-            self.evidence[fact.payload["sha256"]] = fact.type == ATTACHED
+            self.evidence.append((fact.recorded_at, fact.payload["sha256"], fact.type == ATTACHED))
         else:
             self.follow_ups.append(fact)
 
     @property
     def carries_evidence(self) -> bool:
         """Does it carry a file not retracted?"""
-        return any(self.evidence.values())
+        return bool(self.evidence) and any({sha: on for _, sha, on in self.evidence}.values())
+
+    def as_of(self, moment: datetime) -> EntryState | None:
+        """The entry as the facts recorded by ``moment`` made it (None: recorded after): what
+        folding those facts gives, without reading them again. Itself when nothing was
+        recorded for it since (states are never changed once read)."""
+        if self.recorded_at > moment:
+            return None
+        later = [f.recorded_at for f in self.follow_ups if f.recorded_at > moment]
+        retracted_later = self.retracted_at is not None and self.retracted_at > moment
+        evidence_later = any(at > moment for at, _, _ in self.evidence)
+        if not (later or retracted_later or evidence_later):
+            return self
+        return replace(
+            self,
+            follow_ups=[f for f in self.follow_ups if f.recorded_at <= moment],
+            retracted_at=None if retracted_later else self.retracted_at,
+            evidence=[e for e in self.evidence if e[0] <= moment],
+        )
 
     def last(self, type_: str) -> Fact | None:
         for fact in reversed(self.follow_ups):
@@ -171,9 +189,21 @@ def contribution(entry: EntryState) -> dict[str, int]:
 def counts_for(states: Iterable[EntryState], period: Period, as_of: datetime) -> Counter[str]:
     """The counts of a period as of a moment (states already limited to that moment)."""
     total: Counter[str] = Counter()
-    for entry in states:
+    for entry in counting(states, period):
         total.update(entry_counts(entry, period, as_of))
     return total
+
+
+def counting(states: Iterable[EntryState], period: Period) -> Iterable[EntryState]:
+    """The live entries that belong to a period: of its days, or the roster appointed by its
+    end (a township's history holds years of entries; most count for none of them)."""
+    start, end = period.start, period.end
+    for entry in states:
+        day = entry.occurred_on
+        if entry.retracted_at is None and (
+            start <= day <= end or (day <= end and entry.type in ROSTER_TYPES)
+        ):
+            yield entry
 
 
 def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[str]:
@@ -197,7 +227,7 @@ def figure_sources(
     """The ids of the entries behind each count figure of a period as of a moment (the
     figures with none are left out): the entries whose contribution to it is not zero."""
     found: dict[str, list[str]] = {}
-    for entry in states:
+    for entry in counting(states, period):
         for name, value in entry_counts(entry, period, as_of).items():
             if value:
                 found.setdefault(name, []).append(entry.entry_id)

@@ -86,5 +86,5 @@ class CurrentEntries:
 def _copied(state: EntryState) -> EntryState:
     twin = copy.copy(state)
     twin.follow_ups = list(state.follow_ups)
-    twin.evidence = dict(state.evidence)
+    twin.evidence = list(state.evidence)
     return twin

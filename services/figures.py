@@ -13,7 +13,7 @@ from domain import values
 from domain.access import Principal
 from domain.figure_names import traced_count
 from domain.moments import parse_moment, stamp
-from domain.report import FollowUp, Recorded, report_status
+from domain.report import REPORT_TYPES, FollowUp, Recorded, report_status
 from projections.entries import EntrySummary, Filters, select
 from projections.figures import EntryState, counts_for, document, figure_sources, laws_studied
 from projections.periods import Period
@@ -164,7 +164,8 @@ class Figures:
             as_of=stamp(found.as_of),
         )
         if is_year(span):
-            doc["report"] = report_status(as_recorded(states), int(span.key)).document()
+            year = int(span.key)
+            doc["report"] = report_status(report_entries(states, year), year).document()
         return doc
 
 
@@ -181,6 +182,13 @@ def latest_year(states: Iterable[EntryState]) -> int:
 
 def is_year(span: Period) -> bool:
     return len(span.key) == 4
+
+
+def report_entries(states: Iterable[EntryState], year: int) -> list[Recorded]:
+    """What the rules of a year's report read (domain/report.py): the township's narratives
+    and submissions, and the year's entries (those recorded after its acceptance are late
+    amendments); not the township's other years."""
+    return as_recorded(s for s in states if s.type in REPORT_TYPES or s.occurred_on.year == year)
 
 
 def as_recorded(states: Iterable[EntryState]) -> list[Recorded]:

@@ -27,7 +27,7 @@ from services.application import LedgerApplication
 from services.chains import canonical, sha256
 from services.differences import FIRST_ENTRIES, PAGE, changed_ranks, changes, page
 from services.entries import RECORDED
-from services.figures import Figures, as_recorded
+from services.figures import Figures, report_entries
 from services.rankings import Rankings
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
@@ -115,7 +115,7 @@ class Publications:
             "published_at": figures["as_of"],
             "chain_heads": {t: {"link": v, "sha256": h} for t, (v, h) in heads.items()},
             "figures": figures,
-            "narrative": latest_narrative(as_recorded(found.entries), year),
+            "narrative": latest_narrative(report_entries(found.entries, year), year),
         }
         return self._publish(principal, REPORT, place.county, place.code, str(year), document)
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.errors import Conflict
-from projections.figures import EntryState, Fact, fold
+from projections.figures import EntryState, Fact
 from projections.ledger import LedgerProjection, LedgerView
 from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up, wait_for
 from projections.since import Since
@@ -195,8 +195,14 @@ class ReadModel:
         self, township: str, *, as_of: datetime, until: date | None = None
     ) -> list[EntryState]:
         """The township's entries as they stood at ``as_of`` (business dates to ``until``), in
-        the order they were recorded."""
-        return list(fold(self.facts(township, until=until, as_of=as_of)).values())
+        the order they were recorded: its current entries (kept by this process) as they were
+        then, which is what folding the facts recorded by then gives."""
+        return [
+            then
+            for entry in self._current.of(township)
+            if (until is None or entry.occurred_on <= until)
+            and (then := entry.as_of(as_of)) is not None
+        ]
 
     def current_entries(self, township: str) -> list[EntryState]:
         """The township's entries as they stand now, in the order they were recorded (kept

@@ -29,7 +29,7 @@ from projections.figures import figure_sources, fold
 from projections.periods import Period
 from projections.since import Since
 from services.entries import Entries, Recorded, UnitOfWork
-from services.figures import Figures, as_recorded
+from services.figures import Figures, as_recorded, report_entries
 
 NARRATIVE = ReportNarrative.Written.TYPE
 SUBMITTED = ReportSubmission.Submitted.TYPE
@@ -64,7 +64,7 @@ class Reports:
             township_name=found.township.name,
             year=year,
             figures=figures,
-            narrative=latest_narrative(as_recorded(found.entries), year),
+            narrative=latest_narrative(report_entries(found.entries, year), year),
             sources=figure_sources(found.entries, found.period, found.as_of),
             carrying={s.entry_id for s in found.entries if s.carries_evidence},
             issued_on=self.issued_on(figures.get("report") or {}, found.as_of),
@@ -117,7 +117,7 @@ class Reports:
         last): its problems, next steps and each theme's paragraph, for the head to edit; empty
         when none was written."""
         found = self.figures.snapshot(principal, township=township, period=str(year), as_of=None)
-        return latest_narrative(as_recorded(found.entries), year) or {}
+        return latest_narrative(report_entries(found.entries, year), year) or {}
 
     def write_narrative(
         self, principal: Principal, *, township: str, year: Any, fields: dict[str, Any]

@@ -4,8 +4,11 @@ of all its facts gives, however the facts arrived; what a reader was given never
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from projections.figures import ATTACHED, RETRACTION, Fact, fold
 from services import open_services
 from tests.support import OPERATOR, Tenants
 
@@ -17,7 +20,7 @@ def _line(township: str, type_: str, id_: str, **fields) -> str:
 
 
 def _folded(services, township: str) -> dict:
-    now = services.read_model.entries(township, as_of=datetime.now(UTC))
+    now = fold(services.read_model.facts(township)).values()
     return {s.entry_id: (s.type, len(s.follow_ups), s.retracted_at) for s in now}
 
 
@@ -61,3 +64,45 @@ def test_a_read_model_rebuilt_from_zero_is_read_again() -> None:
     assert services.read_model.current_entries(township) == []
     services.read_model.refresh()
     assert len(services.read_model.current_entries(township)) == 1
+
+
+T0 = datetime(2025, 3, 1, 8, tzinfo=UTC)
+
+
+def _fact(n: int, type_: str, entry: str = "D-1", **payload) -> Fact:
+    day = date(2025, 2, 1)
+    at = T0 + timedelta(hours=n)
+    return Fact(n, "t1", entry, "dispute_registered", day, type_, day, at, "clerk", payload)
+
+
+HISTORY = [
+    _fact(1, "dispute_registered", source="petition", category="x"),
+    _fact(2, "dispute_registered", "D-2", source="petition", category="x"),
+    _fact(3, "evidence_attached", sha256="a" * 64),
+    _fact(4, "dispute_mediated", outcome="failed", mediator="other"),
+    _fact(5, "evidence_retracted", sha256="a" * 64),
+    _fact(6, "dispute_mediated", outcome="resolved", mediator="other"),
+    _fact(7, RETRACTION, "D-2", reason="错录"),
+]
+
+
+@pytest.mark.parametrize("hours", range(0, 9))
+def test_an_entry_as_of_a_moment_is_the_fold_of_the_facts_recorded_by_then(hours) -> None:
+    """The as-of figures read the kept entries as they were (``EntryState.as_of``): the same
+    states as folding only the facts recorded by the moment, evidence and retractions too."""
+    assert HISTORY[2].type == ATTACHED
+    moment = T0 + timedelta(hours=hours)
+    now = fold(HISTORY)
+    then = fold(f for f in HISTORY if f.recorded_at <= moment)
+    derived = {k: s.as_of(moment) for k, s in now.items()}
+    assert {k: v for k, v in derived.items() if v is not None} == then
+    for key, state in then.items():
+        assert derived[key].carries_evidence == state.carries_evidence
+
+
+def test_an_entry_unchanged_since_the_moment_is_itself() -> None:
+    state = fold(HISTORY)[("t1", "D-1")]
+    assert state.as_of(T0 + timedelta(days=1)) is state
+    assert state.as_of(T0 + timedelta(hours=3)) is not state
+    assert state.as_of(T0 + timedelta(hours=3)).carries_evidence
+    assert not state.carries_evidence
