@@ -60,6 +60,9 @@ class AuditQueries:
         first: the facts after a publication are read from there on, not from the start)."""
         townships, params = self._in("township", [storable(t) for t in since.townships])
         where, values = f"position > ? AND {townships}", [max(after, since.position or 0), *params]
+        if since.upto is not None:
+            where += " AND position <= ?"
+            values.append(since.upto)
         if since.span is not None:
             roster, roster_params = self._in("entry_type", sorted(ROSTER_TYPES))
             where += f" AND entry_occurred_on <= ? AND (entry_occurred_on >= ? OR {roster})"

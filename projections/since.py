@@ -41,12 +41,14 @@ class Since:
     moment: datetime | None = None
     start: datetime | None = None
     until: datetime | None = None
+    upto: int | None = None  # and up to this position of the log, included
 
     def covers(self, fact: Fact) -> bool:
         recorded = fact.recorded_at
         return (
             fact.township in self.townships
             and (self.position is None or fact.position > self.position)
+            and (self.upto is None or fact.position <= self.upto)
             and (self.moment is None or recorded > self.moment)
             and (self.start is None or recorded >= self.start)
             and (self.until is None or recorded <= self.until)

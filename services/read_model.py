@@ -22,6 +22,7 @@ from projections.runner import PIPELINE_PAGES, PROJECTION_PAGE_EVENTS, catch_up,
 from projections.since import Since
 from services.application import LedgerApplication
 from services.current_entries import CurrentEntries
+from services.kept_changes import KeptChanges
 
 log = logging.getLogger("ledger.projection")
 OUTAGE_PAUSE = 5.0  # seconds, at most, between tries while the database is away
@@ -60,6 +61,8 @@ class ReadModel:
         self.doorbell = doorbell  # makes the worker's doorbell, where the store has one
         # A township's entries now, kept between pages (services/current_entries.py).
         self._current = CurrentEntries(self.position, view.queries.facts_after)
+        # What changed since a point, counted and paged (services/kept_changes.py).
+        self._changes = KeptChanges(self.position, view.queries.change_counts, view.queries.changes)
         self.projection = LedgerProjection(view.storage)
         self.page = PROJECTION_PAGE_EVENTS  # events a read-model transaction
         self.pipeline_pages: int | None = PIPELINE_PAGES  # None: never a writer process
@@ -242,10 +245,10 @@ class ReadModel:
         return self._queries.facts_of_type(township, type_)
 
     def changes(self, since: Since, *, after: int = 0, limit: int | None = None) -> list[Fact]:
-        return self._queries.changes(since, after=after, limit=limit)
+        return self._changes.changes(since, after=after, limit=limit)
 
     def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
-        return self._queries.change_counts(since)
+        return self._changes.counts(since)
 
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None

