@@ -89,6 +89,14 @@ FIELDS = {
     "role": _l("角色"),
     "limit": _l("每页条数"),
     "cursor": _l("翻页位置"),
+    # The data-quality rules' settings (the quality-rules page; docs/figures.md).
+    "backfilled.days": _l("集中补录的天数"),
+    "backfilled.above": _l("集中补录的提示线"),
+    "rushed.days": _l("截止前突击登记的天数"),
+    "rushed.above": _l("截止前突击登记的提示线"),
+    "same_day_closures.min_closed": _l("当日办结偏多的最少办结件数"),
+    "same_day_closures.above": _l("当日办结偏多的提示线"),
+    "retractions.above": _l("撤回偏多的提示线"),
 }
 
 ROLES = {
