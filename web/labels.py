@@ -99,6 +99,13 @@ FIELDS = {
     "retractions.above": _l("撤回偏多的提示线"),
 }
 
+# Parts of a field's name that are no field of their own (groups[1].indicators[2].weight).
+PARTS = {
+    "groups": _l("分组"),
+    "weight": _l("权重"),
+    "direction": _l("方向"),
+}
+
 ROLES = {
     "clerk": _l("镇办事员"),
     "head": _l("镇领导"),
@@ -241,9 +248,16 @@ def field_label(field: str) -> str:
     if field in FIELDS:
         return str(FIELDS[field])
     base = field.split(".")[0].split("[")[0]
-    if base in FIELDS:
-        return str(FIELDS[base]) + field[len(base) :]
+    if base in FIELDS or base in PARTS:
+        return ".".join(_part(part) for part in field.split("."))
     return field
+
+
+def _part(part: str) -> str:
+    """One part of a field's name (``indicators[2]``, ``weight``) as pages call it."""
+    name = part.split("[")[0]
+    said = FIELDS.get(name) or PARTS.get(name)
+    return str(said) + part[len(name) :] if said else part
 
 
 def value_label(value) -> str:
