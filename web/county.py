@@ -203,7 +203,7 @@ def _set_group_indicators(current: list[dict], name: str, chosen: list[dict] | N
 @roles(*ROLES)
 def groups():
     """The county's peer groups: each township's group typed beside it (none when empty); a
-    group keeps the indicators of its own it has (set through the API)."""
+    group keeps the indicators of its own it has (set on the indicators page, ``?group=``)."""
     county = services().tenancy.county(principal(), here())
     current = services().rankings.groups(principal(), county=here())
     context = {

@@ -195,3 +195,18 @@ def test_a_groups_bad_weight_or_an_unknown_group_is_refused_beside_its_field(sit
     assert "没有名为" in unknown.text and "街道" in unknown.text
     assert page.post("/county/indicators?group=街道", data=bad).status_code == 400
     assert site.services.rankings.groups(OPERATOR, county=code) == kept
+
+
+def test_a_groups_own_indicators_in_english_show_no_chinese_punctuation(grouped):
+    _, _, page, _ = grouped
+    own = {"use:disputes.registered": "1", "weight:disputes.registered": "2"}
+    page.post("/county/indicators?group=镇", data=own)
+    page.post("/county/indicators?group=乡", data=own)
+    page.get("/county/groups")  # the notices said, in Chinese
+    page.get("/language/en")
+    for path in ("/county/groups", "/county/indicators", "/county/indicators?group=镇"):
+        text = page.get(path).text.split('<main id="main">')[1]
+        text = re.sub(r"<[^>]+>", " ", text).replace("分组县", "").replace("镇", "")
+        text = text.replace("乡", "")  # the county's and the groups' own names
+        assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", text), (path, text)
+    assert "Group: 镇 (its own indicators)" in page.get("/county/indicators").text
