@@ -102,6 +102,9 @@ def test_the_officer_sets_a_threshold_and_the_flags_follow(site, county):  # noq
         ("same_day_closures.min_closed", "abc", "须为 1 至 100000 之间的整数"),
         ("backfilled.days", "-1", "须为 0 至 366 之间的整数"),
         ("rushed.days", "400", "须为 1 至 366 之间的整数"),
+        ("rushed.days", "٣", "须为 1 至 366 之间的整数"),
+        ("backfilled.above", "²", "须为 0 至 100 之间的百分数"),
+        ("retractions.above", "NaN", "须为 0 至 100 之间的百分数"),
     ],
 )
 def test_a_bad_value_is_refused_beside_its_field_and_nothing_is_recorded(
