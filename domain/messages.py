@@ -171,6 +171,7 @@ ENGLISH: dict[str, str] = {
     "quality.malformed": "must be an object of {allowed}",
     "quality.share": "must be a share from 0 to 1, got {got!r}",
     "quality.whole": "must be a whole number from {least} to {most}, got {got!r}",
+    "quality.percent": "must be a percentage from 0 to 100, got {got!r}",
     "groups.malformed": "must hold name, townships and (optionally) indicators only",
     "groups.repeated": "names the group {name!r} a second time",
     "groups.not_township": "is not a township of the county: {township!r}",

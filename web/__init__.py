@@ -18,6 +18,7 @@ def create_app(services: Services, config: WebConfig) -> Flask:
         county,
         county_audit,  # noqa: F401 - its routes join the county blueprint
         county_calendar,  # noqa: F401 - its routes join the county blueprint
+        county_quality,  # noqa: F401 - its routes join the county blueprint
         county_reports,  # noqa: F401 - its routes join the county blueprint
         errors,
         evidence,

@@ -122,15 +122,40 @@ def trends_chart(code: str):
 @bp.route("/indicators", methods=["GET", "POST"])
 @roles(*ROLES)
 def indicators():
+    """The county's indicators, or (``?group=NAME``) one peer group's own: the form holds the
+    group's if it has them, else the county's as a starting point; saving sets the group's
+    through the groups (the others untouched), and ``remove`` returns it to the county's."""
     county = services().tenancy.county(principal(), here())
-    doc = services().rankings.ranking(principal(), county=here(), period=chosen_period())
+    group = request.args.get("group") or None
+    current_groups = services().rankings.groups(principal(), county=here())
+    # An unknown group is refused beside the choice of groups (the form is not shown).
+    form_page("county/indicators.html", county=county, groups=current_groups, group=None)
+    doc = services().rankings.ranking(
+        principal(), county=here(), period=chosen_period(), group=group
+    )
+    place = (
+        next(n for n, g in enumerate(current_groups, start=1) if g["name"] == group) if group else 0
+    )
+    own = bool(group) and "indicators" in current_groups[place - 1]
     context = {
         "figures": rankable_figures(),
         "current": {w["figure"]: w for w in doc["weights"]},
         "most": MAX_WEIGHT,
+        "groups": current_groups,
+        "group": group,
+        "own": own,
+        # A group's indicators are refused as groups[N].indicators[M].weight.
+        "prefix": f"groups[{place}]." if group else "",
     }
     if request.method == "GET":
         return render_template("county/indicators.html", county=county, **context)
+    if group and request.form.get("remove"):
+        if own:
+            _set_group_indicators(current_groups, group, None)
+            flash(_("已删除“%(group)s”自己的指标，本组按全县的指标排名。", group=group))
+        else:
+            flash(_("“%(group)s”的指标没有变化，未作修改。", group=group))
+        return redirect(url_for("county.ranking"))
     chosen = [
         {
             "figure": figure,
@@ -144,6 +169,14 @@ def indicators():
     # the page shows it beside that figure's row.
     places = {c["figure"]: n for n, c in enumerate(chosen, start=1)}
     form_page("county/indicators.html", county=county, places=places, **context)
+    if group:
+        kept = _set_group_indicators(current_groups, group, chosen)
+        before = current_groups[place - 1].get("indicators")
+        if kept == before:
+            flash(_("“%(group)s”的指标没有变化，未作修改。", group=group))
+        else:
+            flash(_("已保存“%(group)s”自己的指标，组内名次已按新的指标计算。", group=group))
+        return redirect(url_for("county.ranking"))
     kept = services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
     if kept == doc["weights"]:
         flash(_("排名指标没有变化，未作修改。"))
@@ -152,11 +185,25 @@ def indicators():
     return redirect(url_for("county.ranking"))
 
 
+def _set_group_indicators(current: list[dict], name: str, chosen: list[dict] | None):
+    """Set the groups as they are, with ``name``'s own indicators ``chosen`` (None: none of
+    its own); returns that group's indicators as kept (None: the county's)."""
+    given = []
+    for g in current:
+        if g["name"] == name:
+            g = {k: v for k, v in g.items() if k != "indicators"}
+            if chosen is not None:
+                g["indicators"] = chosen
+        given.append(g)
+    kept = services().rankings.set_groups(principal(), county=here(), groups=given)
+    return next(g for g in kept if g["name"] == name).get("indicators")
+
+
 @bp.route("/groups", methods=["GET", "POST"])
 @roles(*ROLES)
 def groups():
     """The county's peer groups: each township's group typed beside it (none when empty); a
-    group keeps the indicators of its own it has (set through the API)."""
+    group keeps the indicators of its own it has (set on the indicators page, ``?group=``)."""
     county = services().tenancy.county(principal(), here())
     current = services().rankings.groups(principal(), county=here())
     context = {

@@ -89,6 +89,21 @@ FIELDS = {
     "role": _l("角色"),
     "limit": _l("每页条数"),
     "cursor": _l("翻页位置"),
+    # The data-quality rules' settings (the quality-rules page; docs/figures.md).
+    "backfilled.days": _l("集中补录的天数"),
+    "backfilled.above": _l("集中补录的提示线"),
+    "rushed.days": _l("截止前突击登记的天数"),
+    "rushed.above": _l("截止前突击登记的提示线"),
+    "same_day_closures.min_closed": _l("当日办结偏多的最少办结件数"),
+    "same_day_closures.above": _l("当日办结偏多的提示线"),
+    "retractions.above": _l("撤回偏多的提示线"),
+}
+
+# Parts of a field's name that are no field of their own (groups[1].indicators[2].weight).
+PARTS = {
+    "groups": _l("分组"),
+    "weight": _l("权重"),
+    "direction": _l("方向"),
 }
 
 ROLES = {
@@ -233,9 +248,16 @@ def field_label(field: str) -> str:
     if field in FIELDS:
         return str(FIELDS[field])
     base = field.split(".")[0].split("[")[0]
-    if base in FIELDS:
-        return str(FIELDS[base]) + field[len(base) :]
+    if base in FIELDS or base in PARTS:
+        return ".".join(_part(part) for part in field.split("."))
     return field
+
+
+def _part(part: str) -> str:
+    """One part of a field's name (``indicators[2]``, ``weight``) as pages call it."""
+    name = part.split("[")[0]
+    said = FIELDS.get(name) or PARTS.get(name)
+    return str(said) + part[len(name) :] if said else part
 
 
 def value_label(value) -> str:

@@ -165,6 +165,7 @@ SAID = {
     "quality.malformed": _l("只能设置：%(allowed)s"),
     "quality.share": _l("须为 0 至 1 之间的比例，填写的是 %(got)s"),
     "quality.whole": _l("须为 %(least)s 至 %(most)s 之间的整数，填写的是 %(got)s"),
+    "quality.percent": _l("须为 0 至 100 之间的百分数，填写的是 %(got)s"),
     "limit.out_of_range": _l("须在 1 至 %(most)s 之间"),
     "cursor.unknown": _l("不是本列表给出的翻页位置"),
     "window.needs_start": _l("必须填写：时间段的开始"),

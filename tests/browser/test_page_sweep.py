@@ -285,6 +285,16 @@ class Sweep:
         self.visit(page, "/county/groups")
         page.fill("input[name='group:gongliu']", town + "\u202e")  # a direction control: refused
         self.send_without_checks(page, "form[action$='/groups']", "a peer group refused")
+        self.visit(page, f"/county/indicators?group={town}")  # a group's own indicators
+        page.fill("input[name='weight:rates.rectification']", "x")
+        self.send_without_checks(
+            page, "form[action*='/indicators?group=']", "a group's indicators refused"
+        )
+        self.visit(page, "/county/quality-rules")
+        page.fill("input[name='backfilled.above']", "150")
+        self.send_without_checks(
+            page, "form[action$='/quality-rules']", "a data-quality threshold refused"
+        )
         self.visit(page, "/county/publications")
         page.fill("#f-period", "2024")
         with page.expect_navigation():

@@ -110,6 +110,7 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     "county.indicators": ("GET", "/county/indicators", COUNTY),
     "county.groups": ("GET", "/county/groups", COUNTY),
+    "county.quality_rules": ("GET", "/county/quality-rules", COUNTY),
     "county.reports": ("GET", "/county/reports?period=2024", COUNTY),
     "county.calendar": ("GET", "/county/calendar", COUNTY),
     "county.completeness": ("GET", "/county/completeness?period=2024", COUNTY),
