@@ -69,13 +69,29 @@ class SQLQueries(SQLBase, AuditQueries):
     def facts_between(
         self, townships: Sequence[str], position: int, moment: datetime, *, until: date
     ) -> list[Fact]:
-        where, params = self._in("township", [storable(t) for t in townships])
-        rows = self._query(
-            f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE position > ? AND recorded_at <= ?"
-            f" AND {where} AND entry_occurred_on <= ? ORDER BY position",
-            [position, stamp(moment), *params, until.isoformat()],
+        """Read from ``position`` (a snapshot's) to the last snapshot whose events since the one
+        before include one recorded by ``moment``, and after the last snapshot: a few snapshots'
+        worth of facts, not the rest of the log."""
+        [(upto, last)] = self._query(
+            "SELECT MAX(CASE WHEN earliest <= ? THEN position END), MAX(position)"
+            " FROM ledger_rm_marks",
+            (stamp(moment),),
         )
-        return [fact_from_row(row) for row in rows]
+        upto = max(upto or 0, position)
+        # On SQLite ``+township``: read by position, not through the township's index (every
+        # fact of a county is of one of its townships).
+        column = "township" if self._dialect.postgresql else "+township"
+        where, params = self._in(column, [storable(t) for t in townships])
+        found = []
+        for lower, upper in ((position, upto), (max(upto, last or 0), None)):
+            bound = "" if upper is None else f" AND position <= {int(upper)}"
+            rows = self._query(
+                f"SELECT {COLUMNS} FROM ledger_rm_facts WHERE position > ?{bound}"
+                f" AND recorded_at <= ? AND {where} AND entry_occurred_on <= ? ORDER BY position",
+                [lower, stamp(moment), *params, until.isoformat()],
+            )
+            found.extend(fact_from_row(row) for row in rows)
+        return found
 
     def period_facts(
         self,

@@ -24,7 +24,7 @@ from projections.version import PROJECTION_VERSION
 # tallies count changes, the projection's version does by itself (projections/version.py).
 # Opening a database whose read model has another version of either drops those tables, to be
 # rebuilt from zero. (Versions before 5 were kept in ledger_rm_schema, dropped when met.)
-SCHEMA_VERSION = 6  # 6: the tallies' snapshots
+SCHEMA_VERSION = 7  # 6: the tallies' snapshots; 7: their marks' earliest moment
 VERSION = f"{SCHEMA_VERSION}:{PROJECTION_VERSION}"
 READ_MODEL_TABLES = (
     "ledger_rm_facts",
@@ -62,7 +62,10 @@ SCHEMA = (
     # The tallies as they stood at a position of the log, every ``SNAPSHOT_EVERY`` events or
     # so: each row as it was then, written at the first snapshot after it changed. A mark says
     # when a snapshot's events were all recorded by (the last recording moment up to it), so
-    # that a ranking as of a moment starts from the last snapshot before it.
+    # that a ranking as of a moment starts from the last snapshot before it; and the earliest
+    # recording moment of the events since the snapshot before (so that it reads the facts
+    # from there up to the last snapshot that can hold one recorded by the moment, not to the
+    # end of the log).
     """CREATE TABLE IF NOT EXISTS ledger_rm_snapshots (
         position BIGINT NOT NULL,
         township TEXT NOT NULL,
@@ -71,7 +74,8 @@ SCHEMA = (
         PRIMARY KEY (township, period, position))""",
     """CREATE TABLE IF NOT EXISTS ledger_rm_marks (
         position {position_key},
-        recorded_at TEXT NOT NULL)""",
+        recorded_at TEXT NOT NULL,
+        earliest TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS ledger_rm_position (
         name TEXT PRIMARY KEY,
         position BIGINT NOT NULL)""",

@@ -106,11 +106,13 @@ class SQLStorage(SQLBase):
         last = cursor.fetchone() or (0, "")
         cursor.execute(
             self._sql(
-                "SELECT MAX(recorded_at) FROM ledger_rm_facts WHERE position > ? AND position <= ?"
+                "SELECT MAX(recorded_at), MIN(recorded_at) FROM ledger_rm_facts"
+                " WHERE position > ? AND position <= ?"
             ),
             (last[0], position),
         )
-        recorded = max(last[1], cursor.fetchone()[0] or "")
+        latest, earliest = cursor.fetchone()
+        recorded = max(last[1], latest or "")
         cursor.execute(
             self._sql(
                 "INSERT INTO ledger_rm_snapshots (position, township, period, counts)"
@@ -119,8 +121,10 @@ class SQLStorage(SQLBase):
             (position, last[0]),
         )
         cursor.execute(
-            self._sql("INSERT INTO ledger_rm_marks (position, recorded_at) VALUES (?, ?)"),
-            (position, recorded),
+            self._sql(
+                "INSERT INTO ledger_rm_marks (position, recorded_at, earliest) VALUES (?, ?, ?)"
+            ),
+            (position, recorded, earliest or NONE_RECORDED),
         )
 
     def _add_tallies(
@@ -181,6 +185,9 @@ class SQLStorage(SQLBase):
             cursor.execute("DELETE FROM ledger_rm_snapshots")
             cursor.execute("DELETE FROM ledger_rm_marks")
             cursor.execute("UPDATE ledger_rm_position SET position = 0 WHERE name = 'ledger'")
+
+
+NONE_RECORDED = "9"  # a mark's earliest moment when no fact came since the last: after any
 
 
 class _Moved(Exception):

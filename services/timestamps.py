@@ -185,6 +185,6 @@ class TrustedTimestamps:
             seen = None
             if stamp is not None:
                 seen = {k: stamp[k] for k in ("link", "sha256", "stamped_at", "authority")}
-            has_chain = stamp is not None or self.app.chain_head(township) is not None
+            has_chain = stamp is not None or self.app.has_chain(township)
             rows.append({"township": township, "stamp": seen, "has_chain": has_chain})
         return rows
