@@ -26,10 +26,15 @@ class Trail:
         if principal.role is not Role.AUDITOR:
             return
         for attempt in (1, 2):
-            trail = self._trail(county)
-            trail.look(actor=principal.username, action=action, subject=subject)
+            last = self.app.recorder.select_events(trail_uuid(county), desc=True, limit=1)
+            look = {"actor": principal.username, "action": action, "subject": subject}
+            if last:
+                change: Any = AuditTrail.next_look(county, after=last[0].originator_version, **look)
+            else:
+                change = AuditTrail(county)
+                change.look(**look)
             try:
-                self.app.save(trail)
+                self.app.save(change)
                 return
             except IntegrityError:
                 if attempt == 2:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import Forbidden, NotFound
+from domain.trail import AuditTrail, trail_uuid
 from services import Services
 from tests.integration.conftest import Towns, moment
 from tests.integration.tampering import two_disputes
@@ -62,3 +63,34 @@ def test_an_auditor_records_nothing_and_sees_no_other_county(ledger: Services, t
 
 def _z(moment_) -> str:
     return moment_.isoformat().replace("+00:00", "Z")
+
+
+def test_a_look_that_lost_its_place_to_another_is_recorded_after_it(
+    ledger: Services, towns: Towns, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A look is appended without replaying the trail (its last version read, the next one
+    taken): when another look took that version first, it is made again after it."""
+    place = towns.place()
+    auditor = place.auditor()
+    ledger.trail.note(auditor, county=place.county, action="first", subject=place.county)
+    select = ledger.app.recorder.select_events
+    stale = select(trail_uuid(place.county), desc=True, limit=1)
+    calls = []
+
+    def raced(originator_id, **kwargs):
+        calls.append(originator_id)
+        if len(calls) == 1:  # another auditor's look lands between the read and the save
+            ledger.app.save(_next(place.county, stale[0].originator_version, "meanwhile"))
+            return stale
+        return select(originator_id, **kwargs)
+
+    monkeypatch.setattr(ledger.app.recorder, "select_events", raced)
+    ledger.trail.note(auditor, county=place.county, action="second", subject=place.county)
+    monkeypatch.undo()
+    looks = ledger.trail.looks(place.officer(), county=place.county)
+    assert [look["action"] for look in looks] == ["first", "meanwhile", "second"]
+    assert len(calls) == 2
+
+
+def _next(county: str, version: int, action: str) -> AuditTrail.Looked:
+    return AuditTrail.next_look(county, after=version, actor="other", action=action, subject=county)
