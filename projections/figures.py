@@ -190,7 +190,7 @@ def counts_for(states: Iterable[EntryState], period: Period, as_of: datetime) ->
     """The counts of a period as of a moment (states already limited to that moment)."""
     total: Counter[str] = Counter()
     for entry in counting(states, period):
-        total.update(entry_counts(entry, period, as_of))
+        total.update(_counted(entry, as_of))
     return total
 
 
@@ -206,18 +206,12 @@ def counting(states: Iterable[EntryState], period: Period) -> Iterable[EntryStat
             yield entry
 
 
-def entry_counts(entry: EntryState, period: Period, as_of: datetime) -> Counter[str]:
-    """What one entry adds to a period's figures as of a moment: its contribution when it
-    belongs to the period (the roster: when appointed by the period's end), and whether it is
-    an issue open past its deadline."""
-    if entry.retracted_at is not None:
-        return Counter()
-    in_roster = entry.type in ROSTER_TYPES and entry.occurred_on <= period.end
-    if not (entry.occurred_on in period or in_roster):
-        return Counter()
-    counts = Counter(contribution(entry))
+def _counted(entry: EntryState, as_of: datetime) -> dict[str, int]:
+    """What a live entry of the period (``counting``) adds to its figures as of a moment:
+    its contribution, and whether it is an issue open past its deadline."""
+    counts = contribution(entry)
     if is_overdue(entry, as_of):
-        counts["issues.overdue"] += 1
+        counts["issues.overdue"] = counts.get("issues.overdue", 0) + 1
     return counts
 
 
@@ -228,7 +222,7 @@ def figure_sources(
     figures with none are left out): the entries whose contribution to it is not zero."""
     found: dict[str, list[str]] = {}
     for entry in counting(states, period):
-        for name, value in entry_counts(entry, period, as_of).items():
+        for name, value in _counted(entry, as_of).items():
             if value:
                 found.setdefault(name, []).append(entry.entry_id)
     return found
