@@ -20,15 +20,6 @@ Every GET route of the pages is asked for; a route without a page in this list i
 
 from __future__ import annotations
 
-import sys
-
-# This file's folder comes first on the path when it runs, and bench/http.py would hide the
-# standard library's http package (which Flask's werkzeug imports): import that first.
-_BENCH = sys.path.pop(0)
-import http.server  # noqa: F401
-
-sys.path.insert(0, _BENCH)
-
 import argparse
 import json
 import time

@@ -9,7 +9,7 @@ p99 < 100 ms), and the bare library's in-process append rate for information. Th
 posted to twice a round: every client thread to one township (its writes extend one hash
 chain), and each client thread to a township of its own.
 
-    python bench/http.py [--database sqlite|postgres|both] [--requests N] [--rounds N]
+    python bench/api_http.py [--database sqlite|postgres|both] [--requests N] [--rounds N]
 
 Requests go to 127.0.0.1 only; every loop is bounded in count and time. The exit status is 0
 whatever the figures: this is a benchmark, not a test.
