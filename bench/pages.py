@@ -106,6 +106,8 @@ def pages(world: dict) -> dict[str, list[str]]:
         "/township/import",
         f"/township/report?year={year}",
         f"/township/report/{year}/preview",
+        "/township/trends",
+        "/notifications",
         "/password",
     ]
     return {
@@ -124,6 +126,15 @@ def pages(world: dict) -> dict[str, list[str]]:
             "/county/publications",
             f"/county/publications/{world['publication']}/entries",
             "/county/trail",
+            f"/county/entry?township={t0}&id={entry}",
+            "/county/calendar",
+            f"/county/completeness?period={year}",
+            "/county/groups",
+            "/county/quality-rules",
+            "/county/places",
+            "/county/people",
+            "/county/onboarding",
+            "/notifications",
         ],
         "auditor": [
             "/audit/",
@@ -133,8 +144,9 @@ def pages(world: dict) -> dict[str, list[str]]:
             f"/audit/figures/entries?township={t0}&period={year}&as_of={moment}",
             f"/audit/ranking?period={year}&as_of={moment}",
             f"/audit/ranking/entries?period={year}&as_of={moment}",
+            "/audit/rights",
         ],
-        "admin": ["/admin/"],
+        "admin": ["/admin/", "/admin/counties/bench"],
     }
 
 

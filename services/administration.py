@@ -45,7 +45,7 @@ from services.tenancy import (
 
 MOST_ONBOARDED = 1_000  # townships and users one workbook creates
 TOWNSHIPS, PEOPLE = "townships", "people"  # the onboarding workbook's sheets, as errors name them
-USERS_PAGE = 500  # user events read from the log at a time
+USER_TOPICS = get_topic(User) + "."  # the topics of a user's events
 # A one-time password: 16 letters and digits, none that reads as another (0/O, 1/l/I).
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ONE_TIME_LENGTH = 16
@@ -120,7 +120,7 @@ class Administration:
             return self._save_county(found)
         found.suspend(by=principal.username)
         # Their tokens stop too (a token's next use checks its user, not the county).
-        people = [u for u in self._users() if self._county_of(u) == found.code]
+        people = self._users(found.code)
         for user in people:
             user.revoke_tokens()
         self.tenancy.rights.save(INSTALLATION, found, *people)
@@ -238,7 +238,7 @@ class Administration:
     def users(self, principal: Principal, *, county: str) -> list[Person]:
         """The users of the county and its townships, in the order they were added."""
         view = self._administered_county(principal, county)
-        return [_person(u) for u in self._users() if self._county_of(u) == view.code]
+        return [_person(u) for u in self._users(view.code)]
 
     def held_at(self, principal: Principal, *, county: str, moment: Any) -> list[Person]:
         """Who held which role where in the county at ``moment`` (as the ledger recorded it
@@ -248,7 +248,7 @@ class Administration:
         if at is None:
             raise InvalidField("at", "field.required")
         found = []
-        for current in self._users():
+        for current in self._users(view.code):
             then = self.tenancy.rights.user_at(current.username, at)
             if then is not None and self._county_of(then) == view.code:
                 found.append(_person(then))
@@ -401,18 +401,17 @@ class Administration:
             return None
         return self.tenancy.known_township(user.township).county
 
-    def _users(self) -> list[User]:
-        """Every user, in the order they were added (read from the log's user events: a
-        page seldom asked for)."""
-        found, start = [], 1
-        while True:
-            page = self.app.recorder.select_notifications(
-                start=start, limit=USERS_PAGE, topics=[get_topic(User.Added)]
-            )
-            found.extend(self.app.repository.get(n.originator_id) for n in page)
-            if len(page) < USERS_PAGE:
-                return found
-            start = page[-1].id + 1
+    def _users(self, county: str) -> list[User]:
+        """The users of the county and its townships, in the order they were added: the users
+        its rights chain covers (each is added, and changed, with a link of its county's
+        chain), not every user of the installation read from the log."""
+        found: dict[UUID, None] = {}
+        for link in self.app.events.get(rights_chain_uuid(county)):
+            for aggregate_id, topic, _version, _digest in getattr(link, "covered", ()):
+                if topic.startswith(USER_TOPICS):
+                    found.setdefault(UUID(aggregate_id))
+        users = (self.app.repository.get(key) for key in found)
+        return [u for u in users if self._county_of(u) == county]
 
 
 # What each rights event is called (``kind``), by its class.
