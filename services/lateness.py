@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.messages import Message
 from domain.moments import local_day, stamp
-from domain.report import ReportSubmission
+from domain.report import REPORT_TYPES, ReportSubmission
 from projections.figures import Fact
 from projections.ledger import ViewQueries
 
@@ -28,7 +28,8 @@ def submissions(view: ViewQueries, township: str) -> dict[int, datetime]:
 
 def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[Message]:
     """Why an event is late: recorded long after its business date, or after its year's
-    report was submitted (the report's own events are not late for it)."""
+    report was submitted (the report's own events, and a quarter's submission, are not late
+    for it)."""
     reasons = []
     days = (local_day(fact.recorded_at) - fact.occurred_on).days  # the installation's days
     if days > LATE_AFTER_DAYS:
@@ -39,6 +40,7 @@ def late_because(fact: Fact, submitted: dict[int, datetime]) -> list[Message]:
         report is not None
         and fact.recorded_at > report
         and not fact.entry_type.startswith("report_")
+        and fact.entry_type not in REPORT_TYPES
     ):
         reasons.append(Message("late.after_report", {"year": year, "at": stamp(report)}))
     return reasons
