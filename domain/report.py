@@ -131,6 +131,10 @@ class QuarterSubmission(Entry):
         year: int
         quarter: int
 
+        def apply_to(self, aggregate: QuarterSubmission) -> None:
+            aggregate.year = self.year
+            aggregate.quarter = self.quarter
+
     @classmethod
     def check_new(cls, occurred_on: date, fields: Mapping[str, Any]) -> None:
         """A quarter is submitted once it has begun (on or after its first day)."""

@@ -15,12 +15,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from domain.errors import InvalidField
+from projections.periods import Period
 from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only, today
 from web import trends
 from web.accounts import roles
 from web.errors import form_page
-from domain.errors import InvalidField
-from projections.periods import Period
 from web.forms import fields_from, suggested_id, whole_number
 from web.labels import TYPES, label
 from web.ledger import principal, services, wrote
