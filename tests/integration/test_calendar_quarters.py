@@ -181,3 +181,46 @@ def test_a_second_submission_of_a_quarter_in_one_import_is_refused(towns: Towns)
         )
     (error,) = refused.value.errors
     assert (error.line, error.field, error.said.code) == (2, "quarter", "quarter.already_submitted")
+
+
+def test_the_rushed_rule_counts_to_the_quarters_due_day(ledger: Services, towns: Towns):
+    """With 2025-Q3 due on 20 November, entries recorded on 18 November were rushed (the
+    default due day, 15 October, would not make them so)."""
+    county, (town,) = towns.townships(1)
+    day = "2025-08-01"
+    disputes = [
+        line(town, "dispute_registered", f"R-{n}", day, source="other", category="邻里")
+        for n in range(4)
+    ]
+    with clock_at(datetime(2025, 8, 1, 4, tzinfo=UTC)):
+        towns.import_lines(disputes[:1])
+    with clock_at(datetime(2025, 11, 18, 4, tzinfo=UTC)):
+        towns.import_lines(disputes[1:])
+
+    def flags() -> dict:
+        doc = ledger.quality.quality(OPERATOR, county=county, period="2025-Q3")
+        return {f["rule"]: f for f in doc["townships"][0]["flags"]}
+
+    assert "rushed" not in flags()
+    ledger.calendar.set_deadlines(
+        OPERATOR, county=county, deadlines=[{"period": "2025-Q3", "due": "2025-11-20"}]
+    )
+    assert flags()["rushed"]["value"] == 0.75
+
+
+def test_a_quarter_submission_and_its_retraction_round_trip_the_interchange(
+    ledger: Services, towns: Towns
+):
+    first, second = towns.township(), towns.township()
+    submitted = towns.import_lines([quarter_line(first, "QS-1", 2025, 2)])
+    assert submitted.recorded == 1
+    towns.record(first, "entry_retracted", "QS-1", "2026-01-02", reason="误报")
+    lines = list(ledger.interchange.export(OPERATOR, township=first))
+    assert [(x["type"], x.get("year"), x.get("quarter")) for x in lines] == [
+        ("quarter_submitted", 2025, 2),
+        ("entry_retracted", None, None),
+    ]
+    moved = [{**x, "township": second} for x in lines]
+    assert towns.import_lines(moved).recorded == 2
+    again = list(ledger.interchange.export(OPERATOR, township=second))
+    assert again == moved
