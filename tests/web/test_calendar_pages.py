@@ -11,7 +11,9 @@ from datetime import timedelta
 import pytest
 
 from domain import values
+from domain.access import Principal, Role
 from domain.moments import local_day, now
+from services.mailing import written
 from tests.support import OPERATOR, PASSWORD, unique
 from tests.web.conftest import caught_up, field_error, sign_in
 
@@ -228,4 +230,22 @@ def test_the_head_submits_a_quarter_from_the_dashboard_and_the_county_sees_it(ap
     entries = head.get("/township/entries?type=quarter_submitted").text
     assert "报送季度台账" in entries and "quarter_submitted" not in entries.replace(
         'value="quarter_submitted"', ""
+    )
+
+
+def test_a_quarter_due_soon_is_a_notice_naming_the_quarter_in_words(app, site, county):
+    code, (town, _other), people = county
+    due = local_day(now()) + timedelta(days=3)
+    site.services.calendar.set_deadlines(
+        OPERATOR, county=code, deadlines=[{"period": "2025-Q4", "due": due.isoformat()}]
+    )
+    head = client_of(app, people["head"])
+    page = head.get("/notifications").text
+    assert "2025年第四季度台账将于" in page and "还剩 3 天" in page
+    assert "2025-Q4" not in re.sub(r"<[^>]*>", "", page)  # but in the form's values
+    principal = Principal(username="h", role=Role.HEAD, county=None, township=town)
+    (notice,) = site.services.notifications.due_soon(principal)
+    subject, _body = written(notice)
+    assert (
+        subject == f"2025年第四季度台账将于{due.year}年{due.month}月{due.day}日截止报送（还剩3天）"
     )
