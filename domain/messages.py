@@ -278,6 +278,7 @@ ENGLISH: dict[str, str] = {
     # notes (not refusals): why the audit history marks an event late
     "late.after_days": "recorded {days} days after its business date",
     "late.after_report": "recorded after the {year} report was submitted ({at})",
+    "late.after_quarter": "recorded after the record of {period} was submitted ({at})",
 }
 
 

@@ -16,7 +16,7 @@ from projections.figures import RETRACTION, Fact
 from projections.since import Since
 from services.chains import canonical
 from services.differences import PAGE, facts_page, summary
-from services.lateness import late_because, submissions
+from services.lateness import Submissions, late_because, submissions
 from services.read_model import ReadModel
 from services.tenancy import Tenancy, principal_of
 from services.trail import Trail
@@ -110,7 +110,7 @@ class History:
         }
 
 
-def _item(fact: Fact, submitted: dict[int, datetime]) -> dict[str, Any]:
+def _item(fact: Fact, submitted: Submissions) -> dict[str, Any]:
     late = late_because(fact, submitted)
     return {
         **summary(fact),

@@ -248,6 +248,7 @@ SAID = {
     "line.not_object": _l("每行须为一个JSON对象"),
     "late.after_days": _l("在业务日期 %(days)s 天后才登记"),
     "late.after_report": _l("在 %(year)s 年度报告报送（%(at)s）之后才登记"),
+    "late.after_quarter": _l("在%(period)s台账报送（%(at)s）之后才登记"),
 }
 
 # Parameters that hold the ledger's own names, shown as pages call them.

@@ -224,3 +224,26 @@ def test_a_quarter_submission_and_its_retraction_round_trip_the_interchange(
     assert towns.import_lines(moved).recorded == 2
     again = list(ledger.interchange.export(OPERATOR, township=second))
     assert again == moved
+
+
+def test_an_entry_of_a_quarter_recorded_after_its_submission_is_late(
+    ledger: Services, towns: Towns
+):
+    """Mirrors the year's report: an entry dated in 2025-Q2 recorded after the quarter's
+    record was submitted is late for it; one of Q3, and the submission itself, are not."""
+    town = towns.township()
+    submitted = ledger.reports.submit_quarter(head_of(town), township=town, year=2025, quarter=2)
+    for entry_id, day in (("D-Q2", "2025-05-05"), ("D-Q3", "2025-08-05")):
+        towns.record(town, "dispute_registered", entry_id, day, source="other", category="邻里")
+
+    def reasons(entry_id: str) -> list[str]:
+        found = ledger.history.entry(OPERATOR, township=town, entry_id=entry_id)
+        return [r["code"] for r in found["events"][0]["late_reasons"]]
+
+    assert "late.after_quarter" in reasons("D-Q2")
+    assert "late.after_quarter" not in reasons("D-Q3")
+    assert reasons(submitted.entry_id) == []
+    (event,) = ledger.history.entry(OPERATOR, township=town, entry_id="D-Q2")["events"]
+    assert {"code": "late.after_quarter", "period": "2025-Q2"}.items() <= next(
+        r for r in event["late_reasons"] if r["code"] == "late.after_quarter"
+    ).items()
