@@ -4,7 +4,6 @@ window, each event marked when it was late (docs/audit.md "History")."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from domain.access import Principal
