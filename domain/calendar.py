@@ -1,5 +1,6 @@
 """The county's reporting calendar: for each year, the day its townships' annual reports are
-due and the grace days after it; and the rules that read it (on time, or late).
+due, and for each quarter the day its record is due (a ``quarter_submitted``), with the grace
+days after it; and the rules that read it (on time, or late).
 
 A report is on time when it was first submitted (recorded) on or before its last day, the due
 day plus the grace days, both read as business days of the installation's time zone: a
@@ -20,16 +21,25 @@ from domain.moments import local_day
 
 MAX_GRACE_DAYS = 366
 MAX_DEADLINES = 100  # periods set at once
-_YEAR = re.compile(r"^\d{4}$")
+_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """When a period's report is due: ``period`` a year (``2025``)."""
+    """When a period's report is due: ``period`` a year (``2025``) or a quarter (``2025-Q2``)."""
 
     period: str
     due: date
     grace_days: int = 0
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def quarter(self) -> int | None:
+        """The quarter (1–4) of a quarter's deadline; None for a year's."""
+        return int(self.period[-1]) if "-Q" in self.period else None
 
     @property
     def last_day(self) -> date:
@@ -54,7 +64,8 @@ class Deadline:
 
 def check_deadlines(deadlines: Any) -> list[dict[str, Any]]:
     """Deadlines as given (``[{"period", "due", "grace_days"}]``), checked: each period a
-    year, named once; due after the year ends; grace days a whole number from 0 to
+    year (``2025``) or a quarter (``2025-Q1`` … ``2025-Q4``), named once; due after the
+    period ends; grace days a whole number from 0 to
     ``MAX_GRACE_DAYS``. Returned as the county's event keeps them (the due day as text)."""
     if not isinstance(deadlines, list) or not deadlines:
         raise InvalidField("deadlines", "deadlines.empty")
@@ -66,11 +77,12 @@ def check_deadlines(deadlines: Any) -> list[dict[str, Any]]:
         if not isinstance(item, dict) or set(item) - {"period", "due", "grace_days"}:
             raise InvalidField(where, "deadlines.malformed")
         period = item.get("period")
-        if not isinstance(period, str) or not _YEAR.fullmatch(period):
+        found = _PERIOD.fullmatch(period) if isinstance(period, str) else None
+        if found is None:
             raise InvalidField(f"{where}.period", "deadlines.period", got=str(period)[:40])
-        values.year(f"{where}.period", int(period))
+        values.year(f"{where}.period", int(found[1]))
         due = values.deadline(f"{where}.due", item.get("due"))
-        if due.year <= int(period):
+        if due <= period_end(period):
             raise InvalidField(f"{where}.due", "deadlines.due_in_period", period=period)
         grace = values.count(f"{where}.grace_days", item.get("grace_days", 0))
         if grace > MAX_GRACE_DAYS:
@@ -81,6 +93,15 @@ def check_deadlines(deadlines: Any) -> list[dict[str, Any]]:
     if len({d["period"] for d in clean}) != len(clean):
         raise InvalidField("deadlines", "deadlines.repeated")
     return clean
+
+
+def period_end(period: str) -> date:
+    """The last day of a calendar's period (a year, or a quarter of it)."""
+    year = int(period[:4])
+    if "-Q" not in period:
+        return date(year, 12, 31)
+    following = 3 * int(period[-1]) + 1  # the first month after the quarter
+    return date(year + (following > 12), (following - 1) % 12 + 1, 1) - timedelta(days=1)
 
 
 def calendar_at(

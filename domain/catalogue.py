@@ -9,7 +9,7 @@ from domain.hotline import HotlineCase
 from domain.inspection import Inspection
 from domain.issue import Issue
 from domain.meeting import Meeting
-from domain.report import ReportNarrative, ReportSubmission
+from domain.report import QuarterSubmission, ReportNarrative, ReportSubmission
 from domain.roster import Advisor, Liaison, Officer, Volunteer
 from domain.session import Session
 
@@ -27,6 +27,7 @@ ENTRY_CLASSES: tuple[type[Entry], ...] = (
     Officer,
     ReportNarrative,
     ReportSubmission,
+    QuarterSubmission,
 )
 
 # Creating type -> aggregate class.
@@ -44,5 +45,11 @@ FOLLOW_UPS: dict[str, tuple[type[Entry], ...]] = {
 ALL_TYPES: tuple[str, ...] = (*CREATIONS, *FOLLOW_UPS)
 RETRACTION = Entry.Retracted.TYPE
 # Types a township head records but a clerk may not; types only the county office records.
-HEAD_TYPES = frozenset({ReportNarrative.Written.TYPE, ReportSubmission.Submitted.TYPE})
+HEAD_TYPES = frozenset(
+    {
+        ReportNarrative.Written.TYPE,
+        ReportSubmission.Submitted.TYPE,
+        QuarterSubmission.Submitted.TYPE,
+    }
+)
 COUNTY_TYPES = frozenset({ReportSubmission.Accepted.TYPE, ReportSubmission.Returned.TYPE})

@@ -90,6 +90,11 @@ ENGLISH: dict[str, str] = {
         "the {year} report {id} was accepted by the county; its submission is not retracted"
     ),
     "report.not_submitted": "{township} has not submitted its {year} report",
+    "quarter.out_of_range": "must be a quarter from 1 to 4; got {got}",
+    "quarter.not_begun": "{period} has not begun: it is not submitted yet",
+    "quarter.already_submitted": (
+        "the record of {period} was submitted ({id}); it is submitted again once that is retracted"
+    ),
     # who may do what
     "role.records_nothing": "a {role} records nothing for a township",
     "role.retracts_what_it_records": (
@@ -163,8 +168,10 @@ ENGLISH: dict[str, str] = {
     "indicators.not_json": "not valid JSON: {detail}",
     "deadlines.empty": "must be a non-empty list",
     "deadlines.malformed": "must hold period, due and grace_days only",
-    "deadlines.period": "must be a year such as 2025 (reports are submitted per year); got {got!r}",
-    "deadlines.due_in_period": "must be after the year {period} ends",
+    "deadlines.period": (
+        "must be a year such as 2025 or a quarter such as 2025-Q1 (not a month); got {got!r}"
+    ),
+    "deadlines.due_in_period": "must be after {period} ends",
     "deadlines.repeated": "must not name a period twice",
     "quality.empty": "must name at least one of the rules {allowed}",
     "quality.unknown_rule": "is not a data-quality rule; the rules are {allowed}",
@@ -272,6 +279,7 @@ ENGLISH: dict[str, str] = {
     # notes (not refusals): why the audit history marks an event late
     "late.after_days": "recorded {days} days after its business date",
     "late.after_report": "recorded after the {year} report was submitted ({at})",
+    "late.after_quarter": "recorded after the record of {period} was submitted ({at})",
 }
 
 

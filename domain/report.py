@@ -120,6 +120,38 @@ class ReportSubmission(Entry):
         )
 
 
+class QuarterSubmission(Entry):
+    """The head declares a quarter's record complete and sends it to the county (报送季度台账).
+    No answer follows: the county reads it in its completeness of the quarter. One live
+    submission per township and quarter (services/reports.py); the head may retract it."""
+
+    class Submitted(Entry.Recorded):
+        TYPE = "quarter_submitted"
+        FIELDS = {"year": Field(values.year), "quarter": Field(values.quarter)}
+        year: int
+        quarter: int
+
+        def apply_to(self, aggregate: QuarterSubmission) -> None:
+            aggregate.year = self.year
+            aggregate.quarter = self.quarter
+
+    @classmethod
+    def check_new(cls, occurred_on: date, fields: Mapping[str, Any]) -> None:
+        """A quarter is submitted once it has begun (on or after its first day)."""
+        first = date(fields["year"], 3 * (fields["quarter"] - 1) + 1, 1)
+        if occurred_on < first:
+            raise InvalidField(
+                "quarter",
+                "quarter.not_begun",
+                period=quarter_key(fields["year"], fields["quarter"]),
+            )
+
+
+def quarter_key(year: int, quarter: int) -> str:
+    """The period key of a quarter (``2025-Q2``)."""
+    return f"{year}-Q{quarter}"
+
+
 # -- the rules of the year's report, on plain values ------------------------------------------
 
 
@@ -182,7 +214,11 @@ class ReportStatus:
         return doc
 
 
-REPORT_TYPES = (ReportSubmission.Submitted.TYPE, ReportNarrative.Written.TYPE)
+REPORT_TYPES = (
+    ReportSubmission.Submitted.TYPE,
+    ReportNarrative.Written.TYPE,
+    QuarterSubmission.Submitted.TYPE,
+)
 
 
 def report_status(entries: Iterable[Recorded], year: int) -> ReportStatus:

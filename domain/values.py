@@ -192,6 +192,13 @@ def year(field: str, value: Any) -> int:
     return value
 
 
+def quarter(field: str, value: Any) -> int:
+    """A quarter of a year: a whole number from 1 to 4."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+        raise InvalidField(field, "quarter.out_of_range", got=_shown(value))
+    return value
+
+
 def email(field: str, value: Any) -> str:
     """An e-mail address: one ``@`` between a local part and a domain with a dot, no spaces,
     at most ``MAX_EMAIL`` characters."""

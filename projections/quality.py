@@ -19,7 +19,7 @@ from domain.hotline import HotlineCase
 from domain.issue import Issue
 from domain.moments import local_day
 from domain.quality import BACKFILLED, RETRACTIONS, RUSHED, SAME_DAY_CLOSURES
-from domain.report import ReportNarrative, ReportSubmission
+from domain.report import QuarterSubmission, ReportNarrative, ReportSubmission
 from projections.figures import RETRACTION, Fact
 
 # What closes an entry that opens a case: (the type that closes it, and how to tell).
@@ -30,9 +30,16 @@ CLOSINGS = {
 }
 # The events whose payload the rules read (a mediation's outcome); the others' are not read.
 PAYLOADS = (Dispute.Mediated.TYPE,)
-# The year's report (the head's narrative, the submission) is written about the period, near
-# its due day by nature: no record of the work, and judged by none of the rules.
-REPORTS = frozenset({ReportNarrative.Written.TYPE, ReportSubmission.Submitted.TYPE})
+# The year's report (the head's narrative, the submission) and a quarter's submission are
+# written about the period, near its due day by nature: no record of the work, and judged by
+# none of the rules.
+REPORTS = frozenset(
+    {
+        ReportNarrative.Written.TYPE,
+        ReportSubmission.Submitted.TYPE,
+        QuarterSubmission.Submitted.TYPE,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,15 @@ KINDS: dict = {
     values.flag: "flag",
     values.entry_id: "entry_id",
     values.year: "year",
+    values.quarter: "quarter",
 }
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # text, long_text, count, day, texts, flag, entry_id, year, choice, choices, themes
+    kind: str  # text, long_text, count, day, texts, flag, entry_id, year, quarter, choice,
+    # choices, themes
     optional: bool
     allowed: tuple[str, ...] = ()
 

@@ -4,7 +4,6 @@ window, each event marked when it was late (docs/audit.md "History")."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from domain.access import Principal
@@ -16,7 +15,7 @@ from projections.figures import RETRACTION, Fact
 from projections.since import Since
 from services.chains import canonical
 from services.differences import PAGE, facts_page, summary
-from services.lateness import late_because, submissions
+from services.lateness import Submissions, late_because, submissions
 from services.read_model import ReadModel
 from services.tenancy import Tenancy, principal_of
 from services.trail import Trail
@@ -110,7 +109,7 @@ class History:
         }
 
 
-def _item(fact: Fact, submitted: dict[int, datetime]) -> dict[str, Any]:
+def _item(fact: Fact, submitted: Submissions) -> dict[str, Any]:
     late = late_because(fact, submitted)
     return {
         **summary(fact),

@@ -39,11 +39,13 @@ class MailSender(Protocol):
 
 SUBJECTS = {
     "due_soon": "{year}年度报告将于{due}截止报送（还剩{days_left}天）",
+    "quarter_due_soon": "{quarter_name}台账将于{due}截止报送（还剩{days_left}天）",
     "report_returned": "{year}年度报告已被县级退回",
     "report_accepted": "{year}年度报告已被县级采纳",
     "rank_restated": "已发布的{period}排名已有变化",
     "quality_flag": "{period}年度数据质量提示：{rule_name}",
 }
+QUARTERS = ("一", "二", "三", "四")
 # The data-quality rules' names, as the pages say them (web/labels.py QUALITY_FLAGS).
 RULE_NAMES = {
     "backfilled": "集中补录",
@@ -65,8 +67,13 @@ def written(notice: Notice) -> tuple[str, str]:
         params["due"] = written_day(params["due"])
     if "rule" in params:
         params["rule_name"] = RULE_NAMES.get(params["rule"], params["rule"])
-    subject = SUBJECTS.get(notice.kind, notice.kind).format(**params)
-    body = BODIES.get(notice.kind, "").format(**params)
+    kind = notice.kind
+    if kind == "due_soon" and "-Q" in str(params.get("period", "")):
+        kind = "quarter_due_soon"
+        year, quarter = params["period"].split("-Q")
+        params["quarter_name"] = f"{year}年第{QUARTERS[int(quarter) - 1]}季度"
+    subject = SUBJECTS.get(kind, kind).format(**params)
+    body = BODIES.get(kind, "").format(**params)
     footer = "\n\n请登录法治政府建设台账查看。"
     return subject, (f"{subject}\n\n{body}" if body else subject) + footer
 

@@ -121,7 +121,8 @@ class Notifications:
     # -- the sources ------------------------------------------------------------------------
 
     def due_soon(self, principal: Principal) -> Iterable[Notice]:
-        """The township's next report, due within ``DUE_SOON_DAYS`` days (the last day)."""
+        """The township's next report (a year's, or a quarter's record), due within
+        ``DUE_SOON_DAYS`` days (the last day). ``period``: its key (``2025``, ``2025-Q2``)."""
         if principal.township is None:
             return
         due = self.calendar.next_due(principal, township=principal.township)
@@ -131,7 +132,12 @@ class Notifications:
             f"due:{due.period}:{due.last_day.isoformat()}",
             "due_soon",
             now(),
-            {"year": due.period, "due": due.last_day.isoformat(), "days_left": due.days_left},
+            {
+                "year": due.period,
+                "period": due.period,
+                "due": due.last_day.isoformat(),
+                "days_left": due.days_left,
+            },
         )
 
     def answers(self, principal: Principal) -> Iterable[Notice]:

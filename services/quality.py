@@ -29,8 +29,8 @@ KEPT = 64  # flags of now kept (counties × periods asked about lately)
 
 class DueDays:
     """When a county's townships' report for a period is due, as the county had it at a
-    moment (None: now): the due day its reporting calendar set for the period (a year), or
-    else the default, the 15th day of the month after the period ends."""
+    moment (None: now): the due day its reporting calendar set for the period (a year or a
+    quarter), or else the default, the 15th day of the month after the period ends."""
 
     def due_day(self, county: CountyView, period: Period, as_of: datetime | None) -> date:
         deadline = calendar_at(county.calendar_history, as_of).get(period.key)

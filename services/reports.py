@@ -12,16 +12,18 @@ from typing import Any
 from domain import values
 from domain.access import Principal
 from domain.entry import Entry, check_fields
-from domain.errors import NotFound
+from domain.errors import NotFound, RuleBroken
 from domain.moments import parse_moment
 from domain.moments import zone as installation_zone
 from domain.report import (
     REPORT_TYPES,
+    QuarterSubmission,
     ReportNarrative,
     ReportStatus,
     ReportSubmission,
     check_submission,
     latest_narrative,
+    quarter_key,
     report_status,
 )
 from projections import report as report_model
@@ -33,6 +35,7 @@ from services.figures import Figures, as_recorded, report_entries
 
 NARRATIVE = ReportNarrative.Written.TYPE
 SUBMITTED = ReportSubmission.Submitted.TYPE
+QUARTER_SUBMITTED = QuarterSubmission.Submitted.TYPE
 # Where a report stands when the 落款 bears the day it was submitted (one returned is being
 # written again: it bears the day it is read).
 ISSUED_ON_SUBMISSION = ("submitted", "accepted")
@@ -140,6 +143,15 @@ class Reports:
             principal, township, SUBMITTED, f"RS-{year}-{_serial()}", {"year": year}
         )
 
+    def submit_quarter(
+        self, principal: Principal, *, township: str, year: Any, quarter: Any
+    ) -> Recorded:
+        """The head submits a quarter's record (报送季度台账): refused while a submission of
+        the quarter stands (not retracted)."""
+        entry_id = f"QS-{year}-Q{quarter}-{_serial()}"
+        fields = {"year": year, "quarter": quarter}
+        return self._record(principal, township, QUARTER_SUBMITTED, entry_id, fields)
+
     def _record(self, principal, township, type_, entry_id, fields) -> Recorded:
         return self.entries.record(
             principal,
@@ -155,6 +167,9 @@ class Reports:
         waits for the county's answer, or once it was accepted. Judged on what the ledger
         holds (the read model brought up to the last event recorded) and what the same
         command or import has staged before it."""
+        if isinstance(entry, QuarterSubmission):
+            self._check_new_quarter(uow, entry)
+            return
         if not isinstance(entry, ReportSubmission):
             return
         read_model = self.figures.read_model
@@ -167,6 +182,33 @@ class Reports:
             if isinstance(staged, ReportSubmission) and staged.township == entry.township:
                 known[staged.entry_id] = staged.as_recorded()
         check_submission(known.values(), entry.year)
+
+    def _check_new_quarter(self, uow: UnitOfWork, entry: QuarterSubmission) -> None:
+        """One live submission per township and quarter: a second is refused while one stands
+        (in the ledger, or staged before it by the same command or import)."""
+        read_model = self.figures.read_model
+        read_model.reach(read_model.recorded_position())
+        submitted = read_model.facts_of_type(entry.township, QUARTER_SUBMITTED)
+        keys = [(f.township, f.entry_id) for f in submitted]
+        known = {
+            e.entry_id: (e.payload["year"], e.payload["quarter"], e.retracted_at is None)
+            for e in fold(read_model.facts_of_entries(keys)).values()
+        }
+        for staged in uow.entries.values():  # what the same import staged wins
+            if isinstance(staged, QuarterSubmission) and staged.township == entry.township:
+                known[staged.entry_id] = (staged.year, staged.quarter, staged.retracted is None)
+        for entry_id, (year, quarter, live) in known.items():
+            if (
+                live
+                and entry_id != entry.entry_id
+                and (year, quarter) == (entry.year, entry.quarter)
+            ):
+                raise RuleBroken(
+                    "quarter.already_submitted",
+                    field="quarter",
+                    period=quarter_key(year, quarter),
+                    id=entry_id,
+                )
 
 
 def _serial() -> str:

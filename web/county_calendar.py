@@ -1,6 +1,7 @@
-"""The county office's reporting calendar: each year's due day and grace days (set one year
-at a time), and who submitted a year's report, when, and whether on time; each township's
-record over the years. Its routes join the county blueprint."""
+"""The county office's reporting calendar: each year's and quarter's due day and grace days
+(set one period at a time), and who submitted a period's report (a year's report, a quarter's
+record), when, and whether on time; each township's record over the periods. Its routes join
+the county blueprint."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from web.accounts import roles
 from web.county import ROLES, bp, chosen_period, here
 from web.errors import form_page
 from web.ledger import principal, services
+from web.when import period as period_label
 
 
 def calendar_page() -> dict:
@@ -35,7 +37,7 @@ def calendar():
         "grace_days": _whole(form.get("grace_days", "")),
     }
     services().calendar.set_deadlines(principal(), county=here(), deadlines=[deadline])
-    flash(_("已保存 %(year)s 年度报告的报送期限", year=deadline["period"]))
+    flash(_("已保存%(period)s的报送期限", period=period_label(deadline["period"])))
     return redirect(url_for("county.calendar"))
 
 
@@ -43,7 +45,7 @@ def calendar():
 @roles(*ROLES)
 def completeness():
     calendar = services().calendar
-    year = chosen_period()[:4]
+    year = _calendar_period(chosen_period())
     county = services().tenancy.county(principal(), here())
     names = {code: services().tenancy.township(principal(), code).name for code in county.townships}
     return render_template(
@@ -54,6 +56,12 @@ def completeness():
         doc=calendar.completeness(principal(), county=here(), period=year),
         record=calendar.record(principal(), county=here()),
     )
+
+
+def _calendar_period(given: str) -> str:
+    """The period asked about: a year or a quarter as given (the ledger names a bad one); a
+    month's year (completeness is kept per year or quarter)."""
+    return given[:4] if len(given) == 7 and given[4] == "-" and given[5:].isdigit() else given
 
 
 def _whole(text: str):

@@ -26,6 +26,7 @@ PREFIXES = {
     "officer_certified": "O",
     "report_narrative": "RN",
     "report_submitted": "RS",
+    "quarter_submitted": "QS",
 }
 
 
@@ -53,7 +54,7 @@ def typed(spec: FieldSpec, form: MultiDict) -> Any:
     raw = form.get(spec.name, "").strip()
     if raw == "":
         return None
-    if spec.kind in ("count", "year"):
+    if spec.kind in ("count", "year", "quarter"):
         return whole_number(raw)
     if spec.kind == "flag":
         return {"true": True, "false": False}.get(raw, raw)

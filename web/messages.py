@@ -91,6 +91,9 @@ SAID = {
     "report.already_accepted": _l("%(year)s 年度报告（%(id)s）已被县级采纳，不再重新报送"),
     "report.accepted_not_retracted": _l("%(year)s 年度报告（%(id)s）已被县级采纳，其报送不能撤回"),
     "report.not_submitted": _l("%(township)s 尚未报送 %(year)s 年度报告"),
+    "quarter.out_of_range": _l("须为 1 至 4 之间的季度，填写的是 %(got)s"),
+    "quarter.not_begun": _l("%(period)s尚未开始，不能报送"),
+    "quarter.already_submitted": _l("%(period)s的台账已报送（%(id)s），撤回后才能重新报送"),
     "role.records_nothing": _l("%(role)s不登记乡镇的记录"),
     "role.retracts_what_it_records": _l(
         "%(role)s只能撤回自己可以登记的记录；这条记录含有“%(type)s”"
@@ -152,8 +155,8 @@ SAID = {
     "indicators.not_json": _l("不是有效的JSON：%(detail)s"),
     "deadlines.empty": _l("至少要设置一个年度的报送期限"),
     "deadlines.malformed": _l("每项期限只能包括年度、截止日和宽限天数"),
-    "deadlines.period": _l("须为年度（如 2025，年度报告按年报送），填写的是 %(got)s"),
-    "deadlines.due_in_period": _l("截止日须在 %(period)s 年结束之后"),
+    "deadlines.period": _l("须为年度（如 2025）或季度（如 2025-Q1），不按月报送；填写的是 %(got)s"),
+    "deadlines.due_in_period": _l("截止日须在%(period)s结束之后"),
     "deadlines.repeated": _l("同一年度不能列两次"),
     "groups.malformed": _l("每个分组只能包括名称、乡镇和（可选的）指标"),
     "groups.repeated": _l("分组名称“%(name)s”重复"),
@@ -246,6 +249,7 @@ SAID = {
     "line.not_object": _l("每行须为一个JSON对象"),
     "late.after_days": _l("在业务日期 %(days)s 天后才登记"),
     "late.after_report": _l("在 %(year)s 年度报告报送（%(at)s）之后才登记"),
+    "late.after_quarter": _l("在%(period)s台账报送（%(at)s）之后才登记"),
 }
 
 # Parameters that hold the ledger's own names, shown as pages call them.
@@ -255,6 +259,8 @@ ROLE_PARAMS = frozenset({"role"})
 FIGURE_PARAMS = frozenset({"figure", "figures"})
 # Parameters that hold a moment as stored text (a date or a datetime is known by its type).
 MOMENT_PARAMS = frozenset({"at"})
+# Parameters that hold a period key (2025, 2025-Q2): shown as 2025年第二季度 / 2025 Q2.
+PERIOD_PARAMS = frozenset({"period"})
 
 
 def say(said: Message) -> str:
@@ -282,6 +288,8 @@ def _shown(name: str, value: Any, conversion: str | None, spec: str) -> str:
         return listed(label(TYPES, v) if v in TYPES else value_label(v) for v in _items(value))
     if name in FIGURE_PARAMS:
         return listed(figure_label(str(v)) for v in _items(value))
+    if name in PERIOD_PARAMS:
+        return when.period(value)
     if name in MOMENT_PARAMS or isinstance(value, datetime):
         return when.moment(value)
     if isinstance(value, date):

@@ -15,13 +15,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from domain.errors import InvalidField
+from projections.periods import Period
 from services.catalogue import TOWNSHIP_CREATIONS, fields_of, follow_ups_of, head_only, today
 from web import trends
 from web.accounts import roles
 from web.errors import form_page
-from web.forms import fields_from, suggested_id
+from web.forms import fields_from, suggested_id, whole_number
 from web.labels import TYPES, label
 from web.ledger import principal, services, wrote
+from web.when import period as period_label
 
 bp = Blueprint("township", __name__, url_prefix="/township")
 ROLES = ("clerk", "head")
@@ -72,22 +75,53 @@ def entry_page(found) -> dict:
     }
 
 
+def dashboard_page(period: str | None) -> dict:
+    """The township's overview of ``period`` (the latest year with data when None): its
+    figures, open issues, flags, the next report due and the quarters of its year (each
+    submitted or not, on time or late; the head submits one here)."""
+    page = services().figures.dashboard(principal(), township=here(), period=period)
+    flags = services().quality.township_flags(principal(), township=here(), period=page.period)
+    calendar = services().calendar
+    return {
+        "figures": page.figures,
+        "period": page.period,
+        "issues": page.open_issues,
+        "place": page.place,
+        "due": calendar.next_due(principal(), township=here()),
+        "flags": flags,
+        "quarters": calendar.quarters(principal(), township=here(), year=int(page.period[:4])),
+        "head": principal().role.value == "head",
+    }
+
+
 @bp.get("/")
 @roles(*ROLES)
 def dashboard():
-    page = services().figures.dashboard(
-        principal(), township=here(), period=request.args.get("period") or None
+    page = dashboard_page(request.args.get("period") or None)
+    return render_template("township/dashboard.html", **page)
+
+
+@bp.post("/quarter/submit")
+@roles("head")
+def quarter_submit():
+    """The head submits a quarter's record (报送季度台账) from the dashboard."""
+    year, quarter = request.form.get("year", ""), request.form.get("quarter", "")
+    form_page("township/dashboard.html", form="quarter", **dashboard_page(_year_or_none(year)))
+    submitted = services().reports.submit_quarter(
+        principal(), township=here(), year=whole_number(year), quarter=whole_number(quarter)
     )
-    flags = services().quality.township_flags(principal(), township=here(), period=page.period)
-    return render_template(
-        "township/dashboard.html",
-        figures=page.figures,
-        period=page.period,
-        issues=page.open_issues,
-        place=page.place,
-        due=services().calendar.next_due(principal(), township=here()),
-        flags=flags,
-    )
+    wrote(submitted.position)
+    flash(_("已报送 %(period)s台账", period=period_label(f"{year}-Q{quarter}")))
+    return redirect(url_for("township.dashboard", period=year))
+
+
+def _year_or_none(text: str) -> str | None:
+    """The year typed when it is one the pages show (else the latest: the ledger then names
+    the field refused)."""
+    try:
+        return text if Period.parse(text).key == text and text.isdigit() else None
+    except InvalidField:
+        return None
 
 
 @bp.get("/trends")

@@ -26,6 +26,7 @@ GOOD_FIELDS: dict[str, dict[str, Any]] = {
     "officer_certified": {},
     "report_narrative": {"year": 2024, "problems": "一是……", "next_steps": "二是……"},
     "report_submitted": {"year": 2024},
+    "quarter_submitted": {"year": 2024, "quarter": 1},
     "entry_retracted": {"reason": "录入有误"},
     "issue_rectified": {},
     "dispute_mediated": {"outcome": "failed", "mediator": "mediation_committee"},

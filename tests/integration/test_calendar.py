@@ -133,7 +133,7 @@ def test_the_calendar_as_of_a_moment_and_who_may_set_it(ledger: Services, towns:
     with pytest.raises(Forbidden):
         ledger.calendar.set_deadlines(auditor, county=county, deadlines=kept)
     with pytest.raises(InvalidField) as refused:
-        ledger.calendar.completeness(OPERATOR, county=county, period="2025-Q1")
+        ledger.calendar.completeness(OPERATOR, county=county, period="2025-03")
     assert refused.value.field == "period"
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain import moments
-from domain.calendar import Deadline, calendar_at, check_deadlines
+from domain.calendar import Deadline, calendar_at, check_deadlines, period_end
 from domain.errors import InvalidField
 from domain.tenancy import County
 
@@ -61,7 +61,18 @@ def test_grace_days_extend_the_last_day_across_the_years_end(in_zone):
         ([], "deadlines", "deadlines.empty"),
         ({"period": "2025"}, "deadlines", "deadlines.empty"),
         ([{"period": "2025", "due": "2026-01-15", "x": 1}], "deadlines[1]", "deadlines.malformed"),
-        ([{"period": "2025-Q1", "due": "2026-01-15"}], "deadlines[1].period", "deadlines.period"),
+        ([{"period": "2025-03", "due": "2026-01-15"}], "deadlines[1].period", "deadlines.period"),
+        ([{"period": "2025-Q5", "due": "2026-01-15"}], "deadlines[1].period", "deadlines.period"),
+        (
+            [{"period": "2025-Q1", "due": "2025-03-31"}],
+            "deadlines[1].due",
+            "deadlines.due_in_period",
+        ),
+        (
+            [{"period": "2025-Q4", "due": "2025-12-31"}],
+            "deadlines[1].due",
+            "deadlines.due_in_period",
+        ),
         ([{"period": 2025, "due": "2026-01-15"}], "deadlines[1].period", "deadlines.period"),
         ([{"period": "1900", "due": "2026-01-15"}], "deadlines[1].period", "year.out_of_range"),
         ([{"period": "2025", "due": "2025-12-31"}], "deadlines[1].due", "deadlines.due_in_period"),
@@ -116,3 +127,27 @@ def test_a_change_sets_the_years_it_names_and_the_calendar_is_read_as_of_a_momen
         "2025": date(2026, 1, 20),
     }
     assert list(calendar_at(county.calendar_history, first)) == ["2024"]
+
+
+def test_a_quarter_is_set_due_after_its_last_day():
+    """A quarter's due day falls after the quarter: 1 April for the first, 1 January of the
+    next year for the fourth; beside the year's own deadline."""
+    kept = check_deadlines(
+        [
+            {"period": "2025-Q1", "due": "2025-04-01"},
+            {"period": "2025-Q4", "due": "2026-01-01", "grace_days": 2},
+            {"period": "2025", "due": "2026-01-15"},
+        ]
+    )
+    assert kept == [
+        {"period": "2025-Q1", "due": "2025-04-01", "grace_days": 0},
+        {"period": "2025-Q4", "due": "2026-01-01", "grace_days": 2},
+        {"period": "2025", "due": "2026-01-15", "grace_days": 0},
+    ]
+    assert [period_end(p) for p in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2025")] == [
+        date(2025, 3, 31),
+        date(2025, 6, 30),
+        date(2025, 9, 30),
+        date(2025, 12, 31),
+        date(2025, 12, 31),
+    ]

@@ -41,6 +41,7 @@ VALID: dict[str, dict[str, Any]] = {
     "officer_certified": {},
     "report_narrative": {"year": 2024, "problems": "人手不足", "next_steps": "加强培训"},
     "report_submitted": {"year": 2024},
+    "quarter_submitted": {"year": 2024, "quarter": 1},
 }
 RESOLVED = {"outcome": "resolved", "mediator": "mediation_committee"}
 FAILED = {"outcome": "failed", "mediator": "volunteer"}
@@ -325,3 +326,14 @@ def test_a_follow_up_line_again_is_a_repeat():
     assert not dispute.is_repeat(
         dispute.candidate_key("dispute_mediated", date(2024, 3, 20), dict(RESOLVED))
     )
+
+
+def test_a_quarter_is_submitted_once_it_has_begun():
+    """Dated before the quarter's first day, a quarter's submission is refused naming
+    ``quarter``; from that day on it is recorded."""
+    assert_refused(
+        InvalidField, "quarter", record, "quarter_submitted", date(2024, 3, 31), quarter=2
+    )
+    assert record("quarter_submitted", date(2024, 4, 1), quarter=2).year == 2024
+    assert_refused(InvalidField, "quarter", record, "quarter_submitted", quarter=0)
+    assert_refused(InvalidField, "quarter", record, "quarter_submitted", quarter=True)

@@ -76,6 +76,7 @@ def test_every_kind_of_entry_event_is_stored_as_the_library_stores_it(opened, co
         line(other, "report_returned", "R-2023", "2024-01-09", reason="缺少执法数据"),
         line(other, "report_submitted", "R-2022", "2023-01-08", year=2022),
         line(other, "report_accepted", "R-2022", "2023-01-10"),
+        line(other, "quarter_submitted", "Q-2024-2", "2024-07-02", year=2024, quarter=2),
     ]
     opened.interchange.import_lines(OPERATOR, [dumps(one) for one in lines])
     entry_events = stored_alike(compared)

@@ -81,6 +81,11 @@ RULES: dict[str, tuple[str, str, dict[str, int]]] = {
         "/township/report/submit",
         {**TOWNSHIP, "clerk": 403, "neighbour_clerk": 403, "head": 400},
     ),
+    "township.quarter_submit": (
+        "POST",
+        "/township/quarter/submit",
+        {**TOWNSHIP, "clerk": 403, "neighbour_clerk": 403, "head": 400},
+    ),
     "township.attach_evidence": ("POST", "/township/evidence", refusing(TOWNSHIP, 404)),
     "township.retract_evidence": ("POST", "/township/evidence/retract", refusing(TOWNSHIP, 404)),
     # {photo}: a photo attached to an entry of the first township.

@@ -30,6 +30,7 @@ Make = Callable[..., ma.fields.Field]
 SHAPES: dict[Callable[..., Any], Make] = {
     values.count: partial(ma.fields.Integer, strict=True),
     values.year: partial(ma.fields.Integer, strict=True),
+    values.quarter: partial(ma.fields.Integer, strict=True),
     values.text: ma.fields.String,
     values.long_text: ma.fields.String,
     values.entry_id: ma.fields.String,

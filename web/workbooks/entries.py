@@ -189,7 +189,7 @@ def _cell(kind: str, value: Any) -> Any:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, time):  # a time of day alone: no date, refused as such
         return value.isoformat()
-    if kind in ("count", "year") and isinstance(value, float) and value.is_integer():
+    if kind in ("count", "year", "quarter") and isinstance(value, float) and value.is_integer():
         return int(value)
     if kind in ("choices", "texts") and isinstance(value, str):
         for separator in LIST_SEPARATORS[1:]:

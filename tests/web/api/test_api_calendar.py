@@ -47,7 +47,8 @@ def test_deadlines_set_and_completeness_read(site, ledger):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"deadlines": [{"period": "2025-Q1", "due": "2026-01-15"}]}, "deadlines[1].period"),
+        ({"deadlines": [{"period": "2025-03", "due": "2026-01-15"}]}, "deadlines[1].period"),
+        ({"deadlines": [{"period": "2025-Q1", "due": "2025-03-31"}]}, "deadlines[1].due"),
         ({"deadlines": [{"period": "2025", "due": "2025-06-30"}]}, "deadlines[1].due"),
         (
             {"deadlines": [{"period": "2025", "due": "2026-01-15", "grace_days": 1.5}]},
@@ -71,5 +72,27 @@ def test_a_bad_calendar_is_refused_naming_the_field(site, body, field):
 
 def test_a_bad_period_is_refused(site):
     officer = site.caller("county_officer")
-    answer = officer.get(f"/api/v1/counties/{site.county}/completeness?period=2025-Q1")
+    answer = officer.get(f"/api/v1/counties/{site.county}/completeness?period=2025-03")
     assert answer.status_code == 422 and error_of(answer)["field"] == "period"
+
+
+def test_a_quarters_deadline_and_completeness(site):
+    officer = site.caller("county_officer")
+    path = f"/api/v1/counties/{site.county}/calendar"
+    body = {"deadlines": [{"period": "2025-Q2", "due": "2025-07-10", "grace_days": 0}]}
+    answer = officer.put(path, json=body)
+    assert answer.status_code == 200 and answer.get_json()["deadlines"] == body["deadlines"]
+    assert site.caller("clerk").post(
+        "/api/v1/entries",
+        json={"township": site.township, "type": "quarter_submitted", "id": "QS-2025-Q2",
+              "occurred_on": "2025-07-02", "year": 2025, "quarter": 2},
+    ).status_code == 403  # fmt: skip
+    assert site.caller("head").post(
+        "/api/v1/entries",
+        json={"township": site.township, "type": "quarter_submitted", "id": "QS-2025-Q2",
+              "occurred_on": "2025-07-02", "year": 2025, "quarter": 2},
+    ).status_code == 201  # fmt: skip
+    doc = officer.get(f"/api/v1/counties/{site.county}/completeness?period=2025-Q2").get_json()
+    assert doc["period"] == "2025-Q2" and doc["due"] == "2025-07-10"
+    assert doc["completeness"] == {"numerator": 1, "denominator": 1, "value": 1.0}
+    assert doc["timeliness"] == {"numerator": 0, "denominator": 1, "value": 0.0}  # recorded now
