@@ -180,10 +180,17 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
                     conn.rollback()  # (nothing to roll back once committed)
                 raise
 
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, last: bool = False
+    ) -> dict[UUID, list[StoredEvent]]:
+        only = (
+            " AND originator_version = (SELECT MAX(originator_version) FROM {schema}.{table}"
+            " WHERE originator_id = e.originator_id)"
+        )
         statement = SQL(
-            "SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s)"
-            " ORDER BY originator_id, originator_version"
+            "SELECT * FROM {schema}.{table} AS e WHERE originator_id = ANY(%s)"
+            + (only if last else "")
+            + " ORDER BY originator_id, originator_version"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         found: dict[UUID, list[StoredEvent]] = {}
         for chunk in chunks(originator_ids, POSTGRES_CHUNK):

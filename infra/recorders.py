@@ -46,6 +46,11 @@ from infra.writers_turn import WritersTurn
 from services.recording import LedgerRecorder, Write
 
 SQLITE_CHUNK = 900  # below SQLite's limit of host parameters in one statement
+# Each aggregate's last event only (its primary key's index answers the maximum).
+LAST_ONLY = (
+    " AND originator_version = (SELECT MAX(originator_version) FROM {table}"
+    " WHERE originator_id = e.originator_id)"
+)
 SQLITE_COMPOUND = 250  # selects joined in one statement, below SQLite's limit of 500
 SQLITE_WRITTEN_OUT = 16  # events a write inserts in one statement (more: one statement each)
 SQLITE_STATEMENTS = 64  # compiled statements each SQLite connection keeps
@@ -274,13 +279,17 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
         finally:
             pool.put_connection(connection)
 
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, last: bool = False
+    ) -> dict[UUID, list[StoredEvent]]:
         found: dict[UUID, list[StoredEvent]] = {}
+        table = self.events_table_name
         for chunk in chunks(originator_ids, SQLITE_CHUNK):
             marks = ",".join("?" for _ in chunk)
             statement = (
-                f"SELECT * FROM {self.events_table_name} WHERE originator_id IN ({marks})"
-                " ORDER BY originator_id, originator_version"
+                f"SELECT * FROM {table} AS e WHERE originator_id IN ({marks})"
+                + (LAST_ONLY.format(table=table) if last else "")
+                + " ORDER BY originator_id, originator_version"
             )
             with self.datastore.transaction(commit=False) as cursor:
                 cursor.execute(statement, [i.hex for i in chunk])

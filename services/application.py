@@ -109,10 +109,6 @@ class LedgerApplication(Application[UUID]):
         self._chain_heads.saved(links)
         return ids[-1] if ids else None
 
-    def has_chain(self, township: str) -> bool:
-        """Has anything of the township's been recorded (its chain's first link)?"""
-        return bool(self.recorder.select_events(chain_uuid(township), desc=True, limit=1))
-
     def chain_head(self, township: str) -> tuple[int, str] | None:
         """The township's last link (its version and hash), None before the first."""
         stored = self.recorder.select_events(chain_uuid(township), desc=True, limit=1)

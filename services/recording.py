@@ -80,8 +80,11 @@ class LedgerRecorder(ABC):
         """Store ``write`` in one transaction; the log positions of its rows, in order."""
 
     @abstractmethod
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
-        """The stored events of many aggregates (those with none are left out), in order."""
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, last: bool = False
+    ) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of many aggregates (those with none are left out), in order;
+        ``last``: each one's last event only."""
 
 
 class InMemoryRecorder(LedgerRecorder):
@@ -101,8 +104,11 @@ class InMemoryRecorder(LedgerRecorder):
                     last[originator_id] = found[0]
             return self.recorder.insert_events(write.rows(last)) or []
 
-    def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
-        found = {i: list(self.recorder.select_events(i)) for i in originator_ids}
+    def select_events_of(
+        self, originator_ids: Sequence[UUID], *, last: bool = False
+    ) -> dict[UUID, list[StoredEvent]]:
+        limit = {"desc": True, "limit": 1} if last else {}
+        found = {i: list(self.recorder.select_events(i, **limit)) for i in originator_ids}
         return {i: events for i, events in found.items() if events}
 
 

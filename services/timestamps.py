@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from domain.access import Principal
+from domain.chain import chain_uuid
 from domain.errors import NotFound
 from domain.timestamp import (
     Timestamps,
@@ -114,7 +115,7 @@ def latest_stamps(app: LedgerApplication, subjects: Sequence[str]) -> dict[str, 
     """Each subject's latest token as recorded (subjects without one are left out): its
     ``Stamped`` event's fields, ``reply`` in base64."""
     ids = {timestamps_uuid(subject): subject for subject in subjects}
-    found = app.ledger_recorder.select_events_of(list(ids))
+    found = app.ledger_recorder.select_events_of(list(ids), last=True)
     latest = {}
     for aggregate_id, stored in found.items():
         event = app.mapper.to_domain_event(stored[-1])
@@ -179,12 +180,18 @@ class TrustedTimestamps:
         ``stamp`` (``link``, ``sha256``, ``stamped_at``, ``authority``; None: none yet) and
         ``has_chain`` (False: nothing recorded, nothing to stamp)."""
         view = self.tenancy.county(principal, county)
+        townships = sorted(view.townships)
+        # A chain's tokens (one a day) and its links: the last of each, two queries in all.
+        stamps = latest_stamps(self.app, [chain_subject(t) for t in townships])
+        chains = self.app.ledger_recorder.select_events_of(
+            [chain_uuid(t) for t in townships], last=True
+        )
         rows = []
-        for township in sorted(view.townships):  # a chain's tokens: one a day, read the last
-            stamp = latest_stamp(self.app, chain_subject(township))
+        for township in townships:
+            stamp = stamps.get(chain_subject(township))
             seen = None
             if stamp is not None:
                 seen = {k: stamp[k] for k in ("link", "sha256", "stamped_at", "authority")}
-            has_chain = stamp is not None or self.app.has_chain(township)
+            has_chain = stamp is not None or chain_uuid(township) in chains
             rows.append({"township": township, "stamp": seen, "has_chain": has_chain})
         return rows
