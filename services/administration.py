@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from domain import values
 from domain.access import Principal, Role
 from domain.errors import (
@@ -45,7 +43,6 @@ from services.tenancy import (
 
 MOST_ONBOARDED = 1_000  # townships and users one workbook creates
 TOWNSHIPS, PEOPLE = "townships", "people"  # the onboarding workbook's sheets, as errors name them
-USER_TOPICS = get_topic(User) + "."  # the topics of a user's events
 # A one-time password: 16 letters and digits, none that reads as another (0/O, 1/l/I).
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ONE_TIME_LENGTH = 16
@@ -402,15 +399,10 @@ class Administration:
         return self.tenancy.known_township(user.township).county
 
     def _users(self, county: str) -> list[User]:
-        """The users of the county and its townships, in the order they were added: the users
-        its rights chain covers (each is added, and changed, with a link of its county's
-        chain), not every user of the installation read from the log."""
-        found: dict[UUID, None] = {}
-        for link in self.app.events.get(rights_chain_uuid(county)):
-            for aggregate_id, topic, _version, _digest in getattr(link, "covered", ()):
-                if topic.startswith(USER_TOPICS):
-                    found.setdefault(UUID(aggregate_id))
-        users = (self.app.repository.get(key) for key in found)
+        """The users of the county and its townships, in the order they were added (those its
+        rights chain covers)."""
+        keys = self.tenancy.rights.covered_of(county, User)
+        users = (self.app.repository.get(key) for key in keys)
         return [u for u in users if self._county_of(u) == county]
 
 

@@ -90,6 +90,18 @@ class Rights:
             sha256=link_hash(scope, number, previous, items),
         )
 
+    def covered_of(self, scope: str, kind: type) -> list[UUID]:
+        """The aggregates of class ``kind`` the scope's chain covers, in the order it first
+        covered them: a county's users, the installation's counties (each is added, and
+        changed, with a link of its scope's chain), without reading the whole log."""
+        prefix = get_topic(kind) + "."
+        found: dict[UUID, None] = {}
+        for link in self.app.events.get(rights_chain_uuid(scope)):
+            for aggregate_id, topic, _version, _digest in getattr(link, "covered", ()):
+                if topic.startswith(prefix):
+                    found.setdefault(UUID(aggregate_id))
+        return list(found)
+
     def user_at(self, username: str, moment: datetime) -> User | None:
         """The user as they stood at ``moment`` (None: not yet added)."""
         user = None

@@ -22,7 +22,7 @@ from domain.tenancy import County, Township, User, county_uuid, township_uuid, u
 from services.application import LedgerApplication
 from services.rights import Rights
 
-COUNTIES_PAGE = 500  # county events read from the log at a time
+EVENTS_PAGE = 500  # user events read from the log at a time (the mailer)
 TOWNSHIP_KEPT_SECONDS = 30.0  # a township's name, kept this long (it may be renamed)
 
 
@@ -173,12 +173,12 @@ class Tenancy:
         while found.position < end:
             page = self.app.recorder.select_notifications(
                 start=found.position + 1,
-                limit=COUNTIES_PAGE,
+                limit=EVENTS_PAGE,
                 stop=end,
                 topics=[get_topic(User.EmailSet)],
             )
             found.users.update(n.originator_id for n in page)
-            found.position = page[-1].id if len(page) == COUNTIES_PAGE else end
+            found.position = page[-1].id if len(page) == EVENTS_PAGE else end
         users = [self.app.repository.get(user_id) for user_id in found.users]
         found.addresses = sorted(
             ((principal_of(u), u.email) for u in users if u.email),
@@ -298,21 +298,13 @@ class Tenancy:
     def counties(self, principal: Principal) -> list[tuple[CountyView, list[TownshipView]]]:
         """Every county of the installation with its townships, in the order they were
         added: what the administrator oversees (the records inside a township are not theirs).
-        Read from the log's county events (an administrator's page, seldom asked for)."""
+        Those the installation's rights chain covers (each is added with a link of it)."""
         principal.check_administers()
         found = []
-        start = 1
-        while True:
-            page = self.app.recorder.select_notifications(
-                start=start, limit=COUNTIES_PAGE, topics=[get_topic(County.Added)]
-            )
-            for notification in page:
-                county = self.app.repository.get(notification.originator_id)
-                view = _county_view(county)
-                found.append((view, [self._township(code) for code in view.townships]))
-            if len(page) < COUNTIES_PAGE:
-                return found
-            start = page[-1].id + 1
+        for key in self.rights.covered_of(INSTALLATION, County):
+            view = _county_view(self.app.repository.get(key))
+            found.append((view, [self._township(code) for code in view.townships]))
+        return found
 
     def county_of_township(self, code: str) -> str:
         return self._township(code).county
