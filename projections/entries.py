@@ -62,14 +62,19 @@ def summary(entry: EntryState, now: datetime) -> EntrySummary:
 
 def select(states: Iterable[EntryState], filters: Filters, now: datetime) -> list[EntrySummary]:
     """The entries the filters keep, the latest business date first."""
+    return [summary(s, now) for s in chosen(states, filters)]
+
+
+def chosen(states: Iterable[EntryState], filters: Filters) -> list[EntryState]:
+    """The entries the filters keep, the latest business date first, as they are (a page
+    summarizes only the ones it shows: a township's history holds thousands)."""
     kept = [
-        summary(s, now)
+        s
         for s in states
         if (filters.type is None or s.type == filters.type)
         and (filters.since is None or s.occurred_on >= filters.since)
         and (filters.until is None or s.occurred_on <= filters.until)
+        and (filters.open is None or is_open(s) is filters.open)
     ]
-    if filters.open is not None:
-        kept = [s for s in kept if s.open is filters.open]
     kept.sort(key=lambda s: (s.occurred_on, s.recorded_at, s.entry_id), reverse=True)
     return kept

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from domain import values
 from domain.access import Principal
 from domain.catalogue import CREATIONS
-from projections.entries import EntrySummary, Filters, select
+from projections.entries import EntrySummary, Filters, chosen, select, summary
 from services.paging import after, checked_limit
 from services.read_model import ReadModel
 from services.tenancy import Tenancy
@@ -49,9 +49,12 @@ class Browsing:
         )
         start = after(cursor)
         checked_limit(limit, MAX_PAGE)
-        kept = self._select(principal, township, filters)
-        end = start + limit
-        return EntryPage(tuple(kept[start:end]), len(kept), str(end) if end < len(kept) else None)
+        code = self.tenancy.township(principal, township).code
+        self.read_model.before_read()
+        kept = chosen(self.read_model.current_entries(code), filters)
+        end, now = start + limit, datetime.now(UTC)
+        shown = tuple(summary(s, now) for s in kept[start:end])
+        return EntryPage(shown, len(kept), str(end) if end < len(kept) else None)
 
     def open_issues(self, principal: Principal, *, township: str) -> list[EntrySummary]:
         """Issues not yet rectified, those past their deadline first."""
