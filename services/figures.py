@@ -13,7 +13,7 @@ from domain import values
 from domain.access import Principal
 from domain.figure_names import traced_count
 from domain.moments import parse_moment, stamp
-from domain.report import REPORT_TYPES, FollowUp, Recorded, report_status
+from domain.report import REPORT_TYPES, FollowUp, Recorded, ReportSubmission, report_status
 from projections.entries import EntrySummary, Filters, select
 from projections.figures import EntryState, counts_for, document, figure_sources, laws_studied
 from projections.periods import Period
@@ -21,6 +21,8 @@ from services.paging import after, checked_limit
 from services.read_model import ReadModel
 from services.tenancy import Tenancy, TownshipView
 from services.trail import Trail
+
+SUBMITTED = ReportSubmission.Submitted.TYPE
 
 TRACE_PAGE, TRACE_MOST = 1_000, 2_000  # ids a page: 128 characters at most each
 
@@ -186,9 +188,22 @@ def is_year(span: Period) -> bool:
 
 def report_entries(states: Iterable[EntryState], year: int) -> list[Recorded]:
     """What the rules of a year's report read (domain/report.py): the township's narratives
-    and submissions, and the year's entries (those recorded after its acceptance are late
-    amendments); not the township's other years."""
-    return as_recorded(s for s in states if s.type in REPORT_TYPES or s.occurred_on.year == year)
+    and submissions, and the year's entries recorded after its first submission (those after
+    its acceptance are late amendments); not the rest of the township's history."""
+    states = list(states)
+    reports = [s for s in states if s.type in REPORT_TYPES]
+    submitted = [
+        s.recorded_at for s in reports if s.type == SUBMITTED and s.payload.get("year") == year
+    ]
+    if not submitted:
+        return as_recorded(reports)
+    first = min(submitted)
+    later = [
+        s
+        for s in states
+        if s.recorded_at > first and s.occurred_on.year == year and s.type not in REPORT_TYPES
+    ]
+    return as_recorded([*reports, *later])
 
 
 def as_recorded(states: Iterable[EntryState]) -> list[Recorded]:
