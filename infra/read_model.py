@@ -121,6 +121,17 @@ class SQLQueries(SQLBase, AuditQueries):
             townships, period, names,
         )  # fmt: skip
 
+    def township_tallies(self, township: str, periods: Sequence[str]) -> dict[str, Counter[str]]:
+        where, params = self._in("period", list(periods))
+        rows = self._query(
+            f"SELECT period, counts FROM ledger_rm_tallies WHERE township = ? AND {where}",
+            [storable(township), *params],
+        )
+        found = {p: Counter() for p in periods}
+        for period, counts in rows:
+            found[period] = +Counter(loads(counts))
+        return found
+
     def _counters(
         self,
         query: str,

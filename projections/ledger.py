@@ -129,6 +129,9 @@ class ViewQueries(Protocol):
     def tally_periods(self, township: str) -> list[str]:
         """The periods a township has tallies for (for ``verify``'s comparison)."""
 
+    def township_tallies(self, township: str, periods: Sequence[str]) -> dict[str, Counter[str]]:
+        """A township's current counts in each of ``periods`` (its trends), in one read."""
+
     def close(self) -> None:
         """Release connections."""
 

@@ -123,6 +123,9 @@ class InMemoryLedgerView:
     def tally_periods(self, township: str) -> list[str]:
         return [p for t, p in self._tallies if t == township]
 
+    def township_tallies(self, township: str, periods: Sequence[str]) -> dict[str, Counter[str]]:
+        return {p: +self._tallies.get((township, p), Counter()) for p in periods}
+
     def facts_since(self, townships: Sequence[str], moment: datetime, *, until: date) -> list[Fact]:
         found = [
             f

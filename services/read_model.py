@@ -258,6 +258,9 @@ class ReadModel:
     def tally_periods(self, township: str) -> list[str]:
         return self._queries.tally_periods(township)
 
+    def township_tallies(self, township: str, periods: Sequence[str]) -> dict[str, Counter[str]]:
+        return self._queries.township_tallies(township, periods)
+
     def mark_before(self, moment: datetime) -> int | None:
         return self._queries.mark_before(moment)
 
