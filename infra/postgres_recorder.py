@@ -180,17 +180,33 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder, LedgerRecorder):
                     conn.rollback()  # (nothing to roll back once committed)
                 raise
 
+    def versions_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, int]:
+        statement = SQL(  # a probe of the primary key's index an aggregate
+            "SELECT wanted.id, (SELECT MAX(originator_version) FROM {schema}.{table}"
+            " WHERE originator_id = wanted.id) FROM unnest(%s::uuid[]) AS wanted(id)"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        found: dict[UUID, int] = {}
+        for chunk in chunks(originator_ids, POSTGRES_CHUNK):
+            with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+                cursor.execute(statement, [list(chunk)])
+                for row in cursor.fetchall():
+                    key, version = row["id"], row["max"]
+                    if version is not None:
+                        found[key] = version
+        return found
+
     def select_events_of(
         self, originator_ids: Sequence[UUID], *, last: bool = False
     ) -> dict[UUID, list[StoredEvent]]:
+        every = "SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s)"
+        # Each one's last: a probe of the primary key's index an aggregate, backwards.
         only = (
-            " AND originator_version = (SELECT MAX(originator_version) FROM {schema}.{table}"
-            " WHERE originator_id = e.originator_id)"
+            "SELECT e.* FROM unnest(%s::uuid[]) AS wanted(id) CROSS JOIN LATERAL"
+            " (SELECT * FROM {schema}.{table} WHERE originator_id = wanted.id"
+            " ORDER BY originator_version DESC LIMIT 1) AS e"
         )
         statement = SQL(
-            "SELECT * FROM {schema}.{table} AS e WHERE originator_id = ANY(%s)"
-            + (only if last else "")
-            + " ORDER BY originator_id, originator_version"
+            (only if last else every) + " ORDER BY originator_id, originator_version"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         found: dict[UUID, list[StoredEvent]] = {}
         for chunk in chunks(originator_ids, POSTGRES_CHUNK):

@@ -279,6 +279,21 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder, LedgerRecorder):
         finally:
             pool.put_connection(connection)
 
+    def versions_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, int]:
+        found: dict[UUID, int] = {}
+        for chunk in chunks(originator_ids, SQLITE_CHUNK):
+            marks = ",".join("(?)" for _ in chunk)
+            statement = (  # a probe of the primary key's index an aggregate
+                f"WITH wanted(id) AS (VALUES {marks}) SELECT id, (SELECT MAX(originator_version)"
+                f" FROM {self.events_table_name} WHERE originator_id = wanted.id) FROM wanted"
+            )
+            with self.datastore.transaction(commit=False) as cursor:
+                cursor.execute(statement, [i.hex for i in chunk])
+                for key, version in cursor.fetchall():
+                    if version is not None:
+                        found[self.convert_originator_id(key)] = version
+        return found
+
     def select_events_of(
         self, originator_ids: Sequence[UUID], *, last: bool = False
     ) -> dict[UUID, list[StoredEvent]]:

@@ -86,6 +86,11 @@ class LedgerRecorder(ABC):
         """The stored events of many aggregates (those with none are left out), in order;
         ``last``: each one's last event only."""
 
+    @abstractmethod
+    def versions_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """The version of each aggregate's last event (those with none are left out), without
+        reading any event (a chain's last link after an import covers thousands)."""
+
 
 class InMemoryRecorder(LedgerRecorder):
     """The library's in-memory store (one process): writers take turns reading the heads and
@@ -110,6 +115,10 @@ class InMemoryRecorder(LedgerRecorder):
         limit = {"desc": True, "limit": 1} if last else {}
         found = {i: list(self.recorder.select_events(i, **limit)) for i in originator_ids}
         return {i: events for i, events in found.items() if events}
+
+    def versions_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, int]:
+        found = self.select_events_of(originator_ids, last=True)
+        return {i: events[-1].originator_version for i, events in found.items()}
 
 
 def ledger_recorder(recorder: ApplicationRecorder) -> LedgerRecorder:

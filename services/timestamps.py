@@ -181,11 +181,9 @@ class TrustedTimestamps:
         ``has_chain`` (False: nothing recorded, nothing to stamp)."""
         view = self.tenancy.county(principal, county)
         townships = sorted(view.townships)
-        # A chain's tokens (one a day) and its links: the last of each, two queries in all.
+        # A chain's tokens (one a day, the last read) and its version: two queries in all.
         stamps = latest_stamps(self.app, [chain_subject(t) for t in townships])
-        chains = self.app.ledger_recorder.select_events_of(
-            [chain_uuid(t) for t in townships], last=True
-        )
+        chains = self.app.ledger_recorder.versions_of([chain_uuid(t) for t in townships])
         rows = []
         for township in townships:
             stamp = stamps.get(chain_subject(township))

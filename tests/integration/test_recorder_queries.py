@@ -26,3 +26,5 @@ def test_the_events_of_many_aggregates_or_each_ones_last(ledger: Services) -> No
     assert recorder.select_events_of([a, b, none]) == {a: events[:3], b: events[3:]}
     assert recorder.select_events_of([a, b, none], last=True) == {a: [events[2]], b: [events[3]]}
     assert recorder.select_events_of([none], last=True) == {}
+    assert recorder.versions_of([a, b, none]) == {a: 3, b: 1}
+    assert recorder.versions_of([]) == {}
