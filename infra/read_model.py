@@ -78,10 +78,9 @@ class SQLQueries(SQLBase, AuditQueries):
             (stamp(moment),),
         )
         upto = max(upto or 0, position)
-        # On SQLite ``+township``: read by position, not through the township's index (every
-        # fact of a county is of one of its townships).
-        column = "township" if self._dialect.postgresql else "+township"
-        where, params = self._in(column, [storable(t) for t in townships])
+        # ``township || ''``: read by position, not through a township index (every fact of a
+        # county is of one of its townships; both stores' planners would walk them all).
+        where, params = self._in("township || ''", [storable(t) for t in townships])
         found = []
         for lower, upper in ((position, upto), (max(upto, last or 0), None)):
             bound = "" if upper is None else f" AND position <= {int(upper)}"
