@@ -36,6 +36,7 @@ from infra.wiring import open_ledger
 from sample.lines import township_lines
 from web import create_app
 from web.config import WebConfig
+from web.wsgi import settle
 
 OPERATOR = Principal.operator("bench")
 PASSWORD = "bench-password-1"
@@ -166,6 +167,7 @@ def p(took: list[float], share: float) -> float:
 def measure(services, world: dict, runs: int) -> list[tuple[str, str, int, float, float, int]]:
     app = create_app(services, WebConfig(secret_key="bench", testing=True))
     app.config["WTF_CSRF_ENABLED"] = False
+    settle()  # as each gunicorn worker does once its app is made (web/wsgi.py)
     rows = []
     for role, paths in pages(world).items():
         client = app.test_client()
