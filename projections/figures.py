@@ -68,6 +68,9 @@ class EntryState:
     # The files attached to it and retracted, in log order: (recorded at, SHA-256, attached).
     # Evidence counts for no figure: it is no follow-up.
     evidence: list[tuple[datetime, str, bool]] = field(default_factory=list)
+    # The last recording moment of its facts after the first (None: none came): what an
+    # entry as of a moment asks first.
+    changed_at: datetime | None = None
 
     @classmethod
     def created_by(cls, fact: Fact) -> EntryState:
@@ -81,6 +84,8 @@ class EntryState:
         )
 
     def apply(self, fact: Fact) -> None:
+        if self.changed_at is None or fact.recorded_at > self.changed_at:
+            self.changed_at = fact.recorded_at
         if fact.type == RETRACTION:
             self.retracted_at = fact.recorded_at
         elif fact.type in EVIDENCE_TYPES:
@@ -99,16 +104,18 @@ class EntryState:
         recorded for it since (states are never changed once read)."""
         if self.recorded_at > moment:
             return None
-        later = [f.recorded_at for f in self.follow_ups if f.recorded_at > moment]
-        retracted_later = self.retracted_at is not None and self.retracted_at > moment
-        evidence_later = any(at > moment for at, _, _ in self.evidence)
-        if not (later or retracted_later or evidence_later):
+        if self.changed_at is None or self.changed_at <= moment:
             return self
+        follow_ups = [f for f in self.follow_ups if f.recorded_at <= moment]
+        retracted = self.retracted_at if self.retracted_at and self.retracted_at <= moment else None
+        evidence = [e for e in self.evidence if e[0] <= moment]
+        moments = [f.recorded_at for f in follow_ups] + [e[0] for e in evidence]
         return replace(
             self,
-            follow_ups=[f for f in self.follow_ups if f.recorded_at <= moment],
-            retracted_at=None if retracted_later else self.retracted_at,
-            evidence=[e for e in self.evidence if e[0] <= moment],
+            follow_ups=follow_ups,
+            retracted_at=retracted,
+            evidence=evidence,
+            changed_at=max([*moments, *([retracted] if retracted else [])], default=None),
         )
 
     def last(self, type_: str) -> Fact | None:
@@ -188,10 +195,12 @@ def contribution(entry: EntryState) -> dict[str, int]:
 
 def counts_for(states: Iterable[EntryState], period: Period, as_of: datetime) -> Counter[str]:
     """The counts of a period as of a moment (states already limited to that moment)."""
-    total: Counter[str] = Counter()
+    total: dict[str, int] = {}
+    add = total.get
     for entry in counting(states, period):
-        total.update(_counted(entry, as_of))
-    return total
+        for name, value in _counted(entry, as_of).items():
+            total[name] = add(name, 0) + value
+    return Counter(total)
 
 
 def counting(states: Iterable[EntryState], period: Period) -> Iterable[EntryState]:
