@@ -156,23 +156,14 @@ def indicators():
         else:
             flash(_("“%(group)s”的指标没有变化，未作修改。", group=group))
         return redirect(url_for("county.ranking"))
-    chosen = [
-        {
-            "figure": figure,
-            "direction": request.form.get(f"direction:{figure}", "higher"),
-            "weight": _number(request.form.get(f"weight:{figure}", "")),
-        }
-        for figure in rankable_figures()
-        if request.form.get(f"use:{figure}")
-    ]
+    chosen = _chosen_indicators()
     # A refusal names an indicator by its place in the list sent (indicators[2].weight):
     # the page shows it beside that figure's row.
     places = {c["figure"]: n for n, c in enumerate(chosen, start=1)}
     form_page("county/indicators.html", county=county, places=places, **context)
     if group:
         kept = _set_group_indicators(current_groups, group, chosen)
-        before = current_groups[place - 1].get("indicators")
-        if kept == before:
+        if kept == current_groups[place - 1].get("indicators"):
             flash(_("“%(group)s”的指标没有变化，未作修改。", group=group))
         else:
             flash(_("已保存“%(group)s”自己的指标，组内名次已按新的指标计算。", group=group))
@@ -183,6 +174,19 @@ def indicators():
     else:
         flash(_("已保存排名指标，排名已按新的指标计算。"))
     return redirect(url_for("county.ranking"))
+
+
+def _chosen_indicators() -> list[dict]:
+    """The indicators ticked on the form, each with its direction and weight as typed."""
+    return [
+        {
+            "figure": figure,
+            "direction": request.form.get(f"direction:{figure}", "higher"),
+            "weight": _number(request.form.get(f"weight:{figure}", "")),
+        }
+        for figure in rankable_figures()
+        if request.form.get(f"use:{figure}")
+    ]
 
 
 def _set_group_indicators(current: list[dict], name: str, chosen: list[dict] | None):
