@@ -266,8 +266,17 @@ PERIOD_PARAMS = frozenset({"period"})
 def say(said: Message) -> str:
     """A message in the page's language."""
     formats = placeholders(said.code)
-    shown = {name: _shown(name, said.params.get(name), *formats[name]) for name in formats}
-    return str(SAID[said.code]) % shown
+    template = str(SAID[said.code])
+    shown = {
+        name: _shown(name, said.params.get(name), *_quoted(template, name, *formats[name]))
+        for name in formats
+    }
+    return template % shown
+
+
+def _quoted(template: str, name: str, conversion: str | None, spec: str) -> tuple:
+    """A value the sentence puts in quotation marks (“%(name)s”) is not quoted again."""
+    return (None if f"“%({name})s”" in template else conversion), spec
 
 
 def say_error(error: LedgerError, *, with_field: bool = False) -> str:

@@ -188,3 +188,12 @@ def test_every_refusal_of_the_product_has_a_code():
                 if not (isinstance(code, ast.Constant) and code.value in ENGLISH):
                     uncoded.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert uncoded == []
+
+
+def test_a_value_the_sentence_quotes_is_not_quoted_again(app):
+    repeated = Message("groups.repeated", {"name": "街道"})
+    assert in_language(app, "zh", lambda: say(repeated)) == "分组名称“街道”重复"
+    assert in_language(app, "en", lambda: say(repeated)) == "names the group “街道” a second time"
+    assert repeated.english() == "names the group '街道' a second time"  # the command line's
+    page = Message("page.malformed", {"got": "x"})  # a value typed, not quoted by the sentence
+    assert in_language(app, "zh", lambda: say(page)) == "须为从 1 起的页码，填写的是 'x'"
