@@ -78,7 +78,13 @@ def test_new_weights_are_named_and_only_moved_ranks_listed(county):
     notice = notice_of(officer.get("/county/?period=2024").text)
     assert 'data-because="indicators"' in notice
     assert "排名的指标或权重有了改动" in notice and "之后登记或撤回的记录" not in notice
-    assert "data-published-weights" in notice
+    weights = re.search(r"<p data-published-weights>(.*?)</p>", notice).group(1)
+    assert weights == "发布时的指标与权重：调解成功率 ×1（现在的指标与权重见下方）"
+    officer.get("/language/en")
+    english = notice_of(officer.get("/county/?period=2024").text)
+    shown = re.search(r"<p data-published-weights>(.*?)</p>", english).group(1)
+    assert "×1" in shown and "、" not in shown and "：" not in shown, shown
+    officer.get("/language/zh")
     # a (33.33) and b (75) swap; c's score moves (0 -> 12.5), its rank does not
     restated = set(re.findall(r'data-restated="([^"]+)"', notice))
     assert restated == {towns["a"], towns["b"]}
