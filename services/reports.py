@@ -164,51 +164,47 @@ class Reports:
 
     def check_new(self, uow: UnitOfWork, entry: Entry) -> None:
         """A new submission of a year's report: refused while the year's latest submission
-        waits for the county's answer, or once it was accepted. Judged on what the ledger
-        holds (the read model brought up to the last event recorded) and what the same
-        command or import has staged before it."""
-        if isinstance(entry, QuarterSubmission):
-            self._check_new_quarter(uow, entry)
-            return
-        if not isinstance(entry, ReportSubmission):
-            return
-        read_model = self.figures.read_model
-        read_model.reach(read_model.recorded_position())
-        submitted = read_model.facts_of_type(entry.township, SUBMITTED)
-        keys = [(f.township, f.entry_id) for f in submitted]
-        facts = read_model.facts_of_entries(keys)
-        known = {r.entry_id: r for r in as_recorded(fold(facts).values())}
-        for staged in uow.entries.values():
-            if isinstance(staged, ReportSubmission) and staged.township == entry.township:
-                known[staged.entry_id] = staged.as_recorded()
-        check_submission(known.values(), entry.year)
+        waits for the county's answer, or once it was accepted; of a quarter's record: refused
+        while one of that quarter stands. Judged on what the ledger holds (the read model
+        brought up to the last event recorded) and what the same command or import has staged
+        before it (which wins)."""
+        if isinstance(entry, ReportSubmission):
+            kept, staged = self._known(uow, entry, SUBMITTED, ReportSubmission)
+            reports = {r.entry_id: r for r in as_recorded(kept)}
+            reports.update({s.entry_id: s.as_recorded() for s in staged})
+            check_submission(reports.values(), entry.year)
+        elif isinstance(entry, QuarterSubmission):
+            kept, staged = self._known(uow, entry, QUARTER_SUBMITTED, QuarterSubmission)
+            quarters = {
+                e.entry_id: (e.payload["year"], e.payload["quarter"], e.retracted_at is None)
+                for e in kept
+            }
+            quarters.update({s.entry_id: (s.year, s.quarter, s.retracted is None) for s in staged})
+            _check_quarter(quarters, entry)
 
-    def _check_new_quarter(self, uow: UnitOfWork, entry: QuarterSubmission) -> None:
-        """One live submission per township and quarter: a second is refused while one stands
-        (in the ledger, or staged before it by the same command or import)."""
+    def _known(self, uow: UnitOfWork, entry: Entry, type_: str, kind: type) -> tuple[list, list]:
+        """The township's entries of ``type_`` as the ledger holds them (folded), and those of
+        ``kind`` the same command or import staged."""
         read_model = self.figures.read_model
         read_model.reach(read_model.recorded_position())
-        submitted = read_model.facts_of_type(entry.township, QUARTER_SUBMITTED)
+        submitted = read_model.facts_of_type(entry.township, type_)
         keys = [(f.township, f.entry_id) for f in submitted]
-        known = {
-            e.entry_id: (e.payload["year"], e.payload["quarter"], e.retracted_at is None)
-            for e in fold(read_model.facts_of_entries(keys)).values()
-        }
-        for staged in uow.entries.values():  # what the same import staged wins
-            if isinstance(staged, QuarterSubmission) and staged.township == entry.township:
-                known[staged.entry_id] = (staged.year, staged.quarter, staged.retracted is None)
-        for entry_id, (year, quarter, live) in known.items():
-            if (
-                live
-                and entry_id != entry.entry_id
-                and (year, quarter) == (entry.year, entry.quarter)
-            ):
-                raise RuleBroken(
-                    "quarter.already_submitted",
-                    field="quarter",
-                    period=quarter_key(year, quarter),
-                    id=entry_id,
-                )
+        staged = [
+            s for s in uow.entries.values() if isinstance(s, kind) and s.township == entry.township
+        ]
+        return list(fold(read_model.facts_of_entries(keys)).values()), staged
+
+
+def _check_quarter(known: dict[str, tuple[int, int, bool]], entry: QuarterSubmission) -> None:
+    """One live submission per township and quarter."""
+    for entry_id, (year, quarter, live) in known.items():
+        if live and entry_id != entry.entry_id and (year, quarter) == (entry.year, entry.quarter):
+            raise RuleBroken(
+                "quarter.already_submitted",
+                field="quarter",
+                period=quarter_key(year, quarter),
+                id=entry_id,
+            )
 
 
 def _serial() -> str:
