@@ -27,6 +27,9 @@
 - ``breakdowns``: why a township ranks where it does, quarter by quarter (services/breakdowns.py)
 - ``trends``: a township's figures over quarters and years, each against the year before
   (services/trends.py)
+- ``overviews``: what a page shows, in one call, the township or county resolved once: the
+  township's dashboard and trends, the county's ranking and its page of one township
+  (services/overviews.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
 - ``timestamps``: trusted timestamps (RFC 3161) on publications and chain heads: the tokens
@@ -58,6 +61,7 @@ from services.history import History
 from services.interchange import Interchange
 from services.mailing import Mailer, MailSender
 from services.notifications import Notifications
+from services.overviews import Overviews, Parts
 from services.publications import Publications
 from services.quality import Quality
 from services.rankings import Rankings
@@ -94,6 +98,7 @@ class Services:
     browsing: Browsing
     breakdowns: Breakdowns
     trends: Trends
+    overviews: Overviews
     tokens: Tokens
     evidence: Evidence
     timestamps: TrustedTimestamps
@@ -172,6 +177,10 @@ def open_services(
     )
     files = evidence or InMemoryEvidence()
     calendar = Calendar(app, tenancy, read_model)
+    browsing = Browsing(tenancy, read_model)
+    breakdowns = Breakdowns(tenancy, read_model, rankings)
+    trends = Trends(tenancy, read_model)
+    parts = Parts(figures, quality, calendar, rankings, publications, browsing, breakdowns, trends)
     return Services(
         app=app,
         tenancy=tenancy,
@@ -190,9 +199,10 @@ def open_services(
         trail=trail,
         accounts=accounts,
         administration=Administration(tenancy),
-        browsing=Browsing(tenancy, read_model),
-        breakdowns=Breakdowns(tenancy, rankings),
-        trends=Trends(tenancy, read_model),
+        browsing=browsing,
+        breakdowns=breakdowns,
+        trends=trends,
+        overviews=Overviews(tenancy, read_model, parts),
         tokens=Tokens(app, accounts),
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         timestamps=timestamps,

@@ -10,18 +10,35 @@ from domain.errors import NotFound
 from domain.ranking import Standing, contributions
 from projections.periods import Period
 from services.rankings import Rankings
-from services.tenancy import Tenancy
+from services.read_model import ReadModel
+from services.tenancy import CountyView, Tenancy
 
 
 class Breakdowns:
-    def __init__(self, tenancy: Tenancy, rankings: Rankings) -> None:
+    def __init__(self, tenancy: Tenancy, read_model: ReadModel, rankings: Rankings) -> None:
         self.tenancy = tenancy
+        self.read_model = read_model
         self.rankings = rankings
 
     def breakdown(
         self, principal: Principal, *, county: str, township: str, period: str, as_of: Any = None
     ) -> dict[str, Any]:
-        doc = self.rankings.ranking(principal, county=county, period=period, as_of=as_of)
+        view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
+        return self.breakdown_of(principal, view, township=township, period=period, as_of=as_of)
+
+    def breakdown_of(
+        self,
+        principal: Principal,
+        view: CountyView,
+        *,
+        township: str,
+        period: str,
+        as_of: Any = None,
+    ) -> dict[str, Any]:
+        """``breakdown`` of a county resolved already for ``principal`` (the read model
+        brought up to date)."""
+        doc = self.rankings.ranked(principal, view, period=period, as_of=as_of)
         row = _row(doc, township)
         added = contributions(Standing(row["township"], row["score"], row["indicators"]))
         directions = {w["figure"]: w["direction"] for w in doc["weights"]}

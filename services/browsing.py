@@ -72,6 +72,10 @@ class Browsing:
         else:
             codes = self.tenancy.county(principal, county or "").townships
         self.read_model.before_read()
+        return self.latest_year_of(codes)
+
+    def latest_year_of(self, codes: tuple[str, ...]) -> int:
+        """``latest_year`` of townships resolved already (the read model brought up to date)."""
         this_year = values.today().year
         for year in range(this_year, this_year - LOOK_BACK, -1):
             tallies = self.read_model.tallies(codes, str(year))

@@ -21,7 +21,7 @@ from projections.figures import fold, rate
 from projections.periods import Period
 from services.application import LedgerApplication
 from services.read_model import ReadModel
-from services.tenancy import Tenancy, TownshipView
+from services.tenancy import CountyView, Tenancy, TownshipView
 
 SUBMITTED = ReportSubmission.Submitted.TYPE
 QUARTER_SUBMITTED = QuarterSubmission.Submitted.TYPE
@@ -136,8 +136,16 @@ class Calendar:
         deadline): what the township's dashboard shows of its quarters' submissions."""
         place = self.tenancy.township(principal, township)
         moment = parse_moment(as_of) or datetime.now(UTC)
-        calendar = calendar_at(self.tenancy.county_of(place).calendar_history, moment)
+        county = self.tenancy.county_of(place)
         self.read_model.before_read()
+        return self.quarters_of(place, county, year, moment)
+
+    def quarters_of(
+        self, place: TownshipView, county: CountyView, year: int, moment: datetime
+    ) -> list[dict[str, Any]]:
+        """``quarters`` of a township and its county resolved already (the read model
+        brought up to date)."""
+        calendar = calendar_at(county.calendar_history, moment)
         today = local_day(moment)
         rows = []
         for quarter in range(1, 5):
@@ -162,8 +170,16 @@ class Calendar:
         there is none)."""
         place = self.tenancy.township(principal, township)
         moment = parse_moment(as_of) or datetime.now(UTC)
-        calendar = calendar_at(self.tenancy.county_of(place).calendar_history, moment)
+        county = self.tenancy.county_of(place)
         self.read_model.before_read()
+        return self.next_due_of(place, county, moment)
+
+    def next_due_of(
+        self, place: TownshipView, county: CountyView, moment: datetime
+    ) -> NextDue | None:
+        """``next_due`` of a township and its county resolved already (the read model brought
+        up to date)."""
+        calendar = calendar_at(county.calendar_history, moment)
         for deadline in sorted(calendar.values(), key=lambda d: (d.last_day, d.period)):
             if self._first_submission(place.code, deadline.period, moment) is not None:
                 continue

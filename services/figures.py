@@ -92,6 +92,10 @@ class Figures:
         figures and its open issues both come from it)."""
         place = self.tenancy.township(principal, township)
         self.read_model.before_read()
+        return self.dashboard_of(place, period)
+
+    def dashboard_of(self, place: TownshipView, period: str | None) -> Dashboard:
+        """``dashboard`` of a township resolved already (the read model brought up to date)."""
         now = datetime.now(UTC)
         states = self.read_model.current_entries(place.code)
         span = Period.parse(period) if period else Period.parse(str(latest_year(states)))

@@ -30,7 +30,7 @@ from services.entries import RECORDED
 from services.figures import Figures, report_entries
 from services.rankings import Rankings
 from services.read_model import ReadModel
-from services.tenancy import Tenancy
+from services.tenancy import CountyView, Tenancy
 from services.timestamps import latest_stamps, shown
 from services.trail import Trail
 
@@ -205,12 +205,26 @@ class Publications:
         entries' ``counts`` and the first ``first`` of them with a ``next_cursor`` for
         ``entries_since`` (``first`` None: all). ``today``: the current ranking, if made."""
         view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
+        return self.restatement_of(principal, view, period=period, today=today, first=first)
+
+    def restatement_of(
+        self,
+        principal: Principal,
+        view: CountyView,
+        *,
+        period: str,
+        today: Any = None,
+        first: int | None = FIRST_ENTRIES,
+    ) -> dict[str, Any] | None:
+        """``restatement`` of a county resolved already for ``principal`` (the read model
+        brought up to date)."""
         span = Period.parse(period)
         latest = self._register(view.code).latest(RANKING, span.key)
         if latest is None:
             return None
         published = json.loads(self.get(principal, latest["id"]).document)
-        today = today or self.rankings.ranking(principal, county=view.code, period=span.key)
+        today = today or self.rankings.ranked(principal, view, period=span.key)
         moved = [
             row
             for row in changed_ranks(published["townships"], today["townships"])
@@ -225,21 +239,19 @@ class Publications:
         return {
             "publication": latest["id"],
             "published_at": latest["published_at"],
-            "because": self._because(principal, view.code, published, weights, today),
+            "because": self._because(principal, view, published, weights, today),
             "published_indicators": weights,
             "changed": moved,
             **changes(self.read_model, since, "the publication", first),
         }
 
-    def _because(self, principal, county, published, weights, today) -> list[str]:
+    def _because(self, principal, view, published, weights, today) -> list[str]:
         """What moved a published rank: ``entries`` when the published weights rank today's
         figures otherwise than published, ``indicators`` when today's weights rank them
         otherwise than the published weights would (both, or neither: a new township)."""
         if without_fractions(today["weights"]) == published["indicators"]:
             return ["entries"]
-        then = self.rankings.ranking(
-            principal, county=county, period=today["period"], indicators=weights
-        )
+        then = self.rankings.ranked(principal, view, period=today["period"], indicators=weights)
         because = []
         if _ranks(then) != _ranks(published):
             because.append("entries")

@@ -22,7 +22,7 @@ from projections.periods import Period
 from projections.quality import PAYLOADS, Flag, flags
 from services.application import LedgerApplication
 from services.read_model import ReadModel
-from services.tenancy import CountyView, Tenancy
+from services.tenancy import CountyView, Tenancy, TownshipView
 
 KEPT = 64  # flags of now kept (counties × periods asked about lately)
 
@@ -95,6 +95,12 @@ class Quality:
         span = Period.parse(period)
         moment = parse_moment(as_of)
         self.read_model.before_read()
+        return self.quality_of(view, span, moment)
+
+    def quality_of(
+        self, view: CountyView, span: Period, moment: datetime | None
+    ) -> QualityDocument:
+        """``quality`` of a county resolved already (the read model brought up to date)."""
         found = self.flags(view, span, moment)
         return {
             "period": span.key,
@@ -111,6 +117,13 @@ class Quality:
         # The township's people see no county: its rules are read once the township is theirs.
         county = self.tenancy.county(Principal.operator(), place.county)
         self.read_model.before_read()
+        return self.township_flags_of(place, county, period)
+
+    def township_flags_of(
+        self, place: TownshipView, county: CountyView, period: str
+    ) -> list[FlagDocument]:
+        """``township_flags`` of a township and its county resolved already (the read model
+        brought up to date)."""
         one = replace(county, townships=(place.code,))
         return [document(f) for f in self.flags(one, Period.parse(period), None)[place.code]]
 

@@ -122,10 +122,36 @@ class Rankings:
         alone, ranked by its indicators (else the county's), the groups as they were at
         ``as_of``; ``with_groups``: each township's group and its rank within it beside its
         rank overall (docs/figures.md "Peer groups")."""
+        view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
+        return self.ranked(
+            principal,
+            view,
+            period=period,
+            as_of=as_of,
+            indicators=indicators,
+            with_flags=with_flags,
+            group=group,
+            with_groups=with_groups,
+        )
+
+    def ranked(
+        self,
+        principal: Principal,
+        view: CountyView,
+        *,
+        period: str,
+        as_of: Any = None,
+        indicators: list[dict] | None = None,
+        with_flags: bool = False,
+        group: str | None = None,
+        with_groups: bool = False,
+    ) -> RankingDocument:
+        """``ranking`` of a county resolved already for ``principal`` (the read model brought
+        up to date)."""
         with pause_gc():  # short-lived objects by the ten thousand: no cycles to find
-            doc = self._ranking(principal, county, period, as_of, indicators, group, with_groups)
+            doc = self._ranking(principal, view, period, as_of, indicators, group, with_groups)
         if with_flags:
-            view = self.tenancy.county(principal, county)
             found = self.quality.flags(view, Period.parse(period), parse_moment(as_of))
             for row in doc["townships"]:
                 row["flags"] = [flag.rule for flag in found[row["township"]]]
@@ -134,14 +160,13 @@ class Rankings:
     def _ranking(
         self,
         principal: Principal,
-        county: str,
+        view: CountyView,
         period: str,
         as_of: Any,
         chosen: Any,
         group: str | None,
         with_groups: bool,
     ) -> RankingDocument:
-        view = self.tenancy.county(principal, county)
         span = Period.parse(period)
         moment = parse_moment(as_of)
         groups = groups_at(view.group_history, moment)
@@ -151,7 +176,6 @@ class Rankings:
             if ranked is not None:
                 action += f" in group {ranked['name']}"
             self.trail.note(principal, county=view.code, action=action, subject=view.code)
-        self.read_model.before_read()
         indicators = _in_force(view, moment) if chosen is None else counted(chosen)
         townships = view.townships
         if ranked is not None:
@@ -161,7 +185,8 @@ class Rankings:
         within = groups if with_groups and ranked is None else []
         every = [*indicators, *(i for g in within for i in _of_group(g, indicators))]
         counts = self._counts(townships, span, moment, every)
-        names = {t: self.tenancy.township(principal, t).name for t in townships}
+        # The county's townships are the principal's to see: the county is.
+        names = {t: self.tenancy.known_township(t).name for t in townships}
         rows: list[RankedTownship] = [
             {
                 "township": s.township,

@@ -14,7 +14,7 @@ from domain.values import FIRST_DAY, last_year
 from projections.figures import rate
 from services.catalogue import rankable_figures
 from services.read_model import ReadModel
-from services.tenancy import Tenancy
+from services.tenancy import CountyView, Tenancy, TownshipView
 
 MOST_YEARS = 10  # years one answer spans: 50 periods (55 with the year before), one read
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -65,15 +65,28 @@ class Trends:
         """Every rankable figure (or ``figure`` alone) of the township in each period from
         ``first`` to ``last`` (at most ``MOST_YEARS`` years), read from the tallies."""
         view = self.tenancy.township(principal, township)
+        county = self.tenancy.county_of(view)
+        self.read_model.before_read()
+        return self.trends_of(view, county, first=first, last=last, figure=figure)
+
+    def trends_of(
+        self,
+        view: TownshipView,
+        county: CountyView,
+        *,
+        first: Any,
+        last: Any,
+        figure: str | None = None,
+    ) -> dict[str, Any]:
+        """``trends`` of a township and its county resolved already (the read model brought
+        up to date)."""
         first, last = checked_years(first, last)
         chosen = checked_figure(figure)
         periods = periods_of(first, last)
-        self.read_model.before_read()
         wanted = [
             p for p in [*periods_of(first - 1, first - 1), *periods] if int(p[:4]) >= FIRST_DAY.year
         ]
         counts = self.read_model.township_tallies(view.code, wanted)
-        county = self.tenancy.county_of(view)
         better = {i["figure"]: i["direction"] for i in county.indicators_at() or DEFAULT_INDICATORS}
         figures = []
         for name in chosen:
@@ -91,6 +104,17 @@ class Trends:
                 )
             figures.append({"figure": name, "better": better.get(name), "values": cells})
         return {"township": view.code, "name": view.name, "periods": periods, "figures": figures}
+
+
+def default_years(first: Any, last: Any, shown: int) -> tuple[Any, Any]:
+    """The years asked for (None: not given): by default ``shown`` and the year before. A
+    year given otherwise than as a number goes on as given, for ``checked_years`` to refuse
+    naming its field."""
+    if last is None:
+        last = shown
+    if first is None:
+        first = max(last - 1, FIRST_DAY.year) if isinstance(last, int) else shown
+    return first, last
 
 
 def checked_years(first: Any, last: Any) -> tuple[int, int]:

@@ -32,26 +32,26 @@ def chosen_period() -> str:
 @bp.get("/")
 @roles(*ROLES)
 def ranking():
-    county = services().tenancy.county(principal(), here())
+    # A period refused: the form again, under the county's name (asked only then).
     form_page(
-        "county/ranking.html", county=county, ranking=None, restatement=None, names={}, flags={}
+        "county/ranking.html",
+        later=lambda: {"county": services().tenancy.county(principal(), here())},
+        ranking=None,
+        restatement=None,
+        names={},
+        flags={},
     )
-    doc = services().rankings.ranking(
-        principal(), county=here(), period=chosen_period(), with_groups=True
+    page = services().overviews.county_ranking(
+        principal(), county=here(), period=request.args.get("period") or None
     )
-    notice = services().publications.restatement(
-        principal(), county=here(), period=doc["period"], today=doc
-    )
-    names = {row["township"]: row["name"] for row in doc["townships"]}
-    quality = services().quality.quality(principal(), county=here(), period=doc["period"])
-    flags = {row["township"]: row["flags"] for row in quality["townships"]}
+    doc = page.ranking
     return render_template(
         "county/ranking.html",
         ranking=doc,
-        county=county,
-        restatement=notice,
-        names=names,
-        flags=flags,
+        county=page.county,
+        restatement=page.restatement,
+        names={row["township"]: row["name"] for row in doc["townships"]},
+        flags=page.flags,
     )
 
 
@@ -72,16 +72,23 @@ def entry():
 @bp.get("/townships/<code>")
 @roles(*ROLES)
 def township(code: str):
-    found = services().breakdowns.breakdown(
-        principal(), county=here(), township=code, period=chosen_period()
+    first, last = trends.asked()
+    page = services().overviews.county_township(
+        principal(),
+        county=here(),
+        township=code,
+        period=request.args.get("period") or None,
+        first=first,
+        last=last,
     )
-    first, last = trends.asked(int(found["period"][:4]))
-    travel = services().trends.trends(principal(), township=code, first=first, last=last)
+    shown = page.trend
     return render_template(
         "county/township.html",
-        breakdown=found,
-        trends=travel,
-        chart_src=url_for("county.trends_chart", code=code, **{"from": first, "to": last}),
+        breakdown=page.breakdown,
+        trends=shown.trends,
+        chart_src=url_for(
+            "county.trends_chart", code=code, **{"from": shown.first, "to": shown.last}
+        ),
     )
 
 
@@ -114,9 +121,9 @@ def trend_chart(code: str):
 @bp.get("/charts/trends/<code>.json")
 @roles(*ROLES)
 def trends_chart(code: str):
-    first, last = trends.asked(services().browsing.latest_year(principal(), township=code))
-    doc = services().trends.trends(principal(), township=code, first=first, last=last)
-    return jsonify(trends.chart(doc))
+    first, last = trends.asked()
+    shown = services().overviews.township_trends(principal(), township=code, first=first, last=last)
+    return jsonify(trends.chart(shown.trends))
 
 
 @bp.route("/indicators", methods=["GET", "POST"])

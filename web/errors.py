@@ -5,6 +5,7 @@ bad input."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
@@ -45,12 +46,19 @@ def titles() -> dict[int, str]:
     }
 
 
-def form_page(template: str, *, form: str | None = None, **context) -> None:
+def form_page(
+    template: str,
+    *,
+    form: str | None = None,
+    later: Callable[[], dict] | None = None,
+    **context,
+) -> None:
     """Declare the form a view is handling: a refusal re-renders it with the error beside
     the field and what the user typed kept. ``form`` names the form that was sent, on a page
     of several (an entry's mediation and its retraction): only it shows the error and what
-    was typed (templates ask ``error_of(field, form)``)."""
-    g.form_page = (template, {**context, "failed": form} if form else context)
+    was typed (templates ask ``error_of(field, form)``). ``later``: more of the context,
+    asked of the services only on a refusal (a page that is otherwise one call)."""
+    g.form_page = (template, {**context, "failed": form} if form else context, later)
 
 
 @pass_context
@@ -85,7 +93,9 @@ def ledger_error(error: LedgerError):
     if form is None or (status in (403, 404) and form[0] not in SIGN_IN_FORMS):
         said = say_error(error, with_field=True) if status not in (403, 404) else None
         return _page(status, said)
-    template, context = form
+    template, context, later = form
+    if later is not None:
+        context = {**context, **later()}
     g.refused = True
     if status == 404:  # the sign-in form: which of the name or password was wrong stays unsaid
         status = 401

@@ -79,17 +79,15 @@ def dashboard_page(period: str | None) -> dict:
     """The township's overview of ``period`` (the latest year with data when None): its
     figures, open issues, flags, the next report due and the quarters of its year (each
     submitted or not, on time or late; the head submits one here)."""
-    page = services().figures.dashboard(principal(), township=here(), period=period)
-    flags = services().quality.township_flags(principal(), township=here(), period=page.period)
-    calendar = services().calendar
+    page = services().overviews.township_dashboard(principal(), township=here(), period=period)
     return {
         "figures": page.figures,
         "period": page.period,
         "issues": page.open_issues,
         "place": page.place,
-        "due": calendar.next_due(principal(), township=here()),
-        "flags": flags,
-        "quarters": calendar.quarters(principal(), township=here(), year=int(page.period[:4])),
+        "due": page.due,
+        "flags": page.flags,
+        "quarters": page.quarters,
         "head": principal().role.value == "head",
     }
 
@@ -129,12 +127,14 @@ def _year_or_none(text: str) -> str | None:
 def trends_page():
     """The township's own figures over quarters and years (the county's breakdown page shows
     the same to the county)."""
-    first, last = trends.asked(int(default_year()))
-    travel = services().trends.trends(principal(), township=here(), first=first, last=last)
+    first, last = trends.asked()
+    shown = services().overviews.township_trends(
+        principal(), township=here(), first=first, last=last
+    )
     return render_template(
         "township/trends.html",
-        trends=travel,
-        chart_src=url_for("township.trends_chart", **{"from": first, "to": last}),
+        trends=shown.trends,
+        chart_src=url_for("township.trends_chart", **{"from": shown.first, "to": shown.last}),
         years_action=url_for("township.trends_page"),
     )
 
@@ -142,9 +142,11 @@ def trends_page():
 @bp.get("/charts/trends.json")
 @roles(*ROLES)
 def trends_chart():
-    first, last = trends.asked(int(default_year()))
-    doc = services().trends.trends(principal(), township=here(), first=first, last=last)
-    return jsonify(trends.chart(doc))
+    first, last = trends.asked()
+    shown = services().overviews.township_trends(
+        principal(), township=here(), first=first, last=last
+    )
+    return jsonify(trends.chart(shown.trends))
 
 
 @bp.get("/entries")

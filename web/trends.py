@@ -8,25 +8,22 @@ from typing import Any
 
 from flask import request
 
-from domain.values import FIRST_DAY
 from web import when
 from web.labels import figure_label
 
 YEAR = re.compile(r"[0-9]{1,6}")
 
 
-def asked(shown: int) -> tuple[Any, Any]:
-    """The years of ``?from=`` and ``?to=``; by default ``shown`` and the year before. A year
+def asked() -> tuple[Any, Any]:
+    """The years of ``?from=`` and ``?to=`` (None: not given; the service picks them). A year
     written otherwise goes on as typed, for the service to refuse naming its field."""
-    last = _year("to", shown)
-    first = _year("from", max(last - 1, FIRST_DAY.year) if isinstance(last, int) else shown)
-    return first, last
+    return _year("from"), _year("to")
 
 
-def _year(name: str, default: int) -> Any:
+def _year(name: str) -> Any:
     given = request.args.get(name) or ""
     if not given:
-        return default
+        return None
     return int(given) if YEAR.fullmatch(given) else given
 
 

@@ -108,6 +108,7 @@ def test_a_period_out_of_range_is_refused_beside_its_field_on_the_pages(as_role,
     assert page.status_code == 400
     assert field_error(page.text) == ["period"]
     assert re.search(r'id="period-error"[^>]*>[^<]*2\d{3}', page.text)
+    assert "<h1>测试县 · 排名</h1>" in page.text  # the form again, under the county's name
     for path in ("/county/charts/scores.json", f"/county/charts/trend/{site.township}.json"):
         assert officer.get(path, query_string={"period": period}).status_code == 400
     town = site.township
