@@ -65,10 +65,12 @@ class Breakdowns:
     ) -> list[dict[str, Any]]:
         """The township's score and rank in each quarter of ``period``'s year."""
         year = Period.parse(period).start.year  # a period out of range is refused, naming it
+        view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
         out = []
         for quarter in range(1, 5):
             period = f"{year}-Q{quarter}"
-            doc = self.rankings.ranking(principal, county=county, period=period)
+            doc = self.rankings.ranked(principal, view, period=period)
             row = _row(doc, township)
             out.append({"period": period, "score": row["score"], "rank": row["rank"]})
         return out

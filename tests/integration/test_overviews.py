@@ -151,6 +151,18 @@ def test_the_county_page_of_a_township_is_the_separate_calls_resolving_once(
     assert (asked.trend.first, asked.trend.last) == (2022, 2024)
 
 
+def test_the_quarterly_chart_resolves_its_county_once(
+    towns: Towns, county: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger, (code, towns_of) = towns.ledger, county
+    officer = Place(code, towns_of[0]).officer()
+    calls = counting(ledger, monkeypatch)
+    quarters = ledger.breakdowns.trend(officer, county=code, township=towns_of[0], period="2024")
+    once_each(calls)
+    assert [q["period"] for q in quarters] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert quarters[0]["rank"] is not None
+
+
 def test_the_trends_page_is_the_separate_calls_resolving_once(
     towns: Towns, county: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
