@@ -9,7 +9,8 @@ a. the bare library reading and decoding the whole notification log, page by pag
 b. the current ranking of a county of ``--townships`` townships for one year, read from the
    read model's tallies: p50/p95 over ``--runs`` calls (target p95 < 50 ms); the same ranking
    as of the moment before one late entry per township was recorded (tallies corrected by the
-   facts recorded since; target p95 < 200 ms), and, for scale, as of the log's middle;
+   facts recorded since; target p95 < 200 ms), and as of the log's middle (half of the log
+   recorded since; target p95 < 200 ms, issue 20);
 c. the seed township's annual report: figures + document + DOCX (target < 200 ms p95);
 d. the county's data-quality flags for the year, the first read after a recording (every
    fact of the year's entries of the county's townships, in one query) and again (kept until
@@ -183,10 +184,11 @@ def as_of_rankings(services, ranking: Callable, args: argparse.Namespace) -> lis
         f"  ranking as of a moment, {len(late):,} late entries since  p50 {p50 * 1000:7.1f} ms"
         f"  p95 {p95 * 1000:7.1f} ms (target < 200 ms) {verdict(p95 < AS_OF_P95_TARGET)}"
     ]
-    p50, p95 = quantiles([timed(lambda: ranking(as_of=halfway)) for _ in range(5)])
+    ranking(as_of=halfway)  # warm
+    p50, p95 = quantiles([timed(lambda: ranking(as_of=halfway)) for _ in range(args.runs)])
     rows.append(
         f"  ranking as of the log's middle (half of it since)  p50 {p50 * 1000:7.1f} ms"
-        f"  p95 {p95 * 1000:7.1f} ms (no target)"
+        f"  p95 {p95 * 1000:7.1f} ms (target < 200 ms) {verdict(p95 < AS_OF_P95_TARGET)}"
     )
     return rows
 
