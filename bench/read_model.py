@@ -12,9 +12,9 @@ b. the current ranking of a county of ``--townships`` townships for one year, re
    facts recorded since; target p95 < 200 ms), and as of the log's middle (half of the log
    recorded since; target p95 < 200 ms, issue 20);
 c. the seed township's annual report: figures + document + DOCX (target < 200 ms p95);
-d. the county's data-quality flags for the year, the first read after a recording (every
-   fact of the year's entries of the county's townships, in one query) and again (kept until
-   the read model moves); no target.
+d. the county's data-quality flags for the year, the first read after a recording (the one
+   township that recorded judged again, the others' flags kept) and again (kept while the
+   read model stands); no target.
 
     python bench/read_model.py [--database sqlite|postgres|both] [--townships N]
                                 [--lines-per-township N] [--runs N]
@@ -132,9 +132,9 @@ def run_database(database: str, url: str, args: argparse.Namespace) -> list[str]
 
 
 def quality_flags(services, county: str, ranking: Callable, args) -> list[str]:
-    """The county's data-quality flags for the year: the first read after a recording (every
-    fact of the year's entries of the county, in one query) and the ones after it (kept until
-    the read model moves), and the ranking with them."""
+    """The county's data-quality flags for the year: the first read after a recording (the
+    facts of the township that recorded read and judged again, the others' flags kept) and
+    the ones after it (kept while the read model stands), and the ranking with them."""
     runs = max(5, args.runs // 5)
     quality = lambda: services.quality.quality(OPERATOR, county=county, period="2024")  # noqa: E731
 

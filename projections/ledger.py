@@ -102,6 +102,10 @@ class ViewQueries(Protocol):
         """How many facts ``since`` covers, by township: ``{"recorded", "retracted"}``
         (townships without any left out)."""
 
+    def changed_townships(self, since: Since) -> set[str]:
+        """The townships of ``since`` that have a fact it covers (a read of the few facts
+        after a position: by position, not by township)."""
+
     def facts_of_type(self, township: str, type_: str) -> list[Fact]:
         """A township's facts of one event type (``report_submitted``), in log order."""
 

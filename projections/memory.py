@@ -163,6 +163,9 @@ class InMemoryLedgerView:
     def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
         return tally_changes(list(self._covered(since, 0)))
 
+    def changed_townships(self, since: Since) -> set[str]:
+        return {fact.township for fact in self._covered(since, 0)}
+
     def _covered(self, since: Since, after: int) -> Iterable[Fact]:
         for township in since.townships:
             for fact in self._facts.get(township, []):

@@ -9,6 +9,7 @@ documented default (``domain.quality.default_due_day``: the 15th day of the mont
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypedDict
@@ -20,6 +21,7 @@ from domain.quality import default_due_day, in_force
 from domain.tenancy import county_uuid
 from projections.periods import Period
 from projections.quality import PAYLOADS, Flag, flags
+from projections.since import Since
 from services.application import LedgerApplication
 from services.read_model import ReadModel
 from services.tenancy import CountyView, Tenancy, TownshipView
@@ -68,9 +70,9 @@ class Quality:
         self.tenancy = tenancy
         self.read_model = read_model
         self.due_days = due_days or DueDays()
-        # The flags of now, by what decides them: the read model's position (which moves
-        # with anything recorded), the townships, the period, the rules and the due day.
-        self._now: dict[tuple, dict[str, list[Flag]]] = {}
+        # The flags of now by county, period, rules and due day: the read model's position
+        # they were judged at, and each township's.
+        self._now: OrderedDict[tuple, tuple[int, dict[str, list[Flag]]]] = OrderedDict()
         self._now_lock = threading.Lock()
 
     def rules(self, principal: Principal, *, county: str, as_of: Any = None) -> dict[str, Any]:
@@ -132,32 +134,67 @@ class Quality:
     ) -> dict[str, list[Flag]]:
         """The townships' flags of ``view`` (the read model already brought up to date): the
         facts of the period's entries in one query, judged by the rules then in force. The
-        flags of now are kept until the read model moves (a page and its API, its workbook,
-        read them once)."""
+        flags of now are kept, and judged again only for the townships that recorded
+        something for the period since (a page and its API, its workbook, read them once)."""
         due = self.due_days.due_day(view, span, moment)
         settings = view.quality_settings_at(moment)
-        key = None
-        if moment is None:  # the position first: facts read after it can only be newer
-            key = (
-                view.code,
-                view.townships,
-                span.key,
-                self.read_model.position(),
-                len(settings),
-                due,
-            )
-            if (kept := self._now.get(key)) is not None:
-                return kept
+        if moment is None:
+            return self._flags_now(view, span, due, settings)
+        return self._judged(view.townships, span, moment, due, settings)
+
+    def _flags_now(
+        self, view: CountyView, span: Period, due: date, settings: list[dict]
+    ) -> dict[str, list[Flag]]:
+        """The flags of now: a township's depend only on its own entries of the period, and
+        the log only grows, so those kept stand for every township without a fact of the
+        period's entries recorded after the position they were judged at."""
+        key = (view.code, span.key, len(settings), due)
+        now = self.read_model.position()  # first: facts read after it can only be newer
+        seen, kept = self._kept(key, now)
+        if kept and seen < now:
+            since = Since(tuple(kept), span=span, position=seen, upto=now)
+            changed = self.read_model.changed_townships(since)
+            kept = {t: found for t, found in kept.items() if t not in changed}
+        if missing := tuple(t for t in view.townships if t not in kept):
+            kept = {**kept, **self._judged(missing, span, None, due, settings)}
+        if missing or seen < now:
+            self._keep(key, now, kept)
+        return {t: kept[t] for t in view.townships}
+
+    def _judged(
+        self,
+        townships: tuple[str, ...],
+        span: Period,
+        moment: datetime | None,
+        due: date,
+        settings: list[dict],
+    ) -> dict[str, list[Flag]]:
         facts = self.read_model.period_facts(
-            view.townships, span.start, span.end, as_of=moment, payloads=PAYLOADS
+            townships, span.start, span.end, as_of=moment, payloads=PAYLOADS
         )
-        found = flags(facts, view.townships, due=due, rules=in_force(settings))
-        if key is not None:
-            with self._now_lock:
-                if len(self._now) >= KEPT:
-                    self._now.pop(next(iter(self._now)))
-                self._now[key] = found
-        return found
+        return flags(facts, townships, due=due, rules=in_force(settings))
+
+    def _kept(self, key: tuple, now: int) -> tuple[int, dict[str, list[Flag]]]:
+        """The position and the townships' flags kept for ``key`` (none: nothing kept, or
+        the read model rebuilt since, back below that position: then nothing is kept)."""
+        with self._now_lock:
+            found = self._now.get(key)
+            if found is None:
+                return 0, {}
+            if now < found[0]:
+                self._now.clear()
+                return 0, {}
+            self._now.move_to_end(key)
+            return found
+
+    def _keep(self, key: tuple, now: int, kept: dict[str, list[Flag]]) -> None:
+        with self._now_lock:
+            current = self._now.get(key)
+            if current is None or current[0] <= now:  # else judged later by another thread
+                self._now[key] = (now, kept)
+                self._now.move_to_end(key)
+            while len(self._now) > KEPT:
+                self._now.popitem(last=False)
 
 
 def document(flag: Flag) -> FlagDocument:

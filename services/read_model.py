@@ -250,6 +250,10 @@ class ReadModel:
     def change_counts(self, since: Since) -> dict[str, dict[str, int]]:
         return self._changes.counts(since)
 
+    def changed_townships(self, since: Since) -> set[str]:
+        """Read anew each time (not kept: asked for the few facts after a position)."""
+        return self._queries.changed_townships(since)
+
     def tallies(
         self, townships: Sequence[str], period: str, names: Sequence[str] | None = None
     ) -> dict[str, Counter[str]]:

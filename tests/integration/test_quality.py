@@ -18,7 +18,7 @@ import pytest
 from domain.entry import Entry
 from domain.errors import Forbidden, InvalidField, NotFound
 from projections.periods import Period
-from services.quality import DueDays
+from services.quality import DueDays, Quality
 from tests.integration.conftest import Towns
 from tests.support import OPERATOR, line
 
@@ -277,6 +277,59 @@ def test_the_county_sets_its_thresholds_any_subset_as_of_a_moment(towns: Towns) 
     assert quality_service.rules(OPERATOR, county=county, as_of=before)["retractions"] == {
         "above": 0.1
     }
+
+
+def test_the_flags_of_now_are_judged_again_only_for_townships_that_recorded(
+    towns: Towns, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    county, (a, b, c) = towns.townships(3)
+    day = date(2025, 3, 3)
+    for town in (a, b, c):
+        record(towns, disputes(town, "D", day, 10), local_noon(day))
+    service, read_model = towns.ledger.quality, towns.ledger.quality.read_model
+    asked: list[set[str]] = []
+    period_facts = read_model.period_facts
+
+    def spied(townships: tuple[str, ...], *args: Any, **kw: Any) -> list:
+        asked.append(set(townships))
+        return period_facts(townships, *args, **kw)
+
+    monkeypatch.setattr(read_model, "period_facts", spied)
+
+    def judged() -> tuple[dict[str, dict[str, dict]], list[set[str]]]:
+        """The flags of now, and the townships whose facts were read for them (asked anew,
+        they are the same)."""
+        asked.clear()
+        found = quality(towns, county, "2025")
+        read = asked.copy()
+        fresh = Quality(service.app, service.tenancy, read_model, service.due_days)
+        assert found == {
+            t["township"]: {f["rule"]: f for f in t["flags"]}
+            for t in fresh.quality(OPERATOR, county=county, period="2025")["townships"]
+        }
+        return found, read
+
+    assert judged() == ({a: {}, b: {}, c: {}}, [{a, b, c}])
+    # ``a`` backfills 4 (4 of 14): only its flags change, only its facts are read
+    record(towns, disputes(a, "BACK", day, 4), local_noon(date(2025, 7, 1)))
+    found, read = judged()
+    assert found[a]["backfilled"]["entries"] == [f"BACK-{n}" for n in range(4)]
+    assert (found[b], found[c], read) == ({}, {}, [{a}])
+    # an entry of another year read nothing; a township added since is read alone
+    record(towns, disputes(c, "OLD", date(2024, 3, 3), 1), local_noon(day))
+    assert judged()[1] == []
+    d = towns.township(county)
+    assert judged() == ({**found, d: {}}, [{d}])
+    # ``b`` retracts 2 of 10
+    retract = [line(b, "entry_retracted", f"D-{n}", day.isoformat(), reason="重复") for n in (1, 2)]
+    record(towns, retract, local_noon(day + timedelta(days=1)))
+    found, read = judged()
+    assert found[b]["retractions"]["entries"] == ["D-1", "D-2"]
+    assert ("retractions" in found[a], found[c], read) == (False, {}, [{b}])
+    # the rules changed: every township judged again
+    service.set_rules(OPERATOR, county=county, rules={"retractions": {"above": 0.25}})
+    found, read = judged()
+    assert (found[b], read) == ({}, [{a, b, c, d}])
 
 
 @pytest.mark.parametrize(
