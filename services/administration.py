@@ -163,7 +163,7 @@ class Administration:
 
     def townships(self, principal: Principal, *, county: str) -> list[TownshipView]:
         view = self._administered_county(principal, county)
-        return [self.tenancy.known_township(code) for code in view.townships]
+        return self.tenancy.known_townships(view.townships)
 
     # -- people -----------------------------------------------------------------------------
 

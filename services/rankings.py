@@ -186,7 +186,7 @@ class Rankings:
         every = [*indicators, *(i for g in within for i in _of_group(g, indicators))]
         counts = self._counts(townships, span, moment, every)
         # The county's townships are the principal's to see: the county is.
-        names = {t: self.tenancy.known_township(t).name for t in townships}
+        names = {t.code: t.name for t in self.tenancy.known_townships(townships)}
         rows: list[RankedTownship] = [
             {
                 "township": s.township,

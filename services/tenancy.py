@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -83,7 +84,7 @@ class Tenancy:
         self._nobody: tuple[PasswordHasher | None, str] = (None, "")
         # Townships are never removed nor moved: a township once seen stays in its county; its
         # name, which may change, is read again past ``TOWNSHIP_KEPT_SECONDS``.
-        self._townships: dict[str, tuple[float, TownshipView]] = {}
+        self._townships: dict[str, tuple[float, TownshipView, int]] = {}  # when, view, version
         # Counties only grow: a cached one is brought up to date with its newer events.
         self._counties: dict[str, County] = {}
         self._counties_lock = threading.Lock()
@@ -315,19 +316,40 @@ class Tenancy:
             self.app.recorder.select_notifications(start=1, limit=1, topics=[get_topic(User.Added)])
         )
 
-    def _township(self, code: str) -> TownshipView:
-        """The township if it exists (cached: townships are never removed nor moved)."""
+    def _township(self, code: str, *, fresh: bool = False) -> TownshipView:
+        """The township if it exists (cached: townships are never removed nor moved;
+        ``fresh``: read again)."""
         values.code_text("township", code)
         kept = self._townships.get(code)
-        if kept is None or time.monotonic() - kept[0] > TOWNSHIP_KEPT_SECONDS:
+        if fresh or kept is None or time.monotonic() - kept[0] > TOWNSHIP_KEPT_SECONDS:
             missing = NotFound("township.not_found", field="township", code=code)
             return self.township_view(self._get(township_uuid(code), missing))
         return kept[1]
 
     def township_view(self, township: Township) -> TownshipView:
         view = TownshipView(township.code, township.name, township.county)
-        self._townships[view.code] = (time.monotonic(), view)
+        self._townships[view.code] = (time.monotonic(), view, township.version)
         return view
+
+    def known_townships(self, codes: Sequence[str]) -> list[TownshipView]:
+        """Townships known to exist (a county's), whoever asks: those kept longer than
+        ``TOWNSHIP_KEPT_SECONDS`` checked for a rename in one query (their versions), and
+        read again only when renamed (a county's ranking names its townships every time)."""
+        now = time.monotonic()
+        stale = [
+            code
+            for code in codes
+            if (kept := self._townships.get(code)) is None or now - kept[0] > TOWNSHIP_KEPT_SECONDS
+        ]
+        if stale:
+            versions = self.app.ledger_recorder.versions_of([township_uuid(c) for c in stale])
+            for code in stale:
+                kept = self._townships.get(code)
+                if kept is not None and versions.get(township_uuid(code)) == kept[2]:
+                    self._townships[code] = (now, kept[1], kept[2])
+                else:
+                    self._township(code, fresh=True)
+        return [self._townships[code][1] for code in codes]
 
     # -- helpers ----------------------------------------------------------------------------
 
