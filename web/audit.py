@@ -27,11 +27,8 @@ def county():
 def names() -> dict[str, str]:
     """The county's townships' names by code (and the county's own)."""
     found = county()
-    tenancy = services().tenancy
-    return {
-        found.code: found.name,
-        **{code: tenancy.township(principal(), code).name for code in found.townships},
-    }
+    townships = services().tenancy.known_townships(found.townships)  # the county's: seen
+    return {found.code: found.name, **{t.code: t.name for t in townships}}
 
 
 def index_page(failed: str | None = None) -> dict:
@@ -54,7 +51,7 @@ def index_page(failed: str | None = None) -> dict:
 
 def refusals_beside(form: str) -> None:
     """A refusal of what the auditor asked shows the audit page again, beside the field."""
-    form_page("audit/index.html", **index_page(form))
+    form_page("audit/index.html", later=lambda: index_page(form))
 
 
 @bp.get("/")
@@ -70,7 +67,12 @@ def rights():
     change of rights recorded, newest first."""
     here = principal().county
     at = request.args.get("at") or None
-    form_page("audit/rights.html", county=county(), names=names(), people=[], changes=[])
+    form_page(
+        "audit/rights.html",
+        later=lambda: {"county": county(), "names": names()},
+        people=[],
+        changes=[],
+    )
     administration = services().administration
     held = administration.held_at(principal(), county=here, moment=at or datetime.now(UTC))
     changes = administration.changes(principal(), county=here)[::-1]

@@ -96,3 +96,4 @@ def test_the_auditor_sees_who_held_what_and_every_change(site, as_role):
     assert f'data-user="{username}"' not in before
     bad = as_role("auditor").get("/audit/rights?at=yesterday")
     assert bad.status_code == 400 and "field-error" in bad.text
+    assert "测试县 · 权限记录" in bad.text  # the form again, under the county's name
