@@ -28,7 +28,8 @@
 - ``trends``: a township's figures over quarters and years, each against the year before
   (services/trends.py)
 - ``overviews``: what a page shows, in one call, the township or county resolved once: the
-  township's dashboard and trends, the county's ranking and its page of one township
+  township's dashboard and trends, the county's ranking, its page of one township, its
+  indicators, groups, completeness, quality rules and workbook, an entry's history
   (services/overviews.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)
@@ -180,7 +181,10 @@ def open_services(
     browsing = Browsing(tenancy, read_model)
     breakdowns = Breakdowns(tenancy, read_model, rankings)
     trends = Trends(tenancy, read_model)
-    parts = Parts(figures, quality, calendar, rankings, publications, browsing, breakdowns, trends)
+    history = History(tenancy, read_model, trail)
+    parts = Parts(
+        figures, quality, calendar, rankings, publications, browsing, breakdowns, trends, history
+    )
     return Services(
         app=app,
         tenancy=tenancy,
@@ -195,7 +199,7 @@ def open_services(
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail, files),
         differences=Differences(tenancy, read_model, figures, rankings, trail),
-        history=History(tenancy, read_model, trail),
+        history=history,
         trail=trail,
         accounts=accounts,
         administration=Administration(tenancy),

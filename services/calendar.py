@@ -79,11 +79,17 @@ class Calendar:
         townships that submitted / townships; timeliness = townships on time / townships (none
         without a deadline)."""
         view = self.tenancy.county(principal, county)
-        key = _calendar_period(period)
         moment = parse_moment(as_of) or datetime.now(UTC)
-        deadline = calendar_at(view.calendar_history, moment).get(key)
         self.read_model.before_read()
-        townships = self._townships_at(view.code, moment)  # a later one is not counted
+        return self.completeness_of(view, period, moment, self.townships_at(view, moment))
+
+    def completeness_of(
+        self, view: CountyView, period: str, moment: datetime, townships: list[str]
+    ) -> dict[str, Any]:
+        """``completeness`` of a county resolved already (the read model brought up to date),
+        of its ``townships`` at ``moment`` (a later one is not counted)."""
+        key = _calendar_period(period)
+        deadline = calendar_at(view.calendar_history, moment).get(key)
         rows = [self._row(code, key, deadline, moment) for code in townships]
         submitted = sum(r["submitted_at"] is not None for r in rows)
         on_time = sum(r["on_time"] is True for r in rows)
@@ -106,10 +112,16 @@ class Calendar:
         read across them)."""
         view = self.tenancy.county(principal, county)
         moment = parse_moment(as_of) or datetime.now(UTC)
+        self.read_model.before_read()
+        return self.record_of(view, moment, self.townships_at(view, moment))
+
+    def record_of(
+        self, view: CountyView, moment: datetime, townships: list[str]
+    ) -> list[dict[str, Any]]:
+        """``record`` of a county resolved already (the read model brought up to date), of
+        its ``townships`` at ``moment``."""
         periods = sorted(calendar_at(view.calendar_history, moment), key=_latest_first)
-        return [
-            self.completeness(principal, county=view.code, period=p, as_of=moment) for p in periods
-        ]
+        return [self.completeness_of(view, p, moment, townships) for p in periods]
 
     def timing(
         self, principal: Principal, *, township: str, year: int, as_of: Any = None
@@ -209,11 +221,11 @@ class Calendar:
             "on_time": on_time,
         }
 
-    def _townships_at(self, county: str, moment: datetime) -> list[str]:
+    def townships_at(self, view: CountyView, moment: datetime) -> list[str]:
         """The county's townships at ``moment``: those it included by then, in that order."""
         return [
             e.township
-            for e in self.app.events.get(county_uuid(county))
+            for e in self.app.events.get(county_uuid(view.code))
             if isinstance(e, County.TownshipIncluded) and e.timestamp <= moment
         ]
 

@@ -85,6 +85,14 @@ class Figures:
             self.snapshot(principal, township=township, period=period, as_of=as_of)
         )
 
+    def figures_of(self, place: TownshipView, period: Period) -> FiguresDocument:
+        """``figures`` of now of a township resolved already (the read model brought up to
+        date)."""
+        now = datetime.now(UTC)
+        return self.document(
+            Snapshot(place, period, now, self.read_model.current_entries(place.code))
+        )
+
     def dashboard(
         self, principal: Principal, *, township: str, period: str | None = None
     ) -> Dashboard:

@@ -17,7 +17,7 @@ from services.chains import canonical
 from services.differences import PAGE, facts_page, summary
 from services.lateness import Submissions, late_because, submissions
 from services.read_model import ReadModel
-from services.tenancy import Tenancy, principal_of
+from services.tenancy import Tenancy, TownshipView, principal_of
 from services.trail import Trail
 
 
@@ -29,9 +29,15 @@ class History:
 
     def entry(self, principal: Principal, *, township: str, entry_id: str) -> dict[str, Any]:
         """Every event of one entry: who recorded what, when, for which day; late ones marked."""
-        code = self.tenancy.township(principal, township).code
-        self.trail.note_township(principal, township=code, action=f"history of entry {entry_id}")
+        place = self.tenancy.township(principal, township)
         self.read_model.before_read()
+        return self.entry_of(principal, place, entry_id)
+
+    def entry_of(self, principal: Principal, place: TownshipView, entry_id: str) -> dict[str, Any]:
+        """``entry`` of a township resolved already for ``principal`` (the read model brought
+        up to date)."""
+        code = place.code
+        self.trail.note_township(principal, township=code, action=f"history of entry {entry_id}")
         facts = self.read_model.entry_facts(code, entry_id)
         if len(facts) < self.read_model.recorded_version(entry_uuid(code, entry_id)):
             # Recorded, not yet projected (a worker keeps the read model): a script that has

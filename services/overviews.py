@@ -1,6 +1,8 @@
-"""What a page shows, in one call: the township's dashboard and trends, the county's ranking
-and its page of one township. Each resolves the principal's township or county once and
-brings the read model up to date once, then asks the services that own each part for it."""
+"""What a page shows, in one call: the township's dashboard and trends, the county's ranking,
+its page of one township, its indicators, peer groups, completeness, data-quality rules, its
+ranking's workbook, and an entry's history. Each resolves the principal's township or county
+once and brings the read model up to date once (if it reads it), then asks the services that
+own each part for it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from services.breakdowns import Breakdowns
 from services.browsing import Browsing
 from services.calendar import Calendar, NextDue
 from services.figures import Figures, FiguresDocument
+from services.history import History
 from services.publications import Publications
 from services.quality import FlagDocument, Quality
 from services.rankings import RankingDocument, Rankings
@@ -67,6 +70,63 @@ class CountyTownship:
 
 
 @dataclass(frozen=True)
+class CountyIndicators:
+    """The county's indicators page: its peer groups, and the indicators a ranking of now
+    counts by (the group's own when one was asked for, else the county's)."""
+
+    county: CountyView
+    groups: list[dict[str, Any]]
+    weights: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CountyGroups:
+    """The county's peer groups page: the groups, and its townships' names by code."""
+
+    county: CountyView
+    groups: list[dict[str, Any]]
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CountyCompleteness:
+    """Who submitted ``period``'s report and when (``completeness``), each period's the
+    same (``record``), and the county's townships' names by code."""
+
+    county: CountyView
+    names: dict[str, str]
+    period: str
+    completeness: dict[str, Any]
+    record: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CountyRules:
+    """The county's data-quality rules in force."""
+
+    county: CountyView
+    rules: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CountyWorkbook:
+    """The county's ranking of ``period`` (flags and peer groups beside the ranks), and each
+    ranked township's figures, in the ranking's order."""
+
+    period: str
+    ranking: RankingDocument
+    figures: list[FiguresDocument]
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    """An entry's history, and its township's name by code."""
+
+    entry: dict[str, Any]
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Parts:
     """The services that own what the pages show."""
 
@@ -78,6 +138,7 @@ class Parts:
     browsing: Browsing
     breakdowns: Breakdowns
     trends: Trends
+    history: History
 
 
 class Overviews:
@@ -155,3 +216,68 @@ class Overviews:
         shown = parts.browsing.latest_year_of((place.code,))
         first, last = default_years(first, last, shown)
         return Trend(parts.trends.trends_of(place, county, first=first, last=last), first, last)
+
+    def county_indicators(
+        self, principal: Principal, *, county: str, group: str | None = None
+    ) -> CountyIndicators:
+        """The county's indicators page, of ``group`` (a peer group's own indicators, else
+        the county's) or of the county's when None."""
+        view = self.tenancy.county(principal, county)
+        rankings = self.parts.rankings
+        return CountyIndicators(view, rankings.groups_of(view), rankings.indicators_of(view, group))
+
+    def county_groups(self, principal: Principal, *, county: str) -> CountyGroups:
+        """The county's peer groups page."""
+        view = self.tenancy.county(principal, county)
+        return CountyGroups(view, self.parts.rankings.groups_of(view), self._names(view))
+
+    def county_completeness(
+        self, principal: Principal, *, county: str, period: str | None = None
+    ) -> CountyCompleteness:
+        """Who of the county submitted ``period``'s report (a year's or a quarter's; the
+        county's latest year with data when None), and its record over every period."""
+        view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
+        parts, now = self.parts, datetime.now(UTC)
+        chosen = period or str(parts.browsing.latest_year_of(view.townships))
+        calendar = parts.calendar
+        townships = calendar.townships_at(view, now)  # a later one is not counted
+        found = calendar.completeness_of(view, chosen, now, townships)
+        record = calendar.record_of(view, now, townships)
+        return CountyCompleteness(view, self._names(view), chosen, found, record)
+
+    def county_rules(self, principal: Principal, *, county: str) -> CountyRules:
+        """The county's data-quality rules page."""
+        view = self.tenancy.county(principal, county)
+        return CountyRules(view, self.parts.quality.rules_of(view, None))
+
+    def county_workbook(
+        self, principal: Principal, *, county: str, period: str | None = None
+    ) -> CountyWorkbook:
+        """The county's ranking of ``period`` (its latest year with data when None) and its
+        townships' figures, for its workbook."""
+        view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
+        parts = self.parts
+        chosen = period or str(parts.browsing.latest_year_of(view.townships))
+        doc = parts.rankings.ranked(
+            principal, view, period=chosen, with_flags=True, with_groups=True
+        )
+        places = {t.code: t for t in self.tenancy.known_townships(view.townships)}
+        span = Period.parse(chosen)
+        figures = [
+            parts.figures.figures_of(places[row["township"]], span) for row in doc["townships"]
+        ]
+        return CountyWorkbook(chosen, doc, figures)
+
+    def entry_history(self, principal: Principal, *, township: str, entry_id: str) -> EntryHistory:
+        """One entry's history, with its township's name."""
+        place = self.tenancy.township(principal, township)
+        self.read_model.before_read()
+        found = self.parts.history.entry_of(principal, place, entry_id)
+        return EntryHistory(found, {place.code: place.name})
+
+    def _names(self, view: CountyView) -> dict[str, str]:
+        """The county's townships' names by code (the county's townships are its officer's
+        to see: the county is)."""
+        return {t.code: t.name for t in self.tenancy.known_townships(view.townships)}

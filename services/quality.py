@@ -78,7 +78,11 @@ class Quality:
     def rules(self, principal: Principal, *, county: str, as_of: Any = None) -> dict[str, Any]:
         """The county's data-quality rules in force at ``as_of`` (now)."""
         view = self.tenancy.county(principal, county)
-        return in_force(view.quality_settings_at(parse_moment(as_of)))
+        return self.rules_of(view, parse_moment(as_of))
+
+    def rules_of(self, view: CountyView, moment: datetime | None) -> dict[str, Any]:
+        """``rules`` of a county resolved already."""
+        return in_force(view.quality_settings_at(moment))
 
     def set_rules(self, principal: Principal, *, county: str, rules: Any) -> dict[str, Any]:
         """Set any of the rules' settings (the others keep theirs); returns the rules in force."""

@@ -88,10 +88,23 @@ class Rankings:
         self.app.save(record)
         return record.indicators_in_force()
 
+    def indicators_of(self, view: CountyView, group: str | None = None) -> list[dict[str, Any]]:
+        """The indicators a ranking of now counts by, of a county resolved already:
+        ``group``'s own, else the county's (refused naming ``group`` when no peer group of
+        that name is in force); what the indicators page shows."""
+        county = _in_force(view, None)
+        if group is None:
+            return county
+        return _of_group(_group(self.groups_of(view), group), county)
+
     def groups(self, principal: Principal, *, county: str, as_of: Any = None) -> list[dict]:
         """The county's peer groups in force at ``as_of`` (now), domain/groups.py."""
         view = self.tenancy.county(principal, county)
-        return groups_at(view.group_history, parse_moment(as_of))
+        return self.groups_of(view, parse_moment(as_of))
+
+    def groups_of(self, view: CountyView, moment: datetime | None = None) -> list[dict]:
+        """``groups`` of a county resolved already."""
+        return groups_at(view.group_history, moment)
 
     def set_groups(self, principal: Principal, *, county: str, groups: Any) -> list[dict]:
         """Set all the county's peer groups (an empty list ends them); returns them as kept."""

@@ -60,12 +60,11 @@ def ranking():
 def entry():
     """One entry's history (what a data-quality flag's entries link to)."""
     args = request.args
-    found = services().history.entry(
+    page = services().overviews.entry_history(
         principal(), township=args.get("township", ""), entry_id=args.get("id", "")
     )
-    names = {found["township"]: services().tenancy.township(principal(), found["township"]).name}
     return render_template(
-        "audit/entry.html", entry=found, names=names, back=url_for("county.ranking")
+        "audit/entry.html", entry=page.entry, names=page.names, back=url_for("county.ranking")
     )
 
 
@@ -132,21 +131,18 @@ def indicators():
     """The county's indicators, or (``?group=NAME``) one peer group's own: the form holds the
     group's if it has them, else the county's as a starting point; saving sets the group's
     through the groups (the others untouched), and ``remove`` returns it to the county's."""
-    county = services().tenancy.county(principal(), here())
     group = request.args.get("group") or None
-    current_groups = services().rankings.groups(principal(), county=here())
     # An unknown group is refused beside the choice of groups (the form is not shown).
-    form_page("county/indicators.html", county=county, groups=current_groups, group=None)
-    doc = services().rankings.ranking(
-        principal(), county=here(), period=chosen_period(), group=group
-    )
+    form_page("county/indicators.html", later=_groups_of_county, group=None)
+    page = services().overviews.county_indicators(principal(), county=here(), group=group)
+    county, current_groups = page.county, page.groups
     place = (
         next(n for n, g in enumerate(current_groups, start=1) if g["name"] == group) if group else 0
     )
     own = bool(group) and "indicators" in current_groups[place - 1]
     context = {
         "figures": rankable_figures(),
-        "current": {w["figure"]: w for w in doc["weights"]},
+        "current": {w["figure"]: w for w in page.weights},
         "most": MAX_WEIGHT,
         "groups": current_groups,
         "group": group,
@@ -176,11 +172,17 @@ def indicators():
             flash(_("已保存“%(group)s”自己的指标，组内名次已按新的指标计算。", group=group))
         return redirect(url_for("county.ranking"))
     kept = services().rankings.set_indicators(principal(), county=here(), indicators=chosen)
-    if kept == doc["weights"]:
+    if kept == page.weights:
         flash(_("排名指标没有变化，未作修改。"))
     else:
         flash(_("已保存排名指标，排名已按新的指标计算。"))
     return redirect(url_for("county.ranking"))
+
+
+def _groups_of_county() -> dict:
+    """The county and its peer groups, for a refusal of the group asked for."""
+    page = services().overviews.county_indicators(principal(), county=here())
+    return {"county": page.county, "groups": page.groups}
 
 
 def _chosen_indicators() -> list[dict]:
@@ -215,10 +217,10 @@ def _set_group_indicators(current: list[dict], name: str, chosen: list[dict] | N
 def groups():
     """The county's peer groups: each township's group typed beside it (none when empty); a
     group keeps the indicators of its own it has (set on the indicators page, ``?group=``)."""
-    county = services().tenancy.county(principal(), here())
-    current = services().rankings.groups(principal(), county=here())
+    page = services().overviews.county_groups(principal(), county=here())
+    county, current = page.county, page.groups
     context = {
-        "names": {t: services().tenancy.township(principal(), t).name for t in county.townships},
+        "names": page.names,
         "current": {t: g["name"] for g in current for t in g["townships"]},
         "own": [g["name"] for g in current if "indicators" in g],
     }
@@ -257,16 +259,12 @@ def _number(text: str):
 @bp.get("/ranking.xlsx")
 @roles(*ROLES)
 def workbook():
-    period = chosen_period()
-    doc = services().rankings.ranking(
-        principal(), county=here(), period=period, with_flags=True, with_groups=True
+    page = services().overviews.county_workbook(
+        principal(), county=here(), period=request.args.get("period") or None
     )
-    figures = [
-        services().figures.figures(principal(), township=row["township"], period=period)
-        for row in doc["townships"]
-    ]
+    period = page.period
     return Response(
-        workbooks.ranking_workbook(doc, figures),
+        workbooks.ranking_workbook(page.ranking, page.figures),
         mimetype=workbooks.XLSX,
         headers={"Content-Disposition": f"attachment; filename={here()}-{period}-ranking.xlsx"},
     )

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from web.accounts import roles
-from web.county import ROLES, bp, chosen_period, here
+from web.county import ROLES, bp, here
 from web.errors import form_page
 from web.ledger import principal, services
 from web.when import period as period_label
@@ -44,17 +44,17 @@ def calendar():
 @bp.get("/completeness")
 @roles(*ROLES)
 def completeness():
-    calendar = services().calendar
-    year = _calendar_period(chosen_period())
-    county = services().tenancy.county(principal(), here())
-    names = {code: services().tenancy.township(principal(), code).name for code in county.townships}
+    given = request.args.get("period")
+    page = services().overviews.county_completeness(
+        principal(), county=here(), period=_calendar_period(given) if given else None
+    )
     return render_template(
         "county/completeness.html",
-        county=county,
-        names=names,
-        year=year,
-        doc=calendar.completeness(principal(), county=here(), period=year),
-        record=calendar.record(principal(), county=here()),
+        county=page.county,
+        names=page.names,
+        year=page.period,
+        doc=page.completeness,
+        record=page.record,
     )
 
 

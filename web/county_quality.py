@@ -29,10 +29,10 @@ def percent_text(share: float) -> str:
 @bp.route("/quality-rules", methods=["GET", "POST"])
 @roles(*ROLES)
 def quality_rules():
-    county = services().tenancy.county(principal(), here())
-    in_force = services().quality.rules(principal(), county=here())
+    page = services().overviews.county_rules(principal(), county=here())
+    in_force = page.rules
     context = {
-        "county": county,
+        "county": page.county,
         "rules": RULES,
         "shown": _shown(in_force),
         "defaults": _shown(DEFAULT_RULES),
