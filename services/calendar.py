@@ -130,10 +130,16 @@ class Calendar:
         completeness document with the year's ``due`` and ``grace_days`` (None: no deadline)."""
         place = self.tenancy.township(principal, township)
         moment = parse_moment(as_of) or datetime.now(UTC)
-        deadline = calendar_at(self.tenancy.county_of(place).calendar_history, moment).get(
-            str(year)
-        )
+        county = self.tenancy.county_of(place)
         self.read_model.before_read()
+        return self.timing_of(place, county, year, moment)
+
+    def timing_of(
+        self, place: TownshipView, county: CountyView, year: int, moment: datetime
+    ) -> dict[str, Any]:
+        """``timing`` of a township and its county resolved already (the read model brought
+        up to date)."""
+        deadline = calendar_at(county.calendar_history, moment).get(str(year))
         return {
             **self._row(place.code, str(year), deadline, moment),
             "due": None if deadline is None else deadline.due.isoformat(),

@@ -88,9 +88,13 @@ class Figures:
     def figures_of(self, place: TownshipView, period: Period) -> FiguresDocument:
         """``figures`` of now of a township resolved already (the read model brought up to
         date)."""
-        now = datetime.now(UTC)
-        return self.document(
-            Snapshot(place, period, now, self.read_model.current_entries(place.code))
+        return self.document(self.now_of(place, period))
+
+    def now_of(self, place: TownshipView, period: Period) -> Snapshot:
+        """``snapshot`` of now of a township resolved already (the read model brought up to
+        date): its entries as they stand."""
+        return Snapshot(
+            place, period, datetime.now(UTC), self.read_model.current_entries(place.code)
         )
 
     def dashboard(

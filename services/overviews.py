@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from domain import values
 from domain.access import Principal
+from domain.report import ReportStatus
 from projections.entries import EntrySummary
 from projections.periods import Period
+from projections.report import Report
 from services.breakdowns import Breakdowns
 from services.browsing import Browsing
 from services.calendar import Calendar, NextDue
@@ -22,6 +25,7 @@ from services.publications import Publications
 from services.quality import FlagDocument, Quality
 from services.rankings import RankingDocument, Rankings
 from services.read_model import ReadModel
+from services.reports import Reports, narrative_of
 from services.tenancy import CountyView, Tenancy, TownshipView
 from services.trends import Trends, default_years
 
@@ -67,6 +71,19 @@ class CountyTownship:
 
     breakdown: dict[str, Any]
     trend: Trend
+
+
+@dataclass(frozen=True)
+class TownshipReport:
+    """The township's annual report page: the report of ``year`` as it stands now, where it
+    stands (its submission and the county's answer), its timing against the county's calendar,
+    and the head's words saved last (empty when none were written)."""
+
+    year: int
+    document: Report
+    status: ReportStatus
+    timing: dict[str, Any]
+    narrative: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,7 @@ class Parts:
     breakdowns: Breakdowns
     trends: Trends
     history: History
+    reports: Reports
 
 
 class Overviews:
@@ -216,6 +234,26 @@ class Overviews:
         shown = parts.browsing.latest_year_of((place.code,))
         first, last = default_years(first, last, shown)
         return Trend(parts.trends.trends_of(place, county, first=first, last=last), first, last)
+
+    def township_report(
+        self, principal: Principal, *, township: str, year: Any = None
+    ) -> TownshipReport:
+        """The township's report page of ``year`` (its latest year with data when None)."""
+        place = self.tenancy.township(principal, township)
+        county = self.tenancy.county_of(place)
+        self.read_model.before_read()
+        parts = self.parts
+        if year is None:
+            year = parts.browsing.latest_year_of((place.code,))
+        shown = values.year("year", year)
+        found = parts.figures.now_of(place, Period.parse(str(shown)))
+        return TownshipReport(
+            shown,
+            parts.reports.report_of(found, shown),
+            parts.reports.status_of(place, shown),
+            parts.calendar.timing_of(place, county, shown, found.as_of),
+            narrative_of(found, shown),
+        )
 
     def county_indicators(
         self, principal: Principal, *, county: str, group: str | None = None

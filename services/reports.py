@@ -31,7 +31,8 @@ from projections.figures import figure_sources, fold
 from projections.periods import Period
 from projections.since import Since
 from services.entries import Entries, Recorded, UnitOfWork
-from services.figures import Figures, as_recorded, report_entries
+from services.figures import Figures, Snapshot, as_recorded, report_entries
+from services.tenancy import TownshipView
 
 NARRATIVE = ReportNarrative.Written.TYPE
 SUBMITTED = ReportSubmission.Submitted.TYPE
@@ -61,6 +62,10 @@ class Reports:
         or else the day it is made (``as_of``), in the installation's time zone."""
         year = values.year("year", year)
         found = self.figures.snapshot(principal, township=township, period=str(year), as_of=as_of)
+        return self.report_of(found, year)
+
+    def report_of(self, found: Snapshot, year: int) -> report_model.Report:
+        """``report`` of the township's entries as they stood (``found``, of the year)."""
         figures = self.figures.document(found)
         return report_model.build_report(
             township=found.township.code,
@@ -89,8 +94,13 @@ class Reports:
         county's reports page asks it for every township)."""
         year = values.year("year", year)
         place = self.figures.tenancy.township(principal, township)
+        self.figures.read_model.before_read()
+        return self.status_of(place, year)
+
+    def status_of(self, place: TownshipView, year: Any) -> ReportStatus:
+        """``status`` of a township resolved already (the read model brought up to date)."""
+        year = values.year("year", year)
         read_model = self.figures.read_model
-        read_model.before_read()
         submitted = read_model.facts_of_type(place.code, SUBMITTED)
         facts = read_model.facts_of_entries([(f.township, f.entry_id) for f in submitted])
         status = report_status(as_recorded(fold(facts).values()), year)
@@ -120,7 +130,7 @@ class Reports:
         last): its problems, next steps and each theme's paragraph, for the head to edit; empty
         when none was written."""
         found = self.figures.snapshot(principal, township=township, period=str(year), as_of=None)
-        return latest_narrative(report_entries(found.entries, year), year) or {}
+        return narrative_of(found, year)
 
     def write_narrative(
         self, principal: Principal, *, township: str, year: Any, fields: dict[str, Any]
@@ -205,6 +215,11 @@ def _check_quarter(known: dict[str, tuple[int, int, bool]], entry: QuarterSubmis
                 period=quarter_key(year, quarter),
                 id=entry_id,
             )
+
+
+def narrative_of(found: Snapshot, year: int) -> dict[str, Any]:
+    """``Reports.narrative`` of the township's entries as they stand (``found``)."""
+    return latest_narrative(report_entries(found.entries, year), year) or {}
 
 
 def _serial() -> str:

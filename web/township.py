@@ -34,10 +34,6 @@ def here() -> str:
     return principal().township
 
 
-def default_year() -> str:
-    return str(services().browsing.latest_year(principal(), township=here()))
-
-
 def record(type_: str, entry_id: str, occurred_on: str, fields: dict):
     result = services().entries.record(
         principal(),

@@ -15,7 +15,7 @@ from web.accounts import roles
 from web.errors import form_page
 from web.forms import fields_from, form_values, whole_number
 from web.ledger import principal, services, wrote
-from web.township import ROLES, bp, default_year, here
+from web.township import ROLES, bp, here
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -54,29 +54,26 @@ def report_page(given: str) -> dict:
     """The year's report page: where it stands, what the head may do now (submit only a
     report not submitted or returned), the preview, and the head's narrative form holding
     the words saved last."""
-    document = services().reports.report(principal(), township=here(), year=whole_number(given))
-    year = document.year
-    status = services().reports.status(principal(), township=here(), year=year)
+    page = services().overviews.township_report(
+        principal(), township=here(), year=whole_number(given) if given else None
+    )
     head = principal().role.value == "head"
-    written = {}
-    if head:
-        written = services().reports.narrative(principal(), township=here(), year=year)
     return {
-        "year": year,
-        "status": status.document(),
-        "timing": services().calendar.timing(principal(), township=here(), year=year),
-        "document": document,
-        "may_submit": head and status.may_submit,
+        "year": page.year,
+        "status": page.status.document(),
+        "timing": page.timing,
+        "document": page.document,
+        "may_submit": head and page.status.may_submit,
         "narrative_fields": fields_of("report_narrative"),
-        "saved": form_values(written),  # the words saved last (``values``: what was typed)
+        # the head's words saved last (``values``: what was typed)
+        "saved": form_values(page.narrative if head else {}),
     }
 
 
 @bp.get("/report")
 @roles(*ROLES)
 def report():
-    year = request.args.get("year") or default_year()[:4]
-    return render_template("township/report.html", **report_page(year))
+    return render_template("township/report.html", **report_page(request.args.get("year", "")))
 
 
 @bp.get("/report/<int:year>/preview")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from domain.errors import NotFound
+from domain.errors import InvalidField, NotFound
 from domain.values import FIRST_DAY
 from services import Services
 from services.trends import default_years
@@ -20,6 +21,7 @@ from tests.support import OPERATOR, Place, dispute
 
 MEDIATION = {"figure": "rates.mediation_success", "direction": "higher", "weight": 1}
 REGISTERED = {"figure": "disputes.registered", "direction": "higher", "weight": 1}
+WORDS = {"problems": "一是……", "next_steps": "二是……"}
 
 
 def counting(ledger: Services, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
@@ -179,6 +181,29 @@ def test_the_trends_page_is_the_separate_calls_resolving_once(
     assert (asked.first, asked.last) == (2023, 2024)
 
 
+def test_the_report_page_is_the_separate_calls_resolving_once(
+    towns: Towns, county: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger, head = towns.ledger, Place(county[0], county[1][0]).head()
+    ledger.reports.write_narrative(head, township=head.township, year=2024, fields=WORDS)
+    ledger.reports.submit(head, township=head.township, year=2024)
+    calls = counting(ledger, monkeypatch)
+    page = ledger.overviews.township_report(head, township=head.township)
+    once_each(calls)
+    reports, asked = ledger.reports, {"township": head.township, "year": 2024}
+    assert page.year == 2024  # the latest year with data
+    assert replace(page.document, as_of=None) == replace(reports.report(head, **asked), as_of=None)
+    assert page.status == reports.status(head, **asked)
+    assert page.status.status == "submitted"
+    assert page.timing == ledger.calendar.timing(head, **asked)
+    assert page.narrative == reports.narrative(head, **asked)
+    assert {k: v for k, v in page.narrative.items() if v} == WORDS
+    for call in (ledger.overviews.township_report, reports.report):  # refused alike
+        with pytest.raises(InvalidField) as caught:
+            call(head, township=head.township, year="x")
+        assert (caught.value.code, caught.value.field) == ("year.out_of_range", "year")
+
+
 def test_the_years_of_trends_by_default() -> None:
     assert default_years(None, None, 2024) == (2023, 2024)
     assert default_years(None, 2020, 2024) == (2019, 2020)
@@ -207,6 +232,9 @@ def test_another_township_or_county_is_not_found_as_through_the_separate_calls(
         )
         assert refusal(views.township_trends, head, township=other) == refusal(
             ledger.trends.trends, head, township=other, **years
+        )
+        assert refusal(views.township_report, head, township=other, year=2024) == refusal(
+            ledger.reports.report, head, township=other, year=2024
         )
     for other in (far.county, "no-such-county"):
         assert refusal(views.county_ranking, officer, county=other) == refusal(
