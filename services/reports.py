@@ -32,6 +32,7 @@ from projections.periods import Period
 from projections.since import Since
 from services.entries import Entries, Recorded, UnitOfWork
 from services.figures import Figures, as_recorded, report_entries
+from services.tenancy import TownshipView
 
 NARRATIVE = ReportNarrative.Written.TYPE
 SUBMITTED = ReportSubmission.Submitted.TYPE
@@ -89,8 +90,13 @@ class Reports:
         county's reports page asks it for every township)."""
         year = values.year("year", year)
         place = self.figures.tenancy.township(principal, township)
+        self.figures.read_model.before_read()
+        return self.status_of(place, year)
+
+    def status_of(self, place: TownshipView, year: Any) -> ReportStatus:
+        """``status`` of a township resolved already (the read model brought up to date)."""
+        year = values.year("year", year)
         read_model = self.figures.read_model
-        read_model.before_read()
         submitted = read_model.facts_of_type(place.code, SUBMITTED)
         facts = read_model.facts_of_entries([(f.township, f.entry_id) for f in submitted])
         status = report_status(as_recorded(fold(facts).values()), year)
