@@ -183,7 +183,16 @@ def open_services(
     trends = Trends(tenancy, read_model)
     history = History(tenancy, read_model, trail)
     parts = Parts(
-        figures, quality, calendar, rankings, publications, browsing, breakdowns, trends, history
+        figures,
+        quality,
+        calendar,
+        rankings,
+        publications,
+        browsing,
+        breakdowns,
+        trends,
+        history,
+        reports,
     )
     return Services(
         app=app,
