@@ -144,6 +144,26 @@ class EntryHistory:
 
 
 @dataclass(frozen=True)
+class CountyReports:
+    """The county's reports page of ``year``: each township with where its report stands,
+    the year's report publications by township, and who submitted on time by township."""
+
+    rows: list[tuple[TownshipView, ReportStatus]]
+    year: str
+    published: dict[str, dict[str, Any]]
+    timing: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ReportReading:
+    """A township's report of ``year`` as the county reads it: where it stands."""
+
+    place: TownshipView
+    year: Any
+    status: ReportStatus
+
+
+@dataclass(frozen=True)
 class Parts:
     """The services that own what the pages show."""
 
@@ -315,7 +335,45 @@ class Overviews:
         found = self.parts.history.entry_of(principal, place, entry_id)
         return EntryHistory(found, {place.code: place.name})
 
+    def county_reports(
+        self, principal: Principal, *, county: str, period: str | None = None
+    ) -> CountyReports:
+        """Where each of the county's townships' reports of ``period``'s year stands (the
+        county's latest year with data when None), published and submitted on time or not."""
+        view = self.tenancy.county(principal, county)
+        self.read_model.before_read()
+        parts = self.parts
+        year = (period or str(parts.browsing.latest_year_of(view.townships)))[:4]
+        places = self.tenancy.known_townships(view.townships)
+        rows = [(place, parts.reports.status_of(place, _whole(year))) for place in places]
+        published = {
+            p["township"]: p
+            for p in parts.publications.published_of(view)
+            if p["kind"] == "report" and p["period"] == year
+        }
+        now = datetime.now(UTC)
+        timing = parts.calendar.completeness_of(
+            view, year, now, parts.calendar.townships_at(view, now)
+        )
+        on_time = {row["township"]: row for row in timing["townships"]}
+        return CountyReports(rows, year, published, on_time)
+
+    def report_reading(self, principal: Principal, *, township: str, year: Any) -> ReportReading:
+        """A township's report of ``year`` (a whole number, or its text) as the county reads
+        it before answering."""
+        place = self.tenancy.township(principal, township)
+        self.read_model.before_read()
+        status = self.parts.reports.status_of(place, _whole(year))
+        return ReportReading(place, year, status)
+
     def _names(self, view: CountyView) -> dict[str, str]:
         """The county's townships' names by code (the county's townships are its officer's
         to see: the county is)."""
         return {t.code: t.name for t in self.tenancy.known_townships(view.townships)}
+
+
+def _whole(year: Any) -> Any:
+    """A year as given: a whole number when its text reads as one, else as given (the
+    ledger names it when it refuses it)."""
+    text = str(year)
+    return int(text) if text.isascii() and text.lstrip("-").isdigit() else year

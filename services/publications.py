@@ -149,8 +149,11 @@ class Publications:
         position, published_at; ``timestamp``: its trusted timestamp's ``stamped_at`` and
         ``authority`` (None: none), ``waits_for_timestamp`` when a TSA is configured and
         it has none yet."""
-        code = self.tenancy.county(principal, county).code
-        entries = self._register(code).entries
+        return self.published_of(self.tenancy.county(principal, county))
+
+    def published_of(self, view: CountyView) -> list[dict[str, Any]]:
+        """``published`` of a county resolved already for its principal."""
+        entries = self._register(view.code).entries
         stamps = latest_stamps(self.app, [publication_subject(e["id"]) for e in entries])
         listed = []
         for entry in entries:

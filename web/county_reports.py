@@ -10,44 +10,30 @@ from flask_babel import gettext as _
 from services.catalogue import today
 from web import report_files
 from web.accounts import roles
-from web.county import ROLES, bp, chosen_period, here
+from web.county import ROLES, bp, here
 from web.errors import form_page
-from web.forms import whole_number
 from web.ledger import principal, services, wrote
 
 
-def status_of(code: str, year) -> dict:
-    """Where the township's report of ``year`` stands, as the figures document has it."""
-    found = services().reports.status(principal(), township=code, year=whole_number(str(year)))
-    return found.document()
-
-
-def reports_page(year: str) -> dict:
-    county = services().tenancy.county(principal(), here())
-    rows = [
-        (services().tenancy.township(principal(), code), status_of(code, year))
-        for code in county.townships
-    ]
-    published = {
-        p["township"]: p
-        for p in services().publications.published(principal(), county=here())
-        if p["kind"] == "report" and p["period"] == year
-    }
-    timing = services().calendar.completeness(principal(), county=here(), period=year)
-    on_time = {r["township"]: r for r in timing["townships"]}
-    return {"rows": rows, "year": year, "published": published, "timing": on_time}
+def reports_page(period: str | None) -> dict:
+    """The county's townships' reports of ``period``'s year (the latest with data: None)."""
+    page = services().overviews.county_reports(principal(), county=here(), period=period)
+    rows = [(place, status.document()) for place, status in page.rows]
+    return {"rows": rows, "year": page.year, "published": page.published, "timing": page.timing}
 
 
 def reading_page(code: str, year) -> dict:
     """A township's report of ``year`` as submitted, and its answer forms while it waits."""
-    place = services().tenancy.township(principal(), code)
-    return {"place": place, "year": year, "status": status_of(place.code, year)}
+    page = services().overviews.report_reading(principal(), township=code, year=year)
+    return {"place": page.place, "year": year, "status": page.status.document()}
 
 
 @bp.get("/reports")
 @roles(*ROLES)
 def reports():
-    return render_template("county/reports.html", **reports_page(chosen_period()[:4]))
+    return render_template(
+        "county/reports.html", **reports_page(request.args.get("period") or None)
+    )
 
 
 @bp.get("/reports/<code>/<int:year>")
