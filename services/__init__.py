@@ -28,8 +28,8 @@
 - ``trends``: a township's figures over quarters and years, each against the year before
   (services/trends.py)
 - ``overviews``: what a page shows, in one call, the township or county resolved once: the
-  township's dashboard and trends, the county's ranking, its page of one township, its
-  indicators, groups, completeness, quality rules and workbook, an entry's history
+  township's dashboard, trends and report, the county's ranking, its page of one township, its
+  indicators, groups, completeness, quality rules, workbook and reports, an entry's history
   (services/overviews.py)
 - ``tokens``: the API's tokens: issue, check, revoke (services/tokens.py)
 - ``evidence``: files attached to entries, in the evidence store (services/evidence.py)

@@ -1,8 +1,8 @@
-"""What a page shows, in one call: the township's dashboard and trends, the county's ranking,
-its page of one township, its indicators, peer groups, completeness, data-quality rules, its
-ranking's workbook, and an entry's history. Each resolves the principal's township or county
-once and brings the read model up to date once (if it reads it), then asks the services that
-own each part for it."""
+"""What a page shows, in one call: the township's dashboard, trends and annual report; the
+county's ranking, its page of one township, its indicators, peer groups, completeness,
+data-quality rules, its ranking's workbook, its reports and one report's reading page; an
+entry's history. Each resolves the principal's township or county once and brings the read
+model up to date once (if it reads it), then asks the services that own each part for it."""
 
 from __future__ import annotations
 
