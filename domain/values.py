@@ -336,3 +336,14 @@ _REPR.maxstring = _REPR.maxother = 60
 
 def _shown_name(name: Any) -> str:
     return _shown(name, 60).strip("'") if isinstance(name, str) else _shown(name, 60)
+
+
+# A whole number as typed: ASCII digits only (str.isdigit() also takes "²", which int()
+# refuses, and "--5" passes lstrip("-").isdigit()).
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def whole_number(text: Any) -> Any:
+    """A number as typed: an int when its text reads as one, else as given (the ledger names
+    it when it refuses it)."""
+    return int(text) if WHOLE_NUMBER.fullmatch(str(text)) else text

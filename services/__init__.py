@@ -43,6 +43,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from projections.ledger import LedgerView
 from projections.memory import in_memory_view
@@ -62,7 +63,7 @@ from services.history import History
 from services.interchange import Interchange
 from services.mailing import Mailer, MailSender
 from services.notifications import Notifications
-from services.overviews import Overviews, Parts
+from services.overviews import Overviews
 from services.publications import Publications
 from services.quality import Quality
 from services.rankings import Rankings
@@ -99,7 +100,6 @@ class Services:
     browsing: Browsing
     breakdowns: Breakdowns
     trends: Trends
-    overviews: Overviews
     tokens: Tokens
     evidence: Evidence
     timestamps: TrustedTimestamps
@@ -110,6 +110,11 @@ class Services:
     # Is this error the database away for a moment (send the request again), rather than a
     # fault? Judged by infra, which knows the drivers (infra/outages.py); none, by default.
     outage: Callable[[BaseException], bool] = lambda error: False
+
+    @cached_property
+    def overviews(self) -> Overviews:
+        """What each page shows, in one call, from the services here."""
+        return Overviews(self.tenancy, self.read_model, self)
 
     def stamper(self) -> Stamper | None:
         """The job asking the TSA for tokens (None: no TSA configured)."""
@@ -178,22 +183,6 @@ def open_services(
     )
     files = evidence or InMemoryEvidence()
     calendar = Calendar(app, tenancy, read_model)
-    browsing = Browsing(tenancy, read_model)
-    breakdowns = Breakdowns(tenancy, read_model, rankings)
-    trends = Trends(tenancy, read_model)
-    history = History(tenancy, read_model, trail)
-    parts = Parts(
-        figures,
-        quality,
-        calendar,
-        rankings,
-        publications,
-        browsing,
-        breakdowns,
-        trends,
-        history,
-        reports,
-    )
     return Services(
         app=app,
         tenancy=tenancy,
@@ -208,14 +197,13 @@ def open_services(
         publications=publications,
         audit_export=AuditExport(app, tenancy, trail, files),
         differences=Differences(tenancy, read_model, figures, rankings, trail),
-        history=history,
+        history=History(tenancy, read_model, trail),
         trail=trail,
         accounts=accounts,
         administration=Administration(tenancy),
-        browsing=browsing,
-        breakdowns=breakdowns,
-        trends=trends,
-        overviews=Overviews(tenancy, read_model, parts),
+        browsing=Browsing(tenancy, read_model),
+        breakdowns=Breakdowns(tenancy, read_model, rankings),
+        trends=Trends(tenancy, read_model),
         tokens=Tokens(app, accounts),
         evidence=Evidence(app, tenancy, entries, trail, files, evidence_limits or EvidenceLimits()),
         timestamps=timestamps,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from domain import values
 from domain.access import Principal
@@ -163,9 +163,8 @@ class ReportReading:
     status: ReportStatus
 
 
-@dataclass(frozen=True)
-class Parts:
-    """The services that own what the pages show."""
+class Parts(Protocol):
+    """The services that own what the pages show (``services.Services`` has them all)."""
 
     figures: Figures
     quality: Quality
@@ -345,7 +344,8 @@ class Overviews:
         parts = self.parts
         year = (period or str(parts.browsing.latest_year_of(view.townships)))[:4]
         places = self.tenancy.known_townships(view.townships)
-        rows = [(place, parts.reports.status_of(place, _whole(year))) for place in places]
+        shown = values.whole_number(year)
+        rows = [(place, parts.reports.status_of(place, shown)) for place in places]
         published = {
             p["township"]: p
             for p in parts.publications.published_of(view)
@@ -363,17 +363,10 @@ class Overviews:
         it before answering."""
         place = self.tenancy.township(principal, township)
         self.read_model.before_read()
-        status = self.parts.reports.status_of(place, _whole(year))
+        status = self.parts.reports.status_of(place, values.whole_number(year))
         return ReportReading(place, year, status)
 
     def _names(self, view: CountyView) -> dict[str, str]:
         """The county's townships' names by code (the county's townships are its officer's
         to see: the county is)."""
         return {t.code: t.name for t in self.tenancy.known_townships(view.townships)}
-
-
-def _whole(year: Any) -> Any:
-    """A year as given: a whole number when its text reads as one, else as given (the
-    ledger names it when it refuses it)."""
-    text = str(year)
-    return int(text) if text.isascii() and text.lstrip("-").isdigit() else year

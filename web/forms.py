@@ -3,13 +3,13 @@ Values that cannot be read are passed on as typed, so the ledger names the field
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from domain.values import whole_number
 from services.catalogue import FieldSpec, fields_of
 
 PREFIXES = {
@@ -28,16 +28,6 @@ PREFIXES = {
     "report_submitted": "RS",
     "quarter_submitted": "QS",
 }
-
-
-# A whole number as typed: ASCII digits only (str.isdigit() also takes "²", which int()
-# refuses, and "--5" passes lstrip("-").isdigit()).
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
-
-
-def whole_number(text: str) -> Any:
-    """A number as typed: an int when it reads as one, else the text (the ledger names it)."""
-    return int(text) if WHOLE_NUMBER.fullmatch(text) else text
 
 
 def suggested_id(type_: str, today: date) -> str:

@@ -77,7 +77,7 @@ def test_a_reading_of_a_report_is_the_separate_calls_resolving_once(
         assert page.place == ledger.tenancy.township(officer, b)
         assert page.status == ledger.reports.status(officer, township=b, year=2024)
         assert page.year == year
-    for year in ("20x4", 1900):
+    for year in ("20x4", 1900, "--5"):  # "--5": no number, though "-" stripped it reads as one
         assert invalid(ledger.overviews.report_reading, officer, township=b, year=year) == (
             invalid(ledger.reports.status, officer, township=b, year=year)
         )
