@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,9 +21,9 @@ from domain.signin import check_password
 from domain.tenancy import County, Township, User, county_uuid, township_uuid, user_uuid
 from services.application import LedgerApplication
 from services.rights import Rights
+from services.township_names import TownshipNames, TownshipView
 
 EVENTS_PAGE = 500  # user events read from the log at a time (the mailer)
-TOWNSHIP_KEPT_SECONDS = 30.0  # a township's name, kept this long (it may be renamed)
 
 
 @dataclass(frozen=True)
@@ -62,13 +61,6 @@ class MailRecipients:
 
 
 @dataclass(frozen=True)
-class TownshipView:
-    code: str
-    name: str
-    county: str
-
-
-@dataclass(frozen=True)
 class UserView:
     username: str
     role: str
@@ -82,9 +74,7 @@ class Tenancy:
         self.rights = Rights(app)
         self.hasher = hasher or PasswordHasher()
         self._nobody: tuple[PasswordHasher | None, str] = (None, "")
-        # Townships are never removed nor moved: a township once seen stays in its county; its
-        # name, which may change, is read again past ``TOWNSHIP_KEPT_SECONDS``.
-        self._townships: dict[str, tuple[float, TownshipView, int]] = {}  # when, view, version
+        self.names = TownshipNames(app, self._read_township)
         # Counties only grow: a cached one is brought up to date with its newer events.
         self._counties: dict[str, County] = {}
         self._counties_lock = threading.Lock()
@@ -316,40 +306,22 @@ class Tenancy:
             self.app.recorder.select_notifications(start=1, limit=1, topics=[get_topic(User.Added)])
         )
 
-    def _township(self, code: str, *, fresh: bool = False) -> TownshipView:
-        """The township if it exists (cached: townships are never removed nor moved;
-        ``fresh``: read again)."""
+    def _township(self, code: str) -> TownshipView:
+        """The township if it exists (services/township_names.py keeps it)."""
         values.code_text("township", code)
-        kept = self._townships.get(code)
-        if fresh or kept is None or time.monotonic() - kept[0] > TOWNSHIP_KEPT_SECONDS:
-            missing = NotFound("township.not_found", field="township", code=code)
-            return self.township_view(self._get(township_uuid(code), missing))
-        return kept[1]
+        return self.names.get(code)
+
+    def _read_township(self, code: str) -> Township:
+        return self._get(
+            township_uuid(code), NotFound("township.not_found", field="township", code=code)
+        )
 
     def township_view(self, township: Township) -> TownshipView:
-        view = TownshipView(township.code, township.name, township.county)
-        self._townships[view.code] = (time.monotonic(), view, township.version)
-        return view
+        return self.names.keep(township)
 
     def known_townships(self, codes: Sequence[str]) -> list[TownshipView]:
-        """Townships known to exist (a county's), whoever asks: those kept longer than
-        ``TOWNSHIP_KEPT_SECONDS`` checked for a rename in one query (their versions), and
-        read again only when renamed (a county's ranking names its townships every time)."""
-        now = time.monotonic()
-        stale = [
-            code
-            for code in codes
-            if (kept := self._townships.get(code)) is None or now - kept[0] > TOWNSHIP_KEPT_SECONDS
-        ]
-        if stale:
-            versions = self.app.ledger_recorder.versions_of([township_uuid(c) for c in stale])
-            for code in stale:
-                kept = self._townships.get(code)
-                if kept is not None and versions.get(township_uuid(code)) == kept[2]:
-                    self._townships[code] = (now, kept[1], kept[2])
-                else:
-                    self._township(code, fresh=True)
-        return [self._townships[code][1] for code in codes]
+        """Townships known to exist (a county's), whoever asks, named in one query."""
+        return self.names.many(codes)
 
     # -- helpers ----------------------------------------------------------------------------
 

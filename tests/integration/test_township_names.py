@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import tenancy as tenancy_module
+from services import township_names
 from services.tenancy import Tenancy
 from tests.integration.conftest import Towns
 from tests.support import OPERATOR
@@ -22,7 +22,7 @@ def test_kept_names_are_checked_in_one_query_and_only_a_renamed_township_read_ag
     ledger.administration.rename_township(OPERATOR, township=codes[1], name="改名镇")
     assert other.known_townships(codes)[1].name != "改名镇"  # kept: not past its time yet
 
-    monkeypatch.setattr(tenancy_module, "TOWNSHIP_KEPT_SECONDS", -1.0)  # every name stale
+    monkeypatch.setattr(township_names, "TOWNSHIP_KEPT_SECONDS", -1.0)  # every name stale
     read: list[object] = []
     get = other._get
     monkeypatch.setattr(other, "_get", lambda key, missing: read.append(key) or get(key, missing))
