@@ -6,33 +6,15 @@ another county's or township's code is "not found" exactly as it is through them
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from domain.errors import InvalidField
 from tests.integration.conftest import Towns
-from tests.integration.test_overviews import counting, now_aside, refusal
+from tests.integration.page_calls import counting, invalid, now_aside, refusal, resolved_once
 from tests.support import OPERATOR, Place, dispute
 
 MEDIATION = {"figure": "rates.mediation_success", "direction": "higher", "weight": 1}
-
-
-def resolved_once(calls: Counter[str], *, reads: int) -> None:
-    """The county or township resolved once, and the read model brought up to date ``reads``
-    times (0: the page reads none of it)."""
-    assert calls["_county"] <= 1
-    assert calls["township"] <= 1
-    assert calls["before_read"] == reads
-
-
-def invalid(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple:
-    """The refusal of a field that ``call`` raises: its code, its field and its sentence."""
-    with pytest.raises(InvalidField) as caught:
-        call(*args, **kwargs)
-    return caught.value.code, caught.value.field, str(caught.value)
 
 
 def without_as_of(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

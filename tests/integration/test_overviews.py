@@ -5,55 +5,20 @@ exactly as it is through them."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
-from domain.errors import InvalidField, NotFound
+from domain.errors import InvalidField
 from domain.values import FIRST_DAY
-from services import Services
 from services.trends import default_years
 from tests.integration.conftest import Towns
+from tests.integration.page_calls import counting, now_aside, once_each, refusal
 from tests.support import OPERATOR, Place, dispute
 
 MEDIATION = {"figure": "rates.mediation_success", "direction": "higher", "weight": 1}
 REGISTERED = {"figure": "disputes.registered", "direction": "higher", "weight": 1}
 WORDS = {"problems": "一是……", "next_steps": "二是……"}
-
-
-def counting(ledger: Services, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How often, from now on, the ledger resolves a county (each a query for its newer
-    events), resolves a township for a principal, and brings its read model up to date."""
-    calls: Counter[str] = Counter()
-    for owner, name in (
-        (ledger.tenancy, "_county"),
-        (ledger.tenancy, "township"),
-        (ledger.read_model, "before_read"),
-    ):
-        monkeypatch.setattr(owner, name, _counted(calls, name, getattr(owner, name)))
-    return calls
-
-
-def _counted(calls: Counter[str], name: str, method: Callable) -> Callable:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        calls[name] += 1
-        return method(*args, **kwargs)
-
-    return wrapper
-
-
-def once_each(calls: Counter[str]) -> None:
-    assert calls["_county"] <= 1
-    assert calls["township"] <= 1
-    assert calls["before_read"] == 1
-
-
-def now_aside(doc: dict[str, Any]) -> dict[str, Any]:
-    """A document without its ``as_of`` (the moment each call was made)."""
-    return {k: v for k, v in doc.items() if k != "as_of"}
 
 
 @pytest.fixture
@@ -210,13 +175,6 @@ def test_the_years_of_trends_by_default() -> None:
     assert default_years(2010, None, 2024) == (2010, 2024)
     assert default_years(None, FIRST_DAY.year, 2024) == (FIRST_DAY.year, FIRST_DAY.year)
     assert default_years(None, "20x", 2024) == (2024, "20x")  # refused by the service
-
-
-def refusal(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple:
-    """The "not found" that ``call`` raises: its code, its field and its sentence."""
-    with pytest.raises(NotFound) as caught:
-        call(*args, **kwargs)
-    return caught.value.code, caught.value.field, str(caught.value)
 
 
 def test_another_township_or_county_is_not_found_as_through_the_separate_calls(

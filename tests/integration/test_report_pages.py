@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.conftest import Towns
-from tests.integration.test_county_pages import invalid, resolved_once
-from tests.integration.test_overviews import counting, refusal
+from tests.integration.page_calls import counting, invalid, refusal, resolved_once
 from tests.support import OPERATOR, Place, dispute
 
 
